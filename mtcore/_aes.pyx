@@ -1,0 +1,315 @@
+# Included by _cmtcore.pyx: AES-256 IGE, CBC and CTR over the C kernels.
+# The pure twin is mtcore/_py/aes.py; both raise the errors of
+# mtcore/_errors.py in the same order: data, key, iv, then out.
+
+# Below this many bytes the kernel runs faster than releasing the GIL costs.
+cdef Py_ssize_t NOGIL_MIN = 4096
+
+cdef enum AesOp:
+    IGE_ENCRYPT
+    IGE_DECRYPT
+    CBC_ENCRYPT
+    CBC_DECRYPT
+
+
+cdef object _one_shot(const mtc_aes_impl *impl, AesOp op, object data,
+                      object key, object iv, object out):
+    cdef Py_buffer d, k, v, o
+    cdef Py_ssize_t iv_size = 32 if op == IGE_ENCRYPT or op == IGE_DECRYPT \
+        else 16
+    cdef uint8_t ivbuf[16]
+    cdef uint8_t *ivp = NULL
+    cdef uint8_t *dst
+    cdef uint8_t *tmp = NULL
+    cdef const uint8_t *src
+    cdef size_t n
+    cdef object result
+    buf_init(&d)
+    buf_init(&k)
+    buf_init(&v)
+    buf_init(&o)
+    try:
+        get_buffer(data, &d, "data", False)
+        get_buffer(key, &k, "key", False)
+        if k.len != 32:
+            raise _errors.bad_length("key", 32, k.len)
+        get_buffer(iv, &v, "iv", False)
+        if v.len != iv_size:
+            raise _errors.bad_length("iv", iv_size, v.len)
+        if d.len % 16:
+            raise _errors.not_whole_blocks("data", d.len)
+        n = <size_t>d.len
+        src = <const uint8_t *>d.buf
+        if out is None:
+            result = PyBytes_FromStringAndSize(NULL, d.len)
+            dst = <uint8_t *>PyBytes_AS_STRING(result)
+        else:
+            get_buffer(out, &o, "out", True)
+            if o.len != d.len:
+                raise _errors.out_mismatch(d.len, o.len)
+            result = out
+            dst = <uint8_t *>o.buf
+            if partial_overlap(src, dst, n):
+                tmp = <uint8_t *>PyMem_Malloc(n)
+                if tmp == NULL:
+                    raise MemoryError()
+        if op == CBC_ENCRYPT or op == CBC_DECRYPT:
+            # The CBC kernels write the next IV back; the caller's stays.
+            memcpy(ivbuf, v.buf, 16)
+            ivp = ivbuf
+        else:
+            ivp = <uint8_t *>v.buf
+        if d.len >= NOGIL_MIN:
+            with nogil:
+                _run(impl, op, <const uint8_t *>k.buf, ivp, src, dst, tmp, n)
+        else:
+            _run(impl, op, <const uint8_t *>k.buf, ivp, src, dst, tmp, n)
+        return result
+    finally:
+        if ivp == ivbuf:
+            mtc_memzero(ivbuf, 16)
+        if tmp != NULL:
+            mtc_memzero(tmp, n)
+            PyMem_Free(tmp)
+        PyBuffer_Release(&o)
+        PyBuffer_Release(&v)
+        PyBuffer_Release(&k)
+        PyBuffer_Release(&d)
+
+
+cdef inline void _run(const mtc_aes_impl *impl, AesOp op, const uint8_t *key,
+                      uint8_t *iv, const uint8_t *src, uint8_t *dst,
+                      uint8_t *tmp, size_t n) noexcept nogil:
+    # tmp, when set, stands in for a dst that partly overlaps src.
+    cdef uint8_t *to = tmp if tmp != NULL else dst
+    if op == IGE_ENCRYPT:
+        impl.ige_encrypt(key, iv, src, to, n)
+    elif op == IGE_DECRYPT:
+        impl.ige_decrypt(key, iv, src, to, n)
+    elif op == CBC_ENCRYPT:
+        impl.cbc_encrypt(key, iv, src, to, n)
+    else:
+        impl.cbc_decrypt(key, iv, src, to, n)
+    if tmp != NULL:
+        memcpy(dst, tmp, n)
+
+
+cdef bint _flag(str name):
+    return os.environ.get(name, "") not in ("", "0")
+
+
+# Chosen once, at import; read-only afterwards.
+cdef const mtc_aes_impl *_best = mtc_aes_best(_flag("MTCORE_FORCE_PORTABLE"))
+
+#: The kernel the module-level functions use.
+aes_kernel = (<bytes>_best.name).decode()
+
+
+def aes_kernels():
+    """
+    The AES kernels this machine can run, fastest first.
+    """
+    return tuple(name for name in ("vaes", "aesni", "portable")
+                 if mtc_aes_get(name.encode()) != NULL)
+
+
+def cpu_features():
+    """
+    The CPU features the C side detected and may use.
+    """
+    cdef unsigned f = mtc_cpu_features()
+    return tuple(name for bit, name in ((MTC_CPU_AESNI, "aesni"),
+                                        (MTC_CPU_VAES, "vaes"),
+                                        (MTC_CPU_SHANI, "shani"))
+                 if f & bit)
+
+
+def ige_encrypt(data, key, iv, *, out=None):
+    """
+    Encrypt with AES-256-IGE.
+
+    :param data: the plaintext, a multiple of 16 bytes long (may be empty).
+    :param key: the 32-byte key.
+    :param iv: the 32-byte IV: the previous ciphertext block, then the
+        previous plaintext block (Telegram's and OpenSSL's order).
+    :param out: optional writable buffer of len(data) bytes to write the
+        result into; it may be ``data`` itself.
+    :returns: the ciphertext as ``bytes``, or ``out``.
+    """
+    return _one_shot(_best, IGE_ENCRYPT, data, key, iv, out)
+
+
+def ige_decrypt(data, key, iv, *, out=None):
+    """
+    Decrypt with AES-256-IGE; the arguments are as for :func:`ige_encrypt`.
+    """
+    return _one_shot(_best, IGE_DECRYPT, data, key, iv, out)
+
+
+def cbc_encrypt(data, key, iv, *, out=None):
+    """
+    Encrypt with AES-256-CBC, no padding.
+
+    :param data: the plaintext, a multiple of 16 bytes long (may be empty).
+    :param key: the 32-byte key.
+    :param iv: the 16-byte IV.
+    :param out: optional writable buffer of len(data) bytes; may be ``data``.
+    :returns: the ciphertext as ``bytes``, or ``out``.
+    """
+    return _one_shot(_best, CBC_ENCRYPT, data, key, iv, out)
+
+
+def cbc_decrypt(data, key, iv, *, out=None):
+    """
+    Decrypt with AES-256-CBC; the arguments are as for :func:`cbc_encrypt`.
+    """
+    return _one_shot(_best, CBC_DECRYPT, data, key, iv, out)
+
+
+cdef inline void _ctr_run(const mtc_aes_impl *impl, mtc_ctr_stream *st,
+                         const uint8_t *src, uint8_t *dst, uint8_t *tmp,
+                         size_t n) noexcept nogil:
+    # tmp, when set, stands in for a dst that partly overlaps src.
+    mtc_ctr_update(impl, st, src, tmp if tmp != NULL else dst, n)
+    if tmp != NULL:
+        memcpy(dst, tmp, n)
+
+
+@cython.final
+cdef class Ctr:
+    """
+    An AES-256-CTR stream: the 16-byte ``iv`` is the first counter block,
+    incremented as one 128-bit big-endian integer per 16 bytes of
+    keystream.  Successive calls continue the keystream at any byte
+    boundary; encryption and decryption are the same operation.  The
+    expanded key is wiped when the object is released.
+
+    :param key: the 32-byte key.
+    :param iv: the 16-byte initial counter block.
+    """
+    cdef const mtc_aes_impl *_impl
+    cdef mtc_ctr_stream _st
+    cdef bint _ready
+
+    def __cinit__(self):
+        self._impl = _best
+        self._ready = False
+
+    def __init__(self, key, iv):
+        cdef Py_buffer k, v
+        buf_init(&k)
+        buf_init(&v)
+        try:
+            get_buffer(key, &k, "key", False)
+            if k.len != 32:
+                raise _errors.bad_length("key", 32, k.len)
+            get_buffer(iv, &v, "iv", False)
+            if v.len != 16:
+                raise _errors.bad_length("iv", 16, v.len)
+            mtc_ctr_init(self._impl, &self._st, <const uint8_t *>k.buf,
+                         <const uint8_t *>v.buf)
+            self._ready = True
+        finally:
+            PyBuffer_Release(&v)
+            PyBuffer_Release(&k)
+
+    def __dealloc__(self):
+        mtc_memzero(&self._st, sizeof(self._st))
+
+    cdef int _xor(self, const uint8_t *src, uint8_t *dst,
+                  Py_ssize_t n) except -1:
+        cdef uint8_t *tmp = NULL
+        if not self._ready:
+            raise ArgumentValueError("Ctr was not initialised")
+        if partial_overlap(src, dst, <size_t>n):
+            tmp = <uint8_t *>PyMem_Malloc(<size_t>n)
+            if tmp == NULL:
+                raise MemoryError()
+        if n >= NOGIL_MIN:
+            with nogil:
+                _ctr_run(self._impl, &self._st, src, dst, tmp, <size_t>n)
+        else:
+            _ctr_run(self._impl, &self._st, src, dst, tmp, <size_t>n)
+        if tmp != NULL:
+            mtc_memzero(tmp, <size_t>n)
+            PyMem_Free(tmp)
+        return 0
+
+    @cython.critical_section
+    def update(self, data):
+        """
+        XOR the next ``len(data)`` keystream bytes into data.
+
+        :returns: the result as ``bytes``.
+        """
+        cdef Py_buffer d
+        buf_init(&d)
+        try:
+            get_buffer(data, &d, "data", False)
+            result = PyBytes_FromStringAndSize(NULL, d.len)
+            self._xor(<const uint8_t *>d.buf,
+                      <uint8_t *>PyBytes_AS_STRING(result), d.len)
+            return result
+        finally:
+            PyBuffer_Release(&d)
+
+    @cython.critical_section
+    def update_into(self, data, out):
+        """
+        Like :meth:`update`, but write into ``out`` (at least ``len(data)``
+        bytes; may be ``data`` itself).
+
+        :returns: the number of bytes written, ``len(data)``.
+        """
+        cdef Py_buffer d, o
+        buf_init(&d)
+        buf_init(&o)
+        try:
+            get_buffer(data, &d, "data", False)
+            get_buffer(out, &o, "out", True)
+            if o.len < d.len:
+                raise _errors.out_too_small(d.len, o.len)
+            self._xor(<const uint8_t *>d.buf, <uint8_t *>o.buf, d.len)
+            return d.len
+        finally:
+            PyBuffer_Release(&o)
+            PyBuffer_Release(&d)
+
+
+cdef Ctr _new_ctr(const mtc_aes_impl *impl, object key, object iv):
+    cdef Ctr ctr = Ctr.__new__(Ctr)
+    ctr._impl = impl
+    ctr.__init__(key, iv)
+    return ctr
+
+
+@cython.final
+cdef class AesKernel:
+    """
+    The AES functions bound to one named kernel (``"portable"``,
+    ``"aesni"``, ``"vaes"``), whatever the default is.  A test and
+    benchmark hook; applications use the module-level functions.
+    """
+    cdef const mtc_aes_impl *_impl
+    cdef readonly str name
+
+    def __cinit__(self, str name):
+        self._impl = mtc_aes_get(name.encode())
+        if self._impl == NULL:
+            raise _errors.no_kernel(name, aes_kernels())
+        self.name = name
+
+    def ige_encrypt(self, data, key, iv, *, out=None):
+        return _one_shot(self._impl, IGE_ENCRYPT, data, key, iv, out)
+
+    def ige_decrypt(self, data, key, iv, *, out=None):
+        return _one_shot(self._impl, IGE_DECRYPT, data, key, iv, out)
+
+    def cbc_encrypt(self, data, key, iv, *, out=None):
+        return _one_shot(self._impl, CBC_ENCRYPT, data, key, iv, out)
+
+    def cbc_decrypt(self, data, key, iv, *, out=None):
+        return _one_shot(self._impl, CBC_DECRYPT, data, key, iv, out)
+
+    def Ctr(self, key, iv):
+        return _new_ctr(self._impl, key, iv)

@@ -1,0 +1,62 @@
+"""
+Chooses the implementation once, at import: the compiled extension
+``mtcore._cmtcore`` on CPython unless ``MTCORE_PUREPYTHON`` is set (to
+anything but ``0`` or empty), else the pure-Python twin ``mtcore._py``.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+from typing import TYPE_CHECKING, Any
+
+# The names both implementations must export (tests check both sides).
+PUBLIC_API = (
+    "ige_encrypt",
+    "ige_decrypt",
+    "cbc_encrypt",
+    "cbc_decrypt",
+    "Ctr",
+    "AesKernel",
+    "aes_kernel",
+    "aes_kernels",
+    "cpu_features",
+)
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "") not in ("", "0")
+
+
+PURE_REQUESTED = _flag("MTCORE_PUREPYTHON")
+NO_EXTENSIONS = PURE_REQUESTED or platform.python_implementation() != "CPython"
+
+if TYPE_CHECKING or NO_EXTENSIONS:
+    from mtcore import _py as impl
+else:
+    try:
+        from mtcore import _cmtcore as impl
+    except ImportError:  # a pure install, or a broken build (tests catch it)
+        from mtcore import _py as impl
+
+IMPLEMENTATION = "c" if impl.__name__ == "mtcore._cmtcore" else "python"
+
+
+def backend_info() -> dict[str, Any]:
+    """
+    Describe the implementation in use.
+
+    :returns: a dict with ``implementation`` (``"c"`` or ``"python"``),
+        ``aes`` (the AES kernel the public functions use: ``"vaes"``,
+        ``"aesni"``, ``"portable"`` or ``"python"``), ``aes_kernels`` (every
+        kernel this machine can run, fastest first) and ``cpu_features``
+        (what the compiled side detected).
+    """
+    return {
+        "implementation": IMPLEMENTATION,
+        "aes": impl.aes_kernel,
+        "aes_kernels": impl.aes_kernels(),
+        "cpu_features": impl.cpu_features(),
+        "pure_requested": PURE_REQUESTED,
+        "force_portable": _flag("MTCORE_FORCE_PORTABLE"),
+    }

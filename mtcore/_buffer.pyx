@@ -1,0 +1,50 @@
+# Included by _cmtcore.pyx: taking buffers from Python objects.
+#
+# Every Py_buffer a function takes starts with obj = NULL and is released
+# in a finally clause (PyBuffer_Release ignores one that was never filled),
+# so no error path leaks an export.
+
+
+cdef inline int get_buffer(object obj, Py_buffer *view, str name,
+                           bint writable) except -1:
+    """
+    Fill view with a flat C-contiguous byte view of obj, or raise the error
+    mtcore._errors names for it.
+    """
+    if not writable and PyBytes_CheckExact(obj):
+        # bytes is immutable and the caller holds a reference for the whole
+        # call: read it in place and leave view.obj NULL (nothing to release).
+        view.buf = PyBytes_AS_STRING(obj)
+        view.len = PyBytes_GET_SIZE(obj)
+        return 0
+    if PyObject_GetBuffer_noraise(
+            obj, view, PyBUF_WRITABLE if writable else PyBUF_SIMPLE) == 0:
+        return 0
+    PyErr_Clear()
+    buf_init(view)
+    _raise_buffer_error(obj, name, writable)
+    return -1
+
+
+cdef int _raise_buffer_error(object obj, str name, bint writable) except -1:
+    cdef Py_buffer probe
+    cdef bint readonly
+    if not PyObject_CheckBuffer(obj):
+        raise _errors.not_buffer(name, obj)
+    if writable:
+        # The pure side checks read-only before contiguity: do the same.
+        buf_init(&probe)
+        if PyObject_GetBuffer_noraise(obj, &probe, PyBUF_FULL_RO) == 0:
+            readonly = probe.readonly
+            PyBuffer_Release(&probe)
+            if readonly:
+                raise _errors.read_only(name, obj)
+        else:
+            PyErr_Clear()
+    raise _errors.not_contiguous(name)
+
+
+cdef inline bint partial_overlap(const uint8_t *a, const uint8_t *b,
+                                 size_t n) noexcept nogil:
+    # True when [a, a+n) and [b, b+n) overlap without being the same range.
+    return a != b and a < b + n and b < a + n

@@ -1,0 +1,29 @@
+# The compiled backend of mtcore: one extension over the kernels in src_c/.
+# Directives are set in setup.py: language_level=3, embedsignature=True,
+# freethreading_compatible=True.  The parts are included, so the C kernels
+# are compiled and linked once.
+
+cimport cython
+from cpython.buffer cimport (
+    PyBUF_FULL_RO, PyBUF_SIMPLE, PyBUF_WRITABLE, PyBuffer_Release,
+    PyObject_CheckBuffer,
+)
+from cpython.bytes cimport (
+    PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_FromStringAndSize,
+    PyBytes_GET_SIZE,
+)
+from cpython.exc cimport PyErr_Clear
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from libc.stdint cimport uint8_t
+from libc.string cimport memcpy
+
+from mtcore._kernels cimport *
+from mtcore.cpythonx cimport PyObject_GetBuffer_noraise, buf_init
+
+import os
+
+from mtcore import _errors
+from mtcore.exceptions import ArgumentValueError
+
+include "_buffer.pyx"
+include "_aes.pyx"

@@ -1,0 +1,233 @@
+"""
+Pure-Python twin of ``mtcore/_aes.pyx``: the same functions, checks and
+error texts, on the AES block of ``cryptography`` (OpenSSL).
+
+IGE is built here from single-block ECB calls (no table-based AES in
+Python: OpenSSL's block is constant-time where the CPU has AES-NI); CBC
+and CTR use ``cryptography``'s own modes.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+from mtcore import _errors
+
+Buffer = Any  # any object with the buffer protocol
+
+aes_kernel = "python"
+
+
+def aes_kernels() -> tuple[str, ...]:
+    return ("python",)
+
+
+def cpu_features() -> tuple[str, ...]:
+    return ()
+
+
+def _view(name: str, obj: Buffer, writable: bool = False) -> memoryview:
+    """
+    A flat byte view of obj, or the error the compiled side raises.
+    The caller must release it.
+    """
+    try:
+        view = memoryview(obj)
+    except TypeError:
+        raise _errors.not_buffer(name, obj) from None
+    if writable and view.readonly:
+        view.release()
+        raise _errors.read_only(name, obj)
+    if not view.c_contiguous:
+        view.release()
+        raise _errors.not_contiguous(name)
+    if view.ndim != 1 or view.itemsize != 1 or view.format != "B":
+        flat = view.cast("B") if view.nbytes else memoryview(bytearray())
+        view.release()
+        view = flat
+    return view
+
+
+def _bytes_arg(name: str, obj: Buffer, size: int) -> bytes:
+    with _view(name, obj) as view:
+        if len(view) != size:
+            raise _errors.bad_length(name, size, len(view))
+        return view.tobytes()
+
+
+def _ecb(key: bytes, decrypt: bool) -> Any:
+    cipher = Cipher(algorithms.AES(key), modes.ECB())
+    return cipher.decryptor() if decrypt else cipher.encryptor()
+
+
+def _xor16(a: bytes, b: bytes) -> bytes:
+    return (int.from_bytes(a, "little") ^ int.from_bytes(b, "little")).to_bytes(
+        16, "little"
+    )
+
+
+def _ige(data: bytes, key: bytes, iv: bytes, decrypt: bool) -> bytes:
+    # c_i = E(p_i ^ c_{i-1}) ^ p_{i-1} and p_i = D(c_i ^ p_{i-1}) ^ c_{i-1},
+    # with c_0 = iv[:16] and p_0 = iv[16:] (MTPROTO.md section 2.2).
+    block = _ecb(key, decrypt).update
+    out = bytearray(len(data))
+    if decrypt:
+        prev_in, prev_out = iv[:16], iv[16:]
+    else:
+        prev_out, prev_in = iv[:16], iv[16:]
+    # Both directions: out_i = block(in_i ^ out_{i-1}) ^ in_{i-1}.
+    for i in range(0, len(data), 16):
+        chunk = data[i : i + 16]
+        res = _xor16(block(_xor16(chunk, prev_out)), prev_in)
+        out[i : i + 16] = res
+        prev_in, prev_out = chunk, res
+    return bytes(out)
+
+
+def _one_shot(
+    mode: str,
+    decrypt: bool,
+    iv_size: int,
+    data: Buffer,
+    key: Buffer,
+    iv: Buffer,
+    out: Optional[Buffer],
+) -> Any:
+    with _view("data", data) as dview:
+        k = _bytes_arg("key", key, 32)
+        v = _bytes_arg("iv", iv, iv_size)
+        if len(dview) % 16:
+            raise _errors.not_whole_blocks("data", len(dview))
+        oview = None if out is None else _view("out", out, writable=True)
+        try:
+            if oview is not None and len(oview) != len(dview):
+                raise _errors.out_mismatch(len(dview), len(oview))
+            src = dview.tobytes()
+            if mode == "ige":
+                res = _ige(src, k, v, decrypt)
+            else:
+                cipher = Cipher(algorithms.AES(k), modes.CBC(v))
+                ctx = cipher.decryptor() if decrypt else cipher.encryptor()
+                res = ctx.update(src) + ctx.finalize()
+            if oview is None:
+                return res
+            oview[:] = res
+            return out
+        finally:
+            if oview is not None:
+                oview.release()
+
+
+def ige_encrypt(
+    data: Buffer, key: Buffer, iv: Buffer, *, out: Optional[Buffer] = None
+) -> Any:
+    """
+    Encrypt with AES-256-IGE.
+
+    :param data: the plaintext, a multiple of 16 bytes long (may be empty).
+    :param key: the 32-byte key.
+    :param iv: the 32-byte IV: the previous ciphertext block, then the
+        previous plaintext block (Telegram's and OpenSSL's order).
+    :param out: optional writable buffer of len(data) bytes to write the
+        result into; it may be ``data`` itself.
+    :returns: the ciphertext as ``bytes``, or ``out``.
+    """
+    return _one_shot("ige", False, 32, data, key, iv, out)
+
+
+def ige_decrypt(
+    data: Buffer, key: Buffer, iv: Buffer, *, out: Optional[Buffer] = None
+) -> Any:
+    """
+    Decrypt with AES-256-IGE; the arguments are as for :func:`ige_encrypt`.
+    """
+    return _one_shot("ige", True, 32, data, key, iv, out)
+
+
+def cbc_encrypt(
+    data: Buffer, key: Buffer, iv: Buffer, *, out: Optional[Buffer] = None
+) -> Any:
+    """
+    Encrypt with AES-256-CBC, no padding.
+
+    :param data: the plaintext, a multiple of 16 bytes long (may be empty).
+    :param key: the 32-byte key.
+    :param iv: the 16-byte IV.
+    :param out: optional writable buffer of len(data) bytes; may be ``data``.
+    :returns: the ciphertext as ``bytes``, or ``out``.
+    """
+    return _one_shot("cbc", False, 16, data, key, iv, out)
+
+
+def cbc_decrypt(
+    data: Buffer, key: Buffer, iv: Buffer, *, out: Optional[Buffer] = None
+) -> Any:
+    """
+    Decrypt with AES-256-CBC; the arguments are as for :func:`cbc_encrypt`.
+    """
+    return _one_shot("cbc", True, 16, data, key, iv, out)
+
+
+class Ctr:
+    """
+    An AES-256-CTR stream: the 16-byte ``iv`` is the first counter block,
+    incremented as one 128-bit big-endian integer per 16 bytes of
+    keystream.  Successive calls continue the keystream at any byte
+    boundary; encryption and decryption are the same operation.
+
+    :param key: the 32-byte key.
+    :param iv: the 16-byte initial counter block.
+    """
+
+    __slots__ = ("_ctx",)
+
+    def __init__(self, key: Buffer, iv: Buffer) -> None:
+        k = _bytes_arg("key", key, 32)
+        v = _bytes_arg("iv", iv, 16)
+        self._ctx = Cipher(algorithms.AES(k), modes.CTR(v)).encryptor()
+
+    def update(self, data: Buffer) -> bytes:
+        """
+        XOR the next ``len(data)`` keystream bytes into data.
+
+        :returns: the result as ``bytes``.
+        """
+        with _view("data", data) as view:
+            return bytes(self._ctx.update(view))
+
+    def update_into(self, data: Buffer, out: Buffer) -> int:
+        """
+        Like :meth:`update`, but write into ``out`` (at least ``len(data)``
+        bytes; may be ``data`` itself).
+
+        :returns: the number of bytes written, ``len(data)``.
+        """
+        with _view("data", data) as view:
+            oview = _view("out", out, writable=True)
+            try:
+                n = len(view)
+                if len(oview) < n:
+                    raise _errors.out_too_small(n, len(oview))
+                oview[:n] = self._ctx.update(view)
+                return n
+            finally:
+                oview.release()
+
+
+class AesKernel:
+    """
+    The functions above bound to one named kernel; the pure side has only
+    ``"python"``.  A test hook, mirrored by the compiled ``AesKernel``.
+    """
+
+    def __init__(self, name: str) -> None:
+        if name not in aes_kernels():
+            raise _errors.no_kernel(name, aes_kernels())
+        self.name = name
+        self.ige_encrypt = ige_encrypt
+        self.ige_decrypt = ige_decrypt
+        self.cbc_encrypt = cbc_encrypt
+        self.cbc_decrypt = cbc_decrypt
+        self.Ctr = Ctr

@@ -1,0 +1,67 @@
+"""
+Build of the one extension, mtcore._cmtcore (mtcore/_cmtcore.pyx + src_c/).
+
+MTCORE_PUREPYTHON=1 (or a non-CPython interpreter) gives an announced
+pure-Python install; otherwise a compiler failure fails the build.
+MTCORE_DEBUG_BUILD=1 builds with -O0 -g3 and Cython line tracing.
+"""
+
+import glob
+import os
+import platform
+import sys
+
+from setuptools import Extension, setup
+
+
+def flag(name):
+    return os.environ.get(name, "") not in ("", "0")
+
+
+PURE = flag("MTCORE_PUREPYTHON") or platform.python_implementation() != "CPython"
+DEBUG = flag("MTCORE_DEBUG_BUILD")
+
+ext_modules = []
+if PURE:
+    print(
+        "*" * 72 + "\n"
+        "mtcore: building the PURE-PYTHON install (no C extension), as\n"
+        "MTCORE_PUREPYTHON or this interpreter asks. It is much slower.\n"
+        + "*" * 72,
+        file=sys.stderr,
+    )
+else:
+    from Cython.Build import cythonize
+
+    cflags = ["-Wall", "-Wsign-compare", "-Wno-unused-function"]
+    if sys.platform != "win32":
+        cflags += ["-O0", "-g3", "-UNDEBUG"] if DEBUG else ["-O3"]
+    if flag("MTCORE_WERROR"):
+        cflags.append("-Werror")
+    if flag("MTCORE_NO_X86NI"):
+        cflags.append("-DMTC_NO_X86NI")
+    directives = {
+        "language_level": 3,
+        "embedsignature": True,
+        "freethreading_compatible": True,
+        "boundscheck": False,
+        "wraparound": False,
+    }
+    if DEBUG:
+        directives["linetrace"] = True
+    ext_modules = cythonize(
+        [
+            Extension(
+                "mtcore._cmtcore",
+                sources=["mtcore/_cmtcore.pyx"] + sorted(glob.glob("src_c/*.c")),
+                include_dirs=["src_c"],
+                depends=glob.glob("src_c/*.h") + glob.glob("mtcore/*.pxd")
+                + glob.glob("mtcore/_*.pyx"),
+                extra_compile_args=cflags,
+                define_macros=[("CYTHON_TRACE", "1")] if DEBUG else [],
+            )
+        ],
+        compiler_directives=directives,
+    )
+
+setup(ext_modules=ext_modules)

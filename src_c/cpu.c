@@ -1,0 +1,63 @@
+/*
+ * cpu.c: which x86 instruction sets this CPU and OS let us use.
+ */
+#include "inner.h"
+
+#if MTC_X86
+#include <cpuid.h>
+
+/* XCR0 through XGETBV; only called when CPUID says OSXSAVE. */
+static uint64_t mtc_xgetbv0(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static unsigned mtc_cpu_detect(void)
+{
+    unsigned a, b, c, d, f = 0;
+
+    if (!__get_cpuid(1, &a, &b, &c, &d)) {
+        return 0;
+    }
+    unsigned aes = (c >> 25) & 1, sse41 = (c >> 19) & 1;
+    unsigned osxsave = (c >> 27) & 1;
+    if (aes && sse41) {
+        f |= MTC_CPU_AESNI;
+    }
+    if (__get_cpuid_max(0, NULL) < 7) {
+        return f;
+    }
+    __cpuid_count(7, 0, a, b, c, d);
+    unsigned avx512f = (b >> 16) & 1, avx512bw = (b >> 30) & 1;
+    unsigned avx512vl = (b >> 31) & 1, vaes = (c >> 9) & 1;
+    unsigned sha = (b >> 29) & 1;
+    if (sha) {
+        f |= MTC_CPU_SHANI;
+    }
+    /* The OS must save XMM, YMM, opmask and both halves of ZMM (0xe6). */
+    if ((f & MTC_CPU_AESNI) && osxsave && avx512f && avx512bw && avx512vl
+        && vaes && (mtc_xgetbv0() & 0xe6) == 0xe6) {
+        f |= MTC_CPU_VAES;
+    }
+    return f;
+}
+#endif
+
+/* see mtc.h */
+unsigned mtc_cpu_features(void)
+{
+#if MTC_X86
+    /* Racing first calls compute and store the same value. */
+    static volatile unsigned cached = 0;
+    unsigned f = cached;
+    if (f == 0) {
+        f = mtc_cpu_detect() | 0x80000000u;
+        cached = f;
+    }
+    return f & ~0x80000000u;
+#else
+    return 0;
+#endif
+}

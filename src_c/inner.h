@@ -1,0 +1,164 @@
+/*
+ * inner.h: private helpers shared by the kernels in src_c/.
+ */
+#ifndef MTC_INNER_H
+#define MTC_INNER_H
+
+#include <string.h>
+
+#include "mtc.h"
+
+/*
+ * MTC_X86: the AES-NI / VAES kernels can be compiled here.  They need
+ * GCC or Clang on x86-64 (per-function target attributes, so the rest of
+ * the build keeps baseline flags).  Build with -DMTC_NO_X86NI to leave
+ * them out and check the portable-only build.
+ */
+#if !defined(MTC_NO_X86NI) && (defined(__x86_64__) || defined(_M_X64)) \
+    && (defined(__GNUC__) || defined(__clang__))
+#define MTC_X86 1
+#else
+#define MTC_X86 0
+#endif
+
+#if MTC_X86
+#define MTC_TARGET(x) __attribute__((target(x)))
+#define MTC_TARGET_AESNI MTC_TARGET("sse2,ssse3,sse4.1,aes")
+#define MTC_TARGET_VAES \
+    MTC_TARGET("sse2,ssse3,sse4.1,aes,avx,avx2,avx512f,avx512vl,avx512bw,vaes")
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define MTC_INLINE static inline __attribute__((always_inline))
+#else
+#define MTC_INLINE static inline
+#endif
+
+/* Loads and stores through memcpy: no alignment or aliasing assumptions. */
+MTC_INLINE uint32_t mtc_dec32le(const uint8_t *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8)
+        | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+MTC_INLINE void mtc_enc32le(uint8_t *p, uint32_t x)
+{
+    p[0] = (uint8_t)x;
+    p[1] = (uint8_t)(x >> 8);
+    p[2] = (uint8_t)(x >> 16);
+    p[3] = (uint8_t)(x >> 24);
+}
+
+MTC_INLINE uint64_t mtc_dec64le(const uint8_t *p)
+{
+    return (uint64_t)mtc_dec32le(p) | ((uint64_t)mtc_dec32le(p + 4) << 32);
+}
+
+MTC_INLINE void mtc_enc64le(uint8_t *p, uint64_t x)
+{
+    mtc_enc32le(p, (uint32_t)x);
+    mtc_enc32le(p + 4, (uint32_t)(x >> 32));
+}
+
+MTC_INLINE uint64_t mtc_dec64be(const uint8_t *p)
+{
+    uint64_t x = 0;
+    for (int i = 0; i < 8; i++) {
+        x = (x << 8) | p[i];
+    }
+    return x;
+}
+
+MTC_INLINE void mtc_enc64be(uint8_t *p, uint64_t x)
+{
+    for (int i = 7; i >= 0; i--) {
+        p[i] = (uint8_t)x;
+        x >>= 8;
+    }
+}
+
+/* dst = a ^ b over n bytes (any alignment; dst may equal a or b). */
+MTC_INLINE void mtc_xor(uint8_t *dst, const uint8_t *a, const uint8_t *b,
+                        size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        dst[i] = (uint8_t)(a[i] ^ b[i]);
+    }
+}
+
+/* Adds n to the 128-bit big-endian counter block ctr (mod 2^128). */
+MTC_INLINE void mtc_ctr_add(uint8_t ctr[16], uint64_t n)
+{
+    uint64_t lo = mtc_dec64be(ctr + 8);
+    uint64_t hi = mtc_dec64be(ctr);
+    uint64_t nlo = lo + n;
+    hi += (uint64_t)(nlo < lo);
+    mtc_enc64be(ctr, hi);
+    mtc_enc64be(ctr + 8, nlo);
+}
+
+/* The implementations (aes_select.c collects them). */
+extern const mtc_aes_impl mtc_aes_portable;
+#if MTC_X86
+extern const mtc_aes_impl mtc_aes_x86ni;
+extern const mtc_aes_impl mtc_aes_x86vaes;
+#endif
+
+/*
+ * Portable constant-time kernel (aes_ct64*.c): bitsliced AES-256, four
+ * blocks per pass in eight 64-bit words, no table lookups and no branches
+ * on secret data.
+ */
+void mtc_ct64_ige_encrypt(const uint8_t key[32], const uint8_t iv[32],
+                          const uint8_t *in, uint8_t *out, size_t len);
+void mtc_ct64_ige_decrypt(const uint8_t key[32], const uint8_t iv[32],
+                          const uint8_t *in, uint8_t *out, size_t len);
+void mtc_ct64_cbc_encrypt(const uint8_t key[32], uint8_t iv[16],
+                          const uint8_t *in, uint8_t *out, size_t len);
+void mtc_ct64_cbc_decrypt(const uint8_t key[32], uint8_t iv[16],
+                          const uint8_t *in, uint8_t *out, size_t len);
+void mtc_ct64_ctr_key(mtc_aes256_keys *ks, const uint8_t key[32]);
+void mtc_ct64_ctr_blocks(const mtc_aes256_keys *ks, uint8_t ctr[16],
+                         const uint8_t *in, uint8_t *out, size_t nblocks);
+
+/*
+ * The bitsliced core (aes_ct64.c) under the functions above.  A state q[8]
+ * holds four blocks; sk is the schedule of 15 round keys in 120 words (the
+ * w of mtc_aes256_keys).
+ * mtc_ct64_skey: expands key into sk.
+ * mtc_ct64_load: loads nblocks (0..4) consecutive blocks from in into q;
+ *   the other slots are zero.
+ * mtc_ct64_store: writes the first nblocks (0..4) slots of q to out and
+ *   leaves q scrambled.
+ * mtc_ct64_encrypt / mtc_ct64_decrypt: run AES-256 on all four slots (the
+ *   cipher and the inverse cipher of FIPS-197 5.1 and 5.3, on one sk).
+ */
+void mtc_ct64_skey(uint64_t sk[120], const uint8_t key[32]);
+void mtc_ct64_load(uint64_t q[8], const uint8_t *in, size_t nblocks);
+void mtc_ct64_store(uint8_t *out, uint64_t q[8], size_t nblocks);
+void mtc_ct64_encrypt(const uint64_t sk[120], uint64_t q[8]);
+void mtc_ct64_decrypt(const uint64_t sk[120], uint64_t q[8]);
+
+#if MTC_X86
+/* AES-NI kernels (aes_x86ni*.c). */
+void mtc_x86ni_ige_encrypt(const uint8_t key[32], const uint8_t iv[32],
+                           const uint8_t *in, uint8_t *out, size_t len);
+void mtc_x86ni_ige_decrypt(const uint8_t key[32], const uint8_t iv[32],
+                           const uint8_t *in, uint8_t *out, size_t len);
+void mtc_x86ni_cbc_encrypt(const uint8_t key[32], uint8_t iv[16],
+                           const uint8_t *in, uint8_t *out, size_t len);
+void mtc_x86ni_cbc_decrypt(const uint8_t key[32], uint8_t iv[16],
+                           const uint8_t *in, uint8_t *out, size_t len);
+void mtc_x86ni_ctr_key(mtc_aes256_keys *ks, const uint8_t key[32]);
+void mtc_x86ni_ctr_blocks(const mtc_aes256_keys *ks, uint8_t ctr[16],
+                          const uint8_t *in, uint8_t *out, size_t nblocks);
+
+/* VAES (AVX-512) kernels (aes_x86vaes*.c); IGE stays on AES-NI. */
+void mtc_x86vaes_cbc_decrypt(const uint8_t key[32], uint8_t iv[16],
+                             const uint8_t *in, uint8_t *out, size_t len);
+void mtc_x86vaes_ctr_blocks(const mtc_aes256_keys *ks, uint8_t ctr[16],
+                            const uint8_t *in, uint8_t *out,
+                            size_t nblocks);
+#endif
+
+#endif /* MTC_INNER_H */
