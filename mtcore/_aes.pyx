@@ -176,6 +176,7 @@ cdef inline void _ctr_run(const mtc_aes_impl *impl, mtc_ctr_stream *st,
 
 
 @cython.final
+@cython.auto_pickle(False)
 cdef class Ctr:
     """
     An AES-256-CTR stream: the 16-byte ``iv`` is the first counter block,
@@ -284,6 +285,7 @@ cdef Ctr _new_ctr(const mtc_aes_impl *impl, object key, object iv):
 
 
 @cython.final
+@cython.auto_pickle(False)
 cdef class AesKernel:
     """
     The AES functions bound to one named kernel (``"portable"``,

@@ -37,8 +37,9 @@ import statistics
 import sys
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO, Tuple
+from typing import Any, TextIO
 
 import mtcore
 from mtcore import _backend
@@ -106,7 +107,7 @@ class Inputs:
         )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def make_inputs(size: int, iv_size: int) -> Inputs:
     """
     Deterministic pseudo-random inputs for a case (not secret: benchmarks).
@@ -132,10 +133,10 @@ class Contender:
 
     name: str
     make: Callable[[Inputs], Bench]
-    requires: Callable[[], Optional[str]] = lambda: None
-    max_size: Optional[int] = None
+    requires: Callable[[], str | None] = lambda: None
+    max_size: int | None = None
 
-    def skip_reason(self, size: int) -> Optional[str]:
+    def skip_reason(self, size: int) -> str | None:
         """
         Why this contender is not timed at ``size``, or ``None``.
         """
@@ -163,11 +164,11 @@ class Operation:
 
     name: str
     title: str
-    sizes: Tuple[int, ...]
+    sizes: tuple[int, ...]
     inputs: Callable[[int], Inputs]
-    contenders: Tuple[Contender, ...]
+    contenders: tuple[Contender, ...]
     verify_calls: int = 1
-    notes: Tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
     def contender(self, name: str) -> Contender:
         for c in self.contenders:
@@ -177,7 +178,7 @@ class Operation:
 
 
 #: Every operation, in table order.
-OPERATIONS: Dict[str, Operation] = {}
+OPERATIONS: dict[str, Operation] = {}
 
 
 def register(op: Operation) -> Operation:
@@ -192,7 +193,7 @@ def register(op: Operation) -> Operation:
     return op
 
 
-def contender_names(op_name: str) -> List[str]:
+def contender_names(op_name: str) -> list[str]:
     """
     The contenders of an operation, for pytest parametrization (imports no
     peer).
@@ -220,8 +221,8 @@ def _peer(module: str) -> Any:
         raise Unavailable(f"{module} is not installed ({exc})") from None
 
 
-def _peer_missing(module: str) -> Callable[[], Optional[str]]:
-    def check() -> Optional[str]:
+def _peer_missing(module: str) -> Callable[[], str | None]:
+    def check() -> str | None:
         try:
             _peer(module)
         except Unavailable as exc:
@@ -231,9 +232,18 @@ def _peer_missing(module: str) -> Callable[[], Optional[str]]:
     return check
 
 
-def _kernel_missing(name: str) -> Callable[[], Optional[str]]:
-    def check() -> Optional[str]:
-        impl = _backend.impl
+def _impl() -> Any:
+    """
+    The implementation module the public functions come from.
+    """
+    if _backend.IMPLEMENTATION == "c":
+        return importlib.import_module("mtcore._cmtcore")
+    return importlib.import_module("mtcore._py")
+
+
+def _kernel_missing(name: str) -> Callable[[], str | None]:
+    def check() -> str | None:
+        impl = _impl()
         if _backend.IMPLEMENTATION != "c":
             return "the compiled extension is not loaded"
         if name == impl.aes_kernel:
@@ -245,7 +255,7 @@ def _kernel_missing(name: str) -> Callable[[], Optional[str]]:
     return check
 
 
-def _pure_missing() -> Optional[str]:
+def _pure_missing() -> str | None:
     if _backend.IMPLEMENTATION != "c":
         return "mtcore itself runs the pure twin here (the mtcore row)"
     return None
@@ -255,7 +265,7 @@ def _kernel(name: str) -> Any:
     reason = _kernel_missing(name)()
     if reason is not None:
         raise Unavailable(reason)
-    return _backend.impl.AesKernel(name)
+    return _impl().AesKernel(name)
 
 
 def _pure() -> Any:
@@ -267,7 +277,7 @@ def _pure() -> Any:
 # --- AES contenders -----------------------------------------------------
 
 
-def _mtcore_one_shot(fname: str) -> List[Contender]:
+def _mtcore_one_shot(fname: str) -> list[Contender]:
     """
     mtcore's default, its other kernels and the pure twin for a one-shot
     function of the (data, key, iv) shape.
@@ -288,15 +298,12 @@ def _mtcore_one_shot(fname: str) -> List[Contender]:
 
     return [
         Contender("mtcore", default),
-        *(
-            Contender(f"mtcore-{k}", kernel(k), _kernel_missing(k))
-            for k in KERNELS
-        ),
+        *(Contender(f"mtcore-{k}", kernel(k), _kernel_missing(k)) for k in KERNELS),
         Contender("mtcore-pure", pure, _pure_missing, PURE_MAX),
     ]
 
 
-def _mtcore_ctr() -> List[Contender]:
+def _mtcore_ctr() -> list[Contender]:
     import mtcore.aes
 
     def default(i: Inputs) -> Bench:
@@ -313,10 +320,7 @@ def _mtcore_ctr() -> List[Contender]:
 
     return [
         Contender("mtcore", default),
-        *(
-            Contender(f"mtcore-{k}", kernel(k), _kernel_missing(k))
-            for k in KERNELS
-        ),
+        *(Contender(f"mtcore-{k}", kernel(k), _kernel_missing(k)) for k in KERNELS),
         Contender("mtcore-pure", pure, _pure_missing, PURE_MAX),
     ]
 
@@ -426,9 +430,7 @@ register(
             _pyaes_ctr(),
         ),
         verify_calls=2,
-        notes=(
-            "Every contender keeps one stream and continues it call after call.",
-        ),
+        notes=("Every contender keeps one stream and continues it call after call.",),
     )
 )
 register(
@@ -469,7 +471,7 @@ def _as_bytes(result: Any) -> bytes:
 
 
 @functools.lru_cache(maxsize=64)
-def reference(op_name: str, size: int) -> Tuple[bytes, ...]:
+def reference(op_name: str, size: int) -> tuple[bytes, ...]:
     """
     mtcore's outputs for the first ``verify_calls`` calls of a fresh
     instance.
@@ -485,8 +487,8 @@ class Check:
     The outcome of comparing one contender with mtcore on one case.
     """
 
-    error: Optional[str] = None  # the output is wrong or the call failed
-    warning: Optional[str] = None  # e.g. it wrote into its arguments
+    error: str | None = None  # the output is wrong or the call failed
+    warning: str | None = None  # e.g. it wrote into its arguments
 
 
 def verify(op: Operation, contender: Contender, size: int) -> Check:
@@ -501,7 +503,7 @@ def verify(op: Operation, contender: Contender, size: int) -> Check:
         outputs = [_as_bytes(fn()) for _ in range(op.verify_calls)]
     except Unavailable:
         raise
-    except Exception as exc:  # a peer failing is a finding, not a crash
+    except Exception as exc:  # noqa: BLE001 -- a peer failing is a finding, not a crash
         return Check(error=f"raised {type(exc).__name__}: {exc}")
     check = Check()
     for n, (got, want) in enumerate(zip(outputs, reference(op.name, size)), 1):
@@ -545,8 +547,8 @@ def make_timer(fn: Bench) -> Timer:
     calls the function itself with local arguments, as ``timeit`` does.
     """
     func: Callable[..., Any] = fn
-    args: Tuple[Any, ...] = ()
-    kwargs: Dict[str, Any] = {}
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = {}
     if type(fn) is functools.partial:
         func, args, kwargs = fn.func, fn.args, dict(fn.keywords)
     names = [f"_a{n}" for n in range(len(args))]
@@ -557,8 +559,11 @@ def make_timer(fn: Bench) -> Timer:
         defaults="".join(f", {n}={n}" for n in names + knames),
         call=call,
     )
-    namespace: Dict[str, Any] = {"_repeat": itertools.repeat, "_clock": time.perf_counter_ns}
-    exec(src, namespace)
+    namespace: dict[str, Any] = {
+        "_repeat": itertools.repeat,
+        "_clock": time.perf_counter_ns,
+    }
+    exec(src, namespace)  # noqa: S102 -- our own template, as timeit does
     timed: Timer = namespace["outer"](func, *args, *kwargs.values())
     return timed
 
@@ -598,9 +603,9 @@ class Result:
 
     contender: str
     loops: int
-    samples_ns: List[float]  # per call, one per sample
+    samples_ns: list[float]  # per call, one per sample
     median_ns: float = 0.0
-    ratio: Optional[float] = None  # this time / mtcore's time
+    ratio: float | None = None  # this time / mtcore's time
 
     def __post_init__(self) -> None:
         self.median_ns = statistics.median(self.samples_ns)
@@ -626,11 +631,11 @@ class _GcOff:
 
 
 def time_contenders(
-    fns: Sequence[Tuple[str, Bench]],
+    fns: Sequence[tuple[str, Bench]],
     samples: int,
     target_ns: int,
     progress: Callable[[str], None] = lambda s: None,
-) -> List[Result]:
+) -> list[Result]:
     """
     Time the callables round-robin: calibrate each, then take ``samples``
     rounds, each round timing every callable once, starting one further
@@ -640,14 +645,16 @@ def time_contenders(
     with _GcOff():
         progress("calibrating")
         loops = [calibrate(t, target_ns) for t in timers]
-        per_call: List[List[float]] = [[] for _ in timers]
+        per_call: list[list[float]] = [[] for _ in timers]
         k = len(timers)
         for s in range(samples):
             progress(f"sample {s + 1}/{samples}")
             for j in range(k):
                 i = (s + j) % k
                 per_call[i].append(timers[i](loops[i]) / loops[i])
-    results = [Result(name, n, times) for (name, _), n, times in zip(fns, loops, per_call)]
+    results = [
+        Result(name, n, times) for (name, _), n, times in zip(fns, loops, per_call)
+    ]
     base = results[0].median_ns
     for r in results[1:]:
         r.ratio = r.median_ns / base
@@ -682,8 +689,8 @@ class ThreadResult:
 
     contender: str
     loops: int
-    one_ns: List[float]  # one thread, n calls
-    two_ns: List[float]  # two threads, n calls each, wall time
+    one_ns: list[float]  # one thread, n calls
+    two_ns: list[float]  # two threads, n calls each, wall time
 
     @property
     def speedup(self) -> float:
@@ -694,16 +701,18 @@ class ThreadResult:
 
 
 def time_threads(
-    fns: Sequence[Tuple[str, Callable[[], Bench]]],
+    fns: Sequence[tuple[str, Callable[[], Bench]]],
     samples: int,
     target_ns: int,
     progress: Callable[[str], None] = lambda s: None,
-) -> List[ThreadResult]:
+) -> list[ThreadResult]:
     """
     Two threads vs one, round-robin across contenders; ``fns`` gives a
     factory per contender (each thread gets its own instance).
     """
-    timers = [(name, make_timer(f()), make_timer(f()), make_timer(f())) for name, f in fns]
+    timers = [
+        (name, make_timer(f()), make_timer(f()), make_timer(f())) for name, f in fns
+    ]
     with _GcOff():
         progress("calibrating")
         loops = [calibrate(t[1], target_ns) for t in timers]
@@ -740,7 +749,7 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _version(dist: str) -> Optional[str]:
+def _version(dist: str) -> str | None:
     from importlib import metadata
 
     try:
@@ -749,23 +758,47 @@ def _version(dist: str) -> Optional[str]:
         return None
 
 
-def _openssl() -> Optional[str]:
+def _openssl() -> str | None:
     try:
         from cryptography.hazmat.backends.openssl.backend import backend
 
         return str(backend.openssl_version_text())
-    except Exception:
+    except Exception:  # noqa: BLE001 -- only a label; any failure means "unknown"
         return None
 
 
-def machine_info() -> Dict[str, Any]:
+def _extension() -> dict[str, Any] | None:
+    """
+    Which build of the compiled module ran (it changes under development).
+    """
+    path = getattr(_impl(), "__file__", None)
+    if _backend.IMPLEMENTATION != "c" or not path:
+        return None
+    import hashlib
+
+    with open(path, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    mtime = datetime.datetime.fromtimestamp(
+        os.stat(path).st_mtime, datetime.timezone.utc
+    )
+    return {
+        "file": os.path.basename(path),
+        "sha256": digest,
+        "built": mtime.isoformat(timespec="seconds"),
+    }
+
+
+def machine_info() -> dict[str, Any]:
     """
     What ran: backend, CPU, Python, peer versions, date.
     """
     return {
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(
+            timespec="seconds"
+        ),
         "mtcore": mtcore.__version__,
         "backend": mtcore.backend_info(),
+        "extension": _extension(),
         "cpu": _cpu_model(),
         "cpus": _cpus(),
         "platform": platform.platform(),
@@ -816,11 +849,11 @@ class Case:
 
     op: Operation
     size: int
-    skipped: Dict[str, str] = field(default_factory=dict)
-    errors: Dict[str, str] = field(default_factory=dict)
-    warnings: Dict[str, str] = field(default_factory=dict)
-    verified: List[str] = field(default_factory=list)
-    results: List[Result] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    warnings: dict[str, str] = field(default_factory=dict)
+    verified: list[str] = field(default_factory=list)
+    results: list[Result] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -839,11 +872,11 @@ def _format_rate(mb: float) -> str:
     return f"{mb:,.0f} MB/s" if mb >= 10 else f"{mb:.2f} MB/s"
 
 
-def _selected(key: str, pattern: Optional[str]) -> bool:
+def _selected(key: str, pattern: str | None) -> bool:
     return pattern is None or pattern.lower() in key.lower()
 
 
-def plan(pattern: Optional[str]) -> List[Case]:
+def plan(pattern: str | None) -> list[Case]:
     """
     The cases that ``--filter`` keeps, with their skipped contenders.
     """
@@ -889,11 +922,21 @@ def run_case(case: Case, samples: int, target_ns: int, progress: Progress) -> No
 THREAD_OP = "ige_encrypt"
 THREAD_SIZES = (16 * KiB, 512 * KiB)
 THREAD_CONTENDERS = ("mtcore", "tgcrypto", "cryptg", "hypercrypto")
+# Timed alongside: hashlib releases the GIL above 2 KiB, so its speedup is
+# what the machine gives two threads right now (a busy host or two vCPUs
+# on one physical core show as well under 2x for everybody).
+THREAD_CONTROL = "control: hashlib.sha256"
+
+
+def _sha256(data: bytes) -> Bench:
+    import hashlib
+
+    return functools.partial(hashlib.sha256, bytes(data))
 
 
 def run_threads(
-    pattern: Optional[str], samples: int, target_ns: int, progress: Progress
-) -> List[Dict[str, Any]]:
+    pattern: str | None, samples: int, target_ns: int, progress: Progress
+) -> list[dict[str, Any]]:
     """
     The two-thread check: IGE encrypt, two threads vs one.
     """
@@ -904,7 +947,7 @@ def run_threads(
         if not _selected(key, pattern):
             continue
         progress.start(f"two threads vs one: {op.title} {size_label(size)}")
-        fns: List[Tuple[str, Callable[[], Bench]]] = []
+        fns: list[tuple[str, Callable[[], Bench]]] = []
         skipped = {}
         for name in THREAD_CONTENDERS:
             c = op.contender(name)
@@ -916,6 +959,7 @@ def run_threads(
                 skipped[name] = reason
                 continue
             fns.append((name, functools.partial(c.make, op.inputs(size).copy())))
+        fns.append((THREAD_CONTROL, functools.partial(_sha256, op.inputs(size).data)))
         results = time_threads(fns, samples, target_ns, progress.detail)
         out.append(
             {
@@ -928,8 +972,13 @@ def run_threads(
                         "loops": r.loops,
                         "one_thread_ns": r.one_ns,
                         "two_threads_ns": r.two_ns,
-                        "one_thread_mb_per_s": size * r.loops / statistics.median(r.one_ns) * 1e3,
-                        "two_threads_mb_per_s": 2 * size * r.loops
+                        "one_thread_mb_per_s": size
+                        * r.loops
+                        / statistics.median(r.one_ns)
+                        * 1e3,
+                        "two_threads_mb_per_s": 2
+                        * size
+                        * r.loops
                         / statistics.median(r.two_ns)
                         * 1e3,
                         "speedup": r.speedup,
@@ -942,8 +991,8 @@ def run_threads(
     return out
 
 
-def _table(cases: List[Case], out: TextIO) -> None:
-    by_op: Dict[str, List[Case]] = {}
+def _table(cases: list[Case], out: TextIO) -> None:
+    by_op: dict[str, list[Case]] = {}
     for case in cases:
         by_op.setdefault(case.op.name, []).append(case)
     width = max(
@@ -954,6 +1003,17 @@ def _table(cases: List[Case], out: TextIO) -> None:
         print(f"\n{op.title}", file=out)
         for note in op.notes:
             print(f"  ({note})", file=out)
+        skipped: dict[str, str] = {}
+        for case in op_cases:
+            for name, reason in case.skipped.items():
+                skipped.setdefault(name, reason)
+        if skipped:
+            print(
+                "  (not timed: "
+                + "; ".join(f"{name}: {reason}" for name, reason in skipped.items())
+                + ")",
+                file=out,
+            )
         print(
             f"  {'size':<8} {'contender':<{width}} {'per call':>10} "
             f"{'throughput':>13} {'vs mtcore':>10} {'spread':>7}",
@@ -976,23 +1036,24 @@ def _table(cases: List[Case], out: TextIO) -> None:
                 label = ""
 
 
-def _threads_table(threads: List[Dict[str, Any]], out: TextIO) -> None:
+def _threads_table(threads: list[dict[str, Any]], out: TextIO) -> None:
     if not threads:
         return
     print(
         "\nTwo threads vs one (IGE encrypt; each thread its own inputs; "
-        "2.00x is perfect on 2 cores)",
+        "2.00x is perfect on 2 cores;\n  the hashlib control, which releases "
+        "the GIL, shows what the machine allowed during the run)",
         file=out,
     )
     print(
-        f"  {'size':<8} {'contender':<12} {'1 thread':>13} {'2 threads':>13} {'speedup':>8}",
+        f"  {'size':<8} {'contender':<24} {'1 thread':>13} {'2 threads':>13} {'speedup':>8}",
         file=out,
     )
     for entry in threads:
         label = size_label(entry["size"])
         for r in entry["results"]:
             print(
-                f"  {label:<8} {r['contender']:<12} "
+                f"  {label:<8} {r['contender']:<24} "
                 f"{_format_rate(r['one_thread_mb_per_s']):>13} "
                 f"{_format_rate(r['two_threads_mb_per_s']):>13} "
                 f"{r['speedup']:>7.2f}x",
@@ -1000,35 +1061,44 @@ def _threads_table(threads: List[Dict[str, Any]], out: TextIO) -> None:
             )
             label = ""
         for name, reason in entry["skipped"].items():
-            print(f"  {label:<8} {name:<12} skipped: {reason}", file=out)
+            print(f"  {label:<8} {name:<24} skipped: {reason}", file=out)
             label = ""
 
 
-def _header(info: Dict[str, Any], samples: int, target_ns: int, overhead: float) -> str:
+def _header(info: dict[str, Any], samples: int, target_ns: int, overhead: float) -> str:
     b = info["backend"]
-    peers = ", ".join(
-        f"{name} {v}" for name, v in info["peers"].items() if v is not None
-    ) or "none installed"
+    peers = (
+        ", ".join(f"{name} {v}" for name, v in info["peers"].items() if v is not None)
+        or "none installed"
+    )
     missing = [name for name, v in info["peers"].items() if v is None]
+    ext = info["extension"]
+    built = (
+        f"; extension built {ext['built']}, sha256 {ext['sha256'][:12]}" if ext else ""
+    )
+    openssl = f"; {info['openssl']}" if info["openssl"] else ""
+    kernels = ", ".join(b["aes_kernels"])
     lines = [
         f"mtcore {info['mtcore']}: {b['implementation']} implementation, "
-        f"AES kernel {b['aes']} (available: {', '.join(b['aes_kernels'])})",
-        f"{info['cpu']}, {info['cpus']} CPUs; {info['python']}; {info['date']}",
-        f"peers: {peers}" + (f"; {info['openssl']}" if info["openssl"] else ""),
+        + f"AES kernel {b['aes']} (available: {kernels})",
+        f"{info['cpu']}, {info['cpus']} CPUs; {info['python']}; {info['date']}{built}",
+        f"peers: {peers}{openssl}",
     ]
     if missing:
         lines.append(f"not installed (skipped): {', '.join(missing)}")
-    lines += [
+    lines.append(
         f"Medians of {samples} samples of ~{target_ns / 1e6:.0f} ms per contender, "
-        "contenders timed round-robin in one run.",
+        "contenders timed round-robin in one run."
+    )
+    lines.append(
         "'vs mtcore' = contender time / mtcore time (above 1: mtcore is faster); "
-        "'spread' = (slowest - fastest sample) / median; MB = 10^6 bytes.",
-        f"Harness cost per call, included in every figure: {overhead:.0f} ns.",
-    ]
+        "'spread' = (slowest - fastest sample) / median; MB = 10^6 bytes."
+    )
+    lines.append(f"Harness cost per call, included in every figure: {overhead:.0f} ns.")
     return "\n".join(lines)
 
 
-def _verification_summary(cases: List[Case]) -> List[str]:
+def _verification_summary(cases: list[Case]) -> list[str]:
     checked = sum(len(c.verified) + len(c.errors) for c in cases)
     lines = []
     errors = [(c, n, e) for c in cases for n, e in c.errors.items()]
@@ -1045,9 +1115,15 @@ def _verification_summary(cases: List[Case]) -> List[str]:
         for case, name, err in errors:
             lines.append(f"  {case.key} {name}: {err}")
         for case in cases:
-            peers = [n for n in case.verified + list(case.errors) if not n.startswith("mtcore")]
+            peers = [
+                n
+                for n in case.verified + list(case.errors)
+                if not n.startswith("mtcore")
+            ]
             if peers and all(n in case.errors for n in peers):
-                lines.append(f"  {case.key}: every peer disagrees with mtcore: suspect mtcore")
+                lines.append(
+                    f"  {case.key}: every peer disagrees with mtcore: suspect mtcore"
+                )
     seen = set()
     for case in cases:
         for name, warning in case.warnings.items():
@@ -1059,9 +1135,13 @@ def _verification_summary(cases: List[Case]) -> List[str]:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--quick", action="store_true", help=f"{QUICK_SAMPLES} samples instead of {SAMPLES}"
+        "--quick",
+        action="store_true",
+        help=f"{QUICK_SAMPLES} samples instead of {SAMPLES}",
     )
-    parser.add_argument("--json", metavar="FILE", help="also write every figure to FILE")
+    parser.add_argument(
+        "--json", metavar="FILE", help="also write every figure to FILE"
+    )
     parser.add_argument(
         "--filter",
         metavar="SUBSTR",

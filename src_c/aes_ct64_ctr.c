@@ -13,19 +13,6 @@ static void xor_bytes(uint8_t *out, const uint8_t *in, const uint8_t *ks,
     }
 }
 
-/*
- * Adds d to the 128-bit integer (hi, *lo) and returns the new hi; the
- * carry out of *lo is computed with logic operations, not a comparison.
- */
-MTC_INLINE uint64_t add_carry(uint64_t *lo, uint64_t d, uint64_t hi)
-{
-    uint64_t a = *lo;
-    uint64_t s = a + d;
-
-    *lo = s;
-    return hi + (((a & d) | ((a | d) & ~s)) >> 63);
-}
-
 /* see mtc.h */
 void mtc_ct64_ctr_key(mtc_aes256_keys *ks, const uint8_t key[32])
 {
@@ -47,12 +34,11 @@ void mtc_ct64_ctr_blocks(const mtc_aes256_keys *ks, uint8_t ctr[16],
 
         /* All four slots, so that no loop test involves the counter. */
         for (unsigned k = 0; k < 4; k++) {
-            uint64_t l = lo;
-            uint64_t h = add_carry(&l, k, hi);
-            mtc_enc64be(buf + 16 * k, h);
-            mtc_enc64be(buf + 16 * k + 8, l);
+            mtc_enc64be(buf + 16 * k, hi + mtc_carry64(lo, k));
+            mtc_enc64be(buf + 16 * k + 8, lo + k);
         }
-        hi = add_carry(&lo, n, hi);
+        hi += mtc_carry64(lo, n);
+        lo += n;
         mtc_ct64_load(q, buf, n);
         mtc_ct64_encrypt(ks->w, q);
         mtc_ct64_store(buf, q, n);

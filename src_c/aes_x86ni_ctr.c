@@ -20,7 +20,7 @@ void mtc_x86ni_ctr_key(mtc_aes256_keys *ks, const uint8_t key[32])
 /*
  * XORs the keystream of n blocks (n a constant at every call site, so the
  * loops unroll into registers) into in -> out, for the counters (hi, lo),
- * (hi, lo + 1), ...; the caller guarantees lo does not wrap on the way.
+ * (hi, lo + 1), ... (mod 2^128).
  */
 MTC_NI_INLINE void mtc_ni_ctr_run(const __m128i rk[15], uint64_t hi,
                                   uint64_t lo, const uint8_t *in,
@@ -28,7 +28,8 @@ MTC_NI_INLINE void mtc_ni_ctr_run(const __m128i rk[15], uint64_t hi,
 {
     __m128i s[8];
     for (size_t j = 0; j < n; j++) {
-        __m128i c = _mm_set_epi64x((long long)hi, (long long)(lo + j));
+        __m128i c = _mm_set_epi64x((long long)(hi + mtc_carry64(lo, j)),
+                                   (long long)(lo + j));
         s[j] = _mm_xor_si128(mtc_ni_bswap(c), rk[0]);
     }
     for (int r = 1; r < 14; r++) {
@@ -55,16 +56,14 @@ void mtc_x86ni_ctr_blocks(const mtc_aes256_keys *ks, uint8_t ctr[16],
         rk[i] = mtc_ni_load((const uint8_t *)ks->w + 16 * i);
     }
     while (nblocks > 0) {
-        /* Eight at a time unless the low half wraps inside the run. */
-        size_t n = nblocks >= 8 && lo <= UINT64_MAX - 7 ? 8 : 1;
+        size_t n = nblocks >= 8 ? 8 : 1;
         if (n == 8) {
             mtc_ni_ctr_run(rk, hi, lo, in, out, 8);
         } else {
             mtc_ni_ctr_run(rk, hi, lo, in, out, 1);
         }
-        uint64_t next = lo + n;
-        hi += (uint64_t)(next < lo);
-        lo = next;
+        hi += mtc_carry64(lo, n);
+        lo += n;
         in += 16 * n;
         out += 16 * n;
         nblocks -= n;

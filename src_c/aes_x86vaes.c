@@ -28,25 +28,37 @@ MTC_VAES_INLINE __m512i mtc_vaes_bswap(__m512i x)
 }
 
 /*
- * XORs the keystream of 4 * regs blocks (regs a constant at every call
- * site) for the counters (hi, lo), (hi, lo + 1), ... into in -> out; the
- * caller guarantees lo does not wrap on the way.
+ * Adds d to the (lo, hi) qword pairs of every lane, carrying from lo to hi
+ * with mask operations rather than branches (the counter may be secret).
  */
-MTC_VAES_INLINE void mtc_vaes_ctr_run(const __m512i k[15], uint64_t hi,
-                                      uint64_t lo, const uint8_t *in,
-                                      uint8_t *out, const size_t regs)
+MTC_VAES_INLINE __m512i mtc_vaes_ctr_add(__m512i c, __m512i d)
+{
+    __m512i sum = _mm512_add_epi64(c, d);
+    /* A low qword wrapped iff it ended below what was added. */
+    __mmask8 wrapped = _mm512_cmplt_epu64_mask(sum, d) & 0x55;
+    return _mm512_mask_add_epi64(sum, (__mmask8)(wrapped << 1), sum,
+                                 _mm512_set1_epi64(1));
+}
+
+/*
+ * XORs the keystream of 4 * regs blocks (regs a constant at every call
+ * site) into in -> out.  c holds the first four counters as (lo, hi)
+ * little-endian qword pairs; returns the four after the run.
+ */
+MTC_VAES_INLINE __m512i mtc_vaes_ctr_run(const __m512i k[15], __m512i c,
+                                         const uint8_t *in, uint8_t *out,
+                                         const size_t regs)
 {
     __m512i s[8];
-    __m512i c = _mm512_add_epi64(
-        _mm512_set1_epi64((long long)lo),
-        _mm512_set_epi64(0, 3, 0, 2, 0, 1, 0, 0));
-    /* Lanes as (lo + j, hi) little-endian pairs, then byte-reversed. */
-    c = _mm512_mask_blend_epi64(0xaa, c, _mm512_set1_epi64((long long)hi));
-    const __m512i step = _mm512_set_epi64(0, 4, 0, 4, 0, 4, 0, 4);
     for (size_t j = 0; j < regs; j++) {
-        s[j] = _mm512_xor_si512(mtc_vaes_bswap(c), k[0]);
-        c = _mm512_add_epi64(c, step);
+        /* Independent adds from c, not a chain, to keep them off the
+         * critical path. */
+        __m512i d = _mm512_set1_epi64((long long)(4 * j));
+        d = _mm512_maskz_mov_epi64(0x55, d);
+        s[j] = _mm512_xor_si512(mtc_vaes_bswap(mtc_vaes_ctr_add(c, d)), k[0]);
     }
+    c = mtc_vaes_ctr_add(c, _mm512_maskz_mov_epi64(
+        0x55, _mm512_set1_epi64((long long)(4 * regs))));
     for (int r = 1; r < 14; r++) {
         for (size_t j = 0; j < regs; j++) {
             s[j] = _mm512_aesenc_epi128(s[j], k[r]);
@@ -59,6 +71,7 @@ MTC_VAES_INLINE void mtc_vaes_ctr_run(const __m512i k[15], uint64_t hi,
             _mm512_xor_si512(s[j],
                              _mm512_loadu_si512((const void *)(in + 64 * j))));
     }
+    return c;
 }
 
 /* see inner.h */
@@ -77,27 +90,17 @@ void mtc_x86vaes_ctr_blocks(const mtc_aes256_keys *ks, uint8_t ctr[16],
         rk[i] = mtc_ni_load((const uint8_t *)ks->w + 16 * i);
     }
     mtc_vaes_keys(k, rk);
-    uint64_t hi = mtc_dec64be(ctr), lo = mtc_dec64be(ctr + 8);
-    while (nblocks >= 4) {
-        size_t n = nblocks >= 32 ? 32 : 4;
-        if (lo > UINT64_MAX - (n - 1)) {
-            /* The low half wraps inside this run: AES-NI takes it. */
-            break;
-        }
-        if (n == 32) {
-            mtc_vaes_ctr_run(k, hi, lo, in, out, 8);
-        } else {
-            mtc_vaes_ctr_run(k, hi, lo, in, out, 1);
-        }
-        uint64_t next = lo + n;
-        hi += (uint64_t)(next < lo);
-        lo = next;
-        in += 16 * n;
-        out += 16 * n;
-        nblocks -= n;
+    /* Lanes 0..3: the counters ctr + 0..3 as (lo, hi) qword pairs. */
+    __m512i c = mtc_vaes_ctr_add(
+        _mm512_broadcast_i32x4(mtc_ni_bswap(mtc_ni_load(ctr))),
+        _mm512_set_epi64(0, 3, 0, 2, 0, 1, 0, 0));
+    for (; nblocks >= 32; nblocks -= 32, in += 512, out += 512) {
+        c = mtc_vaes_ctr_run(k, c, in, out, 8);
     }
-    mtc_enc64be(ctr, hi);
-    mtc_enc64be(ctr + 8, lo);
+    for (; nblocks >= 4; nblocks -= 4, in += 64, out += 64) {
+        c = mtc_vaes_ctr_run(k, c, in, out, 1);
+    }
+    mtc_ni_store(ctr, mtc_ni_bswap(_mm512_castsi512_si128(c)));
     mtc_ni_wipe(rk, 15);
     mtc_memzero(k, sizeof k);
     if (nblocks > 0) {

@@ -86,15 +86,23 @@ MTC_INLINE void mtc_xor(uint8_t *dst, const uint8_t *a, const uint8_t *b,
     }
 }
 
+/*
+ * The carry out of lo + d (0 or 1), by logic operations only: counters are
+ * secret in some protocols, and a comparison may compile to a branch.
+ */
+MTC_INLINE uint64_t mtc_carry64(uint64_t lo, uint64_t d)
+{
+    uint64_t s = lo + d;
+    return ((lo & d) | ((lo | d) & ~s)) >> 63;
+}
+
 /* Adds n to the 128-bit big-endian counter block ctr (mod 2^128). */
 MTC_INLINE void mtc_ctr_add(uint8_t ctr[16], uint64_t n)
 {
     uint64_t lo = mtc_dec64be(ctr + 8);
-    uint64_t hi = mtc_dec64be(ctr);
-    uint64_t nlo = lo + n;
-    hi += (uint64_t)(nlo < lo);
+    uint64_t hi = mtc_dec64be(ctr) + mtc_carry64(lo, n);
     mtc_enc64be(ctr, hi);
-    mtc_enc64be(ctr + 8, nlo);
+    mtc_enc64be(ctr + 8, lo + n);
 }
 
 /* The implementations (aes_select.c collects them). */
