@@ -221,7 +221,7 @@ cdef class Ctr:
                   Py_ssize_t n) except -1:
         cdef uint8_t *tmp = NULL
         if not self._ready:
-            raise ArgumentValueError("Ctr was not initialised")
+            raise _errors.not_initialised("Ctr")
         if partial_overlap(src, dst, <size_t>n):
             tmp = <uint8_t *>PyMem_Malloc(<size_t>n)
             if tmp == NULL:
@@ -295,8 +295,9 @@ cdef class AesKernel:
     cdef const mtc_aes_impl *_impl
     cdef readonly str name
 
-    def __cinit__(self, str name):
-        self._impl = mtc_aes_get(name.encode())
+    def __cinit__(self, name):
+        if isinstance(name, str):
+            self._impl = mtc_aes_get(name.encode())
         if self._impl == NULL:
             raise _errors.no_kernel(name, aes_kernels())
         self.name = name

@@ -23,7 +23,6 @@ from mtcore.cpythonx cimport PyObject_GetBuffer_noraise, buf_init
 import os
 
 from mtcore import _errors
-from mtcore.exceptions import ArgumentValueError
 
 include "_buffer.pyx"
 include "_aes.pyx"

@@ -43,7 +43,11 @@ def out_too_small(expected: int, got: int) -> InvalidLength:
     return InvalidLength(f"out must be at least {expected} bytes, got {got}")
 
 
-def no_kernel(name: str, available: tuple[str, ...]) -> ArgumentValueError:
+def not_initialised(cls: str) -> ArgumentValueError:
+    return ArgumentValueError(f"{cls} was not initialised")
+
+
+def no_kernel(name: object, available: tuple[str, ...]) -> ArgumentValueError:
     return ArgumentValueError(
         f"AES kernel {name!r} is not available here; available: "
         + ", ".join(available)

@@ -183,6 +183,11 @@ class Ctr:
 
     __slots__ = ("_ctx",)
 
+    def __new__(cls, *args: Any, **kwargs: Any) -> Ctr:
+        self = super().__new__(cls)
+        self._ctx = None
+        return self
+
     def __init__(self, key: Buffer, iv: Buffer) -> None:
         k = _bytes_arg("key", key, 32)
         v = _bytes_arg("iv", iv, 16)
@@ -194,6 +199,8 @@ class Ctr:
 
         :returns: the result as ``bytes``.
         """
+        if self._ctx is None:
+            raise _errors.not_initialised("Ctr")
         with _view("data", data) as view:
             return bytes(self._ctx.update(view))
 
@@ -204,6 +211,8 @@ class Ctr:
 
         :returns: the number of bytes written, ``len(data)``.
         """
+        if self._ctx is None:
+            raise _errors.not_initialised("Ctr")
         with _view("data", data) as view:
             oview = _view("out", out, writable=True)
             try:

@@ -1,0 +1,228 @@
+"""
+Fixtures that hand the tests an implementation (STYLE.md point 50, after
+``MultidictImplementation`` in aio-libs/multidict ``tests/conftest.py``).
+
+``aes_impl`` runs a test once per AES implementation, each an
+``AesKernel``-shaped object (the four one-shot functions and ``Ctr``):
+
+* ``python``      the pure twin (``mtcore._py``);
+* ``c-portable``  the compiled constant-time bitsliced kernel;
+* ``c-aesni``     the compiled AES-NI kernel;
+* ``c-vaes``      the compiled VAES (AVX-512) kernel;
+* ``public``      the public module ``mtcore.aes`` (the default kernel).
+
+Compiled params carry the ``c_extension`` mark; ``--no-extensions``
+deselects them, and so does a run with ``MTCORE_PUREPYTHON`` set (or on a
+non-CPython interpreter), where only ``python`` and ``public`` run.  A
+compiled kernel this CPU cannot run is skipped with a reason that names it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any, Optional
+
+import pytest
+
+import mtcore
+import mtcore.aes
+from mtcore import _backend
+
+C_EXTENSION = pytest.mark.c_extension
+
+# The compiled kernels, slowest first.
+C_KERNELS = ("portable", "aesni", "vaes")
+
+
+def _import_compiled() -> tuple[Optional[ModuleType], Optional[str]]:
+    """
+    The compiled backend module, or None and why it could not be imported.
+    """
+    if _backend.impl.__name__ == "mtcore._cmtcore":
+        return _backend.impl, None
+    if _backend.NO_EXTENSIONS:
+        return (
+            None,
+            "the pure twin was requested (MTCORE_PUREPYTHON) or this is not CPython",
+        )
+    try:
+        return importlib.import_module("mtcore._cmtcore"), None
+    except ImportError as exc:  # test_backend.test_c_extension_loaded fails on this
+        return None, f"the compiled extension did not import: {exc}"
+
+
+@dataclass(frozen=True)
+class AesImplementation:
+    """
+    One AES implementation: a backend ("python" or "c") and a kernel name,
+    or the public module.
+    """
+
+    backend: str
+    kernel: str
+
+    def __str__(self) -> str:
+        if self.backend == "public":
+            return "public"
+        return "python" if self.backend == "python" else f"c-{self.kernel}"
+
+    @property
+    def is_compiled(self) -> bool:
+        return self.backend == "c"
+
+    def load(self) -> Any:
+        if self.backend == "public":
+            return mtcore.aes
+        if self.backend == "python":
+            module: Optional[ModuleType] = importlib.import_module("mtcore._py")
+        else:
+            module, why = _import_compiled()
+            if module is None:
+                pytest.skip(f"AES kernel {self.kernel!r}: {why}")
+        assert module is not None
+        available = module.aes_kernels()
+        if self.kernel not in available:
+            pytest.skip(
+                f"AES kernel {self.kernel!r} cannot run on this CPU/build "
+                f"(available: {', '.join(available)})"
+            )
+        return module.AesKernel(self.kernel)
+
+
+PY_IMPL = AesImplementation("python", "python")
+C_IMPLS = tuple(AesImplementation("c", k) for k in C_KERNELS)
+PUBLIC_IMPL = AesImplementation("public", "default")
+
+
+def _param(impl: AesImplementation) -> Any:
+    compiled = impl.is_compiled or (
+        impl.backend == "public" and _backend.IMPLEMENTATION == "c"
+    )
+    return pytest.param(impl, marks=C_EXTENSION if compiled else (), id=str(impl))
+
+
+# --- options and deselection ---------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--no-extensions",
+        action="store_true",
+        default=False,
+        help="deselect the tests of the compiled extension (c_extension mark)",
+    )
+
+
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    if not (config.getoption("--no-extensions") or _backend.NO_EXTENSIONS):
+        return
+    selected, deselected = [], []
+    for item in items:
+        compiled = item.get_closest_marker("c_extension") is not None
+        (deselected if compiled else selected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    info = mtcore.backend_info()
+    return (
+        f"mtcore backend: {info['implementation']}, default AES kernel "
+        f"{info['aes']}, kernels {', '.join(info['aes_kernels'])}, "
+        f"cpu features {', '.join(info['cpu_features']) or '-'}"
+    )
+
+
+# --- fixtures ------------------------------------------------------------
+
+
+@pytest.fixture(
+    scope="session",
+    params=[_param(PY_IMPL), *(_param(i) for i in C_IMPLS), _param(PUBLIC_IMPL)],
+)
+def aes_impl(request: pytest.FixtureRequest) -> Any:
+    """
+    Every AES implementation reachable here (see the module docstring).
+    """
+    return request.param.load()
+
+
+@pytest.fixture(scope="session", params=[_param(i) for i in C_IMPLS])
+def c_kernel(request: pytest.FixtureRequest) -> Any:
+    """
+    Each compiled kernel, for tests that compare it with the pure twin.
+    """
+    return request.param.load()
+
+
+@pytest.fixture(scope="session")
+def py_kernel() -> Any:
+    """
+    The pure twin's only kernel, ``AesKernel("python")``.
+    """
+    return PY_IMPL.load()
+
+
+@pytest.fixture(scope="session")
+def aes_public() -> ModuleType:
+    """
+    The public module ``mtcore.aes``, bound to the default kernel.
+    """
+    return mtcore.aes
+
+
+@pytest.fixture(scope="session")
+def c_backend() -> ModuleType:
+    """
+    The compiled backend module; tests using it carry the c_extension mark.
+    """
+    module, why = _import_compiled()
+    if module is None:
+        pytest.skip(f"compiled backend: {why}")
+    return module
+
+
+@pytest.fixture(
+    scope="session",
+    params=[
+        pytest.param("python", id="python"),
+        pytest.param("c", id="c", marks=C_EXTENSION),
+    ],
+)
+def backend_module(request: pytest.FixtureRequest) -> ModuleType:
+    """
+    Each backend module itself (``mtcore._py``, ``mtcore._cmtcore``).
+    """
+    if request.param == "python":
+        return importlib.import_module("mtcore._py")
+    return request.getfixturevalue("c_backend")
+
+
+# --- hypothesis profiles -------------------------------------------------
+
+try:
+    from hypothesis import HealthCheck, settings
+except ImportError:  # hypothesis is a test extra; its module importorskips
+    pass
+else:
+    # The full CI runs the suite twice (compiled and pure) on 2 cores:
+    # keep each property small and free of timing flakiness.
+    settings.register_profile(
+        "ci",
+        max_examples=40,
+        deadline=None,
+        derandomize=True,
+        print_blob=True,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    settings.register_profile("dev", max_examples=60, deadline=None)
+    settings.load_profile(
+        os.environ.get("HYPOTHESIS_PROFILE")
+        or ("ci" if os.environ.get("CI") else "dev")
+    )

@@ -1,0 +1,129 @@
+"""
+Helpers shared by the tests: the JSON vector loader and small references.
+
+Every expected value in the suite comes from a published vector (loaded
+here from ``tests/vectors/``) or from an independent implementation
+(``cryptography``/OpenSSL, tgcrypto, cryptg), never from mtcore itself.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable, Iterable, Optional
+
+VECTORS_DIR = Path(__file__).parent / "vectors"
+
+# Fields that hold hex strings in the vector files (see vectors/README.rst).
+_HEX_FIELDS = frozenset(
+    {
+        "key",
+        "iv",
+        "initial_counter_block",
+        "plaintext",
+        "ciphertext",
+        "iv_after",
+        "expected_iv",
+    }
+)
+_HEX_LIST_FIELDS = frozenset({"plaintext_parts", "ciphertext_parts", "counter_blocks"})
+
+
+def _decode(entry: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for field, value in entry.items():
+        if field in _HEX_FIELDS:
+            out[field] = bytes.fromhex(value)
+        elif field in _HEX_LIST_FIELDS:
+            out[field] = [bytes.fromhex(v) for v in value]
+        elif field == "chunks":
+            out[field] = [_decode(chunk) for chunk in value]
+        else:
+            out[field] = value
+    return out
+
+
+def load_vectors(
+    filename: str, select: Optional[Callable[[dict[str, Any]], bool]] = None
+) -> list[dict[str, Any]]:
+    """
+    The vectors of ``tests/vectors/<filename>``, hex fields decoded to bytes,
+    optionally only those ``select`` accepts.
+    """
+    with open(VECTORS_DIR / filename, encoding="utf-8") as f:
+        doc = json.load(f)
+    vectors = [_decode(v) for v in doc["vectors"]]
+    if select is not None:
+        vectors = [v for v in vectors if select(v)]
+    if not vectors:
+        raise LookupError(f"no vectors selected from {filename}")
+    return vectors
+
+
+def blocks(data: bytes) -> Iterable[bytes]:
+    for i in range(0, len(data), 16):
+        yield data[i : i + 16]
+
+
+def split_at(data: bytes, cuts: Iterable[int]) -> list[bytes]:
+    """
+    data cut at the given (sorted) offsets.
+    """
+    parts, start = [], 0
+    for cut in cuts:
+        parts.append(data[start:cut])
+        start = cut
+    parts.append(data[start:])
+    return parts
+
+
+# --- independent references on pyca/cryptography (OpenSSL) ---------------
+
+
+def _cipher(key: bytes, mode: Any) -> Any:
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
+
+    return Cipher(algorithms.AES(bytes(key)), mode)
+
+
+def ref_cbc(key: bytes, iv: bytes, data: bytes, decrypt: bool) -> bytes:
+    from cryptography.hazmat.primitives.ciphers import modes
+
+    cipher = _cipher(key, modes.CBC(bytes(iv)))
+    ctx = cipher.decryptor() if decrypt else cipher.encryptor()
+    return ctx.update(bytes(data)) + ctx.finalize()
+
+
+def ref_ctr(key: bytes, iv: bytes, data: bytes) -> bytes:
+    from cryptography.hazmat.primitives.ciphers import modes
+
+    return _cipher(key, modes.CTR(bytes(iv))).encryptor().update(bytes(data))
+
+
+def _xor(a: bytes, b: bytes) -> bytes:
+    n = int.from_bytes(a, "big") ^ int.from_bytes(b, "big")
+    return n.to_bytes(len(a), "big")
+
+
+def ref_ige(key: bytes, iv: bytes, data: bytes, decrypt: bool) -> bytes:
+    """
+    AES-256-IGE written from MTPROTO.md section 2.2 over OpenSSL's ECB:
+    c_i = E(p_i ^ c_{i-1}) ^ p_{i-1}; p_i = D(c_i ^ p_{i-1}) ^ c_{i-1};
+    c_0 = iv[:16], p_0 = iv[16:].
+    """
+    from cryptography.hazmat.primitives.ciphers import modes
+
+    cipher = _cipher(key, modes.ECB())
+    block = (cipher.decryptor() if decrypt else cipher.encryptor()).update
+    c_prev, p_prev = bytes(iv[:16]), bytes(iv[16:32])
+    out = []
+    for chunk in blocks(bytes(data)):
+        if decrypt:
+            p = _xor(block(_xor(chunk, p_prev)), c_prev)
+            c_prev, p_prev = chunk, p
+            out.append(p)
+        else:
+            c = _xor(block(_xor(chunk, c_prev)), p_prev)
+            c_prev, p_prev = c, chunk
+            out.append(c)
+    return b"".join(out)
