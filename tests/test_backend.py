@@ -167,8 +167,12 @@ def _child_info(**env_vars: str) -> dict:
     root = str(Path(mtcore.__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     args = [_IGE["plaintext"].hex(), _IGE["key"].hex(), _IGE["iv"].hex()]
+    # cwd=root too: "python -c" puts the working directory first on sys.path,
+    # where a source checkout's mtcore (without the built extension) would
+    # shadow the installed one.
     proc = subprocess.run(
         [sys.executable, "-c", _CHILD, *args],
+        cwd=root,
         env=env,
         capture_output=True,
         text=True,
