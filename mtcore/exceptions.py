@@ -11,8 +11,14 @@ from __future__ import annotations
 __all__ = [
     "ArgumentTypeError",
     "ArgumentValueError",
+    "AuthKeyIdMismatch",
     "InvalidLength",
+    "MessageIdError",
+    "MessageKeyMismatch",
+    "MessageLengthError",
     "MtcoreError",
+    "SecurityError",
+    "SessionIdMismatch",
 ]
 
 
@@ -38,4 +44,43 @@ class ArgumentValueError(MtcoreError, ValueError):
 class InvalidLength(ArgumentValueError):
     """
     A key, IV, data or output buffer has the wrong size.
+    """
+
+
+class SecurityError(MtcoreError, ValueError):
+    """
+    A received MTProto message failed a check of the security guidelines:
+    drop it (and preferably reconnect).  The message says which check, never
+    which byte differed.
+    """
+
+
+class AuthKeyIdMismatch(SecurityError):
+    """
+    The packet's auth_key_id is not the key's.
+    """
+
+
+class MessageKeyMismatch(SecurityError):
+    """
+    The msg_key recomputed from the decrypted message differs from the one
+    received (compared in constant time).
+    """
+
+
+class MessageLengthError(SecurityError):
+    """
+    The packet, message_data_length or padding has an invalid length.
+    """
+
+
+class SessionIdMismatch(SecurityError):
+    """
+    The decrypted message belongs to another session.
+    """
+
+
+class MessageIdError(SecurityError):
+    """
+    The msg_id breaks the parity rule for its sender.
     """

@@ -169,4 +169,17 @@ void mtc_x86vaes_ctr_blocks(const mtc_aes256_keys *ks, uint8_t ctr[16],
                             size_t nblocks);
 #endif
 
+/* SHA compression functions (sha1.c, sha256.c, sha_x86ni.c). */
+void mtc_sha1_blocks_portable(uint32_t state[5], const uint8_t *data,
+                              size_t nblocks);
+void mtc_sha256_blocks_portable(uint32_t state[8], const uint8_t *data,
+                                size_t nblocks);
+#if MTC_X86
+#define MTC_TARGET_SHANI MTC_TARGET("sse2,ssse3,sse4.1,sha")
+void mtc_sha1_blocks_shani(uint32_t state[5], const uint8_t *data,
+                           size_t nblocks);
+void mtc_sha256_blocks_shani(uint32_t state[8], const uint8_t *data,
+                             size_t nblocks);
+#endif
+
 #endif /* MTC_INNER_H */

@@ -89,6 +89,52 @@ void mtc_ctr_init(const mtc_aes_impl *impl, mtc_ctr_stream *st,
 void mtc_ctr_update(const mtc_aes_impl *impl, mtc_ctr_stream *st,
                     const uint8_t *in, uint8_t *out, size_t len);
 
+/*
+ * One SHA-1/SHA-256 implementation ("shani" or "portable"): compression
+ * functions over nblocks whole 64-byte blocks, updating the state words
+ * (host-order uint32: h0..h4 for SHA-1, h0..h7 for SHA-256, FIPS 180-4).
+ */
+typedef struct mtc_sha_impl {
+    const char *name;
+    void (*sha1_blocks)(uint32_t state[5], const uint8_t *data,
+                        size_t nblocks);
+    void (*sha256_blocks)(uint32_t state[8], const uint8_t *data,
+                          size_t nblocks);
+} mtc_sha_impl;
+
+/* The implementation called name, or NULL where it cannot run. */
+const mtc_sha_impl *mtc_sha_get(const char *name);
+
+/* The fastest one here; the portable one when force_portable. */
+const mtc_sha_impl *mtc_sha_best(int force_portable);
+
+/* Streaming SHA-256 and SHA-1 over any implementation. */
+typedef struct {
+    const mtc_sha_impl *impl;
+    uint32_t h[8];
+    uint64_t total;     /* bytes hashed so far */
+    uint8_t buf[64];    /* a partial block */
+    size_t fill;        /* bytes in buf */
+} mtc_sha256_ctx;
+
+typedef struct {
+    const mtc_sha_impl *impl;
+    uint32_t h[5];
+    uint64_t total;
+    uint8_t buf[64];
+    size_t fill;
+} mtc_sha1_ctx;
+
+void mtc_sha256_init(mtc_sha256_ctx *ctx, const mtc_sha_impl *impl);
+void mtc_sha256_update(mtc_sha256_ctx *ctx, const void *data, size_t len);
+/* Writes the 32-byte digest and wipes ctx. */
+void mtc_sha256_final(mtc_sha256_ctx *ctx, uint8_t out[32]);
+
+void mtc_sha1_init(mtc_sha1_ctx *ctx, const mtc_sha_impl *impl);
+void mtc_sha1_update(mtc_sha1_ctx *ctx, const void *data, size_t len);
+/* Writes the 20-byte digest and wipes ctx. */
+void mtc_sha1_final(mtc_sha1_ctx *ctx, uint8_t out[20]);
+
 /* CPU features, detected once (CPUID, and XGETBV for AVX state). */
 #define MTC_CPU_AESNI  0x01u  /* AES-NI, SSE4.1 (pshufb, pinsrq) */
 #define MTC_CPU_VAES   0x02u  /* VAES on zmm with AVX-512F/VL/BW, OS-enabled */

@@ -1,0 +1,20 @@
+"""
+The decrypted MTProto message, shared by both backends.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Message(NamedTuple):
+    """
+    One MTProto 2.0 message after decryption and every check
+    (MTPROTO.md section 3.2); the integers as the signed TL values.
+    """
+
+    salt: int
+    session_id: int
+    msg_id: int
+    seq_no: int
+    body: bytes
