@@ -48,3 +48,26 @@ cdef inline bint partial_overlap(const uint8_t *a, const uint8_t *b,
                                  size_t n) noexcept nogil:
     # True when [a, a+n) and [b, b+n) overlap without being the same range.
     return a != b and a < b + n and b < a + n
+
+
+cdef int get_buffer_at(object obj, Py_buffer *view, str base, Py_ssize_t i,
+                       str field, bint writable) except -1:
+    """
+    get_buffer for element i of a sequence argument: the error names it
+    base[i] (or base[i].field).
+    """
+    if not writable and PyBytes_CheckExact(obj):
+        view.buf = PyBytes_AS_STRING(obj)
+        view.len = PyBytes_GET_SIZE(obj)
+        return 0
+    if PyObject_GetBuffer_noraise(
+            obj, view, PyBUF_WRITABLE if writable else PyBUF_SIMPLE) == 0:
+        return 0
+    PyErr_Clear()
+    buf_init(view)
+    _raise_buffer_error(obj, _element_name(base, i, field), writable)
+    return -1
+
+
+cdef str _element_name(str base, Py_ssize_t i, str field):
+    return f"{base}[{i}].{field}" if field else f"{base}[{i}]"

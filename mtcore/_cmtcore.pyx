@@ -13,12 +13,16 @@ from cpython.bytes cimport (
     PyBytes_GET_SIZE,
 )
 from cpython.exc cimport PyErr_Clear
-from cpython.mem cimport PyMem_Free, PyMem_Malloc
-from libc.stdint cimport uint8_t
-from libc.string cimport memcpy
+from cpython.mem cimport PyMem_Calloc, PyMem_Free, PyMem_Malloc
+from cpython.object cimport PyObject
+from cpython.ref cimport Py_INCREF
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
+from libc.string cimport memcpy, memmove
 
 from mtcore._kernels cimport *
-from mtcore.cpythonx cimport PyObject_GetBuffer_noraise, buf_init
+from mtcore.cpythonx cimport (
+    PyObject_GetBuffer_noraise, buf_init, bytes_shrunk,
+)
 
 import os
 
@@ -26,3 +30,5 @@ from mtcore import _errors
 
 include "_buffer.pyx"
 include "_aes.pyx"
+include "_hashes.pyx"
+include "_mtproto.pyx"

@@ -1,10 +1,17 @@
 # The C kernels (src_c/mtc.h), documented there.
-from libc.stdint cimport uint8_t, uint64_t
+from libc.stdint cimport int32_t, uint8_t, uint32_t, uint64_t
 
 
 cdef extern from "mtc.h" nogil:
     ctypedef struct mtc_aes256_keys:
         uint64_t w[120]
+
+    ctypedef struct mtc_ige_job:
+        const uint8_t *key
+        const uint8_t *iv
+        const uint8_t *inp "in"
+        uint8_t *out
+        size_t len
 
     ctypedef struct mtc_aes_impl:
         const char *name
@@ -16,9 +23,60 @@ cdef extern from "mtc.h" nogil:
                             const uint8_t *inp, uint8_t *out, size_t n) noexcept nogil
         void (*cbc_decrypt)(const uint8_t *key, uint8_t *iv,
                             const uint8_t *inp, uint8_t *out, size_t n) noexcept nogil
+        void (*ige_many)(int decrypt, const mtc_ige_job *jobs,
+                         size_t count) noexcept nogil
 
     const mtc_aes_impl *mtc_aes_get(const char *name)
     const mtc_aes_impl *mtc_aes_best(int force_portable)
+
+    ctypedef struct mtc_sha_impl:
+        const char *name
+
+    const mtc_sha_impl *mtc_sha_get(const char *name)
+    const mtc_sha_impl *mtc_sha_best(int force_portable)
+
+    ctypedef struct mtc_sha256_ctx:
+        pass
+
+    ctypedef struct mtc_sha1_ctx:
+        pass
+
+    void mtc_sha256_init(mtc_sha256_ctx *ctx, const mtc_sha_impl *impl)
+    void mtc_sha256_update(mtc_sha256_ctx *ctx, const void *data, size_t n)
+    void mtc_sha256_final(mtc_sha256_ctx *ctx, uint8_t *out)
+    void mtc_sha1_init(mtc_sha1_ctx *ctx, const mtc_sha_impl *impl)
+    void mtc_sha1_update(mtc_sha1_ctx *ctx, const void *data, size_t n)
+    void mtc_sha1_final(mtc_sha1_ctx *ctx, uint8_t *out)
+
+    ctypedef struct mtc_kernels:
+        const mtc_aes_impl *aes
+        const mtc_sha_impl *sha
+
+    void mtc_mtp_key_id(const mtc_sha_impl *sha, const uint8_t *auth_key,
+                        uint8_t *key_id, uint8_t *aux_hash)
+    void mtc_mtp_msg_key_large(const mtc_sha_impl *sha,
+                               const uint8_t *auth_key, unsigned x,
+                               const uint8_t *a, size_t alen,
+                               const uint8_t *b, size_t blen, uint8_t *out)
+    void mtc_mtp_kdf(const mtc_sha_impl *sha, const uint8_t *auth_key,
+                     unsigned x, const uint8_t *msg_key, uint8_t *aes_key,
+                     uint8_t *aes_iv)
+    size_t mtc_mtp_padding(size_t n)
+    void mtc_mtp_encrypt(const mtc_kernels *k, const uint8_t *auth_key,
+                         const uint8_t *key_id, unsigned x, uint8_t *out,
+                         size_t n)
+    enum:
+        MTC_MTP_OK
+        MTC_MTP_BAD_KEY_ID
+        MTC_MTP_BAD_LENGTH
+        MTC_MTP_BAD_MSG_KEY
+        MTC_MTP_BAD_DATA_LENGTH
+    int mtc_mtp_decrypt(const mtc_kernels *k, const uint8_t *auth_key,
+                        const uint8_t *key_id, unsigned x,
+                        const uint8_t *packet, size_t n, uint8_t *out,
+                        int32_t *data_len)
+    int mtc_random(uint8_t *out, size_t n)
+    int mtc_ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
 
     ctypedef struct mtc_ctr_stream:
         pass
@@ -34,3 +92,11 @@ cdef extern from "mtc.h" nogil:
     unsigned mtc_cpu_features()
 
     void mtc_memzero(void *p, size_t n) noexcept nogil
+
+
+# The byte-order helpers of src_c/inner.h (memcpy-free, alignment-safe).
+cdef extern from "inner.h" nogil:
+    uint64_t mtc_dec64le(const uint8_t *p)
+    void mtc_enc64le(uint8_t *p, uint64_t x)
+    uint32_t mtc_dec32le(const uint8_t *p)
+    void mtc_enc32le(uint8_t *p, uint32_t x)

@@ -37,24 +37,59 @@ const mtc_aes_impl *mtc_aes_best(int force_portable)
 }
 
 const mtc_aes_impl mtc_aes_portable = {
-    "portable",
-    mtc_ct64_ige_encrypt, mtc_ct64_ige_decrypt,
-    mtc_ct64_cbc_encrypt, mtc_ct64_cbc_decrypt,
-    mtc_ct64_ctr_key, mtc_ct64_ctr_blocks,
+    .name = "portable",
+    .ige_encrypt = mtc_ct64_ige_encrypt,
+    .ige_decrypt = mtc_ct64_ige_decrypt,
+    .cbc_encrypt = mtc_ct64_cbc_encrypt,
+    .cbc_decrypt = mtc_ct64_cbc_decrypt,
+    .ige_decrypt_sha256 = NULL, /* no gain from fusing in software */
+    .ige_many = mtc_ct64_ige_many,
+    .ctr_key = mtc_ct64_ctr_key,
+    .ctr_blocks = mtc_ct64_ctr_blocks,
 };
 
 #if MTC_X86
 const mtc_aes_impl mtc_aes_x86ni = {
-    "aesni",
-    mtc_x86ni_ige_encrypt, mtc_x86ni_ige_decrypt,
-    mtc_x86ni_cbc_encrypt, mtc_x86ni_cbc_decrypt,
-    mtc_x86ni_ctr_key, mtc_x86ni_ctr_blocks,
+    .name = "aesni",
+    .ige_encrypt = mtc_x86ni_ige_encrypt,
+    .ige_decrypt = mtc_x86ni_ige_decrypt,
+    .cbc_encrypt = mtc_x86ni_cbc_encrypt,
+    .cbc_decrypt = mtc_x86ni_cbc_decrypt,
+    .ige_decrypt_sha256 = mtc_x86ni_ige_decrypt_sha256,
+    .ige_many = mtc_x86ni_ige_many,
+    .ctr_key = mtc_x86ni_ctr_key,
+    .ctr_blocks = mtc_x86ni_ctr_blocks,
 };
 
 const mtc_aes_impl mtc_aes_x86vaes = {
-    "vaes",
-    mtc_x86ni_ige_encrypt, mtc_x86ni_ige_decrypt,
-    mtc_x86ni_cbc_encrypt, mtc_x86vaes_cbc_decrypt,
-    mtc_x86ni_ctr_key, mtc_x86vaes_ctr_blocks,
+    .name = "vaes",
+    .ige_encrypt = mtc_x86ni_ige_encrypt, /* IGE is sequential */
+    .ige_decrypt = mtc_x86ni_ige_decrypt,
+    .cbc_encrypt = mtc_x86ni_cbc_encrypt, /* so is CBC encryption */
+    .cbc_decrypt = mtc_x86vaes_cbc_decrypt,
+    .ige_decrypt_sha256 = mtc_x86ni_ige_decrypt_sha256,
+    .ige_many = mtc_x86ni_ige_many,
+    .ctr_key = mtc_x86ni_ctr_key,
+    .ctr_blocks = mtc_x86vaes_ctr_blocks,
 };
 #endif
+
+/* see inner.h */
+void mtc_ige_many_serial(const mtc_aes_impl *impl, int decrypt,
+                         const mtc_ige_job *jobs, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        const mtc_ige_job *j = &jobs[i];
+        if (decrypt) {
+            impl->ige_decrypt(j->key, j->iv, j->in, j->out, j->len);
+        } else {
+            impl->ige_encrypt(j->key, j->iv, j->in, j->out, j->len);
+        }
+    }
+}
+
+/* see inner.h */
+void mtc_ct64_ige_many(int decrypt, const mtc_ige_job *jobs, size_t count)
+{
+    mtc_ige_many_serial(&mtc_aes_portable, decrypt, jobs, count);
+}

@@ -44,18 +44,24 @@ void mtc_x86ni_ige_encrypt(const uint8_t key[32], const uint8_t iv[32],
     mtc_ni_wipe(rk, 15);
 }
 
-/* see inner.h */
-MTC_TARGET_AESNI
-void mtc_x86ni_ige_decrypt(const uint8_t key[32], const uint8_t iv[32],
-                           const uint8_t *in, uint8_t *out, size_t len)
+/*
+ * IGE decryption; with hash != NULL, also SHA-256 of prefix (32 bytes) +
+ * plaintext.  The hashed message's 64-byte blocks start 32 bytes before
+ * each multiple of 64 in the plaintext, so block j is complete once the
+ * plaintext reaches 64 j + 32; it is compressed right after that store,
+ * while the next AES blocks run (the two dependency chains overlap).
+ * Inlined with hash == NULL, the hashing compiles away.
+ */
+MTC_NI_INLINE void mtc_ni_ige_dec(const uint8_t key[32], const uint8_t iv[32],
+                                  const uint8_t *in, uint8_t *out, size_t n,
+                                  mtc_sha256_ctx *hash,
+                                  const uint8_t prefix[32])
 {
     /* p_i = D(c_i ^ p_{i-1}) ^ c_{i-1};  c_0 = iv[0:16], p_0 = iv[16:32] */
     __m128i rk[15], dk[15];
-    size_t n = len / 16;
+    uint8_t first[64];
+    size_t hashed = 0; /* plaintext bytes compressed */
 
-    if (n == 0) {
-        return;
-    }
     mtc_ni_key_enc(rk, key);
     mtc_ni_key_dec(dk, rk);
     mtc_ni_wipe(rk, 15);
@@ -72,10 +78,60 @@ void mtc_x86ni_ige_decrypt(const uint8_t key[32], const uint8_t iv[32],
         mtc_ni_store(out + 16 * i, _mm_xor_si128(s, link));
         last = _mm_xor_si128(dk[14], c);
         c = cn;
+        if (hash != NULL && (i & 3) == 1) {
+            /* The plaintext now ends at 16 (i + 1) = 64 j + 32. */
+            if (i == 1) {
+                memcpy(first, prefix, 32);
+                memcpy(first + 32, out, 32);
+                hash->impl->sha256_blocks(hash->h, first, 1);
+            } else {
+                hash->impl->sha256_blocks(hash->h, out + 16 * i - 48, 1);
+            }
+            hashed = 16 * (i + 1);
+        }
     }
     s = _mm_aesdeclast_si128(mtc_ni_dec13(s, dk), last);
     mtc_ni_store(out + 16 * (n - 1), s);
     mtc_ni_wipe(dk, 15);
+    if (hash != NULL) {
+        if (hashed == 0) {
+            mtc_sha256_update(hash, prefix, 32);
+        } else {
+            hash->total = 32 + hashed;
+            mtc_memzero(first, sizeof first);
+        }
+        mtc_sha256_update(hash, out + hashed, 16 * n - hashed);
+    }
+}
+
+/* see inner.h */
+MTC_TARGET_AESNI
+void mtc_x86ni_ige_decrypt(const uint8_t key[32], const uint8_t iv[32],
+                           const uint8_t *in, uint8_t *out, size_t len)
+{
+    if (len >= 16) {
+        mtc_ni_ige_dec(key, iv, in, out, len / 16, NULL, NULL);
+    }
+}
+
+/* see inner.h */
+MTC_TARGET_AESNI
+void mtc_x86ni_ige_decrypt_sha256(const uint8_t key[32],
+                                  const uint8_t iv[32], const uint8_t *in,
+                                  uint8_t *out, size_t len,
+                                  const mtc_sha_impl *sha,
+                                  const uint8_t prefix[32],
+                                  uint8_t digest[32])
+{
+    mtc_sha256_ctx hash;
+
+    mtc_sha256_init(&hash, sha);
+    if (len >= 16) {
+        mtc_ni_ige_dec(key, iv, in, out, len / 16, &hash, prefix);
+    } else {
+        mtc_sha256_update(&hash, prefix, 32);
+    }
+    mtc_sha256_final(&hash, digest);
 }
 
 #endif /* MTC_X86 */

@@ -22,7 +22,7 @@ static unsigned mtc_cpu_detect(void)
         return 0;
     }
     unsigned aes = (c >> 25) & 1, sse41 = (c >> 19) & 1;
-    unsigned osxsave = (c >> 27) & 1;
+    unsigned ssse3 = (c >> 9) & 1, osxsave = (c >> 27) & 1;
     if (aes && sse41) {
         f |= MTC_CPU_AESNI;
     }
@@ -33,7 +33,8 @@ static unsigned mtc_cpu_detect(void)
     unsigned avx512f = (b >> 16) & 1, avx512bw = (b >> 30) & 1;
     unsigned avx512vl = (b >> 31) & 1, vaes = (c >> 9) & 1;
     unsigned sha = (b >> 29) & 1;
-    if (sha) {
+    /* The SHA-NI kernels also use pshufb (SSSE3) and pblendw (SSE4.1). */
+    if (sha && ssse3 && sse41) {
         f |= MTC_CPU_SHANI;
     }
     /* The OS must save XMM, YMM, opmask and both halves of ZMM (0xe6). */

@@ -60,6 +60,20 @@ MTC_INLINE void mtc_enc64le(uint8_t *p, uint64_t x)
     mtc_enc32le(p + 4, (uint32_t)(x >> 32));
 }
 
+MTC_INLINE uint32_t mtc_dec32be(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16)
+        | ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+}
+
+MTC_INLINE void mtc_enc32be(uint8_t *p, uint32_t x)
+{
+    p[0] = (uint8_t)(x >> 24);
+    p[1] = (uint8_t)(x >> 16);
+    p[2] = (uint8_t)(x >> 8);
+    p[3] = (uint8_t)x;
+}
+
 MTC_INLINE uint64_t mtc_dec64be(const uint8_t *p)
 {
     uint64_t x = 0;
@@ -126,6 +140,10 @@ void mtc_ct64_cbc_encrypt(const uint8_t key[32], uint8_t iv[16],
 void mtc_ct64_cbc_decrypt(const uint8_t key[32], uint8_t iv[16],
                           const uint8_t *in, uint8_t *out, size_t len);
 void mtc_ct64_ctr_key(mtc_aes256_keys *ks, const uint8_t key[32]);
+/* One job after another, on any implementation's ige functions. */
+void mtc_ige_many_serial(const mtc_aes_impl *impl, int decrypt,
+                         const mtc_ige_job *jobs, size_t count);
+void mtc_ct64_ige_many(int decrypt, const mtc_ige_job *jobs, size_t count);
 void mtc_ct64_ctr_blocks(const mtc_aes256_keys *ks, uint8_t ctr[16],
                          const uint8_t *in, uint8_t *out, size_t nblocks);
 
@@ -153,6 +171,14 @@ void mtc_x86ni_ige_encrypt(const uint8_t key[32], const uint8_t iv[32],
                            const uint8_t *in, uint8_t *out, size_t len);
 void mtc_x86ni_ige_decrypt(const uint8_t key[32], const uint8_t iv[32],
                            const uint8_t *in, uint8_t *out, size_t len);
+void mtc_x86ni_ige_decrypt_sha256(const uint8_t key[32],
+                                  const uint8_t iv[32], const uint8_t *in,
+                                  uint8_t *out, size_t len,
+                                  const mtc_sha_impl *sha,
+                                  const uint8_t prefix[32],
+                                  uint8_t digest[32]);
+void mtc_x86ni_ige_many(int decrypt, const mtc_ige_job *jobs,
+                        size_t count);
 void mtc_x86ni_cbc_encrypt(const uint8_t key[32], uint8_t iv[16],
                            const uint8_t *in, uint8_t *out, size_t len);
 void mtc_x86ni_cbc_decrypt(const uint8_t key[32], uint8_t iv[16],
@@ -170,6 +196,7 @@ void mtc_x86vaes_ctr_blocks(const mtc_aes256_keys *ks, uint8_t ctr[16],
 #endif
 
 /* SHA compression functions (sha1.c, sha256.c, sha_x86ni.c). */
+extern const uint32_t mtc_sha256_k[64];  /* FIPS 180-4 4.2.2, in sha256.c */
 void mtc_sha1_blocks_portable(uint32_t state[5], const uint8_t *data,
                               size_t nblocks);
 void mtc_sha256_blocks_portable(uint32_t state[8], const uint8_t *data,

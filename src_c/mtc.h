@@ -37,11 +37,29 @@ typedef struct {
  *   iv (16 bytes) is read and then overwritten with the last ciphertext
  *   block of this call (unchanged when len is 0), so chained calls continue
  *   the stream.
+ * ige_decrypt_sha256: ige_decrypt that also writes SHA256(prefix + the
+ *   plaintext) to digest, hashing each block while the next is decrypted
+ *   (MTProto's msg_key check in the same pass); NULL where a kernel has no
+ *   fused form.
+ * ige_many: IGE-encrypts (decrypt == 0) or -decrypts count independent
+ *   jobs, interleaving several at once where the kernel can; each result
+ *   equals the one-job call.
  * ctr_key: expands key for CTR (the encryption direction).
  * ctr_blocks: XORs nblocks keystream blocks into in -> out, starting at the
  *   counter block ctr (one 128-bit big-endian integer) and leaves ctr at the
  *   next unused counter (mod 2^128).
  */
+struct mtc_sha_impl;
+
+/* One independent IGE message of a batch (see ige_many). */
+typedef struct {
+    const uint8_t *key;  /* 32 bytes */
+    const uint8_t *iv;   /* 32 bytes */
+    const uint8_t *in;
+    uint8_t *out;        /* may equal in; no other overlap */
+    size_t len;          /* a multiple of 16 */
+} mtc_ige_job;
+
 typedef struct mtc_aes_impl {
     const char *name;
     void (*ige_encrypt)(const uint8_t key[32], const uint8_t iv[32],
@@ -52,6 +70,11 @@ typedef struct mtc_aes_impl {
                         const uint8_t *in, uint8_t *out, size_t len);
     void (*cbc_decrypt)(const uint8_t key[32], uint8_t iv[16],
                         const uint8_t *in, uint8_t *out, size_t len);
+    void (*ige_decrypt_sha256)(const uint8_t key[32], const uint8_t iv[32],
+                               const uint8_t *in, uint8_t *out, size_t len,
+                               const struct mtc_sha_impl *sha,
+                               const uint8_t prefix[32], uint8_t digest[32]);
+    void (*ige_many)(int decrypt, const mtc_ige_job *jobs, size_t count);
     void (*ctr_key)(mtc_aes256_keys *ks, const uint8_t key[32]);
     void (*ctr_blocks)(const mtc_aes256_keys *ks, uint8_t ctr[16],
                        const uint8_t *in, uint8_t *out, size_t nblocks);
@@ -135,10 +158,77 @@ void mtc_sha1_update(mtc_sha1_ctx *ctx, const void *data, size_t len);
 /* Writes the 20-byte digest and wipes ctx. */
 void mtc_sha1_final(mtc_sha1_ctx *ctx, uint8_t out[20]);
 
+/*
+ * MTProto 2.0 (MTPROTO.md section 3).  x is 0 for messages from the
+ * client, 8 for messages from the server.  auth_key is the 256-byte key.
+ */
+typedef struct {
+    const mtc_aes_impl *aes;
+    const mtc_sha_impl *sha;
+} mtc_kernels;
+
+/* key_id = SHA1(auth_key)[12:20], aux_hash = SHA1(auth_key)[0:8]. */
+void mtc_mtp_key_id(const mtc_sha_impl *sha, const uint8_t auth_key[256],
+                    uint8_t key_id[8], uint8_t aux_hash[8]);
+
+/* msg_key_large = SHA256(auth_key[88+x : 120+x] + a + b). */
+void mtc_mtp_msg_key_large(const mtc_sha_impl *sha,
+                           const uint8_t auth_key[256], unsigned x,
+                           const uint8_t *a, size_t alen,
+                           const uint8_t *b, size_t blen,
+                           uint8_t out[32]);
+
+/* The KDF: aes_key and aes_iv from msg_key. */
+void mtc_mtp_kdf(const mtc_sha_impl *sha, const uint8_t auth_key[256],
+                 unsigned x, const uint8_t msg_key[16], uint8_t aes_key[32],
+                 uint8_t aes_iv[32]);
+
+/* The padding length mtcore adds to n bytes: 12..27, total % 16 == 0. */
+size_t mtc_mtp_padding(size_t n);
+
+/*
+ * Encrypts in place: out + 24 holds the n bytes of plaintext and padding
+ * (n % 16 == 0); writes key_id + msg_key to out[0:24] and replaces the
+ * plaintext with its IGE encryption.
+ */
+void mtc_mtp_encrypt(const mtc_kernels *k, const uint8_t auth_key[256],
+                     const uint8_t key_id[8], unsigned x, uint8_t *out,
+                     size_t n);
+
+/* Results of mtc_mtp_decrypt, in the order the checks fail. */
+enum {
+    MTC_MTP_OK = 0,
+    MTC_MTP_BAD_KEY_ID = 1,      /* packet[0:8] is not key_id */
+    MTC_MTP_BAD_LENGTH = 2,      /* len < 72 or (len - 24) % 16 */
+    MTC_MTP_BAD_MSG_KEY = 3,     /* msg_key check failed */
+    MTC_MTP_BAD_DATA_LENGTH = 4  /* message_data_length or padding */
+};
+
+/*
+ * Checks and decrypts packet (len bytes) into out (len - 24 bytes; out may
+ * be packet + 24).  The msg_key and length checks are both computed before
+ * either is reported.  *data_len receives message_data_length (signed) when
+ * decryption happened.  On any failure after decryption, out is zeroed.
+ */
+int mtc_mtp_decrypt(const mtc_kernels *k, const uint8_t auth_key[256],
+                    const uint8_t key_id[8], unsigned x,
+                    const uint8_t *packet, size_t len, uint8_t *out,
+                    int32_t *data_len);
+
+/*
+ * Fills out with n bytes from the OS CSPRNG, through a small per-thread
+ * buffer (dropped in a forked child).  Returns 0, or -1 where there is no
+ * OS source (the caller then uses another).
+ */
+int mtc_random(uint8_t *out, size_t n);
+
+/* 1 when the n bytes at a and b are equal, in time independent of them. */
+int mtc_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
+
 /* CPU features, detected once (CPUID, and XGETBV for AVX state). */
 #define MTC_CPU_AESNI  0x01u  /* AES-NI, SSE4.1 (pshufb, pinsrq) */
 #define MTC_CPU_VAES   0x02u  /* VAES on zmm with AVX-512F/VL/BW, OS-enabled */
-#define MTC_CPU_SHANI  0x04u  /* SHA extensions */
+#define MTC_CPU_SHANI  0x04u  /* SHA extensions, SSSE3, SSE4.1 */
 unsigned mtc_cpu_features(void);
 
 /* Sets n bytes to zero in a way the compiler may not remove. */

@@ -17,3 +17,14 @@ void mtc_memzero(void *p, size_t n)
     }
 #endif
 }
+
+/* see mtc.h */
+int mtc_ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    uint32_t d = 0;
+    for (size_t i = 0; i < n; i++) {
+        d |= (uint32_t)(a[i] ^ b[i]);
+    }
+    /* 1 when d == 0, without a branch: (d - 1) borrows only from zero. */
+    return (int)(((d - 1) >> 8) & 1);
+}

@@ -258,18 +258,24 @@ static uint64_t check_kernel(const mtc_aes_impl *k)
 }
 
 static const mtc_aes_impl CT64 = {
-    "ct64",
-    mtc_ct64_ige_encrypt, mtc_ct64_ige_decrypt,
-    mtc_ct64_cbc_encrypt, mtc_ct64_cbc_decrypt,
-    mtc_ct64_ctr_key, mtc_ct64_ctr_blocks,
+    .name = "ct64",
+    .ige_encrypt = mtc_ct64_ige_encrypt,
+    .ige_decrypt = mtc_ct64_ige_decrypt,
+    .cbc_encrypt = mtc_ct64_cbc_encrypt,
+    .cbc_decrypt = mtc_ct64_cbc_decrypt,
+    .ctr_key = mtc_ct64_ctr_key,
+    .ctr_blocks = mtc_ct64_ctr_blocks,
 };
 
 #if MTC_X86
 static const mtc_aes_impl X86NI = {
-    "x86ni",
-    mtc_x86ni_ige_encrypt, mtc_x86ni_ige_decrypt,
-    mtc_x86ni_cbc_encrypt, mtc_x86ni_cbc_decrypt,
-    mtc_x86ni_ctr_key, mtc_x86ni_ctr_blocks,
+    .name = "x86ni",
+    .ige_encrypt = mtc_x86ni_ige_encrypt,
+    .ige_decrypt = mtc_x86ni_ige_decrypt,
+    .cbc_encrypt = mtc_x86ni_cbc_encrypt,
+    .cbc_decrypt = mtc_x86ni_cbc_decrypt,
+    .ctr_key = mtc_x86ni_ctr_key,
+    .ctr_blocks = mtc_x86ni_ctr_blocks,
 };
 #endif
 

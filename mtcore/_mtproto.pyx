@@ -1,0 +1,680 @@
+# Included by _cmtcore.pyx: MTProto 2.0 message encryption over the C
+# core in src_c/mtproto.c (the pure twin is mtcore/_py/mtproto.py).  Each
+# public function is a thin wrapper over a cdef core that takes the AES and
+# SHA kernels, so MtprotoKernel can run the same code on any of them.
+
+from mtcore._message import Message
+
+cdef mtc_kernels _kernels_best = mtc_kernels(aes=_best, sha=_sha_best)
+
+# TL longs are taken signed or unsigned.
+cdef object _I64_MIN = -(1 << 63)
+cdef object _U64_MAX = (1 << 64) - 1
+
+
+@cython.final
+@cython.auto_pickle(False)
+cdef class AuthKey:
+    """
+    A 256-byte MTProto auth key with its ``key_id`` (the 8 bytes sent on
+    the wire: SHA1(key)[12:20]) and ``aux_hash`` (SHA1(key)[0:8]) computed
+    once.  The copy the object holds is wiped when it is released.
+
+    :param data: the 256-byte key (big-endian, left-padded with zeros).
+    """
+    cdef uint8_t _key[256]
+    cdef uint8_t _id[8]
+    cdef uint8_t _aux[8]
+
+    def __cinit__(self, data):
+        cdef Py_buffer b
+        buf_init(&b)
+        try:
+            get_buffer(data, &b, "auth_key", False)
+            if b.len != 256:
+                raise _errors.bad_length("auth_key", 256, b.len)
+            memcpy(self._key, b.buf, 256)
+        finally:
+            PyBuffer_Release(&b)
+        mtc_mtp_key_id(_sha_best, self._key, self._id, self._aux)
+
+    def __dealloc__(self):
+        mtc_memzero(self._key, sizeof(self._key))
+        mtc_memzero(self._aux, sizeof(self._aux))
+
+    @property
+    def key_id(self):
+        """The 8-byte auth_key_id, as on the wire."""
+        return PyBytes_FromStringAndSize(<char *>self._id, 8)
+
+    @property
+    def aux_hash(self):
+        """The 8-byte auth_key_aux_hash of the key exchange."""
+        return PyBytes_FromStringAndSize(<char *>self._aux, 8)
+
+    def __bytes__(self):
+        return PyBytes_FromStringAndSize(<char *>self._key, 256)
+
+    def __eq__(self, other):
+        if not isinstance(other, AuthKey):
+            return NotImplemented
+        return mtc_ct_equal(self._key, (<AuthKey>other)._key, 256) == 1
+
+    def __hash__(self):
+        return hash(self.key_id)
+
+    def __repr__(self):
+        return f"AuthKey(key_id={self.key_id.hex()})"
+
+
+cdef struct KeyRef:
+    # The key material of an auth_key argument: an AuthKey's own, or a
+    # copy (wiped after the call) of a 256-byte buffer.
+    const uint8_t *key
+    const uint8_t *key_id
+    const uint8_t *aux_hash
+    uint8_t copy[256 + 16]
+
+
+cdef int _key_ref(object auth_key, KeyRef *ref,
+                  const mtc_sha_impl *sha) except -1:
+    cdef Py_buffer b
+    if type(auth_key) is AuthKey:
+        ref.key = (<AuthKey>auth_key)._key
+        ref.key_id = (<AuthKey>auth_key)._id
+        ref.aux_hash = (<AuthKey>auth_key)._aux
+        return 0
+    buf_init(&b)
+    try:
+        get_buffer(auth_key, &b, "auth_key", False)
+        if b.len != 256:
+            raise _errors.bad_length("auth_key", 256, b.len)
+        memcpy(ref.copy, b.buf, 256)
+    finally:
+        PyBuffer_Release(&b)
+    mtc_mtp_key_id(sha, ref.copy, ref.copy + 256, ref.copy + 264)
+    ref.key = ref.copy
+    ref.key_id = ref.copy + 256
+    ref.aux_hash = ref.copy + 264
+    return 0
+
+
+cdef inline void _key_done(KeyRef *ref) noexcept:
+    mtc_memzero(ref.copy, sizeof(ref.copy))
+
+
+cdef inline unsigned _x(object from_client):
+    # x = 0 for messages from the client, 8 for messages from the server.
+    return 0 if from_client else 8
+
+
+cdef int _fixed(object obj, Py_buffer *view, str name,
+                Py_ssize_t size) except -1:
+    get_buffer(obj, view, name, False)
+    if view.len != size:
+        raise _errors.bad_length(name, size, view.len)
+    return 0
+
+
+cdef object _msg_key(const mtc_kernels *k, object auth_key, object plaintext,
+                     object from_client):
+    cdef KeyRef ref
+    cdef Py_buffer p
+    cdef uint8_t large[32]
+    cdef unsigned x = _x(from_client)
+    buf_init(&p)
+    try:
+        _key_ref(auth_key, &ref, k.sha)
+        get_buffer(plaintext, &p, "plaintext", False)
+        if p.len >= NOGIL_MIN:
+            with nogil:
+                mtc_mtp_msg_key_large(k.sha, ref.key, x,
+                                      <const uint8_t *>p.buf, <size_t>p.len,
+                                      NULL, 0, large)
+        else:
+            mtc_mtp_msg_key_large(k.sha, ref.key, x,
+                                  <const uint8_t *>p.buf, <size_t>p.len,
+                                  NULL, 0, large)
+        return PyBytes_FromStringAndSize(<char *>large + 8, 16)
+    finally:
+        mtc_memzero(large, sizeof(large))
+        _key_done(&ref)
+        PyBuffer_Release(&p)
+
+
+cdef object _kdf(const mtc_kernels *k, object auth_key, object msg_key,
+                 object from_client):
+    cdef KeyRef ref
+    cdef Py_buffer m
+    cdef uint8_t out[64]
+    buf_init(&m)
+    try:
+        _key_ref(auth_key, &ref, k.sha)
+        _fixed(msg_key, &m, "msg_key", 16)
+        mtc_mtp_kdf(k.sha, ref.key, _x(from_client),
+                    <const uint8_t *>m.buf, out, out + 32)
+        return (PyBytes_FromStringAndSize(<char *>out, 32),
+                PyBytes_FromStringAndSize(<char *>out + 32, 32))
+    finally:
+        mtc_memzero(out, sizeof(out))
+        _key_done(&ref)
+        PyBuffer_Release(&m)
+
+
+def encrypted_length(n):
+    """
+    The length of the packet :func:`encrypt_message` makes from ``n``
+    bytes of plaintext with its own padding: 24 + n + 12..27.
+    """
+    if not isinstance(n, int):
+        raise _errors.not_int("n", n)
+    if not 0 <= n <= 0x7FFFFFFF:
+        raise _errors.out_of_range("n", 0, 0x7FFFFFFF, n)
+    return 24 + n + mtc_mtp_padding(<size_t>n)
+
+
+cdef int _fill_padding(uint8_t *dst, size_t n) except -1:
+    cdef bytes fallback
+    if mtc_random(dst, n) != 0:
+        fallback = os.urandom(n)
+        memcpy(dst, PyBytes_AS_STRING(fallback), n)
+    return 0
+
+
+cdef object _encrypt(const mtc_kernels *k, KeyRef *ref, unsigned x,
+                     const uint8_t *head, size_t headlen,
+                     const uint8_t *pt, size_t ptlen, object padding,
+                     object out):
+    """
+    key_id + msg_key + IGE(head + pt + padding) into a new bytes object or
+    out; padding None draws it from the CSPRNG.  ref is the caller's.
+    """
+    cdef Py_buffer pad, o
+    cdef size_t n = headlen + ptlen, padlen
+    cdef uint8_t *dst
+    cdef object result
+    buf_init(&pad)
+    buf_init(&o)
+    try:
+        if padding is None:
+            padlen = mtc_mtp_padding(n)
+        else:
+            get_buffer(padding, &pad, "padding", False)
+            padlen = <size_t>pad.len
+            if padlen < 12 or padlen > 1024 or (n + padlen) % 16:
+                raise _errors.bad_padding(pad.len, n)
+        if out is None:
+            result = PyBytes_FromStringAndSize(NULL, <Py_ssize_t>(24 + n + padlen))
+            dst = <uint8_t *>PyBytes_AS_STRING(result)
+        else:
+            get_buffer(out, &o, "out", True)
+            if <size_t>o.len != 24 + n + padlen:
+                raise _errors.out_size(24 + n + padlen, o.len)
+            result = out
+            dst = <uint8_t *>o.buf
+        if padding is None:
+            _fill_padding(dst + 24 + n, padlen)
+        else:
+            memcpy(dst + 24 + n, pad.buf, padlen)
+        if n >= <size_t>NOGIL_MIN:
+            with nogil:
+                memcpy(dst + 24, head, headlen)
+                memmove(dst + 24 + headlen, pt, ptlen)
+                mtc_mtp_encrypt(k, ref.key, ref.key_id, x, dst, n + padlen)
+        else:
+            memcpy(dst + 24, head, headlen)
+            memmove(dst + 24 + headlen, pt, ptlen)
+            mtc_mtp_encrypt(k, ref.key, ref.key_id, x, dst, n + padlen)
+        return result
+    finally:
+        PyBuffer_Release(&o)
+        PyBuffer_Release(&pad)
+
+
+cdef object _encrypt_message(const mtc_kernels *k, object auth_key,
+                             object plaintext, object from_client,
+                             object padding, object out):
+    cdef KeyRef ref
+    cdef Py_buffer p
+    buf_init(&p)
+    try:
+        _key_ref(auth_key, &ref, k.sha)
+        get_buffer(plaintext, &p, "plaintext", False)
+        return _encrypt(k, &ref, _x(from_client), NULL, 0,
+                        <const uint8_t *>p.buf, <size_t>p.len, padding, out)
+    finally:
+        _key_done(&ref)
+        PyBuffer_Release(&p)
+
+
+cdef object _encrypt_messages(const mtc_kernels *k, object auth_key,
+                              object plaintexts, object from_client):
+    cdef KeyRef ref
+    cdef Py_buffer p
+    cdef Py_ssize_t i
+    cdef unsigned x = _x(from_client)
+    if not isinstance(plaintexts, (list, tuple)):
+        raise _errors.not_sequence("plaintexts", plaintexts)
+    results = []
+    try:
+        _key_ref(auth_key, &ref, k.sha)
+        for i in range(len(plaintexts)):
+            buf_init(&p)
+            try:
+                get_buffer_at(plaintexts[i], &p, "plaintexts", i, None, False)
+                results.append(_encrypt(k, &ref, x, NULL, 0,
+                                        <const uint8_t *>p.buf,
+                                        <size_t>p.len, None, None))
+            finally:
+                PyBuffer_Release(&p)
+        return results
+    finally:
+        _key_done(&ref)
+
+
+cdef Py_ssize_t _decrypt(const mtc_kernels *k, KeyRef *ref, unsigned x,
+                         Py_buffer *packet, uint8_t *dst) except -1:
+    """
+    Checks and decrypts packet into dst (len - 24 bytes); returns the
+    length of header + message data, or raises the failed check's error.
+    """
+    cdef int32_t length = 0
+    cdef int rc
+    if packet.len >= NOGIL_MIN:
+        with nogil:
+            rc = mtc_mtp_decrypt(k, ref.key, ref.key_id, x,
+                                 <const uint8_t *>packet.buf,
+                                 <size_t>packet.len, dst, &length)
+    else:
+        rc = mtc_mtp_decrypt(k, ref.key, ref.key_id, x,
+                             <const uint8_t *>packet.buf, <size_t>packet.len,
+                             dst, &length)
+    if rc == MTC_MTP_OK:
+        return 32 + length
+    if rc == MTC_MTP_BAD_KEY_ID:
+        raise _errors.key_id_mismatch()
+    if rc == MTC_MTP_BAD_LENGTH:
+        raise _errors.packet_length(packet.len)
+    if rc == MTC_MTP_BAD_MSG_KEY:
+        raise _errors.msg_key_mismatch()
+    raise _errors.data_length(length, packet.len - 24)
+
+
+cdef object _decrypt_message(const mtc_kernels *k, object auth_key,
+                             object packet, object from_client,
+                             bint as_message, object session_id):
+    """
+    decrypt_message, or with as_message unpack_message's checks and
+    Message result.
+    """
+    cdef KeyRef ref
+    cdef Py_buffer p
+    cdef Py_ssize_t n
+    cdef PyObject *raw
+    cdef const uint8_t *d
+    cdef int64_t sid = 0
+    cdef int64_t msg_id
+    buf_init(&p)
+    try:
+        _key_ref(auth_key, &ref, k.sha)
+        get_buffer(packet, &p, "packet", False)
+        if as_message:
+            sid = _int64(session_id, "session_id")
+        # Room for every decrypted byte, shrunk to the message after.
+        result = PyBytes_FromStringAndSize(NULL, max(p.len - 24, 0))
+        n = _decrypt(k, &ref, _x(from_client), &p,
+                     <uint8_t *>PyBytes_AS_STRING(result))
+        if not as_message:
+            # Hand our only reference to the resize (it may move the object).
+            raw = <PyObject *>result
+            Py_INCREF(result)
+            result = None
+            return bytes_shrunk(raw, n)
+        d = <const uint8_t *>PyBytes_AS_STRING(result)
+        if <int64_t>mtc_dec64le(d + 8) != sid:
+            raise _errors.session_mismatch()
+        msg_id = <int64_t>mtc_dec64le(d + 16)
+        if from_client:
+            if msg_id & 3:
+                raise _errors.msg_id_parity(msg_id, True)
+        elif not msg_id & 1:
+            raise _errors.msg_id_parity(msg_id, False)
+        return Message(<int64_t>mtc_dec64le(d), sid, msg_id,
+                       <int32_t>mtc_dec32le(d + 24),
+                       PyBytes_FromStringAndSize(<char *>d + 32, n - 32))
+    finally:
+        _key_done(&ref)
+        PyBuffer_Release(&p)
+
+
+cdef object _decrypt_into(const mtc_kernels *k, object auth_key,
+                          object packet, object out, object from_client):
+    cdef KeyRef ref
+    cdef Py_buffer p, o
+    cdef uint8_t *tmp = NULL
+    cdef size_t n
+    buf_init(&p)
+    buf_init(&o)
+    try:
+        _key_ref(auth_key, &ref, k.sha)
+        get_buffer(packet, &p, "packet", False)
+        get_buffer(out, &o, "out", True)
+        n = <size_t>max(p.len - 24, 0)
+        if <size_t>o.len < n:
+            raise _errors.out_too_small(n, o.len)
+        if not partial_overlap(<const uint8_t *>p.buf + 24,
+                               <uint8_t *>o.buf, n):
+            return _decrypt(k, &ref, _x(from_client), &p, <uint8_t *>o.buf)
+        tmp = <uint8_t *>PyMem_Malloc(n)
+        if tmp == NULL:
+            raise MemoryError()
+        result = _decrypt(k, &ref, _x(from_client), &p, tmp)
+        memcpy(o.buf, tmp, n)
+        return result
+    finally:
+        if tmp != NULL:
+            mtc_memzero(tmp, n)
+            PyMem_Free(tmp)
+        _key_done(&ref)
+        PyBuffer_Release(&o)
+        PyBuffer_Release(&p)
+
+
+cdef int64_t _int64(object v, str name) except? -1:
+    # A TL long given signed or unsigned, as its signed value.
+    if not isinstance(v, int):
+        raise _errors.not_int(name, v)
+    if not _I64_MIN <= v <= _U64_MAX:
+        raise _errors.out_of_range(name, _I64_MIN, _U64_MAX, v)
+    return <int64_t>(v - (1 << 64) if v >= (1 << 63) else v)
+
+
+cdef int32_t _int32(object v, str name) except? -1:
+    if not isinstance(v, int):
+        raise _errors.not_int(name, v)
+    if not -0x80000000 <= v <= 0xFFFFFFFF:
+        raise _errors.out_of_range(name, -0x80000000, 0xFFFFFFFF, v)
+    return <int32_t>(v - (1 << 32) if v >= (1 << 31) else v)
+
+
+cdef object _pack_message(const mtc_kernels *k, object auth_key, object salt,
+                          object session_id, object msg_id, object seq_no,
+                          object body, object from_client, object padding):
+    cdef KeyRef ref
+    cdef Py_buffer b
+    cdef uint8_t head[32]
+    buf_init(&b)
+    try:
+        _key_ref(auth_key, &ref, k.sha)
+        mtc_enc64le(head, <uint64_t>_int64(salt, "salt"))
+        mtc_enc64le(head + 8, <uint64_t>_int64(session_id, "session_id"))
+        mtc_enc64le(head + 16, <uint64_t>_int64(msg_id, "msg_id"))
+        mtc_enc32le(head + 24, <uint32_t>_int32(seq_no, "seq_no"))
+        get_buffer(body, &b, "body", False)
+        if b.len % 4:
+            raise _errors.body_not_aligned(b.len)
+        mtc_enc32le(head + 28, <uint32_t>b.len)
+        return _encrypt(k, &ref, _x(from_client), head, 32,
+                        <const uint8_t *>b.buf, <size_t>b.len, padding, None)
+    finally:
+        _key_done(&ref)
+        PyBuffer_Release(&b)
+
+
+cdef object _tmp_aes_key_iv(const mtc_kernels *k, object new_nonce,
+                            object server_nonce):
+    cdef Py_buffer nn, sn
+    cdef mtc_sha1_ctx c
+    cdef uint8_t h1[20]
+    cdef uint8_t h2[20]
+    cdef uint8_t h3[20]
+    cdef uint8_t out[64]
+    buf_init(&nn)
+    buf_init(&sn)
+    try:
+        _fixed(new_nonce, &nn, "new_nonce", 32)
+        _fixed(server_nonce, &sn, "server_nonce", 16)
+        _sha1_two(k.sha, &c, &nn, &sn, h1)   # SHA1(new_nonce + server_nonce)
+        _sha1_two(k.sha, &c, &sn, &nn, h2)   # SHA1(server_nonce + new_nonce)
+        _sha1_two(k.sha, &c, &nn, &nn, h3)   # SHA1(new_nonce + new_nonce)
+        # tmp_aes_key = h1 + h2[0:12]
+        memcpy(out, h1, 20)
+        memcpy(out + 20, h2, 12)
+        # tmp_aes_iv = h2[12:20] + h3 + new_nonce[0:4]
+        memcpy(out + 32, h2 + 12, 8)
+        memcpy(out + 40, h3, 20)
+        memcpy(out + 60, nn.buf, 4)
+        return (PyBytes_FromStringAndSize(<char *>out, 32),
+                PyBytes_FromStringAndSize(<char *>out + 32, 32))
+    finally:
+        mtc_memzero(h1, 20)
+        mtc_memzero(h2, 20)
+        mtc_memzero(h3, 20)
+        mtc_memzero(out, 64)
+        PyBuffer_Release(&sn)
+        PyBuffer_Release(&nn)
+
+
+cdef void _sha1_two(const mtc_sha_impl *sha, mtc_sha1_ctx *c, Py_buffer *a,
+                    Py_buffer *b, uint8_t *out) noexcept:
+    mtc_sha1_init(c, sha)
+    mtc_sha1_update(c, a.buf, <size_t>a.len)
+    mtc_sha1_update(c, b.buf, <size_t>b.len)
+    mtc_sha1_final(c, out)
+
+
+cdef object _new_nonce_hash(const mtc_kernels *k, object auth_key,
+                            object new_nonce, object number):
+    cdef KeyRef ref
+    cdef Py_buffer nn
+    cdef mtc_sha1_ctx c
+    cdef uint8_t num
+    cdef uint8_t h[20]
+    buf_init(&nn)
+    try:
+        _key_ref(auth_key, &ref, k.sha)
+        _fixed(new_nonce, &nn, "new_nonce", 32)
+        if not isinstance(number, int):
+            raise _errors.not_int("number", number)
+        if not 1 <= number <= 3:
+            raise _errors.out_of_range("number", 1, 3, number)
+        num = <uint8_t>number
+        # new_nonce_hashN = SHA1(new_nonce + bytes([N]) + aux_hash)[4:20]
+        mtc_sha1_init(&c, k.sha)
+        mtc_sha1_update(&c, nn.buf, 32)
+        mtc_sha1_update(&c, &num, 1)
+        mtc_sha1_update(&c, ref.aux_hash, 8)
+        mtc_sha1_final(&c, h)
+        return PyBytes_FromStringAndSize(<char *>h + 4, 16)
+    finally:
+        mtc_memzero(h, 20)
+        _key_done(&ref)
+        PyBuffer_Release(&nn)
+
+
+def msg_key(auth_key, plaintext, *, from_client):
+    """
+    msg_key = SHA256(auth_key[88+x : 120+x] + plaintext)[8:24], where
+    plaintext includes the padding.
+
+    :returns: the 16-byte msg_key.
+    """
+    return _msg_key(&_kernels_best, auth_key, plaintext, from_client)
+
+
+def kdf(auth_key, msg_key, *, from_client):
+    """
+    The MTProto 2.0 KDF (MTPROTO.md 3.3).
+
+    :returns: ``(aes_key, aes_iv)``, 32 bytes each.
+    """
+    return _kdf(&_kernels_best, auth_key, msg_key, from_client)
+
+
+def encrypt_message(auth_key, plaintext, *, from_client, padding=None,
+                    out=None):
+    """
+    Encrypt one MTProto 2.0 message: ``key_id + msg_key +
+    AES-IGE(plaintext + padding)``.
+
+    :param plaintext: the inner plaintext (salt, session_id, msg_id,
+        seq_no, length and message data), not parsed here.
+    :param padding: the padding bytes (12..1024, making the total a
+        multiple of 16), for known-answer tests; by default 12..27 bytes
+        from the OS CSPRNG.
+    :param out: optional writable buffer of exactly the packet's length
+        (:func:`encrypted_length` without ``padding``).
+    :returns: the packet as ``bytes``, or ``out``.
+    """
+    return _encrypt_message(&_kernels_best, auth_key, plaintext, from_client,
+                            padding, out)
+
+
+def encrypt_messages(auth_key, plaintexts, *, from_client):
+    """
+    :func:`encrypt_message` over a list of plaintexts.
+
+    :returns: a list of packets.
+    """
+    return _encrypt_messages(&_kernels_best, auth_key, plaintexts,
+                             from_client)
+
+
+def decrypt_message(auth_key, packet, *, from_client):
+    """
+    Check and decrypt one MTProto 2.0 packet: the key id, the length, the
+    msg_key (recomputed over all decrypted bytes and compared in constant
+    time) and message_data_length with 12..1024 bytes of padding.
+
+    :returns: the inner plaintext without padding (32-byte header and
+        message data).
+    :raises AuthKeyIdMismatch, MessageLengthError, MessageKeyMismatch: the
+        check that failed (all are :class:`SecurityError`).
+    """
+    return _decrypt_message(&_kernels_best, auth_key, packet, from_client,
+                            False, None)
+
+
+def decrypt_message_into(auth_key, packet, out, *, from_client):
+    """
+    Like :func:`decrypt_message`, but decrypt into ``out`` (writable, at
+    least ``len(packet) - 24`` bytes; zeroed again if a check fails).
+
+    :returns: the length of the inner plaintext without padding.
+    """
+    return _decrypt_into(&_kernels_best, auth_key, packet, out, from_client)
+
+
+def pack_message(auth_key, *, salt, session_id, msg_id, seq_no, body,
+                 from_client=True, padding=None):
+    """
+    Build and encrypt one message: the 32-byte header (salt, session_id,
+    msg_id, seq_no, length) and ``body`` (a boxed TL object, length a
+    multiple of 4).
+
+    :returns: the packet as ``bytes``.
+    """
+    return _pack_message(&_kernels_best, auth_key, salt, session_id, msg_id,
+                         seq_no, body, from_client, padding)
+
+
+def unpack_message(auth_key, packet, *, session_id, from_client=False):
+    """
+    :func:`decrypt_message`, then check the session and the msg_id parity
+    (odd from the server, divisible by 4 from the client).
+
+    :returns: a :class:`Message`.
+    :raises SecurityError: a subclass naming the failed check.
+    """
+    return _decrypt_message(&_kernels_best, auth_key, packet, from_client,
+                            True, session_id)
+
+
+def tmp_aes_key_iv(new_nonce, server_nonce):
+    """
+    The temporary AES key and IV of the key exchange (MTPROTO.md 4.3).
+
+    :returns: ``(tmp_aes_key, tmp_aes_iv)``, 32 bytes each.
+    """
+    return _tmp_aes_key_iv(&_kernels_best, new_nonce, server_nonce)
+
+
+def new_nonce_hash(auth_key, new_nonce, number):
+    """
+    new_nonce_hashN = SHA1(new_nonce + bytes([N]) + aux_hash)[4:20], N in
+    1..3 (dh_gen_ok / retry / fail).
+
+    :returns: 16 bytes.
+    """
+    return _new_nonce_hash(&_kernels_best, auth_key, new_nonce, number)
+
+
+@cython.final
+@cython.auto_pickle(False)
+cdef class MtprotoKernel:
+    """
+    The MTProto and hash functions bound to one AES and one SHA kernel.  A
+    test and benchmark hook; applications use the module-level functions.
+    """
+    cdef mtc_kernels _k
+    cdef readonly str aes
+    cdef readonly str sha
+
+    def __cinit__(self, aes, sha):
+        self._k.aes = NULL
+        if isinstance(aes, str):
+            self._k.aes = mtc_aes_get((<str>aes).encode())
+        if self._k.aes == NULL:
+            raise _errors.no_kernel(aes, aes_kernels())
+        self._k.sha = _sha_named(sha)
+        self.aes = aes
+        self.sha = sha
+
+    def sha1(self, *parts):
+        return _digest(self._k.sha, parts, True)
+
+    def sha256(self, *parts):
+        return _digest(self._k.sha, parts, False)
+
+    def msg_key(self, auth_key, plaintext, *, from_client):
+        return _msg_key(&self._k, auth_key, plaintext, from_client)
+
+    def kdf(self, auth_key, msg_key, *, from_client):
+        return _kdf(&self._k, auth_key, msg_key, from_client)
+
+    def encrypt_message(self, auth_key, plaintext, *, from_client,
+                        padding=None, out=None):
+        return _encrypt_message(&self._k, auth_key, plaintext, from_client,
+                                padding, out)
+
+    def encrypt_messages(self, auth_key, plaintexts, *, from_client):
+        return _encrypt_messages(&self._k, auth_key, plaintexts, from_client)
+
+    def decrypt_message(self, auth_key, packet, *, from_client):
+        return _decrypt_message(&self._k, auth_key, packet, from_client,
+                                False, None)
+
+    def decrypt_message_into(self, auth_key, packet, out, *, from_client):
+        return _decrypt_into(&self._k, auth_key, packet, out, from_client)
+
+    def pack_message(self, auth_key, *, salt, session_id, msg_id, seq_no,
+                     body, from_client=True, padding=None):
+        return _pack_message(&self._k, auth_key, salt, session_id, msg_id,
+                             seq_no, body, from_client, padding)
+
+    def unpack_message(self, auth_key, packet, *, session_id,
+                       from_client=False):
+        return _decrypt_message(&self._k, auth_key, packet, from_client,
+                                True, session_id)
+
+    def tmp_aes_key_iv(self, new_nonce, server_nonce):
+        return _tmp_aes_key_iv(&self._k, new_nonce, server_nonce)
+
+    def new_nonce_hash(self, auth_key, new_nonce, number):
+        return _new_nonce_hash(&self._k, auth_key, new_nonce, number)
+
+    def ige_encrypt_many(self, items):
+        return _ige_many(self._k.aes, IGE_ENCRYPT, items)
+
+    def ige_decrypt_many(self, items):
+        return _ige_many(self._k.aes, IGE_DECRYPT, items)

@@ -1,0 +1,138 @@
+/*
+ * mtproto.c: MTProto 2.0 message encryption and the receiver's checks,
+ * as in core.telegram.org/mtproto/description (MTPROTO.md section 3).
+ */
+#include "inner.h"
+
+/* see mtc.h */
+void mtc_mtp_key_id(const mtc_sha_impl *sha, const uint8_t auth_key[256],
+                    uint8_t key_id[8], uint8_t aux_hash[8])
+{
+    mtc_sha1_ctx ctx;
+    uint8_t h[20];
+
+    mtc_sha1_init(&ctx, sha);
+    mtc_sha1_update(&ctx, auth_key, 256);
+    mtc_sha1_final(&ctx, h);
+    /* auth_key_id = SHA1(auth_key)[12:20]; aux_hash = SHA1(auth_key)[0:8] */
+    memcpy(key_id, h + 12, 8);
+    memcpy(aux_hash, h, 8);
+    mtc_memzero(h, sizeof h);
+}
+
+/* see mtc.h */
+void mtc_mtp_msg_key_large(const mtc_sha_impl *sha,
+                           const uint8_t auth_key[256], unsigned x,
+                           const uint8_t *a, size_t alen,
+                           const uint8_t *b, size_t blen,
+                           uint8_t out[32])
+{
+    mtc_sha256_ctx ctx;
+
+    /* msg_key_large = SHA256(substr(auth_key, 88 + x, 32) + plaintext) */
+    mtc_sha256_init(&ctx, sha);
+    mtc_sha256_update(&ctx, auth_key + 88 + x, 32);
+    mtc_sha256_update(&ctx, a, alen);
+    if (blen > 0) {
+        mtc_sha256_update(&ctx, b, blen);
+    }
+    mtc_sha256_final(&ctx, out);
+}
+
+/* see mtc.h */
+void mtc_mtp_kdf(const mtc_sha_impl *sha, const uint8_t auth_key[256],
+                 unsigned x, const uint8_t msg_key[16], uint8_t aes_key[32],
+                 uint8_t aes_iv[32])
+{
+    mtc_sha256_ctx ctx;
+    uint8_t a[32], b[32];
+
+    /* sha256_a = SHA256(msg_key + substr(auth_key, x, 36)) */
+    mtc_sha256_init(&ctx, sha);
+    mtc_sha256_update(&ctx, msg_key, 16);
+    mtc_sha256_update(&ctx, auth_key + x, 36);
+    mtc_sha256_final(&ctx, a);
+    /* sha256_b = SHA256(substr(auth_key, 40 + x, 36) + msg_key) */
+    mtc_sha256_init(&ctx, sha);
+    mtc_sha256_update(&ctx, auth_key + 40 + x, 36);
+    mtc_sha256_update(&ctx, msg_key, 16);
+    mtc_sha256_final(&ctx, b);
+    /* aes_key = substr(a, 0, 8) + substr(b, 8, 16) + substr(a, 24, 8) */
+    memcpy(aes_key, a, 8);
+    memcpy(aes_key + 8, b + 8, 16);
+    memcpy(aes_key + 24, a + 24, 8);
+    /* aes_iv = substr(b, 0, 8) + substr(a, 8, 16) + substr(b, 24, 8) */
+    memcpy(aes_iv, b, 8);
+    memcpy(aes_iv + 8, a + 8, 16);
+    memcpy(aes_iv + 24, b + 24, 8);
+    mtc_memzero(a, sizeof a);
+    mtc_memzero(b, sizeof b);
+}
+
+/* see mtc.h */
+size_t mtc_mtp_padding(size_t n)
+{
+    return 12 + ((16 - (n + 12) % 16) % 16);
+}
+
+/* see mtc.h */
+void mtc_mtp_encrypt(const mtc_kernels *k, const uint8_t auth_key[256],
+                     const uint8_t key_id[8], unsigned x, uint8_t *out,
+                     size_t n)
+{
+    uint8_t large[32], key[32], iv[32];
+
+    mtc_mtp_msg_key_large(k->sha, auth_key, x, out + 24, n, NULL, 0, large);
+    memcpy(out, key_id, 8);
+    /* msg_key = substr(msg_key_large, 8, 16) */
+    memcpy(out + 8, large + 8, 16);
+    mtc_mtp_kdf(k->sha, auth_key, x, large + 8, key, iv);
+    k->aes->ige_encrypt(key, iv, out + 24, out + 24, n);
+    mtc_memzero(large, sizeof large);
+    mtc_memzero(key, sizeof key);
+    mtc_memzero(iv, sizeof iv);
+}
+
+/* see mtc.h */
+int mtc_mtp_decrypt(const mtc_kernels *k, const uint8_t auth_key[256],
+                    const uint8_t key_id[8], unsigned x,
+                    const uint8_t *packet, size_t len, uint8_t *out,
+                    int32_t *data_len)
+{
+    uint8_t large[32], key[32], iv[32], msg_key[16];
+    size_t n = len - 24;
+
+    /* Public checks first: the key id and the packet's length. */
+    if (len >= 8 && memcmp(packet, key_id, 8) != 0) {
+        return MTC_MTP_BAD_KEY_ID;
+    }
+    if (len < 72 || (len - 24) % 16 != 0) {
+        return MTC_MTP_BAD_LENGTH;
+    }
+    memcpy(msg_key, packet + 8, 16);
+    mtc_mtp_kdf(k->sha, auth_key, x, msg_key, key, iv);
+    if (k->aes->ige_decrypt_sha256 != NULL) {
+        /* One pass: each block is hashed as soon as it is decrypted. */
+        k->aes->ige_decrypt_sha256(key, iv, packet + 24, out, n, k->sha,
+                                   auth_key + 88 + x, large);
+    } else {
+        k->aes->ige_decrypt(key, iv, packet + 24, out, n);
+        mtc_mtp_msg_key_large(k->sha, auth_key, x, out, n, NULL, 0, large);
+    }
+    mtc_memzero(key, sizeof key);
+    mtc_memzero(iv, sizeof iv);
+
+    /* Both checks are computed before either is reported. */
+    int key_ok = mtc_ct_equal(large + 8, msg_key, 16);
+    int32_t length = (int32_t)mtc_dec32le(out + 28);
+    int64_t padding = (int64_t)n - 32 - length;
+    int len_ok = length >= 0 && length % 4 == 0 && padding >= 12
+        && padding <= 1024;
+    mtc_memzero(large, sizeof large);
+    *data_len = length;
+    if (key_ok && len_ok) {
+        return MTC_MTP_OK;
+    }
+    mtc_memzero(out, n);
+    return key_ok ? MTC_MTP_BAD_DATA_LENGTH : MTC_MTP_BAD_MSG_KEY;
+}

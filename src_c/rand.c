@@ -1,0 +1,73 @@
+/*
+ * rand.c: padding bytes from the OS CSPRNG without a system call per
+ * message.  Each thread keeps up to 256 bytes read ahead with getentropy
+ * and hands each out once (wiped as it goes); a forked child drops what
+ * its parent had read, so the two never share bytes.
+ */
+#include "inner.h"
+
+#if defined(__linux__) || defined(__APPLE__) || defined(__FreeBSD__) \
+    || defined(__OpenBSD__) || defined(__NetBSD__)
+#define MTC_HAVE_GETENTROPY 1
+#include <pthread.h>
+#include <unistd.h>
+#if defined(__APPLE__)
+#include <sys/random.h>
+#endif
+#else
+#define MTC_HAVE_GETENTROPY 0
+#endif
+
+#if MTC_HAVE_GETENTROPY && (defined(__GNUC__) || defined(__clang__))
+
+#define MTC_RAND_BUF 256
+
+static __thread uint8_t mtc_rand_buf[MTC_RAND_BUF];
+static __thread size_t mtc_rand_left; /* unread bytes at the buffer's end */
+static pthread_once_t mtc_rand_once = PTHREAD_ONCE_INIT;
+
+/* In a forked child only the forking thread survives: drop its bytes. */
+static void mtc_rand_child(void)
+{
+    mtc_memzero(mtc_rand_buf, sizeof mtc_rand_buf);
+    mtc_rand_left = 0;
+}
+
+static void mtc_rand_register(void)
+{
+    pthread_atfork(NULL, NULL, mtc_rand_child);
+}
+
+/* see mtc.h */
+int mtc_random(uint8_t *out, size_t n)
+{
+    pthread_once(&mtc_rand_once, mtc_rand_register);
+    while (n > 0) {
+        if (mtc_rand_left == 0) {
+            if (getentropy(mtc_rand_buf, MTC_RAND_BUF) != 0) {
+                return -1;
+            }
+            mtc_rand_left = MTC_RAND_BUF;
+        }
+        size_t take = n < mtc_rand_left ? n : mtc_rand_left;
+        uint8_t *from = mtc_rand_buf + MTC_RAND_BUF - mtc_rand_left;
+        memcpy(out, from, take);
+        mtc_memzero(from, take);
+        mtc_rand_left -= take;
+        out += take;
+        n -= take;
+    }
+    return 0;
+}
+
+#else
+
+/* see mtc.h */
+int mtc_random(uint8_t *out, size_t n)
+{
+    (void)out;
+    (void)n;
+    return -1;
+}
+
+#endif

@@ -1,0 +1,158 @@
+/*
+ * sha_common.c: the table of SHA implementations, run-time choice, and
+ * streaming SHA-256 / SHA-1 (FIPS 180-4 5.1.1 padding) over them.
+ */
+#include "inner.h"
+
+static const mtc_sha_impl mtc_sha_portable = {
+    "portable", mtc_sha1_blocks_portable, mtc_sha256_blocks_portable,
+};
+
+#if MTC_X86
+static const mtc_sha_impl mtc_sha_x86ni = {
+    "shani", mtc_sha1_blocks_shani, mtc_sha256_blocks_shani,
+};
+#endif
+
+/* see mtc.h */
+const mtc_sha_impl *mtc_sha_get(const char *name)
+{
+    if (strcmp(name, "portable") == 0) {
+        return &mtc_sha_portable;
+    }
+#if MTC_X86
+    if (strcmp(name, "shani") == 0
+        && (mtc_cpu_features() & MTC_CPU_SHANI)) {
+        return &mtc_sha_x86ni;
+    }
+#endif
+    return NULL;
+}
+
+/* see mtc.h */
+const mtc_sha_impl *mtc_sha_best(int force_portable)
+{
+    const mtc_sha_impl *impl = force_portable ? NULL : mtc_sha_get("shani");
+    return impl != NULL ? impl : &mtc_sha_portable;
+}
+
+/* Both compression functions have this type (array parameters decay). */
+typedef void (*mtc_sha_blocks_fn)(uint32_t *state, const uint8_t *data,
+                                  size_t nblocks);
+
+/*
+ * Appends len bytes: tops up the partial block in buf, compresses every
+ * whole block straight from data in one call, and keeps the tail.
+ */
+MTC_INLINE void mtc_sha_absorb(mtc_sha_blocks_fn blocks, uint32_t *h,
+                               uint8_t buf[64], size_t *fill,
+                               const uint8_t *p, size_t len)
+{
+    size_t n = *fill;
+
+    if (n != 0) {
+        size_t room = 64 - n;
+        if (len < room) {
+            memcpy(buf + n, p, len);
+            *fill = n + len;
+            return;
+        }
+        memcpy(buf + n, p, room);
+        blocks(h, buf, 1);
+        p += room;
+        len -= room;
+    }
+    if (len >= 64) {
+        blocks(h, p, len / 64);
+        p += len & ~(size_t)63;
+        len &= 63;
+    }
+    if (len != 0) {
+        memcpy(buf, p, len);
+    }
+    *fill = len;
+}
+
+/* Pads (0x80, zeros, 64-bit big-endian bit count) and compresses. */
+MTC_INLINE void mtc_sha_pad(mtc_sha_blocks_fn blocks, uint32_t *h,
+                            uint8_t buf[64], size_t fill, uint64_t total)
+{
+    buf[fill++] = 0x80;
+    if (fill > 56) {
+        memset(buf + fill, 0, 64 - fill);
+        blocks(h, buf, 1);
+        fill = 0;
+    }
+    memset(buf + fill, 0, 56 - fill);
+    mtc_enc64be(buf + 56, total << 3);
+    blocks(h, buf, 1);
+}
+
+/* see mtc.h */
+void mtc_sha256_init(mtc_sha256_ctx *ctx, const mtc_sha_impl *impl)
+{
+    static const uint32_t iv[8] = {
+        0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53au,
+        0x510e527fu, 0x9b05688cu, 0x1f83d9abu, 0x5be0cd19u,
+    };
+    ctx->impl = impl;
+    memcpy(ctx->h, iv, sizeof iv);
+    ctx->total = 0;
+    ctx->fill = 0;
+}
+
+/* see mtc.h */
+void mtc_sha256_update(mtc_sha256_ctx *ctx, const void *data, size_t len)
+{
+    if (len == 0) {
+        return;
+    }
+    ctx->total += len;
+    mtc_sha_absorb(ctx->impl->sha256_blocks, ctx->h, ctx->buf, &ctx->fill,
+                   (const uint8_t *)data, len);
+}
+
+/* see mtc.h */
+void mtc_sha256_final(mtc_sha256_ctx *ctx, uint8_t out[32])
+{
+    mtc_sha_pad(ctx->impl->sha256_blocks, ctx->h, ctx->buf, ctx->fill,
+                ctx->total);
+    for (int i = 0; i < 8; i++) {
+        mtc_enc32be(out + 4 * i, ctx->h[i]);
+    }
+    mtc_memzero(ctx, sizeof *ctx);
+}
+
+/* see mtc.h */
+void mtc_sha1_init(mtc_sha1_ctx *ctx, const mtc_sha_impl *impl)
+{
+    static const uint32_t iv[5] = {
+        0x67452301u, 0xefcdab89u, 0x98badcfeu, 0x10325476u, 0xc3d2e1f0u,
+    };
+    ctx->impl = impl;
+    memcpy(ctx->h, iv, sizeof iv);
+    ctx->total = 0;
+    ctx->fill = 0;
+}
+
+/* see mtc.h */
+void mtc_sha1_update(mtc_sha1_ctx *ctx, const void *data, size_t len)
+{
+    if (len == 0) {
+        return;
+    }
+    ctx->total += len;
+    mtc_sha_absorb(ctx->impl->sha1_blocks, ctx->h, ctx->buf, &ctx->fill,
+                   (const uint8_t *)data, len);
+}
+
+/* see mtc.h */
+void mtc_sha1_final(mtc_sha1_ctx *ctx, uint8_t out[20])
+{
+    mtc_sha_pad(ctx->impl->sha1_blocks, ctx->h, ctx->buf, ctx->fill,
+                ctx->total);
+    for (int i = 0; i < 5; i++) {
+        mtc_enc32be(out + 4 * i, ctx->h[i]);
+    }
+    mtc_memzero(ctx, sizeof *ctx);
+}
