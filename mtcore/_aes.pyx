@@ -331,7 +331,7 @@ cdef object _ige_many(const mtc_aes_impl *impl, AesOp op, object items):
         raise _errors.not_sequence("items", items)
     count = len(items)
     results = [None] * count
-    views = <Py_buffer *>PyMem_Calloc(<size_t>(3 * count + 1),
+    views = <Py_buffer *>PyMem_Calloc(<size_t>(4 * count + 1),
                                       sizeof(Py_buffer))
     jobs = <mtc_ige_job *>PyMem_Calloc(<size_t>(count + 1),
                                        sizeof(mtc_ige_job))
@@ -341,10 +341,7 @@ cdef object _ige_many(const mtc_aes_impl *impl, AesOp op, object items):
         raise MemoryError()
     try:
         for i in range(count):
-            _ige_job(items[i], i, &views[3 * i], &jobs[i])
-            result = PyBytes_FromStringAndSize(NULL, <Py_ssize_t>jobs[i].len)
-            results[i] = result
-            jobs[i].out = <uint8_t *>PyBytes_AS_STRING(result)
+            results[i] = _ige_job(items[i], i, &views[4 * i], &jobs[i])
             total += jobs[i].len
         if total >= <size_t>NOGIL_MIN:
             with nogil:
@@ -353,16 +350,21 @@ cdef object _ige_many(const mtc_aes_impl *impl, AesOp op, object items):
             impl.ige_many(op == IGE_DECRYPT, jobs, <size_t>count)
         return results
     finally:
-        for i in range(3 * count):
+        for i in range(4 * count):
             PyBuffer_Release(&views[i])
         PyMem_Free(views)
         PyMem_Free(jobs)
 
 
-cdef int _ige_job(object item, Py_ssize_t i, Py_buffer *views,
-                  mtc_ige_job *job) except -1:
-    # views[0..2]: data, key, iv of items[i], checked in that order.
-    if not isinstance(item, (tuple, list)) or len(item) != 3:
+cdef object _ige_job(object item, Py_ssize_t i, Py_buffer *views,
+                     mtc_ige_job *job):
+    """
+    Fills job from items[i], (data, key, iv) or (data, key, iv, out), with
+    views[0..3] holding their buffers; returns the object the result goes
+    to (a new bytes, or out).
+    """
+    cdef Py_ssize_t n
+    if not isinstance(item, (tuple, list)) or not 3 <= len(item) <= 4:
         raise _errors.bad_item(f"items[{i}]", item)
     get_buffer_at(item[0], &views[0], "items", i, "data", False)
     get_buffer_at(item[1], &views[1], "items", i, "key", False)
@@ -371,21 +373,37 @@ cdef int _ige_job(object item, Py_ssize_t i, Py_buffer *views,
     get_buffer_at(item[2], &views[2], "items", i, "iv", False)
     if views[2].len != 32:
         raise _errors.bad_length(f"items[{i}].iv", 32, views[2].len)
-    if views[0].len % 16:
-        raise _errors.not_whole_blocks(f"items[{i}].data", views[0].len)
+    n = views[0].len
+    if n % 16:
+        raise _errors.not_whole_blocks(f"items[{i}].data", n)
     job.inp = <const uint8_t *>views[0].buf
     job.key = <const uint8_t *>views[1].buf
     job.iv = <const uint8_t *>views[2].buf
-    job.len = <size_t>views[0].len
-    return 0
+    job.len = <size_t>n
+    if len(item) == 3:
+        result = PyBytes_FromStringAndSize(NULL, n)
+        job.out = <uint8_t *>PyBytes_AS_STRING(result)
+        return result
+    result = item[3]
+    get_buffer_at(result, &views[3], "items", i, "out", True)
+    if views[3].len != n:
+        raise _errors.out_mismatch(n, views[3].len)
+    job.out = <uint8_t *>views[3].buf
+    if partial_overlap(job.inp, job.out, <size_t>n):
+        raise _errors.out_overlaps(f"items[{i}].out")
+    return result
 
 
 def ige_encrypt_many(items):
     """
     :func:`ige_encrypt` over a list of ``(data, key, iv)`` items (e.g. the
-    parts of an upload) in one call.
+    parts of an upload) in one call, interleaving the messages so that the
+    AES unit works on several at once.  An item may carry a fourth element,
+    a writable buffer of ``len(data)`` bytes for the result (it may be
+    ``data`` itself); reusing such buffers avoids fresh pages.
 
-    :returns: a list of ciphertexts, as the one-at-a-time calls give.
+    :returns: a list of ciphertexts (``bytes``, or each item's ``out``), as
+        the one-at-a-time calls give.
     """
     return _ige_many(_best, IGE_ENCRYPT, items)
 

@@ -21,6 +21,27 @@ PUBLIC_API = (
     "aes_kernel",
     "aes_kernels",
     "cpu_features",
+    "ige_encrypt_many",
+    "ige_decrypt_many",
+    # hashes
+    "sha1",
+    "sha256",
+    "sha_kernel",
+    "sha_kernels",
+    # mtproto
+    "AuthKey",
+    "MtprotoKernel",
+    "msg_key",
+    "kdf",
+    "encrypted_length",
+    "encrypt_message",
+    "encrypt_messages",
+    "decrypt_message",
+    "decrypt_message_into",
+    "pack_message",
+    "unpack_message",
+    "tmp_aes_key_iv",
+    "new_nonce_hash",
 )
 
 
@@ -49,13 +70,17 @@ def backend_info() -> dict[str, Any]:
     :returns: a dict with ``implementation`` (``"c"`` or ``"python"``),
         ``aes`` (the AES kernel the public functions use: ``"vaes"``,
         ``"aesni"``, ``"portable"`` or ``"python"``), ``aes_kernels`` (every
-        kernel this machine can run, fastest first) and ``cpu_features``
-        (what the compiled side detected).
+        kernel this machine can run, fastest first), ``sha`` and
+        ``sha_kernels`` likewise for SHA-1/SHA-256 (``"shani"``,
+        ``"portable"``, ``"python"``) and ``cpu_features`` (what the
+        compiled side detected).
     """
     return {
         "implementation": IMPLEMENTATION,
         "aes": impl.aes_kernel,
         "aes_kernels": impl.aes_kernels(),
+        "sha": impl.sha_kernel,
+        "sha_kernels": impl.sha_kernels(),
         "cpu_features": impl.cpu_features(),
         "pure_requested": PURE_REQUESTED,
         "force_portable": _flag("MTCORE_FORCE_PORTABLE"),

@@ -54,13 +54,20 @@ def out_size(expected: int, got: int) -> InvalidLength:
 
 def bad_item(name: str, obj: object) -> ArgumentTypeError:
     return ArgumentTypeError(
-        f"{name} must be a (data, key, iv) tuple, not {type(obj).__name__!r}"
+        f"{name} must be a (data, key, iv) or (data, key, iv, out) tuple, "
+        f"not {type(obj).__name__!r}"
     )
 
 
 def not_sequence(name: str, obj: object) -> ArgumentTypeError:
     return ArgumentTypeError(
         f"{name} must be a list or tuple, not {type(obj).__name__!r}"
+    )
+
+
+def out_overlaps(name: str) -> ArgumentValueError:
+    return ArgumentValueError(
+        f"{name} must be the data's own buffer or not overlap it at all"
     )
 
 

@@ -23,7 +23,9 @@ __all__ = [
     "cbc_decrypt",
     "cbc_encrypt",
     "ige_decrypt",
+    "ige_decrypt_many",
     "ige_encrypt",
+    "ige_encrypt_many",
 ]
 
 ige_encrypt = _impl.ige_encrypt
@@ -31,3 +33,5 @@ ige_decrypt = _impl.ige_decrypt
 cbc_encrypt = _impl.cbc_encrypt
 cbc_decrypt = _impl.cbc_decrypt
 Ctr = _impl.Ctr
+ige_encrypt_many = _impl.ige_encrypt_many
+ige_decrypt_many = _impl.ige_decrypt_many

@@ -68,7 +68,7 @@ const mtc_aes_impl mtc_aes_x86vaes = {
     .cbc_encrypt = mtc_x86ni_cbc_encrypt, /* so is CBC encryption */
     .cbc_decrypt = mtc_x86vaes_cbc_decrypt,
     .ige_decrypt_sha256 = mtc_x86ni_ige_decrypt_sha256,
-    .ige_many = mtc_x86ni_ige_many,
+    .ige_many = mtc_x86vaes_ige_many,
     .ctr_key = mtc_x86ni_ctr_key,
     .ctr_blocks = mtc_x86vaes_ctr_blocks,
 };

@@ -190,6 +190,8 @@ void mtc_x86ni_ctr_blocks(const mtc_aes256_keys *ks, uint8_t ctr[16],
 /* VAES (AVX-512) kernels (aes_x86vaes*.c); IGE stays on AES-NI. */
 void mtc_x86vaes_cbc_decrypt(const uint8_t key[32], uint8_t iv[16],
                              const uint8_t *in, uint8_t *out, size_t len);
+void mtc_x86vaes_ige_many(int decrypt, const mtc_ige_job *jobs,
+                          size_t count);
 void mtc_x86vaes_ctr_blocks(const mtc_aes256_keys *ks, uint8_t ctr[16],
                             const uint8_t *in, uint8_t *out,
                             size_t nblocks);

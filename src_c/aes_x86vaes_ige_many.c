@@ -1,0 +1,229 @@
+/*
+ * aes_x86vaes_ige_many.c: AES-256-IGE over many independent messages with
+ * VAES on 512-bit registers: each register carries four messages (one per
+ * 128-bit lane, each lane with its own round keys), and several registers
+ * run side by side so that the AES unit never waits on one chain.
+ */
+#include "aes_x86ni.h"
+
+#if MTC_X86
+
+#define MTC_VAES_GROUPS_MAX 8
+#define MTC_VAES_LANES_MAX (4 * MTC_VAES_GROUPS_MAX)
+
+/* Where idle lanes read from and write to. */
+typedef struct {
+    _Alignas(64) uint8_t zero[16];
+    _Alignas(64) uint8_t sink[16];
+} mtc_vaes_idle;
+
+typedef struct {
+    /* Round keys: keys[g][r] holds round r of the four lanes of group g. */
+    __m512i keys[MTC_VAES_GROUPS_MAX][15];
+    __m128i x[MTC_VAES_LANES_MAX];  /* XORed in before AES */
+    __m128i y[MTC_VAES_LANES_MAX];  /* XORed in after AES */
+    const uint8_t *in[MTC_VAES_LANES_MAX];
+    uint8_t *out[MTC_VAES_LANES_MAX];
+    size_t step[MTC_VAES_LANES_MAX]; /* 16, or 0 for an idle lane */
+    size_t left[MTC_VAES_LANES_MAX]; /* blocks to do; 0 when idle */
+    const mtc_ige_job *job[MTC_VAES_LANES_MAX];
+} mtc_vaes_lanes;
+
+#define MTC_VAES_INLINE static inline __attribute__((always_inline)) \
+    MTC_TARGET_VAES
+
+/* Puts job j (or nothing, j == NULL) in lane l. */
+MTC_VAES_INLINE void mtc_vaes_lane_start(mtc_vaes_lanes *ls,
+                                         mtc_vaes_idle *idle, size_t l,
+                                         const mtc_ige_job *j, int decrypt)
+{
+    __m128i rk[15], dk[15];
+    const __m128i *use = rk;
+    uint8_t *slot = (uint8_t *)ls->keys[l / 4] + 16 * (l % 4);
+
+    ls->job[l] = j;
+    if (j == NULL || j->len == 0) {
+        ls->in[l] = idle->zero;
+        ls->out[l] = idle->sink;
+        ls->step[l] = 0;
+        ls->left[l] = 0;
+        return;
+    }
+    mtc_ni_key_enc(rk, j->key);
+    if (decrypt) {
+        mtc_ni_key_dec(dk, rk);
+        use = dk;
+    }
+    for (int r = 0; r < 15; r++) {
+        mtc_ni_store(slot + 64 * r, use[r]);
+    }
+    mtc_ni_wipe(rk, 15);
+    mtc_ni_wipe(dk, 15);
+    /* Encrypt: c_i = E(p_i ^ c_{i-1}) ^ p_{i-1}; decrypt: p_i =
+     * D(c_i ^ p_{i-1}) ^ c_{i-1}; c_0 = iv[0:16], p_0 = iv[16:32]. */
+    ls->x[l] = mtc_ni_load(j->iv + (decrypt ? 16 : 0));
+    ls->y[l] = mtc_ni_load(j->iv + (decrypt ? 0 : 16));
+    ls->in[l] = j->in;
+    ls->out[l] = j->out;
+    ls->step[l] = 16;
+    ls->left[l] = j->len / 16;
+}
+
+/* Loads one block from each of the four lanes of group g. */
+MTC_VAES_INLINE __m512i mtc_vaes_gather(const mtc_vaes_lanes *ls, size_t g)
+{
+    __m512i v = _mm512_castsi128_si512(mtc_ni_load(ls->in[4 * g]));
+    v = _mm512_inserti32x4(v, mtc_ni_load(ls->in[4 * g + 1]), 1);
+    v = _mm512_inserti32x4(v, mtc_ni_load(ls->in[4 * g + 2]), 2);
+    return _mm512_inserti32x4(v, mtc_ni_load(ls->in[4 * g + 3]), 3);
+}
+
+MTC_VAES_INLINE void mtc_vaes_scatter(const mtc_vaes_lanes *ls, size_t g,
+                                      __m512i v)
+{
+    mtc_ni_store(ls->out[4 * g], _mm512_castsi512_si128(v));
+    mtc_ni_store(ls->out[4 * g + 1], _mm512_extracti32x4_epi32(v, 1));
+    mtc_ni_store(ls->out[4 * g + 2], _mm512_extracti32x4_epi32(v, 2));
+    mtc_ni_store(ls->out[4 * g + 3], _mm512_extracti32x4_epi32(v, 3));
+}
+
+/*
+ * Runs all lanes of groups (a constant at each call site) for steps
+ * blocks: out = AES(in ^ x) ^ y; x = out; y = in.
+ */
+MTC_VAES_INLINE void mtc_vaes_run(mtc_vaes_lanes *ls, const int decrypt,
+                                  const size_t groups, size_t steps)
+{
+    __m512i x[MTC_VAES_GROUPS_MAX], y[MTC_VAES_GROUPS_MAX];
+    for (size_t g = 0; g < groups; g++) {
+        x[g] = _mm512_loadu_si512((const void *)&ls->x[4 * g]);
+        y[g] = _mm512_loadu_si512((const void *)&ls->y[4 * g]);
+    }
+    for (size_t i = 0; i < steps; i++) {
+        __m512i s[MTC_VAES_GROUPS_MAX], in[MTC_VAES_GROUPS_MAX];
+        for (size_t g = 0; g < groups; g++) {
+            in[g] = mtc_vaes_gather(ls, g);
+            s[g] = _mm512_xor_si512(_mm512_xor_si512(in[g], x[g]),
+                                    ls->keys[g][0]);
+        }
+        for (int r = 1; r < 14; r++) {
+            for (size_t g = 0; g < groups; g++) {
+                s[g] = decrypt ? _mm512_aesdec_epi128(s[g], ls->keys[g][r])
+                               : _mm512_aesenc_epi128(s[g], ls->keys[g][r]);
+            }
+        }
+        for (size_t g = 0; g < groups; g++) {
+            s[g] = decrypt
+                ? _mm512_aesdeclast_epi128(s[g], ls->keys[g][14])
+                : _mm512_aesenclast_epi128(s[g], ls->keys[g][14]);
+            x[g] = _mm512_xor_si512(s[g], y[g]);
+            y[g] = in[g];
+            mtc_vaes_scatter(ls, g, x[g]);
+        }
+        for (size_t l = 0; l < 4 * groups; l++) {
+            ls->in[l] += ls->step[l];
+            ls->out[l] += ls->step[l];
+        }
+    }
+    for (size_t g = 0; g < groups; g++) {
+        _mm512_storeu_si512((void *)&ls->x[4 * g], x[g]);
+        _mm512_storeu_si512((void *)&ls->y[4 * g], y[g]);
+    }
+    for (size_t l = 0; l < 4 * groups; l++) {
+        if (ls->left[l] != 0) {
+            ls->left[l] -= steps;
+        }
+    }
+}
+
+/* The batch loop over `groups` registers (a constant at each call site). */
+MTC_VAES_INLINE void mtc_vaes_ige_many(const int decrypt, const size_t groups,
+                                       const mtc_ige_job *jobs, size_t count,
+                                       mtc_vaes_lanes *ls,
+                                       mtc_vaes_idle *idle)
+{
+    size_t next = 0, lanes = 4 * groups;
+
+    for (size_t l = 0; l < lanes; l++) {
+        mtc_vaes_lane_start(ls, idle, l, NULL, decrypt);
+    }
+    for (;;) {
+        size_t busy = 0, steps = SIZE_MAX;
+        for (size_t l = 0; l < lanes; l++) {
+            /* A lane whose job is done takes the next, or goes idle. */
+            while (ls->left[l] == 0 && next < count) {
+                mtc_vaes_lane_start(ls, idle, l, &jobs[next++], decrypt);
+            }
+            if (ls->left[l] == 0 && ls->step[l] != 0) {
+                mtc_vaes_lane_start(ls, idle, l, NULL, decrypt);
+            }
+            if (ls->left[l] != 0) {
+                busy++;
+                steps = ls->left[l] < steps ? ls->left[l] : steps;
+            }
+        }
+        /* A quarter full or less: the AES-NI lanes do better. */
+        if (4 * busy <= lanes) {
+            break;
+        }
+        mtc_vaes_run(ls, decrypt, groups, steps);
+    }
+    /* Hand the unfinished jobs, as (shortened) jobs, to AES-NI. */
+    mtc_ige_job rest[MTC_VAES_LANES_MAX];
+    uint8_t ivs[MTC_VAES_LANES_MAX][32];
+    size_t nrest = 0;
+    for (size_t l = 0; l < lanes; l++) {
+        if (ls->left[l] != 0) {
+            __m128i c = decrypt ? ls->y[l] : ls->x[l];
+            __m128i p = decrypt ? ls->x[l] : ls->y[l];
+            mtc_ni_store(ivs[nrest], c);
+            mtc_ni_store(ivs[nrest] + 16, p);
+            rest[nrest].key = ls->job[l]->key;
+            rest[nrest].iv = ivs[nrest];
+            rest[nrest].in = ls->in[l];
+            rest[nrest].out = ls->out[l];
+            rest[nrest].len = 16 * ls->left[l];
+            nrest++;
+        }
+    }
+    mtc_x86ni_ige_many(decrypt, rest, nrest);
+    if (next < count) {
+        mtc_x86ni_ige_many(decrypt, jobs + next, count - next);
+    }
+    mtc_memzero(ivs, sizeof ivs);
+}
+
+/* see inner.h */
+MTC_TARGET_VAES
+void mtc_x86vaes_ige_many(int decrypt, const mtc_ige_job *jobs, size_t count)
+{
+    mtc_vaes_lanes *ls;
+    mtc_vaes_idle idle;
+    /* The lane table is large (about 5 KiB of round keys): on the heap
+     * would need a failure path, so it lives on this stack frame. */
+    mtc_vaes_lanes table;
+
+    if (count < 12) {
+        mtc_x86ni_ige_many(decrypt, jobs, count);
+        return;
+    }
+    ls = &table;
+    memset(&idle, 0, sizeof idle);
+    if (count <= 16) {
+        if (decrypt) {
+            mtc_vaes_ige_many(1, 4, jobs, count, ls, &idle);
+        } else {
+            mtc_vaes_ige_many(0, 4, jobs, count, ls, &idle);
+        }
+    } else {
+        if (decrypt) {
+            mtc_vaes_ige_many(1, 8, jobs, count, ls, &idle);
+        } else {
+            mtc_vaes_ige_many(0, 8, jobs, count, ls, &idle);
+        }
+    }
+    mtc_memzero(ls, sizeof *ls);
+    mtc_memzero(&idle, sizeof idle);
+}
+
+#endif /* MTC_X86 */
