@@ -17,36 +17,50 @@ import pytest
 
 from mtcore import _bench
 
-Prepare = Callable[[str, str, int], _bench.Bench]
+Prepare = Callable[[str, str, Any], _bench.Bench]
 
 
 @pytest.fixture
 def prepare(benchmark: Any) -> Prepare:
     """
     ``prepare(operation, contender, size)``: the zero-argument callable to
-    time, after checking once that its output equals mtcore's.  Skips with
-    the reason when the contender is absent here (a peer not installed, a
-    kernel this CPU cannot run) or too slow at that size (the pure twin and
-    pyaes, which keeps the smoke run fast).
+    time, after checking once that its output agrees with mtcore's (or,
+    for MTProto encryption, that mtcore decrypts it to the message that
+    went in).  Skips with the reason when the contender is absent here (a
+    peer not installed, a kernel this CPU cannot run, a name the pure twin
+    lacks yet) or too slow at that size (the pure twin and pyaes, which
+    keeps the smoke run fast).  ``size`` is a payload size or a
+    :class:`mtcore._bench.Batch`.
     """
 
-    def prepare(op_name: str, contender_name: str, size: int) -> _bench.Bench:
+    def prepare(op_name: str, contender_name: str, size: Any) -> _bench.Bench:
         op = _bench.OPERATIONS[op_name]
         contender = op.contender(contender_name)
         reason = contender.skip_reason(size)
+        if reason is None and contender is not op.contenders[0]:
+            mtc = op.contenders[0].skip_reason(size)
+            if mtc is not None:
+                reason = f"no mtcore row to compare with ({mtc})"
         if reason is not None:
             pytest.skip(reason)
-        if contender is not op.contenders[0]:
+        label = _bench.size_label(size)
+        if _bench.needs_verify(op, contender):
             try:
                 check = _bench.verify(op, contender, size)
             except _bench.Unavailable as exc:
                 pytest.skip(str(exc))
             if check.error is not None:
-                pytest.fail(f"{contender_name} {op_name} {size} B: {check.error}")
-        benchmark.group = f"{op.title} {_bench.size_label(size)}"
+                pytest.fail(f"{contender_name} {op_name} {label}: {check.error}")
+        benchmark.group = f"{op.title} {label}"
         benchmark.extra_info["contender"] = contender_name
-        benchmark.extra_info["size"] = size
-        fn = contender.make(op.inputs(size).copy())
+        benchmark.extra_info["size"] = _bench.total_bytes(size)
+        if isinstance(size, _bench.Batch):
+            benchmark.extra_info["count"] = size.count
+            benchmark.extra_info["item_size"] = size.size
+        try:
+            fn = contender.make(op.inputs(size).copy())
+        except _bench.Unavailable as exc:
+            pytest.skip(str(exc))
         fn()  # warm up (first-call costs would skew pytest-benchmark's calibration)
         return fn
 

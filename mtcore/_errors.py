@@ -79,9 +79,11 @@ def not_initialised(cls: str) -> ArgumentValueError:
     return ArgumentValueError(f"{cls} was not initialised")
 
 
-def no_kernel(name: object, available: tuple[str, ...]) -> ArgumentValueError:
+def no_kernel(
+    name: object, available: tuple[str, ...], kind: str = "AES"
+) -> ArgumentValueError:
     return ArgumentValueError(
-        f"AES kernel {name!r} is not available here; available: "
+        f"{kind} kernel {name!r} is not available here; available: "
         + ", ".join(available)
     )
 

@@ -22,7 +22,7 @@ cdef const mtc_sha_impl *_sha_named(object name) except NULL:
     if isinstance(name, str):
         impl = mtc_sha_get((<str>name).encode())
     if impl == NULL:
-        raise _errors.no_kernel(name, sha_kernels())
+        raise _errors.no_kernel(name, sha_kernels(), "SHA")
     return impl
 
 

@@ -253,11 +253,11 @@ cdef object _encrypt_messages(const mtc_kernels *k, object auth_key,
     cdef Py_buffer p
     cdef Py_ssize_t i
     cdef unsigned x = _x(from_client)
-    if not isinstance(plaintexts, (list, tuple)):
-        raise _errors.not_sequence("plaintexts", plaintexts)
     results = []
     try:
         _key_ref(auth_key, &ref, k.sha)
+        if not isinstance(plaintexts, (list, tuple)):
+            raise _errors.not_sequence("plaintexts", plaintexts)
         for i in range(len(plaintexts)):
             buf_init(&p)
             try:

@@ -11,6 +11,12 @@ Fixtures that hand the tests an implementation (STYLE.md point 50, after
 * ``c-vaes``      the compiled VAES (AVX-512) kernel;
 * ``public``      the public module ``mtcore.aes`` (the default kernel).
 
+``mt_impl`` does the same for the MTProto layer and the hashes, each an
+``MtprotoImpl`` (``MtprotoKernel(aes, sha)`` plus its backend's
+``AuthKey`` and ``encrypted_length``): ``python``, ``c-portable/portable``,
+``c-aesni/shani``, ``c-vaes/shani`` and ``public`` (``mtcore.mtproto`` and
+``mtcore.hashes``).
+
 Compiled params carry the ``c_extension`` mark; ``--no-extensions``
 deselects them, and so does a run with ``MTCORE_PUREPYTHON`` set (or on a
 non-CPython interpreter), where only ``python`` and ``public`` run.  A
@@ -22,7 +28,7 @@ from __future__ import annotations
 import importlib
 import os
 from dataclasses import dataclass
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import Any, Optional
 
 import pytest
@@ -202,6 +208,170 @@ def backend_module(request: pytest.FixtureRequest) -> ModuleType:
     if request.param == "python":
         return importlib.import_module("mtcore._py")
     return request.getfixturevalue("c_backend")
+
+
+# --- MTProto and SHA implementations ----------------------------------------
+
+# The compiled (AES, SHA) kernel pairs the MTProto tests run, as
+# MtprotoKernel(aes, sha) of mtcore._cmtcore takes them.
+C_MTPROTO_KERNELS = (("portable", "portable"), ("aesni", "shani"), ("vaes", "shani"))
+
+# What an MtprotoKernel carries: the MTProto functions bound to one AES and
+# one SHA kernel, the hashes and the batched IGE.
+MTPROTO_KERNEL_NAMES = (
+    "msg_key",
+    "kdf",
+    "encrypt_message",
+    "encrypt_messages",
+    "decrypt_message",
+    "decrypt_message_into",
+    "pack_message",
+    "unpack_message",
+    "tmp_aes_key_iv",
+    "new_nonce_hash",
+    "sha1",
+    "sha256",
+    "ige_encrypt_many",
+    "ige_decrypt_many",
+)
+
+MTPROTO_API_NAMES = frozenset((*MTPROTO_KERNEL_NAMES, "AuthKey", "encrypted_length"))
+
+
+class MtprotoImpl:
+    """
+    What an ``mt_impl`` test receives: the kernel's functions, then the
+    kernel-independent names of its backend module (``AuthKey``,
+    ``encrypted_length``).  A name the implementation does not have yet
+    skips the test with a reason that says so.
+    """
+
+    def __init__(self, label: str, kernel: Any, module: Any, compiled: bool) -> None:
+        self.label = label
+        self.kernel = kernel
+        self.module = module
+        self.is_compiled = compiled
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in MTPROTO_API_NAMES:  # copy, pickle, pytest, hypothesis probes
+            raise AttributeError(name)
+        for source in (self.kernel, self.module):
+            try:
+                return getattr(source, name)
+            except AttributeError:
+                pass
+        pytest.skip(f"{self.label}: no {name!r} here yet")
+
+    def __repr__(self) -> str:
+        return f"<MtprotoImpl {self.label}>"
+
+
+@dataclass(frozen=True)
+class MtprotoImplementation:
+    """
+    One MTProto implementation: a backend and an (AES, SHA) kernel pair, or
+    the public modules ``mtcore.mtproto`` and ``mtcore.hashes``.
+    """
+
+    backend: str
+    aes: str
+    sha: str
+
+    def __str__(self) -> str:
+        if self.backend in ("public", "python"):
+            return self.backend
+        return f"c-{self.aes}/{self.sha}"
+
+    @property
+    def is_compiled(self) -> bool:
+        return self.backend == "c"
+
+    def _public(self) -> MtprotoImpl:
+        try:
+            mtproto = importlib.import_module("mtcore.mtproto")
+            hashes = importlib.import_module("mtcore.hashes")
+        except AttributeError as exc:  # the backend lacks a name they bind
+            pytest.skip(f"public mtcore.mtproto/mtcore.hashes: {exc}")
+        names: dict[str, Any] = {"sha1": hashes.sha1, "sha256": hashes.sha256}
+        for name in MTPROTO_KERNEL_NAMES:
+            if hasattr(mtproto, name):
+                names[name] = getattr(mtproto, name)
+        for name in ("ige_encrypt_many", "ige_decrypt_many"):
+            # mtcore.aes once it exports them, else the backend's own
+            source = mtcore.aes if hasattr(mtcore.aes, name) else _backend.impl
+            if hasattr(source, name):
+                names[name] = getattr(source, name)
+        compiled = _backend.IMPLEMENTATION == "c"
+        return MtprotoImpl("public", SimpleNamespace(**names), mtproto, compiled)
+
+    def load(self) -> MtprotoImpl:
+        if self.backend == "public":
+            return self._public()
+        if self.backend == "python":
+            module: Optional[ModuleType] = importlib.import_module("mtcore._py")
+        else:
+            module, why = _import_compiled()
+            if module is None:
+                pytest.skip(f"MTProto kernels {self.aes}/{self.sha}: {why}")
+        assert module is not None
+        for name in ("MtprotoKernel", "sha_kernels"):
+            if not hasattr(module, name):
+                pytest.skip(f"{module.__name__} has no {name} yet")
+        aes_available = module.aes_kernels()
+        sha_available = module.sha_kernels()
+        if self.aes not in aes_available or self.sha not in sha_available:
+            pytest.skip(
+                f"kernels {self.aes}/{self.sha} cannot run on this CPU/build "
+                f"(AES: {', '.join(aes_available)}; SHA: {', '.join(sha_available)})"
+            )
+        kernel = module.MtprotoKernel(self.aes, self.sha)
+        return MtprotoImpl(str(self), kernel, module, self.is_compiled)
+
+
+PY_MTPROTO = MtprotoImplementation("python", "python", "python")
+C_MTPROTOS = tuple(MtprotoImplementation("c", a, s) for a, s in C_MTPROTO_KERNELS)
+PUBLIC_MTPROTO = MtprotoImplementation("public", "default", "default")
+
+
+def _mt_param(impl: MtprotoImplementation) -> Any:
+    compiled = impl.is_compiled or (
+        impl.backend == "public" and _backend.IMPLEMENTATION == "c"
+    )
+    return pytest.param(impl, marks=C_EXTENSION if compiled else (), id=str(impl))
+
+
+@pytest.fixture(
+    scope="session",
+    params=[
+        _mt_param(PY_MTPROTO),
+        *(_mt_param(i) for i in C_MTPROTOS),
+        _mt_param(PUBLIC_MTPROTO),
+    ],
+)
+def mt_impl(request: pytest.FixtureRequest) -> MtprotoImpl:
+    """
+    Every MTProto/SHA implementation reachable here: ``python``, the
+    compiled ``MtprotoKernel`` pairs ``c-portable/portable``,
+    ``c-aesni/shani``, ``c-vaes/shani``, and ``public`` (the public modules).
+    """
+    return request.param.load()
+
+
+@pytest.fixture(scope="session", params=[_mt_param(i) for i in C_MTPROTOS])
+def mt_c_kernel(request: pytest.FixtureRequest) -> MtprotoImpl:
+    """
+    Each compiled (AES, SHA) pair, for tests that compare it with the pure
+    twin.
+    """
+    return request.param.load()
+
+
+@pytest.fixture(scope="session")
+def mt_py_kernel() -> MtprotoImpl:
+    """
+    The pure twin, ``MtprotoKernel("python", "python")``.
+    """
+    return PY_MTPROTO.load()
 
 
 # --- hypothesis profiles -------------------------------------------------

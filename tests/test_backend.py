@@ -25,6 +25,8 @@ INFO_KEYS = {
     "implementation",
     "aes",
     "aes_kernels",
+    "sha",
+    "sha_kernels",
     "cpu_features",
     "pure_requested",
     "force_portable",
@@ -55,7 +57,15 @@ def test_public_api_names_are_the_contract():
 
 def test_public_module_is_the_backend(aes_public):
     # No Python layer between mtcore.aes and the backend (STYLE.md).
-    names = ("ige_encrypt", "ige_decrypt", "cbc_encrypt", "cbc_decrypt", "Ctr")
+    names = (
+        "ige_encrypt",
+        "ige_decrypt",
+        "cbc_encrypt",
+        "cbc_decrypt",
+        "Ctr",
+        "ige_encrypt_many",
+        "ige_decrypt_many",
+    )
     assert set(aes_public.__all__) == set(names)
     for name in names:
         assert getattr(aes_public, name) is getattr(_backend.impl, name)
@@ -70,11 +80,14 @@ def test_backend_info_contents():
     assert isinstance(info["cpu_features"], tuple)
     assert info["aes"] == _backend.impl.aes_kernel
     assert info["aes"] in info["aes_kernels"]
+    assert info["sha"] == _backend.impl.sha_kernel
+    assert info["sha"] in info["sha_kernels"]
     assert info["pure_requested"] is _backend.PURE_REQUESTED
     assert isinstance(info["force_portable"], bool)
     if info["implementation"] == "python":
         assert info["aes"] == "python"
         assert info["aes_kernels"] == ("python",)
+        assert info["sha_kernels"] == ("python",)
         assert info["cpu_features"] == ()
     else:
         kernels = info["aes_kernels"]
@@ -88,6 +101,10 @@ def test_backend_info_contents():
             assert "vaes" in info["cpu_features"]
         expected_default = "portable" if info["force_portable"] else kernels[0]
         assert info["aes"] == expected_default
+        assert info["sha_kernels"][-1] == "portable"
+        assert ("shani" in info["sha_kernels"]) == ("shani" in info["cpu_features"])
+        sha_default = "portable" if info["force_portable"] else info["sha_kernels"][0]
+        assert info["sha"] == sha_default
 
 
 def test_backend_module_describes_itself(backend_module):
