@@ -1,6 +1,6 @@
 /*
  * rand.c: padding bytes from the OS CSPRNG without a system call per
- * message.  Each thread keeps up to 256 bytes read ahead with getentropy
+ * message.  Each thread keeps up to 4 KiB read ahead with getentropy
  * and hands each out once (wiped as it goes); a forked child drops what
  * its parent had read, so the two never share bytes.
  */
@@ -20,7 +20,7 @@
 
 #if MTC_HAVE_GETENTROPY && (defined(__GNUC__) || defined(__clang__))
 
-#define MTC_RAND_BUF 256
+#define MTC_RAND_BUF 4096
 
 static __thread uint8_t mtc_rand_buf[MTC_RAND_BUF];
 static __thread size_t mtc_rand_left; /* unread bytes at the buffer's end */
