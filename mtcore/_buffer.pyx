@@ -5,25 +5,35 @@
 # so no error path leaks an export.
 
 
-cdef inline int get_buffer(object obj, Py_buffer *view, str name,
-                           bint writable) except -1:
+cdef inline bint _take_buffer(object obj, Py_buffer *view,
+                              bint writable) noexcept:
     """
-    Fill view with a flat C-contiguous byte view of obj, or raise the error
-    mtcore._errors names for it.
+    Fills view with a flat C-contiguous byte view of obj; False (and no
+    exception set) when obj cannot give one.
     """
     if not writable and PyBytes_CheckExact(obj):
         # bytes is immutable and the caller holds a reference for the whole
         # call: read it in place and leave view.obj NULL (nothing to release).
         view.buf = PyBytes_AS_STRING(obj)
         view.len = PyBytes_GET_SIZE(obj)
-        return 0
+        return True
     if PyObject_GetBuffer_noraise(
             obj, view, PyBUF_WRITABLE if writable else PyBUF_SIMPLE) == 0:
-        return 0
+        return True
     PyErr_Clear()
     buf_init(view)
-    _raise_buffer_error(obj, name, writable)
-    return -1
+    return False
+
+
+cdef inline int get_buffer(object obj, Py_buffer *view, str name,
+                           bint writable) except -1:
+    """
+    Fills view with a flat C-contiguous byte view of obj, or raises the
+    error mtcore._errors names for it.
+    """
+    if not _take_buffer(obj, view, writable):
+        _raise_buffer_error(obj, name, writable)
+    return 0
 
 
 cdef int _raise_buffer_error(object obj, str name, bint writable) except -1:
@@ -54,19 +64,11 @@ cdef int get_buffer_at(object obj, Py_buffer *view, str base, Py_ssize_t i,
                        str field, bint writable) except -1:
     """
     get_buffer for element i of a sequence argument: the error names it
-    base[i] (or base[i].field).
+    base[i] (or base[i].field), a name built only on failure.
     """
-    if not writable and PyBytes_CheckExact(obj):
-        view.buf = PyBytes_AS_STRING(obj)
-        view.len = PyBytes_GET_SIZE(obj)
-        return 0
-    if PyObject_GetBuffer_noraise(
-            obj, view, PyBUF_WRITABLE if writable else PyBUF_SIMPLE) == 0:
-        return 0
-    PyErr_Clear()
-    buf_init(view)
-    _raise_buffer_error(obj, _element_name(base, i, field), writable)
-    return -1
+    if not _take_buffer(obj, view, writable):
+        _raise_buffer_error(obj, _element_name(base, i, field), writable)
+    return 0
 
 
 cdef str _element_name(str base, Py_ssize_t i, str field):

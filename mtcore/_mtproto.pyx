@@ -27,15 +27,7 @@ cdef class AuthKey:
     cdef uint8_t _aux[8]
 
     def __cinit__(self, data):
-        cdef Py_buffer b
-        buf_init(&b)
-        try:
-            get_buffer(data, &b, "auth_key", False)
-            if b.len != 256:
-                raise _errors.bad_length("auth_key", 256, b.len)
-            memcpy(self._key, b.buf, 256)
-        finally:
-            PyBuffer_Release(&b)
+        _copy_key(data, self._key)
         mtc_mtp_key_id(_sha_best, self._key, self._id, self._aux)
 
     def __dealloc__(self):
@@ -76,22 +68,28 @@ cdef struct KeyRef:
     uint8_t copy[256 + 16]
 
 
+cdef int _copy_key(object data, uint8_t *dst) except -1:
+    # The 256 bytes of an auth_key argument into dst.
+    cdef Py_buffer b
+    buf_init(&b)
+    try:
+        get_buffer(data, &b, "auth_key", False)
+        if b.len != 256:
+            raise _errors.bad_length("auth_key", 256, b.len)
+        memcpy(dst, b.buf, 256)
+    finally:
+        PyBuffer_Release(&b)
+    return 0
+
+
 cdef int _key_ref(object auth_key, KeyRef *ref,
                   const mtc_sha_impl *sha) except -1:
-    cdef Py_buffer b
     if type(auth_key) is AuthKey:
         ref.key = (<AuthKey>auth_key)._key
         ref.key_id = (<AuthKey>auth_key)._id
         ref.aux_hash = (<AuthKey>auth_key)._aux
         return 0
-    buf_init(&b)
-    try:
-        get_buffer(auth_key, &b, "auth_key", False)
-        if b.len != 256:
-            raise _errors.bad_length("auth_key", 256, b.len)
-        memcpy(ref.copy, b.buf, 256)
-    finally:
-        PyBuffer_Release(&b)
+    _copy_key(auth_key, ref.copy)
     mtc_mtp_key_id(sha, ref.copy, ref.copy + 256, ref.copy + 264)
     ref.key = ref.copy
     ref.key_id = ref.copy + 256
