@@ -1,17 +1,19 @@
 /*
  * rand.c: padding bytes from the OS CSPRNG without a system call per
- * message.  Each thread keeps up to 4 KiB read ahead with getentropy
- * and hands each out once (wiped as it goes); a forked child drops what
- * its parent had read, so the two never share bytes.
+ * message.  Each thread keeps up to 4 KiB read ahead (getrandom on
+ * Linux, getentropy elsewhere) and hands each byte out once (wiped as it
+ * goes); a forked child drops what its parent had read, so the two never
+ * share bytes.
  */
 #include "inner.h"
 
 #if defined(__linux__) || defined(__APPLE__) || defined(__FreeBSD__) \
     || defined(__OpenBSD__) || defined(__NetBSD__)
 #define MTC_HAVE_GETENTROPY 1
+#include <errno.h>
 #include <pthread.h>
 #include <unistd.h>
-#if defined(__APPLE__)
+#if defined(__linux__) || defined(__APPLE__)
 #include <sys/random.h>
 #endif
 #else
@@ -38,13 +40,39 @@ static void mtc_rand_register(void)
     pthread_atfork(NULL, NULL, mtc_rand_child);
 }
 
+/* Fills the buffer from the OS; 0 or -1. */
+static int mtc_rand_refill(void)
+{
+#if defined(__linux__)
+    size_t got = 0;
+    while (got < MTC_RAND_BUF) {
+        ssize_t n = getrandom(mtc_rand_buf + got, MTC_RAND_BUF - got, 0);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return -1;
+        }
+        got += (size_t)n;
+    }
+#else
+    /* getentropy gives at most 256 bytes a call. */
+    for (size_t got = 0; got < MTC_RAND_BUF; got += 256) {
+        if (getentropy(mtc_rand_buf + got, 256) != 0) {
+            return -1;
+        }
+    }
+#endif
+    return 0;
+}
+
 /* see mtc.h */
 int mtc_random(uint8_t *out, size_t n)
 {
     pthread_once(&mtc_rand_once, mtc_rand_register);
     while (n > 0) {
         if (mtc_rand_left == 0) {
-            if (getentropy(mtc_rand_buf, MTC_RAND_BUF) != 0) {
+            if (mtc_rand_refill() != 0) {
                 return -1;
             }
             mtc_rand_left = MTC_RAND_BUF;
