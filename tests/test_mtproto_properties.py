@@ -186,7 +186,7 @@ IGE_ITEM = st.tuples(
 )
 
 
-@given(items=st.lists(IGE_ITEM, max_size=10))
+@given(items=st.lists(IGE_ITEM, max_size=40))
 def test_ige_many_equals_pure(mt_c_kernel, mt_py_kernel, items):
     enc = mt_c_kernel.ige_encrypt_many(items)
     assert enc == mt_py_kernel.ige_encrypt_many(items)
