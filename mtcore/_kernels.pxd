@@ -65,6 +65,10 @@ cdef extern from "mtc.h" nogil:
     void mtc_mtp_encrypt(const mtc_kernels *k, const uint8_t *auth_key,
                          const uint8_t *key_id, unsigned x, uint8_t *out,
                          size_t n)
+    void mtc_mtp_encrypt_many(const mtc_kernels *k, const uint8_t *auth_key,
+                              const uint8_t *key_id, unsigned x,
+                              mtc_ige_job *jobs, size_t count,
+                              uint8_t *keyiv)
     enum:
         MTC_MTP_OK
         MTC_MTP_BAD_KEY_ID

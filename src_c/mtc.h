@@ -195,6 +195,16 @@ void mtc_mtp_encrypt(const mtc_kernels *k, const uint8_t auth_key[256],
                      const uint8_t key_id[8], unsigned x, uint8_t *out,
                      size_t n);
 
+/*
+ * mtc_mtp_encrypt over count messages (jobs[i].out + 24 holds the
+ * jobs[i].len bytes of message i's plaintext and padding; the other job
+ * fields are filled here), with their IGE passes run side by side by the
+ * kernel's ige_many.  keyiv is scratch for 64 * count bytes, wiped after.
+ */
+void mtc_mtp_encrypt_many(const mtc_kernels *k, const uint8_t auth_key[256],
+                          const uint8_t key_id[8], unsigned x,
+                          mtc_ige_job *jobs, size_t count, uint8_t *keyiv);
+
 /* Results of mtc_mtp_decrypt, in the order the checks fail. */
 enum {
     MTC_MTP_OK = 0,

@@ -94,6 +94,34 @@ void mtc_mtp_encrypt(const mtc_kernels *k, const uint8_t auth_key[256],
 }
 
 /* see mtc.h */
+void mtc_mtp_encrypt_many(const mtc_kernels *k, const uint8_t auth_key[256],
+                          const uint8_t key_id[8], unsigned x,
+                          mtc_ige_job *jobs, size_t count, uint8_t *keyiv)
+{
+    uint8_t large[32];
+
+    for (size_t i = 0; i < count; i++) {
+        uint8_t *out = jobs[i].out;
+        uint8_t *key = keyiv + 64 * i;
+        mtc_mtp_msg_key_large(k->sha, auth_key, x, out + 24, jobs[i].len,
+                              NULL, 0, large);
+        memcpy(out, key_id, 8);
+        memcpy(out + 8, large + 8, 16);
+        mtc_mtp_kdf(k->sha, auth_key, x, large + 8, key, key + 32);
+        jobs[i].key = key;
+        jobs[i].iv = key + 32;
+        jobs[i].in = out + 24;
+        jobs[i].out = out + 24;
+    }
+    k->aes->ige_many(0, jobs, count);
+    for (size_t i = 0; i < count; i++) {
+        jobs[i].out -= 24;
+    }
+    mtc_memzero(large, sizeof large);
+    mtc_memzero(keyiv, 64 * count);
+}
+
+/* see mtc.h */
 int mtc_mtp_decrypt(const mtc_kernels *k, const uint8_t auth_key[256],
                     const uint8_t key_id[8], unsigned x,
                     const uint8_t *packet, size_t len, uint8_t *out,
