@@ -339,15 +339,25 @@ cdef object _ige_many(const mtc_aes_impl *impl, AesOp op, object items):
         PyMem_Free(views)
         PyMem_Free(jobs)
         raise MemoryError()
+    # A result for an out that partly overlaps its data goes to a
+    # temporary first, as with the one-message calls.
+    temps = {}
     try:
         for i in range(count):
             results[i] = _ige_job(items[i], i, &views[4 * i], &jobs[i])
             total += jobs[i].len
+            if partial_overlap(jobs[i].inp, jobs[i].out, jobs[i].len):
+                temp = PyBytes_FromStringAndSize(NULL, <Py_ssize_t>jobs[i].len)
+                temps[i] = temp
+                jobs[i].out = <uint8_t *>PyBytes_AS_STRING(temp)
         if total >= <size_t>NOGIL_MIN:
             with nogil:
                 impl.ige_many(op == IGE_DECRYPT, jobs, <size_t>count)
         else:
             impl.ige_many(op == IGE_DECRYPT, jobs, <size_t>count)
+        for i, temp in temps.items():
+            memcpy(views[4 * i + 3].buf, jobs[i].out, jobs[i].len)
+            mtc_memzero(jobs[i].out, jobs[i].len)
         return results
     finally:
         for i in range(4 * count):
@@ -389,8 +399,6 @@ cdef object _ige_job(object item, Py_ssize_t i, Py_buffer *views,
     if views[3].len != n:
         raise _errors.out_mismatch(n, views[3].len)
     job.out = <uint8_t *>views[3].buf
-    if partial_overlap(job.inp, job.out, <size_t>n):
-        raise _errors.out_overlaps(f"items[{i}].out")
     return result
 
 
@@ -400,7 +408,8 @@ def ige_encrypt_many(items):
     parts of an upload) in one call, interleaving the messages so that the
     AES unit works on several at once.  An item may carry a fourth element,
     a writable buffer of ``len(data)`` bytes for the result (it may be
-    ``data`` itself); reusing such buffers avoids fresh pages.
+    ``data`` itself, or overlap it); reusing such buffers avoids fresh
+    pages.
 
     :returns: a list of ciphertexts (``bytes``, or each item's ``out``), as
         the one-at-a-time calls give.

@@ -65,12 +65,6 @@ def not_sequence(name: str, obj: object) -> ArgumentTypeError:
     )
 
 
-def out_overlaps(name: str) -> ArgumentValueError:
-    return ArgumentValueError(
-        f"{name} must be the data's own buffer or not overlap it at all"
-    )
-
-
 def out_too_small(expected: int, got: int) -> InvalidLength:
     return InvalidLength(f"out must be at least {expected} bytes, got {got}")
 

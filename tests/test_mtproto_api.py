@@ -362,6 +362,23 @@ def test_ige_many_with_out(mt_impl, fn):
     assert buf == datas[1] + expected[1]
 
 
+@pytest.mark.parametrize("fn", ["ige_encrypt_many", "ige_decrypt_many"])
+@pytest.mark.parametrize("shift", [-16, -1, 1, 16, 47])
+def test_ige_many_out_overlapping_data(mt_impl, fn, shift):
+    # An out that partly overlaps its data gets what a separate buffer would.
+    rng = random.Random(f"many-overlap-{fn}-{shift}")
+    decrypt = fn == "ige_decrypt_many"
+    data, key, iv = rng.randbytes(64), rng.randbytes(32), rng.randbytes(32)
+    expected = ref_ige(key, iv, data, decrypt=decrypt)
+    base = bytearray(64 + 2 * 64)
+    start = 64
+    base[start : start + 64] = data
+    with memoryview(base) as m:
+        items = [(m[start : start + 64], key, iv, m[start + shift : start + shift + 64])]
+        getattr(mt_impl, fn)(items * 1 + [(data, key, iv)] * 12)
+    assert bytes(base[start + shift : start + shift + 64]) == expected
+
+
 def test_ige_many_does_not_modify_inputs(mt_impl):
     data, key, iv = bytearray(range(64)), bytearray(range(32)), bytearray(range(32, 64))
     before = (bytes(data), bytes(key), bytes(iv))

@@ -9,8 +9,6 @@ and CTR use ``cryptography``'s own modes.
 
 from __future__ import annotations
 
-import ctypes
-import platform
 from typing import Any, Optional
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -148,50 +146,6 @@ def ige_decrypt(
     return _one_shot("ige", True, 32, data, key, iv, out)
 
 
-class _PyBuffer(ctypes.Structure):
-    # CPython's Py_buffer (Include/pybuffer.h), to read a view's address.
-    _fields_ = (
-        ("buf", ctypes.c_void_p),
-        ("obj", ctypes.c_void_p),
-        ("len", ctypes.c_ssize_t),
-        ("itemsize", ctypes.c_ssize_t),
-        ("readonly", ctypes.c_int),
-        ("ndim", ctypes.c_int),
-        ("format", ctypes.c_char_p),
-        ("shape", ctypes.c_void_p),
-        ("strides", ctypes.c_void_p),
-        ("suboffsets", ctypes.c_void_p),
-        ("internal", ctypes.c_void_p),
-    )
-
-
-def _address(view: memoryview) -> Optional[int]:
-    """
-    Where a flat view's bytes start, or None where that cannot be known
-    (not CPython).
-    """
-    if platform.python_implementation() != "CPython":
-        return None
-    api = ctypes.pythonapi
-    pb = _PyBuffer()
-    if api.PyObject_GetBuffer(ctypes.py_object(view), ctypes.byref(pb), 0) != 0:
-        return None  # pragma: no cover - a flat memoryview always exports
-    try:
-        return pb.buf or 0
-    finally:
-        api.PyBuffer_Release(ctypes.byref(pb))
-
-
-def _partial_overlap(a: memoryview, b: memoryview) -> bool:
-    # True when the two ranges overlap without being the same range, as
-    # partial_overlap() in _buffer.pyx (unknowable off CPython: False).
-    pa, pb = _address(a), _address(b)
-    if pa is None or pb is None or not len(a):
-        return False
-    n = len(a)
-    return pa != pb and pa < pb + n and pb < pa + n
-
-
 def _many(items: Any, decrypt: bool) -> list[Any]:
     if not isinstance(items, (list, tuple)):
         raise _errors.not_sequence("items", items)
@@ -213,8 +167,6 @@ def _many(items: Any, decrypt: bool) -> list[Any]:
                     jobs.append((dview.tobytes(), k, v, oview, item[3]))
                     if len(oview) != n:
                         raise _errors.out_mismatch(n, len(oview))
-                    if _partial_overlap(dview, oview):
-                        raise _errors.out_overlaps(f"{name}.out")
                 else:
                     jobs.append((dview.tobytes(), k, v, None, None))
         # Every item is checked before any is processed, as the compiled
@@ -240,8 +192,8 @@ def ige_encrypt_many(items: Any) -> list[Any]:
 
     :param items: a list or tuple of ``(data, key, iv)`` tuples (or lists),
         each as the arguments of :func:`ige_encrypt`; a fourth element, a
-        writable buffer of ``len(data)`` bytes (``data`` itself, or one that
-        does not overlap it), receives the result.
+        writable buffer of ``len(data)`` bytes (which may be or overlap
+        ``data``), receives the result.
     :returns: the ciphertexts in order (``bytes``, or each item's ``out``):
         what one :func:`ige_encrypt` call per item gives.
     """
