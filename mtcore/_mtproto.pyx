@@ -88,6 +88,7 @@ cdef int _copy_key(object data, uint8_t *dst) except -1:
 
 cdef int _key_ref(object auth_key, KeyRef *ref,
                   const mtc_sha_impl *sha) except -1:
+    ref.key = NULL
     if type(auth_key) is AuthKey:
         ref.key = (<AuthKey>auth_key)._key
         ref.key_id = (<AuthKey>auth_key)._id
@@ -102,7 +103,9 @@ cdef int _key_ref(object auth_key, KeyRef *ref,
 
 
 cdef inline void _key_done(KeyRef *ref) noexcept:
-    mtc_memzero(ref.copy, sizeof(ref.copy))
+    # Only a copy made from a buffer needs wiping (an AuthKey wipes its own).
+    if ref.key == ref.copy:
+        mtc_memzero(ref.copy, sizeof(ref.copy))
 
 
 cdef inline unsigned _x(object from_client):
