@@ -42,6 +42,9 @@ PUBLIC_API = (
     "unpack_message",
     "tmp_aes_key_iv",
     "new_nonce_hash",
+    # TL primitives
+    "TLWriter",
+    "TLReader",
 )
 
 

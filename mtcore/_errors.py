@@ -14,6 +14,8 @@ from mtcore.exceptions import (
     MessageKeyMismatch,
     MessageLengthError,
     SessionIdMismatch,
+    TLDecodeError,
+    TLSchemaError,
 )
 
 
@@ -86,8 +88,14 @@ def not_int(name: str, obj: object) -> ArgumentTypeError:
     return ArgumentTypeError(f"{name} must be an int, not {type(obj).__name__!r}")
 
 
+def _int_text(v: int) -> str:
+    # str() of an int beyond CPython's int_max_str_digits (4300) raises.
+    bits = v.bit_length()
+    return str(v) if bits <= 4096 else f"a {bits}-bit int"
+
+
 def out_of_range(name: str, lo: int, hi: int, got: int) -> ArgumentValueError:
-    return ArgumentValueError(f"{name} must be in {lo}..{hi}, got {got}")
+    return ArgumentValueError(f"{name} must be in {lo}..{hi}, got {_int_text(got)}")
 
 
 def bad_padding(padding: int, plaintext: int) -> InvalidLength:
@@ -132,3 +140,196 @@ def msg_id_parity(msg_id: int, from_client: bool) -> MessageIdError:
     return MessageIdError(
         f"msg_id {msg_id} from the {sender} must be {rule}"
     )
+
+
+# --- TL primitives (mtcore/_tlbuf.pyx, mtcore/_py/tlbuf.py) ----------------
+
+
+def not_float(name: str, obj: object) -> ArgumentTypeError:
+    return ArgumentTypeError(
+        f"{name} must be a float or an int, not {type(obj).__name__!r}"
+    )
+
+
+def float_overflow(name: str, got: int) -> ArgumentValueError:
+    return ArgumentValueError(
+        f"{name} must fit a float, got an int of {got.bit_length()} bits"
+    )
+
+
+def not_bool(name: str, obj: object) -> ArgumentTypeError:
+    return ArgumentTypeError(f"{name} must be a bool, not {type(obj).__name__!r}")
+
+
+def not_str(name: str, obj: object) -> ArgumentTypeError:
+    return ArgumentTypeError(f"{name} must be a str, not {type(obj).__name__!r}")
+
+
+def not_utf8(name: str, index: int) -> ArgumentValueError:
+    return ArgumentValueError(
+        f"{name} cannot be encoded as UTF-8: lone surrogate at index {index}"
+    )
+
+
+def tl_bytes_too_long(name: str, got: int) -> InvalidLength:
+    return InvalidLength(
+        f"{name} must be shorter than 16777216 bytes (2**24) in TL, got {got}"
+    )
+
+
+def negative(name: str, got: int) -> ArgumentValueError:
+    return ArgumentValueError(f"{name} must be >= 0, got {_int_text(got)}")
+
+
+def tl_short(what: str, need: int, left: int, offset: int) -> TLDecodeError:
+    return TLDecodeError(
+        f"{what} needs {_int_text(need)} bytes, {left} left at offset {offset}"
+    )
+
+
+def tl_bad_bool(cid: int, offset: int) -> TLDecodeError:
+    return TLDecodeError(
+        f"read_bool: constructor 0x{cid:08x} at offset {offset} is neither "
+        "boolTrue (0x997275b5) nor boolFalse (0xbc799737)"
+    )
+
+
+def tl_bad_vector(what: str, cid: int, offset: int) -> TLDecodeError:
+    return TLDecodeError(
+        f"{what}: constructor 0x{cid:08x} at offset {offset} is not vector (0x1cb5c415)"
+    )
+
+
+def tl_negative_count(what: str, count: int, offset: int) -> TLDecodeError:
+    return TLDecodeError(f"{what}: count {count} at offset {offset} is negative")
+
+
+def tl_count_too_large(
+    what: str, count: int, min_size: int, left: int, offset: int
+) -> TLDecodeError:
+    return TLDecodeError(
+        f"{what}: count {count} at offset {offset} needs at least "
+        f"{count * min_size} bytes, {left} left after it"
+    )
+
+
+def tl_bad_length_byte(what: str, offset: int) -> TLDecodeError:
+    return TLDecodeError(f"{what}: length byte 0xff at offset {offset} is not valid TL")
+
+
+# --- TL schema parser (mtcore/tl/schema.py) ----------------------------------
+# ``where`` is "main_api.tl line 12", "line 12", or "" for a combinator built
+# in code rather than read from a text.
+
+
+def _schema(where: str, message: str) -> TLSchemaError:
+    return TLSchemaError(f"{where}: {message}" if where else message)
+
+
+def schema_unknown_section(where: str, line: str) -> TLSchemaError:
+    return _schema(
+        where,
+        f"unknown section {line!r} (expected '---types---' or '---functions---')",
+    )
+
+
+def schema_layer_conflict(
+    where: str, layer: int, other: int, other_where: str
+) -> TLSchemaError:
+    return _schema(where, f"layer {layer} conflicts with layer {other} ({other_where})")
+
+
+def schema_missing_semicolon(where: str, line: str) -> TLSchemaError:
+    return _schema(where, f"missing ';' at the end of {line!r}")
+
+
+def schema_missing_result(where: str, line: str) -> TLSchemaError:
+    return _schema(where, f"missing '= Type' in {line!r}")
+
+
+def schema_malformed_line(where: str, line: str) -> TLSchemaError:
+    return _schema(where, f"malformed line {line!r}")
+
+
+def schema_malformed_name(where: str, token: str) -> TLSchemaError:
+    return _schema(
+        where,
+        f"malformed name {token!r} (expected name or name#id, the id in at "
+        f"most 8 hex digits)",
+    )
+
+
+def schema_malformed_param(where: str, token: str, comb: str) -> TLSchemaError:
+    return _schema(where, f"malformed parameter {token!r} in {comb}")
+
+
+def schema_malformed_type(where: str, text: str, comb: str) -> TLSchemaError:
+    return _schema(where, f"malformed type {text!r} in {comb}")
+
+
+def schema_unsupported_generic(where: str, token: str, comb: str) -> TLSchemaError:
+    return _schema(
+        where, f"unsupported generic parameter {token!r} in {comb} (only {{X:Type}})"
+    )
+
+
+def schema_not_generic(where: str, text: str, comb: str) -> TLSchemaError:
+    return _schema(where, f"{text!r} in {comb} names no generic parameter {{X:Type}}")
+
+
+def schema_duplicate_param(where: str, name: str, comb: str) -> TLSchemaError:
+    return _schema(where, f"duplicate parameter {name!r} in {comb}")
+
+
+def schema_unknown_flag_word(
+    where: str, param: str, comb: str, word: str
+) -> TLSchemaError:
+    return _schema(
+        where,
+        f"{param!r} in {comb} refers to {word!r}, which is not an earlier '#' "
+        f"parameter",
+    )
+
+
+def schema_flag_bit_range(where: str, bit: int, token: str, comb: str) -> TLSchemaError:
+    return _schema(
+        where, f"flag bit {bit} of {token!r} in {comb} is out of range 0..31"
+    )
+
+
+def schema_bad_result(where: str, comb: str, text: str) -> TLSchemaError:
+    return _schema(
+        where, f"constructor {comb} must build a boxed type name, not {text!r}"
+    )
+
+
+def schema_bad_vector_id(where: str, cid: int) -> TLSchemaError:
+    return _schema(where, f"vector must have id #1cb5c415, not #{cid:08x}")
+
+
+def schema_not_combinator(where: str, line: str) -> TLSchemaError:
+    return _schema(where, f"{line!r} is a builtin declaration, not a combinator")
+
+
+def schema_duplicate_id(
+    where: str, cid: int, name: str, other: str, other_where: str
+) -> TLSchemaError:
+    if name == other:
+        other = f"a different {other}"
+    return _schema(
+        where, f"id #{cid:08x} of {name} is already used by {other} ({other_where})"
+    )
+
+
+def schema_duplicate_name(
+    where: str, name: str, cid: int, other_id: int, other_where: str
+) -> TLSchemaError:
+    return _schema(
+        where,
+        f"{name}#{cid:08x} is already defined as {name}#{other_id:08x} "
+        f"({other_where})",
+    )
+
+
+def schema_unknown_type(where: str, type_name: str, comb: str) -> TLSchemaError:
+    return _schema(where, f"unknown type {type_name!r} in {comb}")

@@ -19,6 +19,8 @@ __all__ = [
     "MtcoreError",
     "SecurityError",
     "SessionIdMismatch",
+    "TLDecodeError",
+    "TLSchemaError",
 ]
 
 
@@ -44,6 +46,23 @@ class ArgumentValueError(MtcoreError, ValueError):
 class InvalidLength(ArgumentValueError):
     """
     A key, IV, data or output buffer has the wrong size.
+    """
+
+
+class TLDecodeError(MtcoreError, ValueError):
+    """
+    TL input is malformed: it ends before a value does, a Bool or vector
+    constructor is not the expected one, a vector count cannot fit the
+    bytes left, or a length prefix is not valid.  The message names what
+    was read and where (the offset from the start of the input).
+    """
+
+
+class TLSchemaError(MtcoreError, ValueError):
+    """
+    A TL schema text is malformed, defines one constructor number or name
+    twice with different definitions, or uses a type it does not define.
+    The message starts with where (``"main_api.tl line 1234: ..."``).
     """
 
 

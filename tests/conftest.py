@@ -396,3 +396,71 @@ else:
         os.environ.get("HYPOTHESIS_PROFILE")
         or ("ci" if os.environ.get("CI") else "dev")
     )
+
+
+# --- TL primitives -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TLImpl:
+    """
+    One implementation of the TL primitives: its writer and reader classes.
+    """
+
+    label: str
+    Writer: Any
+    Reader: Any
+    is_compiled: bool
+
+    def __repr__(self) -> str:
+        return f"<TLImpl {self.label}>"
+
+
+def _tl_load(kind: str) -> TLImpl:
+    if kind == "public":
+        tl = importlib.import_module("mtcore.tl")
+        return TLImpl("public", tl.Writer, tl.Reader, _backend.IMPLEMENTATION == "c")
+    if kind == "python":
+        module: ModuleType | None = importlib.import_module("mtcore._py")
+    else:
+        module, why = _import_compiled()
+        if module is None:
+            pytest.skip(f"compiled TL primitives: {why}")
+    assert module is not None
+    return TLImpl(kind, module.TLWriter, module.TLReader, kind == "c")
+
+
+@pytest.fixture(
+    scope="session",
+    params=[
+        pytest.param("python", id="python"),
+        pytest.param("c", id="c", marks=C_EXTENSION),
+        pytest.param(
+            "public",
+            id="public",
+            marks=C_EXTENSION if _backend.IMPLEMENTATION == "c" else (),
+        ),
+    ],
+)
+def tl_impl(request: pytest.FixtureRequest) -> TLImpl:
+    """
+    Every TL writer/reader pair: ``python`` (``mtcore._py``), ``c``
+    (``mtcore._cmtcore``) and ``public`` (``mtcore.tl.Writer``/``Reader``).
+    """
+    return _tl_load(request.param)
+
+
+@pytest.fixture(scope="session", params=[pytest.param("c", id="c", marks=C_EXTENSION)])
+def tl_c(request: pytest.FixtureRequest) -> TLImpl:
+    """
+    The compiled TL primitives, for tests that compare them with the twin.
+    """
+    return _tl_load(request.param)
+
+
+@pytest.fixture(scope="session")
+def tl_py() -> TLImpl:
+    """
+    The pure twin's TL primitives.
+    """
+    return _tl_load("python")

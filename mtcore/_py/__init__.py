@@ -33,3 +33,5 @@ from mtcore._py.mtproto import new_nonce_hash as new_nonce_hash
 from mtcore._py.mtproto import pack_message as pack_message
 from mtcore._py.mtproto import tmp_aes_key_iv as tmp_aes_key_iv
 from mtcore._py.mtproto import unpack_message as unpack_message
+from mtcore._py.tlbuf import TLReader as TLReader
+from mtcore._py.tlbuf import TLWriter as TLWriter
