@@ -333,3 +333,90 @@ def schema_duplicate_name(
 
 def schema_unknown_type(where: str, type_name: str, comb: str) -> TLSchemaError:
     return _schema(where, f"unknown type {type_name!r} in {comb}")
+
+
+# --- TL codec (mtcore/tl/codec.py) -------------------------------------------
+# Decoding errors name the offset from the start of the input being read (a
+# gzip_packed payload and a container message body are inputs of their own).
+
+
+def tl_unknown_constructor(cid: int, offset: int) -> TLDecodeError:
+    return TLDecodeError(f"unknown constructor 0x{cid:08x} at offset {offset}")
+
+
+def tl_wrong_type(cid: int, name: str, expected: str, offset: int) -> TLDecodeError:
+    return TLDecodeError(
+        f"constructor 0x{cid:08x} ({name}) at offset {offset} is not of type "
+        f"{expected}"
+    )
+
+
+def tl_too_deep(limit: int, offset: int) -> TLDecodeError:
+    return TLDecodeError(
+        f"objects nested deeper than {limit} levels at offset {offset}"
+    )
+
+
+def tl_gzip_bad(offset: int, reason: str) -> TLDecodeError:
+    return TLDecodeError(f"gzip_packed at offset {offset}: {reason}")
+
+
+def tl_gzip_too_large(offset: int, limit: int) -> TLDecodeError:
+    return TLDecodeError(
+        f"gzip_packed at offset {offset} unpacks to more than {limit} bytes"
+    )
+
+
+def tl_gzip_nested(offset: int) -> TLDecodeError:
+    return TLDecodeError(f"gzip_packed at offset {offset} is nested too deeply")
+
+
+def tl_message_length(length: int, offset: int, left: int) -> TLDecodeError:
+    return TLDecodeError(
+        f"message at offset {offset}: body length {length} is negative, not a "
+        f"multiple of 4 or more than the {left} bytes left"
+    )
+
+
+def tl_trailing(what: str, used: int, total: int) -> TLDecodeError:
+    return TLDecodeError(
+        f"{what} ends at offset {used} but the input is {total} bytes"
+    )
+
+
+def tl_missing_field(comb: str, field: str) -> ArgumentTypeError:
+    return ArgumentTypeError(f"{comb}() missing required field {field!r}")
+
+
+def tl_unknown_field(comb: str, field: str) -> ArgumentTypeError:
+    return ArgumentTypeError(f"{comb}() got an unexpected field {field!r}")
+
+
+def tl_field_type(comb: str, field: str, expected: str, obj: object) -> ArgumentTypeError:
+    got = getattr(obj, "tl_name", None) or type(obj).__name__
+    return ArgumentTypeError(f"{comb}.{field} must be {expected}, not {got!r}")
+
+
+def tl_field_value(comb: str, field: str, message: str) -> ArgumentValueError:
+    return ArgumentValueError(f"{comb}.{field}: {message}")
+
+
+def tl_field_error(comb: str, field: str, exc: Exception) -> Exception:
+    # A Writer error (or a nested object's) with the field path in front.
+    return type(exc)(f"{comb}.{field}: {exc}")
+
+
+def tl_shared_flag(comb: str, field: str, flag: str) -> ArgumentValueError:
+    return ArgumentValueError(
+        f"{comb}.{field} must be set: another field set {flag}, which it shares"
+    )
+
+
+def tl_not_object(name: str, obj: object) -> ArgumentTypeError:
+    return ArgumentTypeError(
+        f"{name} must be a TL object, not {type(obj).__name__!r}"
+    )
+
+
+def tl_unknown_name(kind: str, name: str) -> AttributeError:
+    return AttributeError(f"the schema has no {kind} {name!r}")

@@ -9,11 +9,25 @@ bare vectors).
 :class:`Schema` parses ``.tl`` schema files into :class:`Combinator`,
 :class:`Param`, :class:`Flag` and :class:`TLType` objects;
 :func:`default_schema` is the bundled layer 229.
+
+:func:`encode` / :func:`decode` (``mtcore.tl.codec``) serialize objects of
+any combinator of a schema; ``types.<ns>.<name>(**fields)`` and
+``functions.<ns>.<name>(**fields)`` build them for the bundled layer
+(``mtcore.tl.functions.auth.exportLoginToken(api_id=..., ...)``).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from mtcore._backend import impl as _impl
+from mtcore.tl.codec import MessageContainer as MessageContainer
+from mtcore.tl.codec import MTMessage as MTMessage
+from mtcore.tl.codec import RawVector as RawVector
+from mtcore.tl.codec import TLObject as TLObject
+from mtcore.tl.codec import codec_for as codec_for
+from mtcore.tl.codec import decode as decode
+from mtcore.tl.codec import encode as encode
 from mtcore.tl.registry import default_schema as default_schema
 from mtcore.tl.schema import Combinator as Combinator
 from mtcore.tl.schema import Flag as Flag
@@ -24,3 +38,12 @@ from mtcore.tl.schema import crc32_id as crc32_id
 
 Writer = _impl.TLWriter
 Reader = _impl.TLReader
+
+
+def __getattr__(name: str) -> Any:
+    # types / functions: built on first use (parsing the bundled schema).
+    if name == "types":
+        return codec_for().types
+    if name == "functions":
+        return codec_for().functions
+    raise AttributeError(f"module 'mtcore.tl' has no attribute {name!r}")
