@@ -79,7 +79,7 @@ cdef extern from "mtc.h" nogil:
                         const uint8_t *key_id, unsigned x,
                         const uint8_t *packet, size_t n, uint8_t *out,
                         int32_t *data_len)
-    int mtc_random(uint8_t *out, size_t n)
+    int mtc_random(const mtc_aes_impl *aes, uint8_t *out, size_t n)
     int mtc_ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
 
     ctypedef struct mtc_ctr_stream:

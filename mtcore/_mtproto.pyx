@@ -178,9 +178,10 @@ def encrypted_length(n):
     return 24 + n + mtc_mtp_padding(<size_t>n)
 
 
-cdef int _fill_padding(uint8_t *dst, size_t n) except -1:
+cdef int _fill_padding(const mtc_aes_impl *aes, uint8_t *dst,
+                       size_t n) except -1:
     cdef bytes fallback
-    if mtc_random(dst, n) != 0:
+    if mtc_random(aes, dst, n) != 0:
         fallback = os.urandom(n)
         memcpy(dst, PyBytes_AS_STRING(fallback), n)
     return 0
@@ -218,7 +219,7 @@ cdef object _encrypt(const mtc_kernels *k, KeyRef *ref, unsigned x,
             result = out
             dst = <uint8_t *>o.buf
         if padding is None:
-            _fill_padding(dst + 24 + n, padlen)
+            _fill_padding(k.aes, dst + 24 + n, padlen)
         else:
             memcpy(dst + 24 + n, pad.buf, padlen)
         if n >= <size_t>NOGIL_MIN:
@@ -288,7 +289,7 @@ cdef object _encrypt_messages(const mtc_kernels *k, object auth_key,
                 results[i] = result
                 dst = <uint8_t *>PyBytes_AS_STRING(result)
                 memcpy(dst + 24, p.buf, n)
-                _fill_padding(dst + 24 + n, padlen)
+                _fill_padding(k.aes, dst + 24 + n, padlen)
                 jobs[i].out = dst
                 jobs[i].len = n + padlen
                 total += n + padlen

@@ -226,11 +226,13 @@ int mtc_mtp_decrypt(const mtc_kernels *k, const uint8_t auth_key[256],
                     int32_t *data_len);
 
 /*
- * Fills out with n bytes from the OS CSPRNG, through a small per-thread
- * buffer (dropped in a forked child).  Returns 0, or -1 where there is no
- * OS source (the caller then uses another).
+ * Fills out with n random bytes: a per-thread 4 KiB buffer, refilled as
+ * AES-256-CTR output (on kernel aes) under a fresh key from the OS CSPRNG,
+ * or from the OS directly when aes is the portable kernel; a forked child
+ * drops its parent's buffer.  Returns 0, or -1 where there is no OS source
+ * (the caller then uses another).
  */
-int mtc_random(uint8_t *out, size_t n);
+int mtc_random(const mtc_aes_impl *aes, uint8_t *out, size_t n);
 
 /* 1 when the n bytes at a and b are equal, in time independent of them. */
 int mtc_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);

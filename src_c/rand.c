@@ -3,9 +3,9 @@
  * Each thread keeps a 4 KiB buffer and hands each byte out once (wiped as
  * it goes).  A refill takes a fresh 32-byte key from the OS (getrandom on
  * Linux, getentropy elsewhere) and expands it with AES-256-CTR from a zero
- * counter where an AES-NI kernel runs (a pseudo-random generator keyed by
- * the OS for every 4 KiB; the key is wiped at once), else reads all 4 KiB
- * from the OS.  A forked child drops what its parent had buffered, so the
+ * counter on the caller's AES kernel (a pseudo-random generator keyed by
+ * the OS for every 4 KiB; the key is wiped at once), or reads all 4 KiB
+ * from the OS when that kernel is the (slower) portable one.  A forked child drops what its parent had buffered, so the
  * two never share bytes.
  */
 #include "inner.h"
@@ -70,9 +70,8 @@ static int mtc_rand_os(uint8_t *out, size_t len)
 }
 
 /* Fills the buffer; 0 or -1. */
-static int mtc_rand_refill(void)
+static int mtc_rand_refill(const mtc_aes_impl *aes)
 {
-    const mtc_aes_impl *aes = mtc_aes_best(0);
     mtc_aes256_keys ks;
     uint8_t key[256], ctr[16];
 
@@ -93,12 +92,12 @@ static int mtc_rand_refill(void)
 }
 
 /* see mtc.h */
-int mtc_random(uint8_t *out, size_t n)
+int mtc_random(const mtc_aes_impl *aes, uint8_t *out, size_t n)
 {
     pthread_once(&mtc_rand_once, mtc_rand_register);
     while (n > 0) {
         if (mtc_rand_left == 0) {
-            if (mtc_rand_refill() != 0) {
+            if (mtc_rand_refill(aes) != 0) {
                 return -1;
             }
             mtc_rand_left = MTC_RAND_BUF;
@@ -117,8 +116,9 @@ int mtc_random(uint8_t *out, size_t n)
 #else
 
 /* see mtc.h */
-int mtc_random(uint8_t *out, size_t n)
+int mtc_random(const mtc_aes_impl *aes, uint8_t *out, size_t n)
 {
+    (void)aes;
     (void)out;
     (void)n;
     return -1;
