@@ -62,6 +62,11 @@ def prepare(benchmark: Any) -> Prepare:
         except _bench.Unavailable as exc:
             pytest.skip(str(exc))
         fn()  # warm up (first-call costs would skew pytest-benchmark's calibration)
+        if op.memory is not None and benchmark.enabled:
+            # The peak allocated by one call, as python -m mtcore bench reports.
+            benchmark.extra_info["memory"] = _bench.measure_memory(
+                fn, op.memory(op.inputs(size), contender_name)
+            )
         return fn
 
     return prepare

@@ -25,10 +25,21 @@ service specials (``gzip_packed``, ``msg_container``, ``message``, a boxed
 ``Vector`` whose element type the schema cannot say, ``Bool`` where any
 object may stand) are taken off the slow path: their ids are never in the
 table of compiled combinators.
+
+With the compiled backend, :func:`decode` and :func:`encode` (and
+``bytes(obj)``) run the same plans through typed loops in the extension
+(``mtcore/_tlcodec.pyx``, given this module by ``_tl_install``): each Desc
+gets a compiled plan (``Desc.cplan``, also the class's ``_cplan``), decoding
+mirrors the functions below read for read (same objects, same errors), and
+encoding hands anything but the plain cases back to :func:`_encode_py`, so
+its errors are the ones below.  ``MTCORE_PUREPYTHON=1`` runs the loops
+below only; :func:`_python_loops` does so for a while with the extension
+loaded (tests compare the two).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import keyword
 import sys
@@ -58,6 +69,12 @@ __all__ = [
 
 Writer = _impl.TLWriter
 Reader = _impl.TLReader
+
+# The extension's compiled loops over the same plans (mtcore/_tlcodec.pyx),
+# or None on the pure backend; _fast is what decode()/encode() use now
+# (_python_loops() clears it for a while).
+_CIMPL: Any = _impl if hasattr(_impl, "_tl_install") else None
+_fast: Any = _CIMPL
 
 #: The deepest nesting of objects the decoder accepts.
 MAX_DEPTH = 64
@@ -116,6 +133,7 @@ class Desc:
         "cls",
         "codec",
         "combinator",
+        "cplan",
         "field_ops",
         "fields",
         "id",
@@ -147,6 +165,9 @@ class Desc:
     cls: type
     #: The value of each field when its flag bit is clear.
     absent: tuple[Any, ...]
+    #: The plan compiled for the extension's loops (None: pure backend,
+    #: or a special).
+    cplan: Any
 
     def __repr__(self) -> str:
         return f"<Desc {self.name}#{self.id:08x}>"
@@ -179,6 +200,8 @@ class TLObject(metaclass=_TLMeta):
     __slots__ = ("_v",)
 
     _desc: Desc
+    # The class's compiled plan (Desc.cplan), found by the compiled encoder.
+    _cplan: Any = None
     #: The constructor number.
     tl_id: int
     #: The full name, ``"auth.loginToken"``.
@@ -350,6 +373,7 @@ def _special_desc(cid: int, name: str, fields: tuple[str, ...], tl_type: str) ->
     d.combinator = None
     d.codec = None
     d.absent = ()
+    d.cplan = None
     return d
 
 
@@ -560,6 +584,8 @@ class Codec:
         self._by_name: dict[str, Desc] = {}
         self.types = Namespace(self, "", False)
         self.functions = Namespace(self, "", True)
+        # The compiled loops' table of plans by id (None: pure backend).
+        self._ctab = _CIMPL._TLTables(self) if _CIMPL is not None else None
 
     # compile
 
@@ -637,6 +663,10 @@ class Codec:
         d.nwords = len(words)
         d.absent = tuple(op[4] for op in field_ops)
         d.cls = _make_class(d)
+        d.cplan = None
+        if _CIMPL is not None:
+            d.cplan = _CIMPL._TLPlan(d)
+            d.cls._cplan = d.cplan  # type: ignore[attr-defined]
         if c.id not in _SPECIAL_NAMES and c.id != GZIP_ID:
             self.descs[c.id] = d
         self._all[c.id] = d
@@ -958,7 +988,13 @@ def decode(data: Any, schema: Schema | None = None, *, type: str | None = None) 
     :raises mtcore.exceptions.TLDecodeError: If the bytes are not a valid
         value (an unknown constructor is named in hex).
     """
+    # The compiled loops (mtcore/_tlcodec.pyx) run the same plans when the
+    # compiled backend is in use; the Python loops below otherwise.
     c = codec_for(schema)
+    if _fast is not None:
+        return _fast._tl_decode(
+            c._ctab, data, None if type is None else c.type_op(type)
+        )
     r = Reader(data)
     if type is None:
         obj = _read_any(c, r, 0)
@@ -1134,6 +1170,13 @@ def encode(obj: Any) -> bytes:
     :raises mtcore.exceptions.ArgumentValueError: If a field is out of range,
         or fields sharing a flag bit are not all set.
     """
+    if _fast is not None:
+        return _fast._tl_encode(obj)  # type: ignore[no-any-return]
+    return _encode_py(obj)
+
+
+def _encode_py(obj: Any) -> bytes:
+    # encode() over the Python loops (the compiled encoder's fallback).
     w = Writer()
     d = getattr(obj, "_desc", None)
     if d is not None and d.ops is not None:
@@ -1142,3 +1185,32 @@ def encode(obj: Any) -> bytes:
     else:
         _write_any(w, obj)
     return w.getvalue()  # type: ignore[no-any-return]
+
+
+def _use_compiled(on: bool) -> None:
+    global _fast
+    _fast = _CIMPL if on else None
+    TLObject.__bytes__ = (  # type: ignore[method-assign]
+        _CIMPL._tl_encode if _fast is not None else _TLObject_bytes
+    )
+
+
+@contextlib.contextmanager
+def _python_loops() -> Iterator[None]:
+    """
+    Run decode()/encode()/bytes(obj) over the Python loops for a while, even
+    with the compiled backend (for tests and benchmarks: the compiled loops
+    must give the same results and errors); private, not thread-safe.
+    """
+    was = _fast is not None
+    _use_compiled(False)
+    try:
+        yield
+    finally:
+        _use_compiled(was)
+
+
+_TLObject_bytes = TLObject.__bytes__
+if _CIMPL is not None:
+    _CIMPL._tl_install(sys.modules[__name__])
+    _use_compiled(True)

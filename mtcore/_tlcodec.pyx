@@ -1,0 +1,888 @@
+# Included by _cmtcore.pyx after _tlbuf.pyx: the compiled loops of the
+# schema-driven TL codec (MTPROTO.md 6.3-6.7).  mtcore/tl/codec.py stays the
+# single source of the plans (Desc.ops), the object classes, the specials
+# and the error texts; this file only runs the same plans in typed Cython,
+# calling the C-level TLReader/TLWriter methods of _tlbuf.pxd directly.
+#
+# codec.py installs itself with _tl_install(module) and then, unless the
+# pure backend is in use, sends decode() and encode()/bytes(obj) here:
+#
+# * decoding mirrors _read_body/_read_obj/_read_obj_slow/_read_value/
+#   _read_any/_read_gzip/_read_container/_read_message of codec.py step for
+#   step (the same reads in the same order, the same ``what`` names, the same
+#   _errors texts), so every input gives the same object or the same
+#   TLDecodeError;
+# * encoding writes the values whose types are exactly the common ones (int
+#   in range, str, bytes, list, TL objects of the right type ...); anything
+#   else -- a wrong type, an int subclass, a container, a bad flag -- makes
+#   the compiled pass give up, and codec.py's Python loops encode the object
+#   again from the start, so results and error texts are theirs.
+#
+# The compiled plan of a Desc (_TLPlan) is the same op tuple unpacked into a
+# C array; it keeps a reference to the tuple, so the sub and absent objects
+# its ops point to stay alive.
+
+from cpython.object cimport PyObject_TypeCheck, PyTypeObject
+
+cdef extern from *:
+    """
+    #ifndef Py_T_OBJECT_EX
+    #include <structmember.h>
+    #define Py_T_OBJECT_EX T_OBJECT_EX
+    #endif
+
+    /* A new instance of a TL object class, as object.__new__(cls) makes it
+     * (the classes have no __init__ side effects the decoder needs). */
+    static PyObject *mtc_tl_alloc(PyObject *cls)
+    {
+        PyTypeObject *tp = (PyTypeObject *)cls;
+        return tp->tp_alloc(tp, 0);
+    }
+
+    /* The slot of an instance at offset off (borrowed; NULL when unset). */
+    static inline PyObject *mtc_tl_get_slot(PyObject *o, Py_ssize_t off)
+    {
+        return *(PyObject **)((char *)o + off);
+    }
+
+    /* Sets the slot at offset off to v (a new reference is taken). */
+    static inline void mtc_tl_set_slot(PyObject *o, Py_ssize_t off, PyObject *v)
+    {
+        PyObject **p = (PyObject **)((char *)o + off);
+        PyObject *old = *p;
+        Py_INCREF(v);
+        *p = v;
+        Py_XDECREF(old);
+    }
+
+    /* The offset of a __slots__ member descriptor, or -1. */
+    static Py_ssize_t mtc_tl_member_offset(PyObject *d)
+    {
+        PyMemberDef *m;
+        if (!Py_IS_TYPE(d, &PyMemberDescr_Type)) {
+            return -1;
+        }
+        m = ((PyMemberDescrObject *)d)->d_member;
+        if (m->type != Py_T_OBJECT_EX || (m->flags & READONLY)) {
+            return -1;
+        }
+        return m->offset;
+    }
+
+    /* name looked up on the type of o, through its MRO (borrowed). */
+    static inline PyObject *mtc_tl_type_attr(PyObject *o, PyObject *name)
+    {
+        return _PyType_Lookup(Py_TYPE(o), name);
+    }
+
+    /* The item of a list or tuple the caller checked (borrowed). */
+    #ifdef Py_GIL_DISABLED
+    #define MTC_TL_SHARE_WRITER 0
+    #else
+    #define MTC_TL_SHARE_WRITER 1
+    #endif
+    #define mtc_list_item(l, i) PyList_GET_ITEM(l, i)
+    #define mtc_tuple_item(t, i) PyTuple_GET_ITEM(t, i)
+    """
+    object mtc_tl_alloc(object cls)
+    PyObject *mtc_tl_get_slot(object o, Py_ssize_t off)
+    void mtc_tl_set_slot(object o, Py_ssize_t off, object v)
+    Py_ssize_t mtc_tl_member_offset(object d)
+    PyObject *mtc_tl_type_attr(object o, object name)
+    PyObject *mtc_list_item(object l, Py_ssize_t i)
+    PyObject *mtc_tuple_item(object t, Py_ssize_t i)
+    bint PyList_CheckExact(object o)
+    bint PyTuple_CheckExact(object o)
+    bint PyLong_CheckExact(object o)
+    bint PyUnicode_CheckExact(object o)
+    bint PyFloat_CheckExact(object o)
+    Py_ssize_t PyList_GET_SIZE(object o)
+    Py_ssize_t PyTuple_GET_SIZE(object o)
+    unsigned long PyLong_AsUnsignedLong(object o) except? <unsigned long>-1
+    PyObject *MTC_TRUE "Py_True"
+    PyTypeObject *Py_TYPE(object o)
+    bint PyType_IsSubtype(PyTypeObject *a, PyTypeObject *b)
+    # 0 on a free-threaded build
+    bint TL_SHARE_WRITER "MTC_TL_SHARE_WRITER"
+    PyObject *MTC_NONE "Py_None"
+
+# The op kinds of codec.py (checked by _tl_install).
+cdef enum:
+    K_INT = 0
+    K_LONG = 1
+    K_FLAGS = 2
+    K_STRING = 3
+    K_OBJ = 4
+    K_TRUE = 5
+    K_BOOL = 6
+    K_BYTES = 7
+    K_DOUBLE = 8
+    K_VEC = 9
+    K_VLONG = 10
+    K_VINT = 11
+    K_BVEC = 12
+    K_ANY = 13
+    K_BARE = 14
+    K_INT128 = 15
+    K_INT256 = 16
+    # the most flags words a plan the compiled loops run may have
+    TL_MAX_WORDS = 8
+    # the deepest nesting the compiled encoder writes (the Python loops
+    # take deeper objects, and cycles, and raise RecursionError for them)
+    TL_MAX_WRITE_DEPTH = 200
+
+cdef extern from *:
+    """
+    #define MTC_TL_GZIP 0x3072cfa1u
+    #define MTC_TL_CONTAINER 0x73f1f8dcu
+    """
+    const uint32_t TL_GZIP "MTC_TL_GZIP"
+    const uint32_t TL_CONTAINER "MTC_TL_CONTAINER"
+
+
+cdef struct TLOp:
+    int kind
+    int word            # the flags word of a flags.N?T argument, else -1
+    uint32_t mask       # its bit; for K_FLAGS the index of the word
+    PyObject *sub       # op[3], borrowed from the plan's op tuple
+    PyObject *absent    # op[4], likewise
+    Py_ssize_t fs       # K_FLAGS: the first of its sources in fsrc
+    Py_ssize_t nfs      # K_FLAGS: how many
+
+
+cdef struct TLFlagSrc:
+    Py_ssize_t vi       # the field whose presence sets the bit
+    uint32_t mask
+    bint is_true        # a flags.N?true field: set when it is True
+
+
+# Set by _tl_install (codec.py).
+cdef object _tl_codec_mod = None      # mtcore.tl.codec
+cdef object _tl_TLObject = None
+cdef object _tl_RawVector = None
+cdef object _tl_MTMessage = None
+cdef object _tl_MessageContainer = None
+cdef object _tl_py_encode = None      # codec.py's encode over its Python loops
+cdef object _tl_py_read_body = None   # codec._read_body (plans we do not run)
+cdef dict _tl_special_names = None
+cdef Py_ssize_t _tl_v_off = -1        # offset of TLObject._v
+cdef int _tl_max_depth = 64
+cdef int _tl_gzip_step = 16
+cdef str _tl_cplan_name = "_cplan"
+cdef object _tl_zlib = None
+
+
+class _TLGiveUp(Exception):
+    # The compiled encoder met a value it leaves to the Python loops.
+    pass
+
+
+@cython.final
+@cython.auto_pickle(False)
+cdef class _TLPlan:
+    """
+    The compiled form of a codec.Desc (its ops as a C array); private.
+    """
+    cdef TLOp *ops
+    cdef TLFlagSrc *fsrc
+    cdef Py_ssize_t nops
+    cdef Py_ssize_t nfields
+    cdef int nwords
+    cdef uint32_t id
+    cdef bint python_only   # too many flags words: codec.py's loops run it
+    cdef object desc
+    cdef object cls
+    cdef object tl_type     # the interned type name, None for a function
+    cdef object op_tuple    # desc.ops: keeps every sub and absent alive
+
+    def __cinit__(self):
+        self.ops = NULL
+        self.fsrc = NULL
+
+    def __init__(self, desc):
+        cdef tuple ops = desc.ops
+        cdef Py_ssize_t k, n, nfs = 0, j = 0, f = 0
+        cdef TLOp *op
+        self.desc = desc
+        self.cls = desc.cls
+        self.tl_type = desc.tl_type
+        self.id = <uint32_t>desc.id
+        self.op_tuple = ops
+        self.nwords = desc.nwords
+        self.nfields = len(desc.fields)
+        self.python_only = self.nwords > TL_MAX_WORDS
+        n = len(ops)
+        for o in ops:
+            if o[0] == K_FLAGS:
+                nfs += len(o[3])
+        self.ops = <TLOp *>PyMem_Calloc(<size_t>(n if n else 1), sizeof(TLOp))
+        self.fsrc = <TLFlagSrc *>PyMem_Calloc(<size_t>(nfs if nfs else 1),
+                                              sizeof(TLFlagSrc))
+        if self.ops == NULL or self.fsrc == NULL:
+            raise MemoryError()
+        self.nops = n
+        for k in range(n):
+            o = ops[k]
+            op = &self.ops[k]
+            op.kind = o[0]
+            op.word = o[1]
+            op.sub = <PyObject *>o[3]
+            op.absent = <PyObject *>o[4]
+            if op.kind == K_FLAGS:
+                op.mask = <uint32_t>o[2]
+                op.fs = j
+                for vi, m, is_true in o[3]:
+                    self.fsrc[j].vi = vi
+                    self.fsrc[j].mask = <uint32_t>m
+                    self.fsrc[j].is_true = is_true
+                    j += 1
+                op.nfs = j - op.fs
+            else:
+                op.mask = <uint32_t>o[2]
+                if op.word >= self.nwords or op.word < -1:
+                    raise ValueError("bad flags word index")
+                f += 1
+        if f != self.nfields:
+            raise ValueError("the plan's fields do not match the Desc")
+
+    def __dealloc__(self):
+        PyMem_Free(self.ops)
+        PyMem_Free(self.fsrc)
+
+
+cdef struct TLSlot:
+    uint32_t key
+    PyObject *plan      # NULL: empty; owned by _TLTables.keep
+
+
+@cython.final
+@cython.auto_pickle(False)
+cdef class _TLTables:
+    """
+    The compiled plans of one codec.Codec by constructor number: a mirror
+    of Codec.descs (filled on first use), for the compiled loops; private.
+    """
+    cdef object codec
+    cdef dict descs         # codec.descs
+    cdef list keep          # the plans in the table
+    cdef TLSlot *slots
+    cdef size_t mask
+    cdef size_t used
+
+    def __cinit__(self):
+        self.slots = NULL
+
+    def __init__(self, codec):
+        self.codec = codec
+        self.descs = codec.descs
+        self.keep = []
+        self.mask = 511
+        self.used = 0
+        self.slots = <TLSlot *>PyMem_Calloc(self.mask + 1, sizeof(TLSlot))
+        if self.slots == NULL:
+            raise MemoryError()
+
+    def __dealloc__(self):
+        PyMem_Free(self.slots)
+
+    cdef inline PyObject *find(self, uint32_t cid) noexcept:
+        cdef size_t h = (cid * <uint32_t>2654435761u) & self.mask
+        while self.slots[h].plan != NULL:
+            if self.slots[h].key == cid:
+                return self.slots[h].plan
+            h = (h + 1) & self.mask
+        return NULL
+
+    cdef int _put(self, uint32_t cid, _TLPlan p) except -1:
+        cdef size_t h, i, size
+        cdef TLSlot *old
+        cdef TLSlot *new
+        if 2 * (self.used + 1) > self.mask + 1:
+            size = (self.mask + 1) * 2
+            new = <TLSlot *>PyMem_Calloc(size, sizeof(TLSlot))
+            if new == NULL:
+                raise MemoryError()
+            old = self.slots
+            for i in range(self.mask + 1):
+                if old[i].plan != NULL:
+                    h = (old[i].key * <uint32_t>2654435761u) & (size - 1)
+                    while new[h].plan != NULL:
+                        h = (h + 1) & (size - 1)
+                    new[h] = old[i]
+            self.slots = new
+            self.mask = size - 1
+            PyMem_Free(old)
+        self.keep.append(p)
+        h = (cid * <uint32_t>2654435761u) & self.mask
+        while self.slots[h].plan != NULL:
+            h = (h + 1) & self.mask
+        self.slots[h].key = cid
+        self.slots[h].plan = <PyObject *>p
+        self.used += 1
+        return 0
+
+    cdef object get(self, uint32_t cid):
+        # The plan of cid when cid is in codec.descs (compiled, not a
+        # special), else None -- as codec.py's ``c.descs.get(cid)``.
+        cdef PyObject *pp = self.find(cid)
+        if pp != NULL:
+            return <object>pp
+        d = self.descs.get(cid)
+        if d is None:
+            return None
+        p = _tl_plan_of(d)
+        self._put(cid, p)
+        return p
+
+
+cdef inline _TLPlan _tl_plan_of(object d):
+    p = d.cplan
+    if type(p) is not _TLPlan:
+        raise AssertionError(f"{d!r} has no compiled plan")
+    return <_TLPlan>p
+
+
+# --- decoding --------------------------------------------------------------------
+
+
+cdef object _tl_new(object cls, object vals):
+    o = mtc_tl_alloc(cls)
+    mtc_tl_set_slot(o, _tl_v_off, vals)
+    return o
+
+
+cdef object _tl_read_body(_TLTables t, TLReader r, _TLPlan p, int depth):
+    # codec._read_body: the fields of p (its constructor number read).
+    cdef uint32_t fw[TL_MAX_WORDS]
+    cdef Py_ssize_t k, i = 0
+    cdef TLOp *op
+    cdef const char *s
+    cdef Py_ssize_t n
+    cdef uint32_t cid
+    cdef Py_ssize_t pos
+    cdef object v
+    cdef list vals
+    if depth > _tl_max_depth:
+        raise _errors.tl_too_deep(_tl_max_depth, r.frame.pos)
+    if p.python_only:
+        return _tl_py_read_body(t.codec, r, p.desc, depth)
+    for k in range(p.nwords):
+        fw[k] = 0
+    vals = PyList_New(p.nfields)
+    for k in range(p.nops):
+        op = &p.ops[k]
+        if op.word >= 0 and not (fw[op.word] & op.mask):
+            v = <object>op.absent
+        elif op.kind == K_INT:
+            v = PyLong_FromLong(r.read_int32("read_int"))
+        elif op.kind == K_LONG:
+            v = PyLong_FromLongLong(r.read_int64("read_long"))
+        elif op.kind == K_FLAGS:
+            fw[op.mask] = r.read_uint32("read_uint")
+            continue
+        elif op.kind == K_STRING:
+            s = r.read_tl_bytes("read_string", &n)
+            v = PyUnicode_DecodeUTF8(<char *>s, n, "replace")
+        elif op.kind == K_OBJ:
+            v = _tl_read_obj(t, r, op.sub, depth)
+        elif op.kind == K_TRUE:
+            v = True
+        elif op.kind == K_BOOL:
+            pos = r.frame.pos
+            cid = r.read_uint32("read_bool")
+            if cid == TL_BOOL_TRUE:
+                v = True
+            elif cid == TL_BOOL_FALSE:
+                v = False
+            else:
+                r.frame.pos = pos
+                raise _errors.tl_bad_bool(cid, pos)
+        else:
+            v = _tl_read_value(t, r, op.kind, <object>op.sub, depth)
+        Py_INCREF(v)
+        PyList_SET_ITEM(vals, i, v)
+        i += 1
+    return _tl_new(p.cls, vals)
+
+
+cdef object _tl_read_obj(_TLTables t, TLReader r, PyObject *tl_type, int depth):
+    # codec._read_obj: a boxed object of type tl_type (interned).
+    cdef uint32_t cid = r.read_uint32("read_constructor")
+    cdef PyObject *pp = t.find(cid)
+    if pp == NULL:
+        p = t.get(cid)
+        if p is None:
+            return _tl_read_obj_slow(t, r, cid, <object>tl_type, depth)
+        pp = <PyObject *>p
+    if <PyObject *>(<_TLPlan>pp).tl_type != tl_type:
+        return _tl_read_obj_slow(t, r, cid, <object>tl_type, depth)
+    return _tl_read_body(t, r, <_TLPlan>pp, depth + 1)
+
+
+cdef object _tl_read_obj_slow(_TLTables t, TLReader r, uint32_t cid,
+                              object tl_type, int depth):
+    # codec._read_obj_slow.
+    cdef Py_ssize_t pos
+    if cid == TL_GZIP:
+        return _tl_read_gzip(t, r, tl_type, depth)
+    if tl_type is None:
+        if cid == TL_BOOL_TRUE:
+            return True
+        if cid == TL_BOOL_FALSE:
+            return False
+        if cid == TL_VECTOR:
+            pos = r.frame.pos - 4
+            r.frame.pos = pos
+            n = r.frame.len - pos
+            return _tl_RawVector(
+                PyBytes_FromStringAndSize(r.read_mem(n, "read_raw"), n))
+        if cid == TL_CONTAINER:
+            return _tl_read_container(t, r, depth)
+    name = _tl_special_names.get(cid)
+    if name is not None:
+        raise _errors.tl_wrong_type(cid, name, tl_type or "Object", r.frame.pos - 4)
+    d = t.codec.desc(cid)
+    if d is None:
+        raise _errors.tl_unknown_constructor(cid, r.frame.pos - 4)
+    if tl_type is not None and d.tl_type != tl_type:
+        raise _errors.tl_wrong_type(cid, d.name, tl_type, r.frame.pos - 4)
+    return _tl_read_body(t, r, _tl_plan_of(d), depth + 1)
+
+
+cdef object _tl_read_any(_TLTables t, TLReader r, int depth):
+    # codec._read_any: any complete boxed value.
+    cdef uint32_t cid = r.read_uint32("read_constructor")
+    cdef PyObject *pp = t.find(cid)
+    if pp == NULL:
+        p = t.get(cid)
+        if p is None:
+            return _tl_read_obj_slow(t, r, cid, None, depth)
+        pp = <PyObject *>p
+    return _tl_read_body(t, r, <_TLPlan>pp, depth + 1)
+
+
+cdef list _tl_read_vector(_TLTables t, TLReader r, bint boxed, object esub_op,
+                          int depth):
+    # A Vector<T> (boxed) or vector<T> of the element op esub_op.
+    cdef Py_ssize_t n, i
+    cdef int ek = esub_op[0]
+    cdef object es = esub_op[3]
+    cdef list out
+    if boxed:
+        n = r.read_count_c("read_vector_header", True, 4)
+    else:
+        n = r.read_count_c("read_count", False, 4)
+    out = PyList_New(n)
+    for i in range(n):
+        if ek == K_OBJ:
+            v = _tl_read_obj(t, r, <PyObject *>es, depth)
+        else:
+            v = _tl_read_value(t, r, ek, es, depth)
+        Py_INCREF(v)
+        PyList_SET_ITEM(out, i, v)
+    return out
+
+
+cdef object _tl_read_value(_TLTables t, TLReader r, int kind, object sub, int depth):
+    # codec._read_value: one value of any kind but K_FLAGS/K_TRUE.
+    cdef const char *s
+    cdef const uint8_t *q
+    cdef Py_ssize_t n, i, pos
+    cdef uint32_t cid
+    cdef uint64_t u
+    cdef double dbl
+    cdef list out
+    if kind == K_INT:
+        return PyLong_FromLong(r.read_int32("read_int"))
+    if kind == K_LONG:
+        return PyLong_FromLongLong(r.read_int64("read_long"))
+    if kind == K_STRING:
+        s = r.read_tl_bytes("read_string", &n)
+        return PyUnicode_DecodeUTF8(<char *>s, n, "replace")
+    if kind == K_OBJ:
+        return _tl_read_obj(t, r, <PyObject *>sub, depth)
+    if kind == K_BYTES:
+        s = r.read_tl_bytes("read_bytes", &n)
+        return PyBytes_FromStringAndSize(s, n)
+    if kind == K_VEC or kind == K_BVEC:
+        return _tl_read_vector(t, r, kind == K_VEC, sub, depth)
+    if kind == K_VLONG:
+        n = r.read_count_c("read_vector_long", True, 8)
+        q = <const uint8_t *>r.read_mem(8 * n, "read_vector_long")
+        out = PyList_New(n)
+        for i in range(n):
+            item = PyLong_FromLongLong(<int64_t>mtc_dec64le(q + 8 * i))
+            Py_INCREF(item)
+            PyList_SET_ITEM(out, i, item)
+        return out
+    if kind == K_VINT:
+        n = r.read_count_c("read_vector_int", True, 4)
+        q = <const uint8_t *>r.read_mem(4 * n, "read_vector_int")
+        out = PyList_New(n)
+        for i in range(n):
+            item = PyLong_FromLong(<int32_t>mtc_dec32le(q + 4 * i))
+            Py_INCREF(item)
+            PyList_SET_ITEM(out, i, item)
+        return out
+    if kind == K_BOOL:
+        pos = r.frame.pos
+        cid = r.read_uint32("read_bool")
+        if cid == TL_BOOL_TRUE:
+            return True
+        if cid == TL_BOOL_FALSE:
+            return False
+        r.frame.pos = pos
+        raise _errors.tl_bad_bool(cid, pos)
+    if kind == K_DOUBLE:
+        u = <uint64_t>r.read_int64("read_double")
+        memcpy(&dbl, &u, 8)
+        return PyFloat_FromDouble(dbl)
+    if kind == K_ANY:
+        return _tl_read_any(t, r, depth)
+    if kind == K_BARE:
+        d = t.codec.desc(sub)
+        return _tl_read_body(t, r, _tl_plan_of(d), depth + 1)
+    if kind == K_INT128:
+        return PyBytes_FromStringAndSize(r.read_mem(16, "read_int128"), 16)
+    if kind == K_INT256:
+        return PyBytes_FromStringAndSize(r.read_mem(32, "read_int256"), 32)
+    raise AssertionError(kind)
+
+
+cdef object _tl_read_gzip(_TLTables t, TLReader r, object tl_type, int depth):
+    # codec._read_gzip.
+    cdef Py_ssize_t pos = r.frame.pos - 4
+    cdef Py_ssize_t n
+    cdef const char *s
+    cdef TLReader inner
+    if depth + _tl_gzip_step > _tl_max_depth:
+        raise _errors.tl_gzip_nested(pos)
+    s = r.read_tl_bytes("read_bytes", &n)
+    packed = PyBytes_FromStringAndSize(s, n)
+    limit = _tl_codec_mod.GZIP_LIMIT
+    z = _tl_zlib.decompressobj(31)
+    try:
+        data = z.decompress(packed, limit)
+    except _tl_zlib.error as exc:
+        raise _errors.tl_gzip_bad(pos, str(exc)) from None
+    if z.unconsumed_tail:
+        raise _errors.tl_gzip_too_large(pos, limit)
+    if not z.eof:
+        raise _errors.tl_gzip_bad(pos, "the gzip stream is truncated")
+    inner = TLReader(data)
+    if tl_type is None:
+        obj = _tl_read_any(t, inner, depth + _tl_gzip_step)
+    else:
+        obj = _tl_read_obj(t, inner, <PyObject *>tl_type, depth + _tl_gzip_step)
+    if inner.frame.pos < inner.frame.len:
+        raise _errors.tl_trailing("the gzip_packed payload", inner.frame.pos,
+                                  len(data))
+    return obj
+
+
+cdef object _tl_read_container(_TLTables t, TLReader r, int depth):
+    # codec._read_container.
+    cdef Py_ssize_t n = r.read_count_c("read_count", False, 4)
+    cdef Py_ssize_t i
+    cdef list msgs = []
+    for i in range(n):
+        msgs.append(_tl_read_message(t, r, depth + 1))
+    return _tl_new(_tl_MessageContainer, [msgs])
+
+
+cdef object _tl_read_message(_TLTables t, TLReader r, int depth):
+    # codec._read_message.
+    cdef int64_t msg_id
+    cdef int32_t seqno, length
+    cdef Py_ssize_t pos, left
+    cdef TLReader body_reader
+    if depth > _tl_max_depth:
+        raise _errors.tl_too_deep(_tl_max_depth, r.frame.pos)
+    msg_id = r.read_int64("read_long")
+    seqno = r.read_int32("read_int")
+    pos = r.frame.pos
+    length = r.read_int32("read_int")
+    left = r.frame.len - r.frame.pos
+    if length < 0 or length & 3 or length > left:
+        raise _errors.tl_message_length(length, pos, left)
+    body_reader = TLReader(PyBytes_FromStringAndSize(
+        r.read_mem(length, "read_raw"), length))
+    body = _tl_read_any(t, body_reader, depth)
+    if body_reader.frame.pos < body_reader.frame.len:
+        raise _errors.tl_trailing(f"the body of message {msg_id}",
+                                  body_reader.frame.pos, length)
+    return _tl_new(_tl_MTMessage, [msg_id, seqno, body])
+
+
+def _tl_decode(_TLTables tables not None, data, op):
+    """
+    codec.decode over the compiled loops: one complete boxed value (op is
+    None), or a value of the op codec.Codec.type_op gave; private.
+    """
+    cdef TLReader r = TLReader(data)
+    cdef int kind
+    if op is None:
+        obj = _tl_read_any(tables, r, 0)
+    else:
+        kind = op[0]
+        obj = _tl_read_value(tables, r, kind, op[3], 0)
+    if r.frame.pos < r.frame.len:
+        raise _errors.tl_trailing("the object", r.frame.pos, r.frame.len)
+    return obj
+
+
+# --- encoding --------------------------------------------------------------------
+
+
+cdef inline _TLPlan _tl_plan_of_obj(object v):
+    # The plan of a TL object whose class has one (its _v set), else None.
+    cdef PyObject *pp = mtc_tl_type_attr(v, _tl_cplan_name)
+    if pp == NULL or type(<object>pp) is not _TLPlan:
+        return None
+    if not PyType_IsSubtype(Py_TYPE(v), <PyTypeObject *>_tl_TLObject):
+        return None
+    return <_TLPlan>pp
+
+
+cdef int _tl_write_obj_body(TLWriter w, _TLPlan p, object v, int depth) except -1:
+    cdef PyObject *vals = mtc_tl_get_slot(v, _tl_v_off)
+    if vals == NULL or depth > TL_MAX_WRITE_DEPTH:
+        # unset, or nested so deep (a cycle?) that the Python loops should
+        # say what is wrong
+        raise _TLGiveUp()
+    return _tl_write_body(w, p, <object>vals, depth)
+
+
+cdef int _tl_write_body(TLWriter w, _TLPlan p, object vals, int depth) except -1:
+    # codec._write_body for the values it writes without complaint; raises
+    # (_TLGiveUp or any error) for everything else.
+    cdef uint32_t fw[TL_MAX_WORDS]
+    cdef uint32_t f
+    cdef Py_ssize_t k, j, i = 0
+    cdef TLOp *op
+    cdef TLFlagSrc *src
+    cdef PyObject *v
+    if (p.python_only or not PyList_CheckExact(vals)
+            or PyList_GET_SIZE(vals) != p.nfields):
+        raise _TLGiveUp()
+    for k in range(p.nwords):
+        fw[k] = 0
+    for k in range(p.nops):
+        op = &p.ops[k]
+        if op.kind == K_FLAGS:
+            f = 0
+            for j in range(op.fs, op.fs + op.nfs):
+                src = &p.fsrc[j]
+                v = mtc_list_item(vals, src.vi)
+                if src.is_true:
+                    if v == MTC_TRUE:
+                        f |= src.mask
+                elif v != MTC_NONE:
+                    f |= src.mask
+            fw[op.mask] = f
+            w.write_uint32(f)
+            continue
+        v = mtc_list_item(vals, i)
+        i += 1
+        if op.word >= 0:
+            if not (fw[op.word] & op.mask):
+                continue
+            if v == op.absent:
+                raise _TLGiveUp()
+        if op.kind == K_TRUE:
+            continue
+        _tl_write_value(w, op.kind, op.sub, <object>v, depth)
+    return 0
+
+
+cdef int _tl_write_str(TLWriter w, object v) except -1:
+    cdef const char *s
+    cdef Py_ssize_t n
+    if not PyUnicode_CheckExact(v):
+        raise _TLGiveUp()
+    if PyUnicode_IS_ASCII(v):
+        s = PyUnicode_AsUTF8AndSize(v, &n)
+        if n > TL_BYTES_MAX:
+            raise _TLGiveUp()
+        return w.write_tl_bytes(s, n)
+    data = PyUnicode_AsUTF8String(v)   # a lone surrogate raises: give up
+    n = PyBytes_GET_SIZE(data)
+    if n > TL_BYTES_MAX:
+        raise _TLGiveUp()
+    return w.write_tl_bytes(PyBytes_AS_STRING(data), n)
+
+
+cdef inline int64_t _tl_exact_int(object v, int64_t lo, int64_t hi) except? -1:
+    cdef int overflow = 0
+    cdef long long x
+    if not PyLong_CheckExact(v):
+        raise _TLGiveUp()
+    x = PyLong_AsLongLongAndOverflow(v, &overflow)
+    if overflow or x < lo or x > hi:
+        raise _TLGiveUp()
+    return x
+
+
+cdef inline int64_t _tl_exact_long(object v) except? -1:
+    # a signed 64-bit int (the unsigned upper half is left to Python)
+    cdef int overflow = 0
+    cdef long long x
+    if not PyLong_CheckExact(v):
+        raise _TLGiveUp()
+    x = PyLong_AsLongLongAndOverflow(v, &overflow)
+    if overflow:
+        raise _TLGiveUp()
+    return x
+
+
+cdef int _tl_write_value(TLWriter w, int kind, PyObject *sub, object v,
+                         int depth) except -1:
+    cdef _TLPlan p
+    cdef Py_ssize_t n, i
+    cdef int ek
+    cdef PyObject *es
+    if kind == K_INT:
+        return w.write_int32(<int32_t>_tl_exact_int(v, -0x80000000, 0x7FFFFFFF))
+    if kind == K_LONG:
+        return w.write_int64(_tl_exact_long(v))
+    if kind == K_STRING:
+        return _tl_write_str(w, v)
+    if kind == K_OBJ or kind == K_ANY or kind == K_BARE:
+        if kind == K_ANY and (v is True or v is False):
+            return w.write_uint32(TL_BOOL_TRUE if v is True else TL_BOOL_FALSE)
+        p = _tl_plan_of_obj(v)
+        if p is None:
+            raise _TLGiveUp()
+        if kind == K_OBJ and <PyObject *>p.tl_type != sub:
+            raise _TLGiveUp()
+        if kind == K_BARE:
+            if p.id != <uint32_t>PyLong_AsUnsignedLong(<object>sub):
+                raise _TLGiveUp()
+        else:
+            w.write_uint32(p.id)
+        return _tl_write_obj_body(w, p, v, depth + 1)
+    if kind == K_BOOL:
+        if v is True:
+            return w.write_uint32(TL_BOOL_TRUE)
+        if v is False:
+            return w.write_uint32(TL_BOOL_FALSE)
+        raise _TLGiveUp()
+    if kind == K_BYTES:
+        if not PyBytes_CheckExact(v) or PyBytes_GET_SIZE(v) > TL_BYTES_MAX:
+            raise _TLGiveUp()
+        return w.write_tl_bytes(PyBytes_AS_STRING(v), PyBytes_GET_SIZE(v))
+    if kind == K_VEC or kind == K_BVEC or kind == K_VLONG or kind == K_VINT:
+        if PyList_CheckExact(v):
+            n = PyList_GET_SIZE(v)
+        elif PyTuple_CheckExact(v):
+            n = PyTuple_GET_SIZE(v)
+        else:
+            raise _TLGiveUp()
+        if n > 0x7FFFFFFF:
+            raise _TLGiveUp()
+        if kind != K_BVEC:
+            w.write_uint32(TL_VECTOR)
+        w.write_int32(<int32_t>n)
+        if kind == K_VLONG:
+            ek = K_LONG
+            es = NULL
+        elif kind == K_VINT:
+            ek = K_INT
+            es = NULL
+        else:
+            ek = <object>mtc_tuple_item(<object>sub, 0)
+            es = mtc_tuple_item(<object>sub, 3)
+        for i in range(n):
+            # the sequence is not changed meanwhile: nothing here runs
+            # Python code
+            if PyList_CheckExact(v):
+                _tl_write_value(w, ek, es, <object>mtc_list_item(v, i), depth)
+            else:
+                _tl_write_value(w, ek, es, <object>mtc_tuple_item(v, i), depth)
+        return 0
+    if kind == K_DOUBLE:
+        if not PyFloat_CheckExact(v):
+            raise _TLGiveUp()
+        return w.write_float64(PyFloat_AsDouble(v))
+    if kind == K_INT128 or kind == K_INT256:
+        n = 16 if kind == K_INT128 else 32
+        if not PyBytes_CheckExact(v) or PyBytes_GET_SIZE(v) != n:
+            raise _TLGiveUp()
+        return w.write_mem(PyBytes_AS_STRING(v), n)
+    raise _TLGiveUp()
+
+
+# A writer kept for the next encode (GIL builds only: there the compiled
+# encoder runs no Python code between taking and returning it, and a nested
+# encode finds None and makes its own).
+cdef TLWriter _tl_spare = None
+
+
+cdef object _tl_encode_c(object obj):
+    global _tl_spare
+    cdef _TLPlan p = _tl_plan_of_obj(obj)
+    cdef TLWriter w
+    if p is None:
+        raise _TLGiveUp()
+    if TL_SHARE_WRITER and _tl_spare is not None:
+        w = _tl_spare
+        _tl_spare = None
+        w._length = 0
+    else:
+        w = TLWriter.__new__(TLWriter)
+    w.write_uint32(p.id)
+    _tl_write_obj_body(w, p, obj, 0)
+    out = PyBytes_FromStringAndSize(w._buf, w._length)
+    if TL_SHARE_WRITER and w._size <= 65536:
+        _tl_spare = w
+    return out
+
+
+def _tl_encode(obj):
+    """
+    codec.encode over the compiled loops (TLObject.__bytes__ when the
+    compiled backend is in use); whatever they leave, codec.py's Python
+    loops encode, raising their errors; private.
+    """
+    try:
+        return _tl_encode_c(obj)
+    except Exception:
+        pass
+    return _tl_py_encode(obj)
+
+
+def _tl_install(mod):
+    """
+    Called once by mtcore.tl.codec (mod) with itself; private.
+    """
+    global _tl_codec_mod, _tl_TLObject, _tl_RawVector, _tl_MTMessage
+    global _tl_MessageContainer, _tl_py_encode, _tl_py_read_body
+    global _tl_special_names, _tl_v_off, _tl_max_depth, _tl_gzip_step, _tl_zlib
+    import zlib
+    kinds = dict(K_INT=K_INT, K_LONG=K_LONG, K_FLAGS=K_FLAGS, K_STRING=K_STRING,
+                 K_OBJ=K_OBJ, K_TRUE=K_TRUE, K_BOOL=K_BOOL, K_BYTES=K_BYTES,
+                 K_DOUBLE=K_DOUBLE, K_VEC=K_VEC, K_VLONG=K_VLONG, K_VINT=K_VINT,
+                 K_BVEC=K_BVEC, K_ANY=K_ANY, K_BARE=K_BARE, K_INT128=K_INT128,
+                 K_INT256=K_INT256)
+    for name, value in kinds.items():
+        if getattr(mod, name) != value:
+            raise AssertionError(f"codec.{name} is not {value}")
+    if (mod.GZIP_ID != TL_GZIP or mod.CONTAINER_ID != TL_CONTAINER
+            or mod.BOOL_TRUE_ID != TL_BOOL_TRUE
+            or mod.BOOL_FALSE_ID != TL_BOOL_FALSE):
+        raise AssertionError("codec.py's special ids differ")
+    off = mtc_tl_member_offset(mod.TLObject.__dict__["_v"])
+    if off < 0:
+        raise AssertionError("TLObject._v is not a __slots__ member")
+    _tl_codec_mod = mod
+    _tl_TLObject = mod.TLObject
+    _tl_RawVector = mod.RawVector
+    _tl_MTMessage = mod.MTMessage
+    _tl_MessageContainer = mod.MessageContainer
+    _tl_py_encode = mod._encode_py
+    _tl_py_read_body = mod._read_body
+    _tl_special_names = dict(mod._SPECIAL_NAMES)
+    _tl_v_off = off
+    _tl_max_depth = mod.MAX_DEPTH
+    _tl_gzip_step = mod._GZIP_STEP
+    _tl_zlib = zlib

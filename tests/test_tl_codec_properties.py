@@ -1,0 +1,224 @@
+"""
+The compiled loops of the TL codec (mtcore/_tlcodec.pyx) against the
+Python loops of mtcore/tl/codec.py over the same plans: decoding random
+valid encodings, and random, truncated and bit-flipped bytes, gives the
+same object or the same TLDecodeError text; encoding gives the same bytes
+or the same error (type and text), also for objects whose fields were
+replaced by values of the wrong type.  ``codec._python_loops()`` runs the
+Python loops while the extension is loaded.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any, Callable
+
+import pytest
+
+pytest.importorskip("hypothesis")
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_tl_codec import ALL, SAMPLES, gen_plan, to_mtcore
+
+from mtcore.exceptions import TLDecodeError
+from mtcore.tl import (
+    MessageContainer,
+    MTMessage,
+    RawVector,
+    codec,
+    decode,
+    encode,
+    types,
+)
+from mtcore.tl import functions as fn
+
+pytestmark = [
+    pytest.mark.c_extension,
+    pytest.mark.skipif(
+        codec._CIMPL is None, reason="the compiled extension is not loaded"
+    ),
+]
+
+IDS = [c.id for c in ALL]
+
+
+def _outcome(f: Callable[[], Any]) -> tuple[str, Any]:
+    try:
+        return "ok", f()
+    except Exception as exc:  # noqa: BLE001 (compared by type and text)
+        return type(exc).__name__, str(exc)
+
+
+def _same(a: tuple[str, Any], b: tuple[str, Any]) -> None:
+    assert a[0] == b[0], (a, b)
+    if a[0] == "ok":
+        assert type(a[1]) is type(b[1])
+        assert a[1] == b[1]
+        assert repr(a[1]) == repr(b[1])
+    else:
+        assert a[1] == b[1]
+
+
+def both(f: Callable[[], Any]) -> tuple[str, Any]:
+    fast = _outcome(f)
+    with codec._python_loops():
+        assert codec._fast is None
+        slow = _outcome(f)
+    assert codec._fast is not None
+    _same(fast, slow)
+    return fast
+
+
+def check_decode(data: bytes, type: str | None = None) -> tuple[str, Any]:
+    out = both(lambda: decode(data, type=type))
+    # hostile input: only TLDecodeError may come out
+    assert out[0] in ("ok", "TLDecodeError"), out
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(ALL), st.integers(0, 2**32), st.booleans())
+def test_valid_encodings_decode_alike(c: Any, seed: int, full: bool) -> None:
+    obj = to_mtcore(gen_plan(random.Random(seed), c, full=full))
+    data = both(lambda: bytes(obj))[1]
+    assert data == both(lambda: encode(obj))[1]
+    kind, got = check_decode(data)
+    if c.id in (0x997275B5, 0xBC799737, 0x3072CFA1):  # Bool, gzip_packed
+        return
+    assert kind == "ok"
+    assert got == obj
+    assert bytes(got) == data
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(SAMPLES),
+    st.lists(st.tuples(st.integers(0, 2**20), st.integers(0, 255)), max_size=4),
+    st.lists(st.integers(0, 2**23), max_size=3),
+    st.integers(0, 2**20),
+    st.binary(max_size=16),
+)
+def test_damaged_encodings_decode_alike(
+    data: bytes, edits: list[tuple[int, int]], flips: list[int], cut: int, tail: bytes
+) -> None:
+    b = bytearray(data)
+    for i, x in edits:
+        b[i % len(b)] = x
+    for i in flips:
+        i %= len(b) * 8
+        b[i >> 3] ^= 1 << (i & 7)
+    check_decode(bytes(b))
+    check_decode(bytes(b[: cut % (len(b) + 1)]) + tail)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from(IDS), st.binary(max_size=96), st.booleans())
+def test_random_bytes_decode_alike(cid: int, rest: bytes, head: bool) -> None:
+    data = (cid.to_bytes(4, "little") + rest) if head else rest
+    check_decode(data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(
+        [
+            "Vector<long>",
+            "Vector<int>",
+            "Vector<User>",
+            "User",
+            "int",
+            "string",
+            "Bool",
+            "messages.getHistory",
+            "auth.exportLoginToken",
+            "Vector<Vector<long>>",
+            "bytes",
+            "double",
+            "int128",
+        ]
+    ),
+    st.binary(max_size=64),
+)
+def test_typed_decode_alike(type: str, data: bytes) -> None:
+    check_decode(data, type)
+
+
+JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=False),
+    st.text(max_size=5),
+    st.just("\ud800"),
+    st.binary(max_size=40),
+    st.lists(st.integers(-(2**65), 2**65), max_size=3),
+    st.tuples(st.integers(-3, 3)),
+    st.sampled_from(
+        [
+            types.userEmpty(id=1),
+            types.peerUser(user_id=5),
+            types.inputPeerEmpty(),
+            fn.help.getConfig(),
+            RawVector(bytes.fromhex("15c4b51c00000000")),
+            MTMessage(1, 2, types.userEmpty(id=1)),
+            MessageContainer([]),
+            bytearray(b"\x01" * 16),
+            object(),
+        ]
+    ),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(ALL), st.integers(0, 2**32), st.data())
+def test_encode_of_damaged_objects_alike(c: Any, seed: int, data: Any) -> None:
+    obj = to_mtcore(gen_plan(random.Random(seed), c, full=True))
+    # replace some fields (of this object or a nested one) behind the
+    # validating setters' back
+    for _ in range(data.draw(st.integers(1, 3))):
+        target = obj
+        while True:
+            nested = [v for v in target._v if hasattr(v, "_v") and v._v]
+            if not nested or not data.draw(st.booleans()):
+                break
+            target = data.draw(st.sampled_from(nested))
+        if not target._v:
+            break
+        i = data.draw(st.integers(0, len(target._v) - 1))
+        target._v[i] = data.draw(JUNK)
+    both(lambda: bytes(obj))
+    both(lambda: encode(obj))
+
+
+def test_encode_specials_and_cycles_alike() -> None:
+    msg = MTMessage(4, 1, fn.ping(ping_id=7))
+    for obj in (
+        MessageContainer([msg, MTMessage(8, 3, types.boolTrue())]),
+        msg,
+        types.gzip_packed(packed_data=b"\x1f\x8b"),
+        True,
+        RawVector(bytes.fromhex("15c4b51c00000000")),
+        object(),
+        1,
+    ):
+        both(lambda obj=obj: encode(obj))
+    # a cycle: the compiled encoder gives up, the Python loops raise
+    u = fn.invokeWithLayer(layer=1, query=fn.help.getConfig())
+    u._v[1] = u
+    assert both(lambda: bytes(u))[0] == "RecursionError"
+    # deep but finite nesting beyond the compiled encoder's limit
+    q: Any = fn.help.getConfig()
+    for _ in range(250):
+        q = fn.invokeWithLayer(layer=1, query=q)
+    assert both(lambda: bytes(q))[0] == "ok"
+
+
+def test_python_loops_hook_restores() -> None:
+    assert codec._fast is codec._CIMPL
+    data = bytes(fn.ping(ping_id=1))
+    with codec._python_loops():
+        assert type(decode(data)).__name__ == "ping"
+    assert codec._fast is codec._CIMPL
+    with pytest.raises(TLDecodeError):
+        decode(data[:-1])
