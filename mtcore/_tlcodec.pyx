@@ -255,6 +255,14 @@ cdef struct TLSlot:
     PyObject *plan      # NULL: empty; owned by _TLTables.keep
 
 
+cdef struct TLTable:
+    # One open-addressing table; replaced whole (never resized in place),
+    # so a reader that loaded the pointer sees a consistent mask and slots.
+    size_t mask
+    TLTable *retired    # the table this one replaced, freed at dealloc
+    TLSlot slots[1]     # mask + 1 of them
+
+
 @cython.final
 @cython.auto_pickle(False)
 cdef class _TLTables:
@@ -265,74 +273,84 @@ cdef class _TLTables:
     cdef object codec
     cdef dict descs         # codec.descs
     cdef list keep          # the plans in the table
-    cdef TLSlot *slots
-    cdef size_t mask
+    cdef TLTable *table
     cdef size_t used
 
     def __cinit__(self):
-        self.slots = NULL
+        self.table = NULL
 
     def __init__(self, codec):
         self.codec = codec
         self.descs = codec.descs
         self.keep = []
-        self.mask = 511
         self.used = 0
-        self.slots = <TLSlot *>PyMem_Calloc(self.mask + 1, sizeof(TLSlot))
-        if self.slots == NULL:
-            raise MemoryError()
+        self.table = _tl_table_new(512, NULL)
 
     def __dealloc__(self):
-        PyMem_Free(self.slots)
+        cdef TLTable *t = self.table
+        cdef TLTable *older
+        while t != NULL:
+            older = t.retired
+            PyMem_Free(t)
+            t = older
 
     cdef inline PyObject *find(self, uint32_t cid) noexcept:
-        cdef size_t h = (cid * <uint32_t>2654435761u) & self.mask
-        while self.slots[h].plan != NULL:
-            if self.slots[h].key == cid:
-                return self.slots[h].plan
-            h = (h + 1) & self.mask
+        # Lock-free: tables are published whole and old ones stay allocated.
+        cdef TLTable *t = self.table
+        cdef size_t h = (cid * <uint32_t>2654435761u) & t.mask
+        while t.slots[h].plan != NULL:
+            if t.slots[h].key == cid:
+                return t.slots[h].plan
+            h = (h + 1) & t.mask
         return NULL
 
     cdef int _put(self, uint32_t cid, _TLPlan p) except -1:
-        cdef size_t h, i, size
-        cdef TLSlot *old
-        cdef TLSlot *new
-        if 2 * (self.used + 1) > self.mask + 1:
-            size = (self.mask + 1) * 2
-            new = <TLSlot *>PyMem_Calloc(size, sizeof(TLSlot))
-            if new == NULL:
-                raise MemoryError()
-            old = self.slots
-            for i in range(self.mask + 1):
-                if old[i].plan != NULL:
-                    h = (old[i].key * <uint32_t>2654435761u) & (size - 1)
-                    while new[h].plan != NULL:
-                        h = (h + 1) & (size - 1)
-                    new[h] = old[i]
-            self.slots = new
-            self.mask = size - 1
-            PyMem_Free(old)
+        cdef size_t h, i
+        cdef TLTable *t = self.table
+        cdef TLTable *grown
+        if 2 * (self.used + 1) > t.mask + 1:
+            grown = _tl_table_new(2 * (t.mask + 1), t)
+            for i in range(t.mask + 1):
+                if t.slots[i].plan != NULL:
+                    h = (t.slots[i].key * <uint32_t>2654435761u) & grown.mask
+                    while grown.slots[h].plan != NULL:
+                        h = (h + 1) & grown.mask
+                    grown.slots[h] = t.slots[i]
+            self.table = grown
+            t = grown
         self.keep.append(p)
-        h = (cid * <uint32_t>2654435761u) & self.mask
-        while self.slots[h].plan != NULL:
-            h = (h + 1) & self.mask
-        self.slots[h].key = cid
-        self.slots[h].plan = <PyObject *>p
+        h = (cid * <uint32_t>2654435761u) & t.mask
+        while t.slots[h].plan != NULL:
+            h = (h + 1) & t.mask
+        t.slots[h].key = cid
+        t.slots[h].plan = <PyObject *>p
         self.used += 1
         return 0
 
     cdef object get(self, uint32_t cid):
         # The plan of cid when cid is in codec.descs (compiled, not a
         # special), else None -- as codec.py's ``c.descs.get(cid)``.
-        cdef PyObject *pp = self.find(cid)
-        if pp != NULL:
-            return <object>pp
-        d = self.descs.get(cid)
-        if d is None:
-            return None
-        p = _tl_plan_of(d)
-        self._put(cid, p)
-        return p
+        cdef PyObject *pp
+        with cython.critical_section(self):
+            pp = self.find(cid)
+            if pp != NULL:
+                return <object>pp
+            d = self.descs.get(cid)
+            if d is None:
+                return None
+            p = _tl_plan_of(d)
+            self._put(cid, p)
+            return p
+
+
+cdef TLTable *_tl_table_new(size_t size, TLTable *retired) except NULL:
+    cdef TLTable *t = <TLTable *>PyMem_Calloc(
+        1, sizeof(TLTable) + (size - 1) * sizeof(TLSlot))
+    if t == NULL:
+        raise MemoryError()
+    t.mask = size - 1
+    t.retired = retired
+    return t
 
 
 cdef inline _TLPlan _tl_plan_of(object d):
