@@ -167,7 +167,13 @@ def test_stub_type_checks_with_mypy(tmp_path: Path) -> None:
     pytest.importorskip("mypy", reason="mypy is not installed (not a dependency)")
     snippet = tmp_path / "snippet.py"
     snippet.write_text(SNIPPET, encoding="utf-8")
-    env = dict(os.environ, MYPYPATH=str(STUB.parent.parent.parent))
+    env = dict(os.environ)
+    root = STUB.parent.parent.parent
+    if not {"site-packages", "dist-packages"} & set(root.parts):
+        # A source checkout: mypy finds mtcore through MYPYPATH.  An
+        # installed mtcore (py.typed) is found on its own, and mypy refuses
+        # site-packages in MYPYPATH.
+        env["MYPYPATH"] = str(root)
     proc = subprocess.run(
         [
             sys.executable,
