@@ -169,11 +169,15 @@ def test_stub_type_checks_with_mypy(tmp_path: Path) -> None:
     snippet.write_text(SNIPPET, encoding="utf-8")
     env = dict(os.environ)
     root = STUB.parent.parent.parent
-    if not {"site-packages", "dist-packages"} & set(root.parts):
-        # A source checkout: mypy finds mtcore through MYPYPATH.  An
-        # installed mtcore (py.typed) is found on its own, and mypy refuses
-        # site-packages in MYPYPATH.
+    if {"site-packages", "dist-packages"} & set(root.parts):
+        # An installed mtcore (py.typed) is found on its own; naming a file
+        # under site-packages (or that folder in MYPYPATH) would make mypy
+        # take all of site-packages for sources.
+        stub_target = ["-p", "mtcore.tl"]
+    else:
+        # A source checkout: mypy finds mtcore through MYPYPATH.
         env["MYPYPATH"] = str(root)
+        stub_target = [str(STUB)]
     proc = subprocess.run(
         [
             sys.executable,
@@ -185,7 +189,7 @@ def test_stub_type_checks_with_mypy(tmp_path: Path) -> None:
             "--cache-dir",
             str(tmp_path / "cache"),
             str(snippet),
-            str(STUB),
+            *stub_target,
         ],
         check=False,  # mypy exits 1 on the planted errors
         capture_output=True,
