@@ -170,10 +170,10 @@ def test_stub_type_checks_with_mypy(tmp_path: Path) -> None:
     env = dict(os.environ)
     root = STUB.parent.parent.parent
     if {"site-packages", "dist-packages"} & set(root.parts):
-        # An installed mtcore (py.typed) is found on its own; naming a file
-        # under site-packages (or that folder in MYPYPATH) would make mypy
-        # take all of site-packages for sources.
-        stub_target = ["-p", "mtcore.tl"]
+        # An installed mtcore (py.typed) is found through the snippet's
+        # import; naming a file under site-packages (or that folder in
+        # MYPYPATH) would make mypy take all of site-packages for sources.
+        stub_target = []
     else:
         # A source checkout: mypy finds mtcore through MYPYPATH.
         env["MYPYPATH"] = str(root)
