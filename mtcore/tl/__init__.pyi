@@ -14,7 +14,7 @@ from builtins import int as _int
 from builtins import list as _list
 from builtins import str as _str
 from collections.abc import Sequence as _Sequence
-from typing import TypeAlias as _TypeAlias
+from typing_extensions import TypeAlias as _TypeAlias
 
 from mtcore.tl.codec import RawVector as _RawVector
 from mtcore.tl.codec import TLObject as _TLObject
