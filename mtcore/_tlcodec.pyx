@@ -23,6 +23,7 @@
 # its ops point to stay alive.
 
 from cpython.object cimport PyObject_TypeCheck, PyTypeObject
+from cpython.dict cimport PyDict_GetItem
 
 cdef extern from *:
     """
@@ -904,3 +905,84 @@ def _tl_install(mod):
     _tl_max_depth = mod.MAX_DEPTH
     _tl_gzip_step = mod._GZIP_STEP
     _tl_zlib = zlib
+
+
+# --- object construction -------------------------------------------------------
+
+cdef tuple _TL_LONG_OP = (K_LONG, -1, 0, None, None)
+cdef tuple _TL_INT_OP = (K_INT, -1, 0, None, None)
+
+
+cdef bint _tl_fast_ok(tuple op, object v):
+    # True when v is a value codec._check would return unchanged for op:
+    # the exact types a caller usually passes.  False sends v to _check.
+    cdef int kind = op[0]
+    t = type(v)
+    if kind == K_INT:
+        return t is int and -0x80000000 <= v <= 0x7FFFFFFF
+    if kind == K_LONG:
+        return t is int and -0x8000000000000000 <= v <= 0x7FFFFFFFFFFFFFFF
+    if kind == K_STRING:
+        return t is str and (<str>v).isascii()
+    if kind == K_BYTES:
+        return t is bytes and PyBytes_GET_SIZE(v) < (1 << 24)
+    if kind == K_BOOL or kind == K_TRUE:
+        return v is True or v is False
+    if kind == K_DOUBLE:
+        return t is float
+    if kind == K_OBJ:
+        if not isinstance(v, _tl_TLObject):
+            return False
+        od = (<object>t)._desc
+        return od.ops is not None and od.tl_type == op[3]
+    return False
+
+
+cdef object _tl_check(object d, object name, tuple op, object v):
+    # codec._check(d, name, op, v), with its common cases done here.
+    cdef int kind = op[0]
+    cdef tuple eop
+    if _tl_fast_ok(op, v):
+        return v
+    if (kind == K_VEC or kind == K_VLONG or kind == K_VINT
+            or kind == K_BVEC) and (type(v) is list or type(v) is tuple):
+        eop = (_TL_LONG_OP if kind == K_VLONG else _TL_INT_OP
+               if kind == K_VINT else <tuple>op[3])
+        for x in v:
+            if not _tl_fast_ok(eop, x):
+                break
+        else:
+            return list(v)
+    return _tl_codec_mod._check(d, name, op, v)
+
+
+def _tl_init(self, /, **fields):
+    """
+    TLObject.__init__ compiled (codec.py installs it): the same checks in
+    the same order with the same errors, the common value types checked
+    here and the rest by codec._check.
+    """
+    d = type(self)._desc
+    cdef tuple names = d.fields
+    cdef tuple ops = d.field_ops
+    cdef Py_ssize_t n = len(names), i, used = 0
+    cdef list vals = [None] * n
+    cdef tuple op
+    cdef PyObject *pv
+    for i in range(n):
+        name = names[i]
+        op = <tuple>ops[i]
+        pv = PyDict_GetItem(fields, name)
+        if pv != NULL:
+            used += 1
+        if pv == NULL or (<object>pv is None and <int>op[1] >= 0):
+            if <int>op[1] < 0:
+                raise _tl_codec_mod._errors.tl_missing_field(d.name, name)
+            vals[i] = op[4]
+        else:
+            vals[i] = _tl_check(d, name, op, <object>pv)
+    if used != len(fields):
+        for key in fields:
+            if key not in names:
+                raise _tl_codec_mod._errors.tl_unknown_field(d.name, key)
+    mtc_tl_set_slot(self, _tl_v_off, vals)

@@ -222,3 +222,36 @@ def test_python_loops_hook_restores() -> None:
     assert codec._fast is codec._CIMPL
     with pytest.raises(TLDecodeError):
         decode(data[:-1])
+
+
+# --- object construction: the compiled __init__ against codec.py's ----------
+
+_JUNK = [
+    None, 0, -1, 2**31, 2**63, 2**64 - 1, 2**64, -(2**63) - 1, 1.5, "x", "é",
+    b"\x00" * 16, b"", True, False, [], [1, 2], (3,), [None], ["a"], [2**63],
+    bytearray(b"ab"), object(),
+]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["messages.sendMessage", "auth.exportLoginToken", "message", "user",
+     "messageEntityTextUrl", "inputGeoPoint", "auth.authorization"],
+)
+def test_construction_compiled_equals_python(name):
+    # Random keyword sets (right, wrong and junk values, missing and unknown
+    # fields): the same object or the same error, either way.
+    ns, _, leaf = name.rpartition(".")
+    root = fn if name in ("messages.sendMessage", "auth.exportLoginToken") else types
+    cls = getattr(getattr(root, ns) if ns else root, leaf)
+    objs = [
+        types.inputPeerUser(user_id=1, access_hash=2),
+        types.messageEntityBold(offset=0, length=1),
+        types.peerUser(user_id=3),
+    ]
+    rng = random.Random(f"construct-{name}")
+    for _ in range(150):
+        kw = {f: rng.choice(_JUNK + objs) for f in cls._desc.fields if rng.random() < 0.6}
+        if rng.random() < 0.2:
+            kw["bogus"] = 1
+        both(lambda: cls(**kw))

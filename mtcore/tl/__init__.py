@@ -41,9 +41,10 @@ Reader = _impl.TLReader
 
 
 def __getattr__(name: str) -> Any:
-    # types / functions: built on first use (parsing the bundled schema).
-    if name == "types":
-        return codec_for().types
-    if name == "functions":
-        return codec_for().functions
+    # types / functions: built on first use (parsing the bundled schema),
+    # then module globals, so later lookups do not come here.
+    if name == "types" or name == "functions":
+        value = getattr(codec_for(), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'mtcore.tl' has no attribute {name!r}")

@@ -727,14 +727,12 @@ class Namespace:
         self._codec = codec
         self._prefix = prefix
         self._functions = functions
-        self._cache: dict[str, Any] = {}
 
     def __getattr__(self, name: str) -> Any:
+        # Called only on a first lookup: the result is then stored as an
+        # instance attribute, which later lookups find without this call.
         if name.startswith("__"):
             raise AttributeError(name)
-        cached = self._cache.get(name)
-        if cached is not None:
-            return cached
         full = self._prefix + name
         d = self._codec.desc_by_name(full, self._functions)
         table = (
@@ -756,7 +754,7 @@ class Namespace:
             raise _errors.tl_unknown_name(
                 "function" if self._functions else "constructor or namespace", full
             )
-        self._cache[name] = value
+        setattr(self, name, value)
         return value
 
     def __dir__(self) -> list[str]:
@@ -1193,12 +1191,16 @@ def _use_compiled(on: bool) -> None:
     TLObject.__bytes__ = (  # type: ignore[method-assign]
         _CIMPL._tl_encode if _fast is not None else _TLObject_bytes
     )
+    TLObject.__init__ = (  # type: ignore[method-assign]
+        _CIMPL._tl_init if _fast is not None else _TLObject_init
+    )
 
 
 @contextlib.contextmanager
 def _python_loops() -> Iterator[None]:
     """
-    Run decode()/encode()/bytes(obj) over the Python loops for a while, even
+    Run decode()/encode()/bytes(obj) and object construction over the
+    Python loops for a while, even
     with the compiled backend (for tests and benchmarks: the compiled loops
     must give the same results and errors); private, not thread-safe.
     """
@@ -1211,6 +1213,7 @@ def _python_loops() -> Iterator[None]:
 
 
 _TLObject_bytes = TLObject.__bytes__
+_TLObject_init = TLObject.__init__
 if _CIMPL is not None:
     _CIMPL._tl_install(sys.modules[__name__])
     _use_compiled(True)
