@@ -6,10 +6,9 @@
  * schedule words (the first in the highest lane for SHA-1, the lowest for
  * SHA-256), and the schedule runs one vector ahead of the rounds.
  */
-#include "inner.h"
+#include "sha_x86ni.h"
 
 #if MTC_X86
-#include <immintrin.h>
 
 /*
  * The next four schedule words from the previous sixteen (w0 oldest).
@@ -111,66 +110,20 @@ void mtc_sha1_blocks_shani(uint32_t state[5], const uint8_t *data,
     state[4] = (uint32_t)_mm_extract_epi32(e, 3);
 }
 
-/*
- * SHA-256 (FIPS 180-4 6.2.2): w[t] = SSIG1(w[t-2]) + w[t-7] +
- * SSIG0(w[t-15]) + w[t-16]; SHA256MSG1 gives w[t-16] + SSIG0(w[t-15]),
- * the middle term comes from w2:w3 shifted by one word, and SHA256MSG2
- * adds SSIG1(w[t-2]), including the two words it makes itself.
- */
-MTC_TARGET_SHANI
-static inline __m128i mtc_sha256_next(__m128i w0, __m128i w1, __m128i w2,
-                                      __m128i w3)
-{
-    __m128i x = _mm_add_epi32(_mm_sha256msg1_epu32(w0, w1),
-                              _mm_alignr_epi8(w3, w2, 4));
-    return _mm_sha256msg2_epu32(x, w3);
-}
-
-/*
- * Four rounds with schedule words w and constants k[0..3]: SHA256RNDS2
- * does two rounds with the low two words of its third operand and
- * returns the new ABEF; the old ABEF is then the new CDGH.
- */
-MTC_TARGET_SHANI
-static inline void mtc_sha256_r4(__m128i *abef, __m128i *cdgh, __m128i w,
-                                 const uint32_t *k)
-{
-    __m128i wk = _mm_add_epi32(
-        w, _mm_loadu_si128((const __m128i *)(const void *)k));
-    *cdgh = _mm_sha256rnds2_epu32(*cdgh, *abef, wk);
-    *abef = _mm_sha256rnds2_epu32(*abef, *cdgh,
-                                  _mm_shuffle_epi32(wk, 0x0e));
-}
-
 /* see inner.h */
 MTC_TARGET_SHANI
 void mtc_sha256_blocks_shani(uint32_t state[8], const uint8_t *data,
                              size_t nblocks)
 {
-    /* Byte-swaps each 32-bit lane: word i of the block goes to lane i. */
-    const __m128i bswap = _mm_set_epi8(12, 13, 14, 15, 8, 9, 10, 11, 4, 5,
-                                       6, 7, 0, 1, 2, 3);
-    __m128i abcd = _mm_loadu_si128((const __m128i *)(const void *)state);
-    __m128i efgh = _mm_loadu_si128((const __m128i *)(const void *)(state + 4));
-    /* Lanes 3..0: abef = A B E F, cdgh = C D G H. */
-    __m128i badc = _mm_shuffle_epi32(abcd, 0xb1);
-    __m128i hgfe = _mm_shuffle_epi32(efgh, 0x1b);
-    __m128i abef = _mm_alignr_epi8(badc, hgfe, 8);
-    __m128i cdgh = _mm_blend_epi16(hgfe, badc, 0xf0);
+    __m128i abef, cdgh;
 
+    mtc_sha256_ni_load(state, &abef, &cdgh);
     for (; nblocks > 0; nblocks--, data += 64) {
         __m128i abef0 = abef, cdgh0 = cdgh;
-        __m128i w0 = _mm_shuffle_epi8(
-            _mm_loadu_si128((const __m128i *)(const void *)data), bswap);
-        __m128i w1 = _mm_shuffle_epi8(
-            _mm_loadu_si128((const __m128i *)(const void *)(data + 16)),
-            bswap);
-        __m128i w2 = _mm_shuffle_epi8(
-            _mm_loadu_si128((const __m128i *)(const void *)(data + 32)),
-            bswap);
-        __m128i w3 = _mm_shuffle_epi8(
-            _mm_loadu_si128((const __m128i *)(const void *)(data + 48)),
-            bswap);
+        __m128i w0 = mtc_sha256_ni_words(data);
+        __m128i w1 = mtc_sha256_ni_words(data + 16);
+        __m128i w2 = mtc_sha256_ni_words(data + 32);
+        __m128i w3 = mtc_sha256_ni_words(data + 48);
 
         mtc_sha256_r4(&abef, &cdgh, w0, mtc_sha256_k);
         mtc_sha256_r4(&abef, &cdgh, w1, mtc_sha256_k + 4);
@@ -189,13 +142,7 @@ void mtc_sha256_blocks_shani(uint32_t state[8], const uint8_t *data,
         abef = _mm_add_epi32(abef, abef0);
         cdgh = _mm_add_epi32(cdgh, cdgh0);
     }
-    /* Back to lanes 3..0 = D C B A and H G F E. */
-    __m128i feba = _mm_shuffle_epi32(abef, 0x1b);
-    __m128i dchg = _mm_shuffle_epi32(cdgh, 0xb1);
-    _mm_storeu_si128((__m128i *)(void *)state,
-                     _mm_blend_epi16(feba, dchg, 0xf0));
-    _mm_storeu_si128((__m128i *)(void *)(state + 4),
-                     _mm_alignr_epi8(dchg, feba, 8));
+    mtc_sha256_ni_store(state, abef, cdgh);
 }
 
 #endif /* MTC_X86 */

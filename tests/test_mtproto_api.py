@@ -235,6 +235,26 @@ def test_auth_key_bytes_above_128_unused(mt_impl):
 
 
 # --- decrypt_message_into ----------------------------------------------------
+@pytest.mark.parametrize("from_client", [True, False])
+def test_decrypt_every_block_count(mt_impl, from_client):
+    # The fused IGE + SHA-256 kernel hashes a few AES blocks behind the
+    # decryption and leaves the rest to a streaming context: every packet
+    # size from the smallest (3 blocks) past several of its groups, each
+    # with the last ciphertext byte and the first one changed.
+    rng = random.Random(f"blocks-{from_client}")
+    x = 0 if from_client else 8
+    for blocks in range(3, 60):
+        length = 16 * blocks - 32 - 12
+        pt = header(5, 6, 7 if from_client else 9, 8, length) + rand(rng, length)
+        packet = ref_encrypt(KEY, pt + rand(rng, 12), x)
+        assert mt_impl.decrypt_message(KEY, packet, from_client=from_client) == pt
+        for i in (24, len(packet) - 1):
+            bad = bytearray(packet)
+            bad[i] ^= 0x80
+            with pytest.raises(MessageKeyMismatch):
+                mt_impl.decrypt_message(KEY, bytes(bad), from_client=from_client)
+
+
 
 
 def test_decrypt_into_larger_out(mt_impl):

@@ -1,0 +1,83 @@
+/*
+ * sha_x86ni.h: SHA-256 with the Intel SHA extensions, as inline pieces
+ * shared by the compression function (sha_x86ni.c) and the kernel that
+ * interleaves it with AES-IGE decryption (aes_x86ni_ige.c).  The state
+ * lives in two xmm registers in the lane order SHA256RNDS2 expects (ABEF
+ * and CDGH); each message vector holds four schedule words, the first in
+ * the lowest lane.
+ */
+#ifndef MTC_SHA_X86NI_H
+#define MTC_SHA_X86NI_H
+
+#include "inner.h"
+
+#if MTC_X86
+#include <immintrin.h>
+
+#define MTC_SHA_NI_INLINE static inline __attribute__((always_inline)) \
+    MTC_TARGET_SHANI
+
+/* Four big-endian message words into lanes 0..3. */
+MTC_SHA_NI_INLINE __m128i mtc_sha256_ni_words(const uint8_t *p)
+{
+    const __m128i bswap = _mm_set_epi8(12, 13, 14, 15, 8, 9, 10, 11, 4, 5,
+                                       6, 7, 0, 1, 2, 3);
+    return _mm_shuffle_epi8(
+        _mm_loadu_si128((const __m128i *)(const void *)p), bswap);
+}
+
+/* h0..h7 into ABEF (lanes 3..0 = A B E F) and CDGH. */
+MTC_SHA_NI_INLINE void mtc_sha256_ni_load(const uint32_t state[8],
+                                          __m128i *abef, __m128i *cdgh)
+{
+    __m128i abcd = _mm_loadu_si128((const __m128i *)(const void *)state);
+    __m128i efgh = _mm_loadu_si128((const __m128i *)(const void *)(state + 4));
+    __m128i badc = _mm_shuffle_epi32(abcd, 0xb1);
+    __m128i hgfe = _mm_shuffle_epi32(efgh, 0x1b);
+    *abef = _mm_alignr_epi8(badc, hgfe, 8);
+    *cdgh = _mm_blend_epi16(hgfe, badc, 0xf0);
+}
+
+/* Back to h0..h7 (lanes 3..0 = D C B A and H G F E). */
+MTC_SHA_NI_INLINE void mtc_sha256_ni_store(uint32_t state[8],
+                                           __m128i abef, __m128i cdgh)
+{
+    __m128i feba = _mm_shuffle_epi32(abef, 0x1b);
+    __m128i dchg = _mm_shuffle_epi32(cdgh, 0xb1);
+    _mm_storeu_si128((__m128i *)(void *)state,
+                     _mm_blend_epi16(feba, dchg, 0xf0));
+    _mm_storeu_si128((__m128i *)(void *)(state + 4),
+                     _mm_alignr_epi8(dchg, feba, 8));
+}
+
+/*
+ * SHA-256 (FIPS 180-4 6.2.2): w[t] = SSIG1(w[t-2]) + w[t-7] +
+ * SSIG0(w[t-15]) + w[t-16]; SHA256MSG1 gives w[t-16] + SSIG0(w[t-15]),
+ * the middle term comes from w2:w3 shifted by one word, and SHA256MSG2
+ * adds SSIG1(w[t-2]), including the two words it makes itself.
+ */
+MTC_SHA_NI_INLINE __m128i mtc_sha256_next(__m128i w0, __m128i w1,
+                                          __m128i w2, __m128i w3)
+{
+    __m128i x = _mm_add_epi32(_mm_sha256msg1_epu32(w0, w1),
+                              _mm_alignr_epi8(w3, w2, 4));
+    return _mm_sha256msg2_epu32(x, w3);
+}
+
+/*
+ * Four rounds with schedule words w and constants k[0..3]: SHA256RNDS2
+ * does two rounds with the low two words of its third operand and
+ * returns the new ABEF; the old ABEF is then the new CDGH.
+ */
+MTC_SHA_NI_INLINE void mtc_sha256_r4(__m128i *abef, __m128i *cdgh,
+                                      __m128i w, const uint32_t *k)
+{
+    __m128i wk = _mm_add_epi32(
+        w, _mm_loadu_si128((const __m128i *)(const void *)k));
+    *cdgh = _mm_sha256rnds2_epu32(*cdgh, *abef, wk);
+    *abef = _mm_sha256rnds2_epu32(*abef, *cdgh,
+                                  _mm_shuffle_epi32(wk, 0x0e));
+}
+
+#endif /* MTC_X86 */
+#endif /* MTC_SHA_X86NI_H */
