@@ -21,7 +21,7 @@ from libc.string cimport memcpy, memmove
 
 from mtcore._kernels cimport *
 from mtcore.cpythonx cimport (
-    PyObject_GetBuffer_noraise, buf_init, bytes_shrunk,
+    PyObject_GetBuffer_noraise, buf_init, bytes_shrunk, tuple5,
 )
 
 import os

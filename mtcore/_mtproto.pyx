@@ -5,10 +5,6 @@
 
 from mtcore._message import Message
 
-# tuple.__new__ builds a Message without the namedtuple's Python-level
-# __new__ (a quarter of unpack_message's time at 64 B otherwise).
-cdef object _tuple_new = tuple.__new__
-
 cdef mtc_kernels _kernels_best = mtc_kernels(aes=_best, sha=_sha_best)
 
 # TL longs are taken signed or unsigned.
@@ -309,6 +305,12 @@ cdef object _encrypt_messages(const mtc_kernels *k, object auth_key,
         _key_done(&ref)
 
 
+cdef enum:
+    # Packets up to this many bytes after the key id and msg_key decrypt
+    # into a stack buffer (_decrypt_message).
+    SMALL_PACKET = 1024
+
+
 cdef Py_ssize_t _decrypt(const mtc_kernels *k, KeyRef *ref, unsigned x,
                          Py_buffer *packet, uint8_t *dst) except -1:
     """
@@ -349,25 +351,36 @@ cdef object _decrypt_message(const mtc_kernels *k, object auth_key,
     cdef Py_ssize_t n
     cdef PyObject *raw
     cdef const uint8_t *d
+    cdef uint8_t *dst
     cdef int64_t sid = 0
     cdef int64_t msg_id
+    # Small packets decrypt on the stack and are copied out at their exact
+    # size, which is cheaper than shrinking a bytes object (wiped after).
+    cdef uint8_t small[SMALL_PACKET]
+    cdef bint on_stack = False
     buf_init(&p)
     try:
         _key_ref(auth_key, &ref, k.sha)
         get_buffer(packet, &p, "packet", False)
         if as_message:
             sid = _int64(session_id, "session_id")
-        # Room for every decrypted byte, shrunk to the message after.
-        result = PyBytes_FromStringAndSize(NULL, max(p.len - 24, 0))
-        n = _decrypt(k, &ref, _x(from_client), &p,
-                     <uint8_t *>PyBytes_AS_STRING(result))
+        if p.len - 24 <= SMALL_PACKET:
+            on_stack = True
+            dst = small
+        else:
+            # Room for every decrypted byte, shrunk to the message after.
+            result = PyBytes_FromStringAndSize(NULL, p.len - 24)
+            dst = <uint8_t *>PyBytes_AS_STRING(result)
+        n = _decrypt(k, &ref, _x(from_client), &p, dst)
         if not as_message:
+            if on_stack:
+                return PyBytes_FromStringAndSize(<char *>small, n)
             # Hand our only reference to the resize (it may move the object).
             raw = <PyObject *>result
             Py_INCREF(result)
             result = None
             return bytes_shrunk(raw, n)
-        d = <const uint8_t *>PyBytes_AS_STRING(result)
+        d = dst
         if <int64_t>mtc_dec64le(d + 8) != sid:
             raise _errors.session_mismatch()
         msg_id = <int64_t>mtc_dec64le(d + 16)
@@ -376,10 +389,15 @@ cdef object _decrypt_message(const mtc_kernels *k, object auth_key,
                 raise _errors.msg_id_parity(msg_id, True)
         elif not msg_id & 1:
             raise _errors.msg_id_parity(msg_id, False)
-        return _tuple_new(Message, (
-            <int64_t>mtc_dec64le(d), sid, msg_id, <int32_t>mtc_dec32le(d + 24),
-            PyBytes_FromStringAndSize(<char *>d + 32, n - 32)))
+        # Filled in place: the namedtuple's own __new__ would take a
+        # quarter of unpack_message's time at 64 B.
+        return tuple5(
+            Message, <int64_t>mtc_dec64le(d), sid, msg_id,
+            <int32_t>mtc_dec32le(d + 24),
+            PyBytes_FromStringAndSize(<char *>d + 32, n - 32))
     finally:
+        if on_stack and p.len > 24:
+            mtc_memzero(small, <size_t>(p.len - 24))
         _key_done(&ref)
         PyBuffer_Release(&p)
 

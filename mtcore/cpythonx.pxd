@@ -36,3 +36,32 @@ cdef extern from *:
     }
     """
     object bytes_shrunk "mtc_bytes_shrunk" (PyObject *b, Py_ssize_t n)
+
+cdef extern from *:
+    """
+    /* An instance of type, a tuple subclass without instance fields (a
+     * named tuple), holding a..e: what tuple.__new__(type, (a, ..., e))
+     * makes, without the argument tuple and the method call. */
+    static PyObject *mtc_tuple5(PyObject *type, PyObject *a, PyObject *b,
+                                PyObject *c, PyObject *d, PyObject *e)
+    {
+        PyTypeObject *t = (PyTypeObject *)type;
+        PyObject *o = t->tp_alloc(t, 5);
+        if (o == NULL) {
+            return NULL;
+        }
+        Py_INCREF(a);
+        PyTuple_SET_ITEM(o, 0, a);
+        Py_INCREF(b);
+        PyTuple_SET_ITEM(o, 1, b);
+        Py_INCREF(c);
+        PyTuple_SET_ITEM(o, 2, c);
+        Py_INCREF(d);
+        PyTuple_SET_ITEM(o, 3, d);
+        Py_INCREF(e);
+        PyTuple_SET_ITEM(o, 4, e);
+        return o;
+    }
+    """
+    object tuple5 "mtc_tuple5" (object type, object a, object b, object c,
+                                object d, object e)
