@@ -323,7 +323,7 @@ def test_encrypt_messages(mt_impl, container, from_client):
 
 # Up to 8 the AES-NI lanes take a batch; from 12 the VAES registers (16
 # lanes), handing their last jobs back to AES-NI; 33 and 50 refill lanes.
-@pytest.mark.parametrize("count", [1, 2, 3, 4, 5, 8, 9, 12, 16, 17, 33, 50])
+@pytest.mark.parametrize("count", [1, 2, 3, 4, 5, 8, 9, 12, 16, 17, 20, 21, 24, 25, 33, 50])
 def test_ige_many_equals_one_at_a_time(mt_impl, count):
     rng = random.Random(f"many-{count}")
     items = [
