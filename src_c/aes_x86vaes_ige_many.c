@@ -25,6 +25,14 @@
  * a run with an idle lane is at most that many steps.
  */
 #define MTC_VAES_IDLE_STEPS 64
+/*
+ * Lanes start MTC_VAES_STAGGER steps apart.  Buffers from mmap (every
+ * large bytes object) share their address mod 4096, so lanes in lockstep
+ * would load and store 32 addresses with the same low 12 bits each step:
+ * L1 set conflicts and 4K-aliasing stalls (16 x 512 KiB: 4.3 GB/s; one
+ * step apart: 9.5 GB/s, with no loss on other layouts; four steps apart
+ * measured worse on heap buffers).
+ */
 #define MTC_VAES_STAGGER 1
 typedef struct {
     _Alignas(64) uint8_t scratch[16 * MTC_VAES_IDLE_STEPS];
