@@ -10,9 +10,12 @@ from mtcore.exceptions import (
     ArgumentValueError,
     AuthKeyIdMismatch,
     InvalidLength,
+    LoginFlowError,
+    LoginURLError,
     MessageIdError,
     MessageKeyMismatch,
     MessageLengthError,
+    MissingExtra,
     SessionIdMismatch,
     TLDecodeError,
     TLSchemaError,
@@ -420,3 +423,149 @@ def tl_not_object(name: str, obj: object) -> ArgumentTypeError:
 
 def tl_unknown_name(kind: str, name: str) -> AttributeError:
     return AttributeError(f"the schema has no {kind} {name!r}")
+
+
+# --- QR login (mtcore/login.py, mtcore/qr.py) --------------------------------
+# Token values are never echoed: a login token is a credential while it lives.
+
+
+def empty(name: str) -> InvalidLength:
+    return InvalidLength(f"{name} must not be empty, got 0 bytes")
+
+
+def not_int_iterable(name: str, obj: object) -> ArgumentTypeError:
+    return ArgumentTypeError(
+        f"{name} must be an iterable of ints, not {type(obj).__name__!r}"
+    )
+
+
+def api_hash_length(got: int) -> InvalidLength:
+    return InvalidLength(f"api_hash must be 32 hex characters, got {got}")
+
+
+def api_hash_char(char: str, index: int) -> ArgumentValueError:
+    return ArgumentValueError(
+        f"api_hash must be 32 hex characters; {char!r} at index {index} is not "
+        "a hex digit"
+    )
+
+
+def not_login_token(name: str, obj: object) -> ArgumentTypeError:
+    got = getattr(obj, "tl_name", None) or type(obj).__name__
+    return ArgumentTypeError(
+        f"{name} must be an auth.LoginToken (TL bytes or a decoded object), not {got!r}"
+    )
+
+
+def not_time(name: str, obj: object) -> ArgumentTypeError:
+    return ArgumentTypeError(
+        f"{name} must be a unix time (int or float) or an aware datetime, "
+        f"not {type(obj).__name__!r}"
+    )
+
+
+def not_number(name: str, obj: object) -> ArgumentTypeError:
+    return ArgumentTypeError(
+        f"{name} must be an int or a float, not {type(obj).__name__!r}"
+    )
+
+
+def naive_datetime(name: str) -> ArgumentValueError:
+    return ArgumentValueError(
+        f"{name} must be an aware datetime (with tzinfo), got a naive one"
+    )
+
+
+def not_callable(name: str, obj: object) -> ArgumentTypeError:
+    return ArgumentTypeError(f"{name} must be callable, not {type(obj).__name__!r}")
+
+
+def login_url(message: str) -> LoginURLError:
+    return LoginURLError(f"not a tg://login?token=... URL: {message}")
+
+
+def login_url_alphabet(char: str, index: int) -> LoginURLError:
+    return login_url(
+        f"token character {char!r} at index {index} is not base64url "
+        "(A-Z, a-z, 0-9, '-', '_', then '=' padding)"
+    )
+
+
+def login_url_length(length: int) -> LoginURLError:
+    return login_url(
+        f"a token of {length} base64url characters cannot be decoded (length % 4 == 1)"
+    )
+
+
+def login_url_padding(length: int, pad: int) -> LoginURLError:
+    return login_url(
+        f"{pad} '=' after {length} base64url characters: padding must fill "
+        "the last group of 4 exactly, or be left out"
+    )
+
+
+def login_url_bits() -> LoginURLError:
+    return login_url(
+        "the last token character has non-zero unused bits (not the canonical "
+        "base64url of any token)"
+    )
+
+
+def flow_state(what: str, state: str) -> LoginFlowError:
+    return LoginFlowError(f"QRLoginFlow: {what} in state {state}")
+
+
+def flow_unexpected(got: object, pending: str) -> LoginFlowError:
+    name = getattr(got, "tl_name", None) or type(got).__name__
+    return LoginFlowError(
+        f"QRLoginFlow: expected an auth.LoginToken or an rpc_error in answer to "
+        f"{pending}, got {name!r}"
+    )
+
+
+def flow_empty_token(name: str) -> LoginFlowError:
+    return LoginFlowError(f"QRLoginFlow: the server sent {name} with an empty token")
+
+
+def not_update(name: str, obj: object) -> ArgumentTypeError:
+    got = getattr(obj, "tl_name", None) or type(obj).__name__
+    return ArgumentTypeError(
+        f"{name} must be an Update or Updates TL object (or its bytes), not {got!r}"
+    )
+
+
+def flow_not_tl(name: str, obj: object) -> ArgumentTypeError:
+    return ArgumentTypeError(
+        f"{name} must be a TL object or its TL bytes, not {type(obj).__name__!r}"
+    )
+
+
+def missing_extra(feature: str, package: str, extra: str) -> MissingExtra:
+    return MissingExtra(
+        f"{feature} needs the optional package {package!r}, which is not "
+        f"installed: pip install 'mtcore[{extra}]'",
+        name=package,
+    )
+
+
+def at_least(name: str, lo: int, got: object) -> ArgumentValueError:
+    return ArgumentValueError(f"{name} must be >= {lo}, got {got!r}")
+
+
+def not_positive(name: str, got: object) -> ArgumentValueError:
+    return ArgumentValueError(f"{name} must be > 0, got {got!r}")
+
+
+def empty_str(name: str) -> ArgumentValueError:
+    return ArgumentValueError(f"{name} must not be empty")
+
+
+def text_file(name: str, kind: str) -> ArgumentTypeError:
+    return ArgumentTypeError(f"{name} must be opened in binary mode to take {kind}")
+
+
+def not_file(name: str, obj: object) -> ArgumentTypeError:
+    return ArgumentTypeError(
+        f"{name} must be a path or a file object with write(), not "
+        f"{type(obj).__name__!r}"
+    )

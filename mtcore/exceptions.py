@@ -13,9 +13,12 @@ __all__ = [
     "ArgumentValueError",
     "AuthKeyIdMismatch",
     "InvalidLength",
+    "LoginFlowError",
+    "LoginURLError",
     "MessageIdError",
     "MessageKeyMismatch",
     "MessageLengthError",
+    "MissingExtra",
     "MtcoreError",
     "SecurityError",
     "SessionIdMismatch",
@@ -49,6 +52,14 @@ class InvalidLength(ArgumentValueError):
     """
 
 
+class LoginURLError(ArgumentValueError):
+    """
+    A string is not a QR-login URL: its scheme is not ``tg``, its host not
+    ``login``, it has a path, a fragment or query parameters other than one
+    ``token``, or the token is empty or not base64url (RFC 4648 section 5).
+    """
+
+
 class TLDecodeError(MtcoreError, ValueError):
     """
     TL input is malformed: it ends before a value does, a Bool or vector
@@ -63,6 +74,21 @@ class TLSchemaError(MtcoreError, ValueError):
     A TL schema text is malformed, defines one constructor number or name
     twice with different definitions, or uses a type it does not define.
     The message starts with where (``"main_api.tl line 1234: ..."``).
+    """
+
+
+class LoginFlowError(MtcoreError, ValueError):
+    """
+    :class:`~mtcore.login.QRLoginFlow` got an input its state does not
+    allow: an answer while no request is pending, an object that is not
+    an ``auth.LoginToken``, a second ``start()``.  The flow is unchanged.
+    """
+
+
+class MissingExtra(MtcoreError, ImportError):
+    """
+    A feature needs a package of an optional extra that is not installed;
+    the message says what to install (``pip install 'mtcore[qr]'``).
     """
 
 
