@@ -45,6 +45,8 @@ PUBLIC_API = (
     # TL primitives
     "TLWriter",
     "TLReader",
+    # key exchange
+    "factorize_pq",
 )
 
 

@@ -9,6 +9,7 @@ from mtcore.exceptions import (
     ArgumentTypeError,
     ArgumentValueError,
     AuthKeyIdMismatch,
+    FactorizationError,
     InvalidLength,
     LoginFlowError,
     LoginURLError,
@@ -568,4 +569,68 @@ def not_file(name: str, obj: object) -> ArgumentTypeError:
     return ArgumentTypeError(
         f"{name} must be a path or a file object with write(), not "
         f"{type(obj).__name__!r}"
+    )
+
+
+# --- pq factorization (mtcore.auth) ------------------------------------------
+
+# Why a pq is refused, by the code of mtc_factorize_pq (src_c/mtc.h), which
+# the pure twin returns too.
+PQ_REASONS = (
+    "",
+    "is less than 2",
+    "is even",
+    "is prime",
+    "is a perfect square",
+    "has more than two prime factors",
+    "was not split within the work bound",
+)
+
+
+def pq_refused(pq: int, code: int) -> FactorizationError:
+    return FactorizationError(
+        f"pq must be a product of two distinct odd primes; {pq} {PQ_REASONS[code]}"
+    )
+
+
+def pq_type(obj: object) -> ArgumentTypeError:
+    return ArgumentTypeError(
+        f"pq must be an int or a bytes-like object, not {type(obj).__name__!r}"
+    )
+
+
+def pq_bytes_length(got: int) -> InvalidLength:
+    return InvalidLength(f"pq must be 1..8 bytes (big-endian), got {got}")
+
+
+# --- drop-in backends (mtcore/compat/) ---------------------------------------
+
+
+def empty_data(name: str) -> InvalidLength:
+    # tgcrypto refuses empty input; the drop-in does too.
+    return InvalidLength(f"{name} must not be empty")
+
+
+def immutable_state(name: str, obj: object) -> ArgumentTypeError:
+    return ArgumentTypeError(
+        f"{name} must be a writable buffer such as a bytearray (the call "
+        f"updates it in place), not a read-only {type(obj).__name__!r}"
+    )
+
+
+def state_length(got: int) -> InvalidLength:
+    return InvalidLength(f"state must be 1 byte (the keystream offset 0..15), got {got}")
+
+
+def unknown_alias(name: object, known: tuple[str, ...]) -> ArgumentValueError:
+    return ArgumentValueError(
+        f"mtcore.compat has no drop-in for {name!r}; it has: " + ", ".join(known)
+    )
+
+
+def alias_taken(name: str, module: object) -> RuntimeWarning:
+    where = getattr(module, "__file__", None) or repr(module)
+    return RuntimeWarning(
+        f"{name} is already imported ({where}); mtcore.compat.install() leaves "
+        f"it in place: call install() before anything imports {name}"
     )

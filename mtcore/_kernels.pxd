@@ -80,6 +80,9 @@ cdef extern from "mtc.h" nogil:
                         const uint8_t *packet, size_t n, uint8_t *out,
                         int32_t *data_len)
     int mtc_random(const mtc_aes_impl *aes, uint8_t *out, size_t n)
+    enum:
+        MTC_PQ_OK
+    int mtc_factorize_pq(uint64_t pq, uint64_t *p, uint64_t *q)
     int mtc_ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
 
     ctypedef struct mtc_ctr_stream:

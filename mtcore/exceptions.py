@@ -12,6 +12,7 @@ __all__ = [
     "ArgumentTypeError",
     "ArgumentValueError",
     "AuthKeyIdMismatch",
+    "FactorizationError",
     "InvalidLength",
     "LoginFlowError",
     "LoginURLError",
@@ -49,6 +50,13 @@ class ArgumentValueError(MtcoreError, ValueError):
 class InvalidLength(ArgumentValueError):
     """
     A key, IV, data or output buffer has the wrong size.
+    """
+
+
+class FactorizationError(ArgumentValueError):
+    """
+    :func:`mtcore.auth.factorize_pq` got a pq that is not a product of two
+    distinct odd primes (the message says why: even, prime, a square, ...).
     """
 
 

@@ -234,6 +234,24 @@ int mtc_mtp_decrypt(const mtc_kernels *k, const uint8_t auth_key[256],
  */
 int mtc_random(const mtc_aes_impl *aes, uint8_t *out, size_t n);
 
+/*
+ * The key exchange's pq (MTPROTO.md 4.1) split into primes p < q: Pollard
+ * rho-Brent with Montgomery multiplication, bounded work (well under a
+ * second even on input it cannot split).  Returns MTC_PQ_OK, or why pq is
+ * not a product of two distinct odd primes (*p = *q = 0 then).
+ */
+#define MTC_PQ_OK            0
+#define MTC_PQ_TOO_SMALL     1  /* 0 or 1 */
+#define MTC_PQ_EVEN          2
+#define MTC_PQ_PRIME         3
+#define MTC_PQ_SQUARE        4
+#define MTC_PQ_NOT_SEMIPRIME 5  /* more than two prime factors, or p^k */
+#define MTC_PQ_GAVE_UP       6  /* no factor within the bound */
+int mtc_factorize_pq(uint64_t pq, uint64_t *p, uint64_t *q);
+
+/* 1 when n is prime (deterministic Miller-Rabin for every 64-bit n). */
+int mtc_is_prime_u64(uint64_t n);
+
 /* 1 when the n bytes at a and b are equal, in time independent of them. */
 int mtc_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
 
