@@ -13,7 +13,36 @@
  */
 #include "inner.h"
 
-typedef unsigned __int128 mtc_u128;
+/* The 128-bit product of a and b: returns the high word, *lo the low. */
+static inline uint64_t mtc_mul64(uint64_t a, uint64_t b, uint64_t *lo)
+{
+#if defined(__SIZEOF_INT128__)
+    unsigned __int128 t = (unsigned __int128)a * b;
+    *lo = (uint64_t)t;
+    return (uint64_t)(t >> 64);
+#else
+    /* Schoolbook on 32-bit halves, for compilers without __int128. */
+    uint64_t al = (uint32_t)a, ah = a >> 32, bl = (uint32_t)b, bh = b >> 32;
+    uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+    uint64_t mid = (ll >> 32) + (uint32_t)lh + (uint32_t)hl;
+    *lo = (mid << 32) | (uint32_t)ll;
+    return hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+#endif
+}
+
+/* The number of trailing zero bits of x != 0. */
+static inline int mtc_ctz64(uint64_t x)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_ctzll(x);
+#else
+    int n = 0;
+    for (; (x & 1) == 0; x >>= 1) {
+        n++;
+    }
+    return n;
+#endif
+}
 
 /* Arithmetic modulo an odd n in Montgomery form (R = 2^64). */
 typedef struct {
@@ -22,6 +51,15 @@ typedef struct {
     uint64_t one;  /* R mod n */
     uint64_t r2;   /* R^2 mod n */
 } mtc_mont;
+
+/* a + b mod n; the sum can wrap around 2^64 only if wide (n >= 2^63). */
+static inline uint64_t mtc_mod_add(uint64_t a, uint64_t b, uint64_t n,
+                                   const int wide)
+{
+    uint64_t s = a + b;
+    uint64_t over = wide ? (uint64_t)((s < a) | (s >= n)) : (s >= n);
+    return s - (n & (0 - over));
+}
 
 static void mtc_mont_init(mtc_mont *m, uint64_t n)
 {
@@ -33,8 +71,12 @@ static void mtc_mont_init(mtc_mont *m, uint64_t n)
     }
     m->n = n;
     m->ninv = x;
-    m->one = (uint64_t)(((mtc_u128)1 << 64) % n);
-    m->r2 = (uint64_t)(((mtc_u128)m->one * m->one) % n);
+    /* R mod n = (R - n) mod n; R^2 mod n by doubling that 64 times. */
+    m->one = (0 - n) % n;
+    m->r2 = m->one;
+    for (int i = 0; i < 64; i++) {
+        m->r2 = mtc_mod_add(m->r2, m->r2, n, 1);
+    }
 }
 
 /*
@@ -44,22 +86,13 @@ static void mtc_mont_init(mtc_mont *m, uint64_t n)
  */
 static inline uint64_t mtc_mont_mul(const mtc_mont *m, uint64_t a, uint64_t b)
 {
-    mtc_u128 t = (mtc_u128)a * b;
-    uint64_t u = (uint64_t)t * m->ninv;
-    uint64_t hi = (uint64_t)(t >> 64);
-    uint64_t un = (uint64_t)(((mtc_u128)u * m->n) >> 64);
+    uint64_t lo, unlo;
+    uint64_t hi = mtc_mul64(a, b, &lo);
+    uint64_t u = lo * m->ninv;
+    uint64_t un = mtc_mul64(u, m->n, &unlo);
     /* Masks, not branches: the comparisons are random, so a branch would
      * be mispredicted half the time (the walks' speed is this loop's). */
     return hi - un + (m->n & (0 - (uint64_t)(hi < un)));
-}
-
-/* a + b mod n; the sum can wrap around 2^64 only if wide (n >= 2^63). */
-static inline uint64_t mtc_mod_add(uint64_t a, uint64_t b, uint64_t n,
-                                   const int wide)
-{
-    uint64_t s = a + b;
-    uint64_t over = wide ? (uint64_t)((s < a) | (s >= n)) : (s >= n);
-    return s - (n & (0 - over));
 }
 
 static inline uint64_t mtc_mod_sub(uint64_t a, uint64_t b, uint64_t n)
@@ -75,10 +108,10 @@ static uint64_t mtc_gcd(uint64_t a, uint64_t b)
     if (b == 0) {
         return a;
     }
-    int shift = __builtin_ctzll(a | b);
-    a >>= __builtin_ctzll(a);
+    int shift = mtc_ctz64(a | b);
+    a >>= mtc_ctz64(a);
     do {
-        b >>= __builtin_ctzll(b);
+        b >>= mtc_ctz64(b);
         if (a > b) {
             uint64_t t = a;
             a = b;
@@ -93,7 +126,7 @@ static uint64_t mtc_gcd(uint64_t a, uint64_t b)
 static int mtc_mr_round(const mtc_mont *m, uint64_t a)
 {
     uint64_t n = m->n, d = n - 1;
-    int s = __builtin_ctzll(d);
+    int s = mtc_ctz64(d);
     d >>= s;
     a %= n;
     if (a == 0) {
