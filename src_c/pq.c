@@ -284,7 +284,11 @@ static uint64_t mtc_isqrt(uint64_t n)
         return n;
     }
     /* Newton's iteration from 2^ceil(bits / 2) >= sqrt(n) falls to it. */
-    uint64_t x = (uint64_t)1 << ((65 - __builtin_clzll(n)) / 2);
+    int bits = 0;
+    for (uint64_t t = n; t != 0; t >>= 1) {
+        bits++;
+    }
+    uint64_t x = (uint64_t)1 << ((bits + 1) / 2);
     for (;;) {
         uint64_t y = (x + n / x) / 2;
         if (y >= x) {
