@@ -244,6 +244,7 @@ class Ctr:
     """
 
     __slots__ = ("_ctx",)
+    _ctx: Any  # a cryptography CipherContext, or None before __init__
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Ctr:
         self = super().__new__(cls)
