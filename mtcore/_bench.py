@@ -2501,37 +2501,13 @@ register(
 )
 
 
-# Miller-Rabin with the first twelve primes as bases decides every n < 2^64.
-_MR_BASES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)
-
-
-def _is_prime(n: int) -> bool:
-    if n < 2:
-        return False
-    for p in _MR_BASES:
-        if n % p == 0:
-            return n == p
-    d, s = n - 1, 0
-    while d % 2 == 0:
-        d //= 2
-        s += 1
-    for a in _MR_BASES:
-        x = pow(a, d, n)
-        if x in (1, n - 1):
-            continue
-        for _ in range(s - 1):
-            x = x * x % n
-            if x == n - 1:
-                break
-        else:
-            return False
-    return True
-
-
 def _random_prime(rng: random.Random, bits: int) -> int:
+    # Inputs only: mtcore's own primality test is checked by the tests.
+    from mtcore._py.auth import is_prime
+
     while True:
         n = rng.getrandbits(bits) | (1 << (bits - 1)) | 1
-        if _is_prime(n):
+        if is_prime(n):
             return n
 
 

@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from utils import random_prime
+
 import mtcore
 
 # Buffer kinds the drop-ins must take wherever the original takes bytes.
@@ -52,41 +54,6 @@ def raw(obj: Any) -> bytes:
 
 
 # --- semiprimes --------------------------------------------------------------
-
-# Miller-Rabin with the first twelve primes as bases decides every n < 2^64
-# (Jaeschke; Sorenson and Webster) -- written here, not taken from mtcore.
-_BASES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)
-
-
-def is_prime(n: int) -> bool:
-    if n < 2:
-        return False
-    for p in _BASES:
-        if n % p == 0:
-            return n == p
-    d, s = n - 1, 0
-    while d % 2 == 0:
-        d //= 2
-        s += 1
-    for a in _BASES:
-        x = pow(a, d, n)
-        if x in (1, n - 1):
-            continue
-        for _ in range(s - 1):
-            x = x * x % n
-            if x == n - 1:
-                break
-        else:
-            return False
-    return True
-
-
-def random_prime(rng: random.Random, bits: int) -> int:
-    while True:
-        n = rng.getrandbits(bits) | (1 << (bits - 1)) | 1
-        if is_prime(n):
-            return n
-
 
 def random_pq(rng: random.Random) -> int:
     """

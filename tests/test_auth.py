@@ -2,7 +2,7 @@
 mtcore.auth.factorize_pq on both backends: known splits, cryptg's answers
 on 1,000 random 63-bit pq (the pure twin on a sample), every refusal, and
 compiled == pure under hypothesis.  Primes are made by this file's own
-Miller-Rabin, checked against a sieve.
+Miller-Rabin (tests/utils.py), checked against a sieve.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from mtproto_ref import load_json
+from utils import is_prime, random_prime
 
 from mtcore import auth
 from mtcore.exceptions import (
@@ -26,32 +27,6 @@ from mtcore.exceptions import (
 U64_MAX = (1 << 64) - 1
 
 
-def is_prime(n: int) -> bool:
-    # Miller-Rabin with the first twelve primes as bases: exact below
-    # 3.3 * 10^24 (Sorenson and Webster 2015), written apart from mtcore's.
-    if n < 2:
-        return False
-    bases = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)
-    for p in bases:
-        if n % p == 0:
-            return n == p
-    d, s = n - 1, 0
-    while d % 2 == 0:
-        d //= 2
-        s += 1
-    for a in bases:
-        x = pow(a, d, n)
-        if x in (1, n - 1):
-            continue
-        for _ in range(s - 1):
-            x = x * x % n
-            if x == n - 1:
-                break
-        else:
-            return False
-    return True
-
-
 def test_is_prime_matches_a_sieve():
     sieve = bytearray([1]) * 20000
     sieve[0] = sieve[1] = 0
@@ -61,13 +36,6 @@ def test_is_prime_matches_a_sieve():
     assert [n for n in range(20000) if is_prime(n)] == [
         n for n in range(20000) if sieve[n]
     ]
-
-
-def random_prime(rng: random.Random, bits: int) -> int:
-    while True:
-        n = rng.getrandbits(bits) | (1 << (bits - 1)) | 1
-        if is_prime(n):
-            return n
 
 
 def semiprimes(seed: str, count: int, bits: tuple[int, int] = (31, 32)) -> list[int]:

@@ -16,9 +16,10 @@ import pytest
 
 pytest.importorskip("hypothesis")
 
-from compat_utils import READ_KINDS, as_kind, is_prime, random_pq, run_json
+from compat_utils import READ_KINDS, as_kind, random_pq, run_json
 from hypothesis import example, given
 from hypothesis import strategies as st
+from utils import is_prime
 
 from mtcore.compat import cryptg as compat
 from mtcore.exceptions import ArgumentTypeError, ArgumentValueError, InvalidLength

@@ -9,8 +9,10 @@ here from ``tests/vectors/``) or from an independent implementation
 from __future__ import annotations
 
 import json
+import random
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Optional
 
 VECTORS_DIR = Path(__file__).parent / "vectors"
 
@@ -127,3 +129,38 @@ def ref_ige(key: bytes, iv: bytes, data: bytes, decrypt: bool) -> bytes:
             c_prev, p_prev = c, chunk
             out.append(c)
     return b"".join(out)
+
+
+# Miller-Rabin with the first twelve primes as bases decides every n < 2^64
+# (Jaeschke; Sorenson and Webster) -- written here, not taken from mtcore.
+_BASES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)
+
+
+def is_prime(n: int) -> bool:
+    if n < 2:
+        return False
+    for p in _BASES:
+        if n % p == 0:
+            return n == p
+    d, s = n - 1, 0
+    while d % 2 == 0:
+        d //= 2
+        s += 1
+    for a in _BASES:
+        x = pow(a, d, n)
+        if x in (1, n - 1):
+            continue
+        for _ in range(s - 1):
+            x = x * x % n
+            if x == n - 1:
+                break
+        else:
+            return False
+    return True
+
+
+def random_prime(rng: random.Random, bits: int) -> int:
+    while True:
+        n = rng.getrandbits(bits) | (1 << (bits - 1)) | 1
+        if is_prime(n):
+            return n

@@ -24,7 +24,7 @@ _MAX_STEPS = 1 << 20
 _MAX_TRIES = 4
 
 
-def _is_prime(n: int) -> bool:
+def is_prime(n: int) -> bool:
     if n < 2:
         return False
     for p in _SMALL_PRIMES:
@@ -96,7 +96,7 @@ def _factorize(n: int) -> tuple[int, int, int]:
         return _TOO_SMALL, 0, 0
     if n % 2 == 0:
         return _EVEN, 0, 0
-    if _is_prime(n):
+    if is_prime(n):
         return _PRIME, 0, 0
     if math.isqrt(n) ** 2 == n:
         return _SQUARE, 0, 0
@@ -108,7 +108,7 @@ def _factorize(n: int) -> tuple[int, int, int]:
     else:
         return _GAVE_UP, 0, 0
     p, q = sorted((f, n // f))
-    if p == q or not _is_prime(p) or not _is_prime(q):
+    if p == q or not is_prime(p) or not is_prime(q):
         return _NOT_SEMIPRIME, 0, 0
     return _OK, p, q
 
