@@ -26,12 +26,52 @@ cdef const mtc_sha_impl *_sha_named(object name) except NULL:
     return impl
 
 
+cdef object _digest_one(const mtc_sha_impl *sha, object part,
+                        bint use_sha1):
+    # One part, in one call without a context: a bytes object is read in
+    # place (it cannot change), anything else through its buffer.
+    cdef Py_buffer b
+    cdef const char *p
+    cdef Py_ssize_t n
+    cdef uint8_t out[32]
+    cdef Py_ssize_t size = 20 if use_sha1 else 32
+    buf_init(&b)
+    try:
+        if PyBytes_CheckExact(part):
+            p = PyBytes_AS_STRING(part)
+            n = PyBytes_GET_SIZE(part)
+        else:
+            get_buffer_at(part, &b, "parts", 0, None, False)
+            p = <const char *>b.buf
+            n = b.len
+        if n >= NOGIL_MIN:
+            with nogil:
+                _oneshot(sha, use_sha1, p, <size_t>n, out)
+        else:
+            _oneshot(sha, use_sha1, p, <size_t>n, out)
+        return PyBytes_FromStringAndSize(<char *>out, size)
+    finally:
+        PyBuffer_Release(&b)
+        mtc_memzero(out, sizeof(out))
+
+
+cdef inline void _oneshot(const mtc_sha_impl *sha, bint use_sha1,
+                          const void *p, size_t n,
+                          uint8_t *out) noexcept nogil:
+    if use_sha1:
+        mtc_sha1(sha, p, n, out)
+    else:
+        mtc_sha256(sha, p, n, out)
+
+
 cdef object _digest(const mtc_sha_impl *sha, tuple parts, bint use_sha1):
     cdef mtc_sha256_ctx c256
     cdef mtc_sha1_ctx c1
     cdef Py_buffer b
     cdef uint8_t out[32]
     cdef Py_ssize_t i
+    if len(parts) == 1:
+        return _digest_one(sha, parts[0], use_sha1)
     if use_sha1:
         mtc_sha1_init(&c1, sha)
     else:
@@ -54,8 +94,11 @@ cdef object _digest(const mtc_sha_impl *sha, tuple parts, bint use_sha1):
         mtc_sha256_final(&c256, out)
         return PyBytes_FromStringAndSize(<char *>out, 32)
     finally:
-        mtc_memzero(&c1, sizeof(c1))
-        mtc_memzero(&c256, sizeof(c256))
+        # final() wipes its context; this covers an error on the way.
+        if use_sha1:
+            mtc_memzero(&c1, sizeof(c1))
+        else:
+            mtc_memzero(&c256, sizeof(c256))
         mtc_memzero(out, sizeof(out))
 
 
@@ -84,3 +127,4 @@ def sha256(*parts):
     :returns: the 32-byte digest.
     """
     return _digest(_sha_best, parts, False)
+

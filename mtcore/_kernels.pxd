@@ -44,6 +44,10 @@ cdef extern from "mtc.h" nogil:
     void mtc_sha256_init(mtc_sha256_ctx *ctx, const mtc_sha_impl *impl)
     void mtc_sha256_update(mtc_sha256_ctx *ctx, const void *data, size_t n)
     void mtc_sha256_final(mtc_sha256_ctx *ctx, uint8_t *out)
+    void mtc_sha256(const mtc_sha_impl *impl, const void *data, size_t n,
+                    uint8_t *out)
+    void mtc_sha1(const mtc_sha_impl *impl, const void *data, size_t n,
+                  uint8_t *out)
     void mtc_sha1_init(mtc_sha1_ctx *ctx, const mtc_sha_impl *impl)
     void mtc_sha1_update(mtc_sha1_ctx *ctx, const void *data, size_t n)
     void mtc_sha1_final(mtc_sha1_ctx *ctx, uint8_t *out)

@@ -34,61 +34,109 @@
 #define MTC_INLINE static inline
 #endif
 
-/* Loads and stores through memcpy: no alignment or aliasing assumptions. */
+/*
+ * Loads and stores through memcpy: no alignment or aliasing assumptions.
+ * On a little-endian GCC/Clang target one memcpy (and a byte swap for
+ * big-endian) each: byte-by-byte code there gets merged into odd
+ * sequences (8-byte stores re-read as 16, stalling store forwarding).
+ */
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__BYTE_ORDER__) \
+    && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define MTC_LE_BUILTINS 1
+#else
+#define MTC_LE_BUILTINS 0
+#endif
+
 MTC_INLINE uint32_t mtc_dec32le(const uint8_t *p)
 {
+#if MTC_LE_BUILTINS
+    uint32_t x;
+    memcpy(&x, p, 4);
+    return x;
+#else
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8)
         | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+#endif
 }
 
 MTC_INLINE void mtc_enc32le(uint8_t *p, uint32_t x)
 {
+#if MTC_LE_BUILTINS
+    memcpy(p, &x, 4);
+#else
     p[0] = (uint8_t)x;
     p[1] = (uint8_t)(x >> 8);
     p[2] = (uint8_t)(x >> 16);
     p[3] = (uint8_t)(x >> 24);
+#endif
 }
 
 MTC_INLINE uint64_t mtc_dec64le(const uint8_t *p)
 {
+#if MTC_LE_BUILTINS
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return x;
+#else
     return (uint64_t)mtc_dec32le(p) | ((uint64_t)mtc_dec32le(p + 4) << 32);
+#endif
 }
 
 MTC_INLINE void mtc_enc64le(uint8_t *p, uint64_t x)
 {
+#if MTC_LE_BUILTINS
+    memcpy(p, &x, 8);
+#else
     mtc_enc32le(p, (uint32_t)x);
     mtc_enc32le(p + 4, (uint32_t)(x >> 32));
+#endif
 }
 
 MTC_INLINE uint32_t mtc_dec32be(const uint8_t *p)
 {
+#if MTC_LE_BUILTINS
+    return __builtin_bswap32(mtc_dec32le(p));
+#else
     return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16)
         | ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+#endif
 }
 
 MTC_INLINE void mtc_enc32be(uint8_t *p, uint32_t x)
 {
+#if MTC_LE_BUILTINS
+    mtc_enc32le(p, __builtin_bswap32(x));
+#else
     p[0] = (uint8_t)(x >> 24);
     p[1] = (uint8_t)(x >> 16);
     p[2] = (uint8_t)(x >> 8);
     p[3] = (uint8_t)x;
+#endif
 }
 
 MTC_INLINE uint64_t mtc_dec64be(const uint8_t *p)
 {
+#if MTC_LE_BUILTINS
+    return __builtin_bswap64(mtc_dec64le(p));
+#else
     uint64_t x = 0;
     for (int i = 0; i < 8; i++) {
         x = (x << 8) | p[i];
     }
     return x;
+#endif
 }
 
 MTC_INLINE void mtc_enc64be(uint8_t *p, uint64_t x)
 {
+#if MTC_LE_BUILTINS
+    mtc_enc64le(p, __builtin_bswap64(x));
+#else
     for (int i = 7; i >= 0; i--) {
         p[i] = (uint8_t)x;
         x >>= 8;
     }
+#endif
 }
 
 /* dst = a ^ b over n bytes (any alignment; dst may equal a or b). */

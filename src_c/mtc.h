@@ -153,6 +153,12 @@ void mtc_sha256_update(mtc_sha256_ctx *ctx, const void *data, size_t len);
 /* Writes the 32-byte digest and wipes ctx. */
 void mtc_sha256_final(mtc_sha256_ctx *ctx, uint8_t out[32]);
 
+/* The digest of len bytes at data in one call (no context). */
+void mtc_sha256(const mtc_sha_impl *impl, const void *data, size_t len,
+                uint8_t out[32]);
+void mtc_sha1(const mtc_sha_impl *impl, const void *data, size_t len,
+              uint8_t out[20]);
+
 void mtc_sha1_init(mtc_sha1_ctx *ctx, const mtc_sha_impl *impl);
 void mtc_sha1_update(mtc_sha1_ctx *ctx, const void *data, size_t len);
 /* Writes the 20-byte digest and wipes ctx. */

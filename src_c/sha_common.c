@@ -88,15 +88,71 @@ MTC_INLINE void mtc_sha_pad(mtc_sha_blocks_fn blocks, uint32_t *h,
     blocks(h, buf, 1);
 }
 
+/* The initial hash values (FIPS 180-4 5.3.3 and 5.3.1). */
+static const uint32_t mtc_sha256_iv[8] = {
+    0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53au,
+    0x510e527fu, 0x9b05688cu, 0x1f83d9abu, 0x5be0cd19u,
+};
+static const uint32_t mtc_sha1_iv[5] = {
+    0x67452301u, 0xefcdab89u, 0x98badcfeu, 0x10325476u, 0xc3d2e1f0u,
+};
+
+/*
+ * The whole message at once: its whole blocks straight from data, then
+ * the tail and the padding (one or two blocks) from a local buffer,
+ * wiped after.  No context to set up, fill and wipe.
+ */
+MTC_INLINE void mtc_sha_oneshot(mtc_sha_blocks_fn blocks, uint32_t *h,
+                                const uint8_t *data, size_t len)
+{
+    uint8_t tail[128];
+    size_t whole = len & ~(size_t)63, rest = len - whole;
+    size_t end = rest < 56 ? 64 : 128;
+
+    if (whole != 0) {
+        blocks(h, data, whole / 64);
+    }
+    memcpy(tail, data + whole, rest);
+    tail[rest] = 0x80;
+    memset(tail + rest + 1, 0, end - 8 - (rest + 1));
+    mtc_enc64be(tail + end - 8, (uint64_t)len << 3);
+    blocks(h, tail, end / 64);
+    mtc_memzero(tail, end);
+}
+
+/* see mtc.h */
+void mtc_sha256(const mtc_sha_impl *impl, const void *data, size_t len,
+                uint8_t out[32])
+{
+    uint32_t h[8];
+
+    memcpy(h, mtc_sha256_iv, sizeof h);
+    mtc_sha_oneshot(impl->sha256_blocks, h, (const uint8_t *)data, len);
+    for (int i = 0; i < 8; i++) {
+        mtc_enc32be(out + 4 * i, h[i]);
+    }
+    mtc_memzero(h, sizeof h);
+}
+
+/* see mtc.h */
+void mtc_sha1(const mtc_sha_impl *impl, const void *data, size_t len,
+              uint8_t out[20])
+{
+    uint32_t h[5];
+
+    memcpy(h, mtc_sha1_iv, sizeof h);
+    mtc_sha_oneshot(impl->sha1_blocks, h, (const uint8_t *)data, len);
+    for (int i = 0; i < 5; i++) {
+        mtc_enc32be(out + 4 * i, h[i]);
+    }
+    mtc_memzero(h, sizeof h);
+}
+
 /* see mtc.h */
 void mtc_sha256_init(mtc_sha256_ctx *ctx, const mtc_sha_impl *impl)
 {
-    static const uint32_t iv[8] = {
-        0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53au,
-        0x510e527fu, 0x9b05688cu, 0x1f83d9abu, 0x5be0cd19u,
-    };
     ctx->impl = impl;
-    memcpy(ctx->h, iv, sizeof iv);
+    memcpy(ctx->h, mtc_sha256_iv, sizeof mtc_sha256_iv);
     ctx->total = 0;
     ctx->fill = 0;
 }
@@ -126,11 +182,8 @@ void mtc_sha256_final(mtc_sha256_ctx *ctx, uint8_t out[32])
 /* see mtc.h */
 void mtc_sha1_init(mtc_sha1_ctx *ctx, const mtc_sha_impl *impl)
 {
-    static const uint32_t iv[5] = {
-        0x67452301u, 0xefcdab89u, 0x98badcfeu, 0x10325476u, 0xc3d2e1f0u,
-    };
     ctx->impl = impl;
-    memcpy(ctx->h, iv, sizeof iv);
+    memcpy(ctx->h, mtc_sha1_iv, sizeof mtc_sha1_iv);
     ctx->total = 0;
     ctx->fill = 0;
 }
