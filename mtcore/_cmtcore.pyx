@@ -16,12 +16,14 @@ from cpython.exc cimport PyErr_Clear
 from cpython.mem cimport PyMem_Calloc, PyMem_Free, PyMem_Malloc
 from cpython.object cimport PyObject
 from cpython.ref cimport Py_INCREF
+from cpython.sequence cimport PySequence_Fast_ITEMS
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
 from libc.string cimport memcpy, memmove
 
 from mtcore._kernels cimport *
 from mtcore.cpythonx cimport (
-    PyObject_GetBuffer_noraise, buf_init, bytes_shrunk, tuple5,
+    PyObject_GetBuffer_noraise, buf_init, bytes_shrunk, fastcall_function,
+    sha1_impl, sha256_impl, tuple5,
 )
 
 import os

@@ -65,22 +65,28 @@ cdef inline void _oneshot(const mtc_sha_impl *sha, bint use_sha1,
 
 
 cdef object _digest(const mtc_sha_impl *sha, tuple parts, bint use_sha1):
+    return _digest_array(sha, PySequence_Fast_ITEMS(parts), len(parts),
+                         use_sha1)
+
+
+cdef object _digest_array(const mtc_sha_impl *sha, PyObject **parts,
+                          Py_ssize_t nparts, bint use_sha1):
     cdef mtc_sha256_ctx c256
     cdef mtc_sha1_ctx c1
     cdef Py_buffer b
     cdef uint8_t out[32]
     cdef Py_ssize_t i
-    if len(parts) == 1:
-        return _digest_one(sha, parts[0], use_sha1)
+    if nparts == 1:
+        return _digest_one(sha, <object>parts[0], use_sha1)
     if use_sha1:
         mtc_sha1_init(&c1, sha)
     else:
         mtc_sha256_init(&c256, sha)
     try:
-        for i in range(len(parts)):
+        for i in range(nparts):
             buf_init(&b)
             try:
-                get_buffer_at(parts[i], &b, "parts", i, None, False)
+                get_buffer_at(<object>parts[i], &b, "parts", i, None, False)
                 if b.len >= NOGIL_MIN:
                     with nogil:
                         _absorb(&c1, &c256, use_sha1, b.buf, <size_t>b.len)
@@ -111,20 +117,17 @@ cdef inline void _absorb(mtc_sha1_ctx *c1, mtc_sha256_ctx *c256,
         mtc_sha256_update(c256, p, n)
 
 
-def sha1(*parts):
-    """
-    SHA-1 of the concatenation of parts (any bytes-like objects).
-
-    :returns: the 20-byte digest.
-    """
-    return _digest(_sha_best, parts, True)
+cdef object _sha1_fast(PyObject **args, Py_ssize_t nargs):
+    return _digest_array(_sha_best, args, nargs, True)
 
 
-def sha256(*parts):
-    """
-    SHA-256 of the concatenation of parts (any bytes-like objects).
+cdef object _sha256_fast(PyObject **args, Py_ssize_t nargs):
+    return _digest_array(_sha_best, args, nargs, False)
 
-    :returns: the 32-byte digest.
-    """
-    return _digest(_sha_best, parts, False)
 
+# sha1(*parts) and sha256(*parts): METH_FASTCALL builtins (cpythonx.pxd),
+# documented there: SHA-1 / SHA-256 of the concatenation of parts.
+sha1_impl = _sha1_fast
+sha256_impl = _sha256_fast
+sha1 = fastcall_function(True, __name__)
+sha256 = fastcall_function(False, __name__)
