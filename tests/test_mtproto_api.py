@@ -26,6 +26,7 @@ from mtproto_ref import (
 )
 from utils import ref_ige
 
+from mtcore._message import Message
 from mtcore.exceptions import MessageKeyMismatch
 
 KEY = bytes((11 * i + 5) & 0xFF for i in range(256))
@@ -197,6 +198,10 @@ def test_directions(mt_impl, sender_is_client):
         KEY, packet, session_id=99, from_client=sender_is_client
     )
     assert tuple(msg) == (7, 99, msg_id, 2, b"12345678")
+    # A real Message: its fields, equal and hashing as the same tuple.
+    assert type(msg) is Message and msg.msg_id == msg_id and msg.body == b"12345678"
+    assert msg == Message(*msg) and hash(msg) == hash(tuple(msg))
+    assert {tuple(msg): 1}[msg] == 1
     assert (
         mt_impl.msg_key(KEY, ref_decrypt(KEY, packet, x), from_client=sender_is_client)
         == (packet[8:24])
