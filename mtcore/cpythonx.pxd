@@ -95,7 +95,7 @@ cdef extern from *:
      * entry point hands the C array of arguments to the function the
      * module sets in its *_impl pointer at import.
      */
-    typedef PyObject *(*mtc_varargs_impl)(PyObject *const *args,
+    typedef PyObject *(*mtc_varargs_impl)(PyObject **args,
                                           Py_ssize_t nargs);
     static mtc_varargs_impl mtc_sha1_impl, mtc_sha256_impl;
 
@@ -103,14 +103,14 @@ cdef extern from *:
                                    Py_ssize_t nargs)
     {
         (void)self;
-        return mtc_sha1_impl(args, nargs);
+        return mtc_sha1_impl((PyObject **)args, nargs);
     }
 
     static PyObject *mtc_sha256_fast(PyObject *self, PyObject *const *args,
                                      Py_ssize_t nargs)
     {
         (void)self;
-        return mtc_sha256_impl(args, nargs);
+        return mtc_sha256_impl((PyObject **)args, nargs);
     }
 
     static PyMethodDef mtc_sha1_def = {

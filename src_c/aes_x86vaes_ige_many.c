@@ -34,6 +34,8 @@
  * measured worse on heap buffers).
  */
 #define MTC_VAES_STAGGER 1
+/* ... when the first jobs have at least this many blocks (16 KiB). */
+#define MTC_VAES_STAGGER_MIN 1024
 typedef struct {
     _Alignas(64) uint8_t scratch[16 * MTC_VAES_IDLE_STEPS];
 } mtc_vaes_idle;
@@ -162,11 +164,19 @@ MTC_VAES_INLINE void mtc_vaes_ige_many(const int decrypt, const size_t groups,
                                        mtc_vaes_lanes *ls,
                                        mtc_vaes_idle *idle)
 {
-    size_t next = 0, lanes = 4 * groups, open = 1;
+    size_t next = 0, lanes = 4 * groups;
+    size_t first = count < lanes ? count : lanes, long_jobs = 0;
 
     for (size_t l = 0; l < lanes; l++) {
         mtc_vaes_lane_start(ls, idle, l, NULL, decrypt);
     }
+    /* Lanes open one at a time only where the first jobs are all long:
+     * on short ones the ramp would cost more than it saves. */
+    while (long_jobs < first
+           && jobs[long_jobs].len / 16 >= MTC_VAES_STAGGER_MIN) {
+        long_jobs++;
+    }
+    size_t open = long_jobs == first ? 1 : lanes;
     for (;; open += open < lanes) {
         size_t busy = 0, steps = SIZE_MAX;
         for (size_t l = 0; l < lanes; l++) {
