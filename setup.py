@@ -40,6 +40,10 @@ else:
         cflags.append("-Werror")
     if flag("MTCORE_NO_X86NI"):
         cflags.append("-DMTC_NO_X86NI")
+    if flag("MTCORE_PORTABLE_C"):
+        # Plain C where GCC/Clang builtins would do (byte order, 128-bit
+        # products, bit scans): the code other compilers build.
+        cflags.append("-DMTC_PORTABLE_C")
     directives = {
         "language_level": 3,
         "embedsignature": True,

@@ -354,6 +354,7 @@ cdef object _decrypt_message(const mtc_kernels *k, object auth_key,
     cdef uint8_t *dst
     cdef int64_t sid = 0
     cdef int64_t msg_id
+    cdef bint other_session
     # Small packets decrypt on the stack and are copied out at their exact
     # size, which is cheaper than shrinking a bytes object (wiped after).
     cdef uint8_t small[SMALL_PACKET]
@@ -381,14 +382,15 @@ cdef object _decrypt_message(const mtc_kernels *k, object auth_key,
             result = None
             return bytes_shrunk(raw, n)
         d = dst
-        if <int64_t>mtc_dec64le(d + 8) != sid:
-            raise _errors.session_mismatch()
         msg_id = <int64_t>mtc_dec64le(d + 16)
-        if from_client:
-            if msg_id & 3:
-                raise _errors.msg_id_parity(msg_id, True)
-        elif not msg_id & 1:
-            raise _errors.msg_id_parity(msg_id, False)
+        other_session = <int64_t>mtc_dec64le(d + 8) != sid
+        if other_session or (msg_id & 3 if from_client else not msg_id & 1):
+            # A failed check leaves no plaintext behind (the stack buffer
+            # is wiped below, a heap one here).
+            mtc_memzero(dst, <size_t>(p.len - 24))
+            if other_session:
+                raise _errors.session_mismatch()
+            raise _errors.msg_id_parity(msg_id, bool(from_client))
         # Filled in place: the namedtuple's own __new__ would take a
         # quarter of unpack_message's time at 64 B.
         return tuple5(

@@ -35,7 +35,7 @@ import enum
 import re
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, Union
 from urllib.parse import unquote
 
@@ -329,7 +329,7 @@ class LoginToken:
         ``clock_offset``.
     """
 
-    token: bytes
+    token: bytes = field(repr=False)  # a credential: not in logs
     expires: datetime.datetime
 
     tl_name: ClassVar[str] = "auth.loginToken"
@@ -390,7 +390,7 @@ class LoginTokenMigrateTo:
     """
 
     dc_id: int
-    token: bytes
+    token: bytes = field(repr=False)  # a credential: not in logs
 
     tl_name: ClassVar[str] = "auth.loginTokenMigrateTo"
 
@@ -526,7 +526,7 @@ class ShowQR:
     """
 
     login_token: LoginToken
-    url: str
+    url: str = field(repr=False)  # carries the token
     timeout: float
     refresh_at: float
 

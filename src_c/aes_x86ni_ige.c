@@ -116,6 +116,7 @@ void mtc_x86ni_ige_decrypt(const uint8_t key[32], const uint8_t iv[32],
     }
     mtc_ni_ige_dec_last(&st, dk, out + 16 * (n - 1));
     mtc_ni_wipe(dk, 15);
+    mtc_memzero(&st, sizeof st); /* last holds dk[14] ^ c, key material */
 }
 
 #define MTC_TARGET_AESNI_SHANI MTC_TARGET("sse2,ssse3,sse4.1,aes,sha")
@@ -216,6 +217,7 @@ static void mtc_ni_ige_dec_sha256_ni(const uint8_t key[32],
     }
     mtc_ni_ige_dec_last(&st, dk, out + 16 * (n - 1));
     mtc_ni_wipe(dk, 15);
+    mtc_memzero(&st, sizeof st); /* last holds dk[14] ^ c, key material */
     mtc_sha256_ni_store(hash->h, r.abef, r.cdgh);
     mtc_memzero(&r, sizeof r);
     mtc_memzero(first, sizeof first);

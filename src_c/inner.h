@@ -41,7 +41,7 @@
  * sequences (8-byte stores re-read as 16, stalling store forwarding).
  */
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__BYTE_ORDER__) \
-    && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && !defined(MTC_PORTABLE_C)
 #define MTC_LE_BUILTINS 1
 #else
 #define MTC_LE_BUILTINS 0
@@ -247,6 +247,7 @@ void mtc_x86vaes_ctr_blocks(const mtc_aes256_keys *ks, uint8_t ctr[16],
 
 /* SHA compression functions (sha1.c, sha256.c, sha_x86ni.c). */
 extern const uint32_t mtc_sha256_k[64];  /* FIPS 180-4 4.2.2, in sha256.c */
+extern const uint32_t mtc_sha256_iv[8];  /* FIPS 180-4 5.3.3, in sha_common.c */
 void mtc_sha1_blocks_portable(uint32_t state[5], const uint8_t *data,
                               size_t nblocks);
 void mtc_sha256_blocks_portable(uint32_t state[8], const uint8_t *data,

@@ -59,10 +59,6 @@ void mtc_mtp_kdf(const mtc_sha_impl *sha, const uint8_t auth_key[256],
                  unsigned x, const uint8_t msg_key[16], uint8_t aes_key[32],
                  uint8_t aes_iv[32])
 {
-    static const uint32_t iv[8] = {
-        0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53au,
-        0x510e527fu, 0x9b05688cu, 0x1f83d9abu, 0x5be0cd19u,
-    };
     uint8_t blocks[2][64];
     uint32_t a[8], b[8];
 
@@ -75,8 +71,8 @@ void mtc_mtp_kdf(const mtc_sha_impl *sha, const uint8_t auth_key[256],
      */
     mtc_kdf_block(blocks[0], msg_key, 16, auth_key + x);
     mtc_kdf_block(blocks[1], auth_key + 40 + x, 36, msg_key);
-    memcpy(a, iv, sizeof iv);
-    memcpy(b, iv, sizeof iv);
+    memcpy(a, mtc_sha256_iv, sizeof a);
+    memcpy(b, mtc_sha256_iv, sizeof b);
     sha->sha256_blocks(a, blocks[0], 1);
     sha->sha256_blocks(b, blocks[1], 1);
     /*

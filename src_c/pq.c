@@ -16,7 +16,7 @@
 /* The 128-bit product of a and b: returns the high word, *lo the low. */
 static inline uint64_t mtc_mul64(uint64_t a, uint64_t b, uint64_t *lo)
 {
-#if defined(__SIZEOF_INT128__)
+#if defined(__SIZEOF_INT128__) && !defined(MTC_PORTABLE_C)
     unsigned __int128 t = (unsigned __int128)a * b;
     *lo = (uint64_t)t;
     return (uint64_t)(t >> 64);
@@ -33,7 +33,7 @@ static inline uint64_t mtc_mul64(uint64_t a, uint64_t b, uint64_t *lo)
 /* The number of trailing zero bits of x != 0. */
 static inline int mtc_ctz64(uint64_t x)
 {
-#if defined(__GNUC__) || defined(__clang__)
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(MTC_PORTABLE_C)
     return __builtin_ctzll(x);
 #else
     int n = 0;

@@ -89,7 +89,7 @@ MTC_INLINE void mtc_sha_pad(mtc_sha_blocks_fn blocks, uint32_t *h,
 }
 
 /* The initial hash values (FIPS 180-4 5.3.3 and 5.3.1). */
-static const uint32_t mtc_sha256_iv[8] = {
+const uint32_t mtc_sha256_iv[8] = {
     0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53au,
     0x510e527fu, 0x9b05688cu, 0x1f83d9abu, 0x5be0cd19u,
 };

@@ -1255,3 +1255,17 @@ def test_flow_driven_with_pyrogram_objects():
     assert isinstance(flow.on_update(update.write()), Send)
     action = flow.on_rpc_error(SessionPasswordNeeded.CODE, SessionPasswordNeeded.ID)
     assert isinstance(action, PasswordNeeded)
+
+
+def test_reprs_leave_the_token_out():
+    # A login token is a credential: logging an answer or an action must
+    # not leak it (nor the URL that carries it).
+    token = bytes(range(32))
+    lt = LoginToken(token=token, expires=datetime.datetime.now(datetime.timezone.utc))
+    migrate = LoginTokenMigrateTo(dc_id=4, token=token)
+    show = ShowQR(login_token=lt, url=lt.url, timeout=1.0, refresh_at=2.0)
+    for obj in (lt, migrate, show):
+        text = repr(obj)
+        assert repr(token)[2:-1] not in text and token.hex() not in text
+        assert lt.url.split("=", 1)[1] not in text
+    assert "dc_id=4" in repr(migrate)

@@ -27,7 +27,7 @@ from mtproto_ref import (
 from utils import ref_ige
 
 from mtcore._message import Message
-from mtcore.exceptions import MessageKeyMismatch
+from mtcore.exceptions import MessageIdError, MessageKeyMismatch, SessionIdMismatch
 
 KEY = bytes((11 * i + 5) & 0xFF for i in range(256))
 OTHER = bytes(255) + b"\x01"
@@ -206,6 +206,26 @@ def test_directions(mt_impl, sender_is_client):
         mt_impl.msg_key(KEY, ref_decrypt(KEY, packet, x), from_client=sender_is_client)
         == (packet[8:24])
     )
+
+
+@pytest.mark.parametrize("body_len", [64, 2048])  # stack and heap buffers
+def test_unpack_session_and_parity_checks(mt_impl, body_len):
+    body = bytes(range(256)) * (body_len // 256) or bytes(64)
+    good, even = (1_700_000_000 << 32) | 1, 1_700_000_000 << 32
+    for msg_id, session_id, error in [
+        (good, 99, None),
+        (good, 98, SessionIdMismatch),
+        (even, 99, MessageIdError),
+        (even, 98, SessionIdMismatch),  # the session is checked first
+    ]:
+        pt = header(7, 99, msg_id, 2, len(body)) + body
+        packet = mt_impl.encrypt_message(KEY, pt, from_client=False)
+        if error is None:
+            msg = mt_impl.unpack_message(KEY, packet, session_id=session_id)
+            assert msg.body == body and msg.msg_id == msg_id
+            continue
+        with pytest.raises(error):
+            mt_impl.unpack_message(KEY, packet, session_id=session_id)
 
 
 @pytest.mark.parametrize("from_client", [True, False])
