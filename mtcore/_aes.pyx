@@ -175,6 +175,85 @@ cdef inline void _ctr_run(const mtc_aes_impl *impl, mtc_ctr_stream *st,
         memcpy(dst, tmp, n)
 
 
+cdef int _state_buffer(object obj, Py_buffer *view, str name) except -1:
+    # A buffer the call updates in place (tgcrypto's iv and state): a
+    # read-only one is a TypeError, as mtcore.compat.tgcrypto documents.
+    cdef Py_buffer probe
+    cdef bint readonly = False
+    if _take_buffer(obj, view, True):
+        return 0
+    if PyObject_CheckBuffer(obj):
+        buf_init(&probe)
+        if PyObject_GetBuffer_noraise(obj, &probe, PyBUF_FULL_RO) == 0:
+            readonly = probe.readonly
+            PyBuffer_Release(&probe)
+        else:
+            PyErr_Clear()
+        if readonly:
+            raise _errors.immutable_state(name, obj)
+    _raise_buffer_error(obj, name, True)
+
+
+def _ctr256_state(data, key, iv, state, /):
+    """
+    tgcrypto's ``ctr256_encrypt(data, key, iv, state)`` (see
+    mtcore.compat.tgcrypto): the keystream of counter block ``iv`` from
+    byte ``state[0]`` on, then ``iv`` and ``state`` moved past the bytes
+    used, in place.  Everything is checked before they are written.
+    """
+    cdef Py_buffer d, k, v, st
+    cdef mtc_ctr_stream stream
+    cdef uint8_t skip[16]
+    cdef unsigned offset
+    cdef uint64_t total
+    cdef uint8_t *dst
+    buf_init(&d)
+    buf_init(&k)
+    buf_init(&v)
+    buf_init(&st)
+    try:
+        _state_buffer(iv, &v, "iv")
+        _state_buffer(state, &st, "state")
+        if st.len != 1:
+            raise _errors.state_length(st.len)
+        offset = (<uint8_t *>st.buf)[0]
+        if offset > 15:
+            raise _errors.out_of_range("state", 0, 15, offset)
+        get_buffer(key, &k, "key", False)
+        if k.len != 32:
+            raise _errors.bad_length("key", 32, k.len)
+        if v.len != 16:
+            raise _errors.bad_length("iv", 16, v.len)
+        get_buffer(data, &d, "data", False)
+        if d.len == 0:
+            raise _errors.empty_data("data")
+        result = PyBytes_FromStringAndSize(NULL, d.len)
+        dst = <uint8_t *>PyBytes_AS_STRING(result)
+        mtc_ctr_init(_best, &stream, <const uint8_t *>k.buf,
+                     <const uint8_t *>v.buf)
+        if offset:
+            memset(skip, 0, sizeof(skip))
+            mtc_ctr_update(_best, &stream, skip, skip, offset)
+        if d.len >= NOGIL_MIN:
+            with nogil:
+                mtc_ctr_update(_best, &stream, <const uint8_t *>d.buf, dst,
+                               <size_t>d.len)
+        else:
+            mtc_ctr_update(_best, &stream, <const uint8_t *>d.buf, dst,
+                           <size_t>d.len)
+        total = offset + <uint64_t>d.len
+        mtc_ctr_add(<uint8_t *>v.buf, total >> 4)
+        (<uint8_t *>st.buf)[0] = <uint8_t>(total & 15)
+        return result
+    finally:
+        mtc_memzero(&stream, sizeof(stream))
+        mtc_memzero(skip, sizeof(skip))
+        PyBuffer_Release(&st)
+        PyBuffer_Release(&v)
+        PyBuffer_Release(&k)
+        PyBuffer_Release(&d)
+
+
 @cython.final
 @cython.auto_pickle(False)
 cdef class Ctr:

@@ -111,3 +111,4 @@ cdef extern from "inner.h" nogil:
     void mtc_enc64le(uint8_t *p, uint64_t x)
     uint32_t mtc_dec32le(const uint8_t *p)
     void mtc_enc32le(uint8_t *p, uint32_t x)
+    void mtc_ctr_add(uint8_t *ctr, uint64_t n)

@@ -6,6 +6,7 @@ The pure-Python twin of ``mtcore._cmtcore``: the same public names
 from __future__ import annotations
 
 from mtcore._py.aes import AesKernel as AesKernel
+from mtcore._py.aes import _ctr256_state as _ctr256_state
 from mtcore._py.aes import Ctr as Ctr
 from mtcore._py.aes import aes_kernel as aes_kernel
 from mtcore._py.aes import aes_kernels as aes_kernels

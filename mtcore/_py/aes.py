@@ -9,6 +9,7 @@ and CTR use ``cryptography``'s own modes.
 
 from __future__ import annotations
 
+import struct
 from typing import Any, Optional
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -303,3 +304,102 @@ class AesKernel:
         self.cbc_encrypt = cbc_encrypt
         self.cbc_decrypt = cbc_decrypt
         self.Ctr = Ctr
+
+
+# --- tgcrypto's CTR (mtcore.compat.tgcrypto) --------------------------------
+
+# The counter block as two big-endian 64-bit halves.
+_COUNTER = struct.Struct(">QQ")
+_U64 = (1 << 64) - 1
+# Keystream bytes to skip when a call starts inside a block (state 1..15).
+_SKIP = tuple(bytes(n) for n in range(16))
+
+
+def _state_view(name: str, obj: Buffer) -> memoryview:
+    """
+    A flat, writable byte view of ``obj`` (the caller releases it), or the
+    error: not a buffer, read-only, not contiguous.
+    """
+    try:
+        view = memoryview(obj)
+    except TypeError:
+        raise _errors.not_buffer(name, obj) from None
+    if view.readonly:
+        view.release()
+        raise _errors.immutable_state(name, obj)
+    if not view.c_contiguous:
+        view.release()
+        raise _errors.not_contiguous(name)
+    if view.ndim == 1 and view.format == "B":
+        return view
+    try:
+        # cast() refuses a shape with a zero in it: then any empty view
+        # does (the caller reports the size).
+        return view.cast("B") if view.nbytes else memoryview(bytearray())
+    finally:
+        view.release()
+
+
+def _advance(iv: Any, blocks: int) -> None:
+    # iv += blocks, as one 128-bit big-endian integer that wraps.
+    last = iv[15] + blocks
+    if last < 256:  # no carry out of the last byte: most calls
+        iv[15] = last
+        return
+    high, low = _COUNTER.unpack_from(iv)
+    low += blocks
+    if low > _U64:
+        low &= _U64
+        high = (high + 1) & _U64
+    _COUNTER.pack_into(iv, 0, high, low)
+
+
+def _ctr256_state(data: Buffer, key: Buffer, iv: Buffer, state: Buffer, /) -> bytes:
+    """
+    tgcrypto's ``ctr256_encrypt`` (see mtcore.compat.tgcrypto): encrypt or
+    decrypt with AES-256-CTR, continuing the keystream that ``iv`` and
+    ``state`` describe and updating both in place.
+
+    :param data: the input, at least one byte.
+    :param key: the 32-byte key.
+    :param iv: the 16-byte counter block, a writable buffer (a
+        ``bytearray``); on return, the block of the next keystream byte.
+    :param state: a writable 1-byte buffer holding the offset (0..15) of
+        the next keystream byte in ``AES(iv)``; updated likewise.
+    :returns: ``data`` XOR the keystream, as ``bytes``.
+    :raises ArgumentTypeError: ``iv`` or ``state`` is read-only (a
+        ``bytes``), or an argument is not bytes-like.
+    """
+    views = None
+    if type(iv) is not bytearray or type(state) is not bytearray:
+        # Flat writable views, released below whatever happens.
+        iv = _state_view("iv", iv)
+        try:
+            state = _state_view("state", state)
+        except BaseException:
+            iv.release()
+            raise
+        views = (iv, state)
+    try:
+        # Everything is checked (here, by Ctr and by update) before iv and
+        # state are written.
+        if len(state) != 1:
+            raise _errors.state_length(len(state))
+        offset = state[0]
+        if offset > 15:
+            raise _errors.out_of_range("state", 0, 15, offset)
+        ctr = Ctr(key, iv)
+        if offset:
+            ctr.update(_SKIP[offset])
+        out: bytes = ctr.update(data)
+        if not out:
+            raise _errors.empty_data("data")
+        offset += len(out)
+        if offset > 15:
+            _advance(iv, offset >> 4)
+        state[0] = offset & 15
+        return out
+    finally:
+        if views is not None:
+            views[0].release()
+            views[1].release()

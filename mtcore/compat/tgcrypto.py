@@ -47,6 +47,8 @@ from typing import Any
 
 from mtcore import _errors
 from mtcore import aes as _aes
+from mtcore._backend import impl as _impl
+from mtcore._py.aes import _state_view as _writable
 
 __all__ = [
     "cbc256_decrypt",
@@ -63,14 +65,9 @@ _ige_encrypt = _aes.ige_encrypt
 _ige_decrypt = _aes.ige_decrypt
 _cbc_encrypt = _aes.cbc_encrypt
 _cbc_decrypt = _aes.cbc_decrypt
-_Ctr = _aes.Ctr
 
-# The counter block as two big-endian 64-bit halves; one 16-byte block.
-_COUNTER = struct.Struct(">QQ")
+# One 16-byte block.
 _BLOCK = struct.Struct("16s")
-_U64 = (1 << 64) - 1
-# Keystream bytes to skip when a call starts inside a block (state 1..15).
-_SKIP = tuple(bytes(n) for n in range(16))
 # Writes 16 bytes into a buffer (about twice as fast as a bytearray slice
 # assignment).
 _set_block = _BLOCK.pack_into
@@ -102,94 +99,13 @@ def ige256_decrypt(data: Buffer, key: Buffer, iv: Buffer, /) -> bytes:
     raise _errors.empty_data("data")
 
 
-def _writable(name: str, obj: Buffer) -> memoryview:
-    """
-    A flat, writable byte view of ``obj`` (the caller releases it), or the
-    error: not a buffer, read-only, not contiguous.
-    """
-    try:
-        view = memoryview(obj)
-    except TypeError:
-        raise _errors.not_buffer(name, obj) from None
-    if view.readonly:
-        view.release()
-        raise _errors.immutable_state(name, obj)
-    if not view.c_contiguous:
-        view.release()
-        raise _errors.not_contiguous(name)
-    if view.ndim == 1 and view.format == "B":
-        return view
-    try:
-        # cast() refuses a shape with a zero in it: then any empty view
-        # does (the caller reports the size).
-        return view.cast("B") if view.nbytes else memoryview(bytearray())
-    finally:
-        view.release()
-
-
-def _advance(iv: Any, blocks: int) -> None:
-    # iv += blocks, as one 128-bit big-endian integer that wraps.
-    last = iv[15] + blocks
-    if last < 256:  # no carry out of the last byte: most calls
-        iv[15] = last
-        return
-    high, low = _COUNTER.unpack_from(iv)
-    low += blocks
-    if low > _U64:
-        low &= _U64
-        high = (high + 1) & _U64
-    _COUNTER.pack_into(iv, 0, high, low)
-
-
-def ctr256_encrypt(data: Buffer, key: Buffer, iv: Buffer, state: Buffer, /) -> bytes:
-    """
-    Encrypt or decrypt with AES-256-CTR, continuing the keystream that
-    ``iv`` and ``state`` describe and updating both in place.
-
-    :param data: the input, at least one byte.
-    :param key: the 32-byte key.
-    :param iv: the 16-byte counter block, a writable buffer (a
-        ``bytearray``); on return, the block of the next keystream byte.
-    :param state: a writable 1-byte buffer holding the offset (0..15) of
-        the next keystream byte in ``AES(iv)``; updated likewise.
-    :returns: ``data`` XOR the keystream, as ``bytes``.
-    :raises ArgumentTypeError: ``iv`` or ``state`` is read-only (a
-        ``bytes``), or an argument is not bytes-like.
-    """
-    views = None
-    if type(iv) is not bytearray or type(state) is not bytearray:
-        # Flat writable views, released below whatever happens.
-        iv = _writable("iv", iv)
-        try:
-            state = _writable("state", state)
-        except BaseException:
-            iv.release()
-            raise
-        views = (iv, state)
-    try:
-        # Everything is checked (here, by Ctr and by update) before iv and
-        # state are written.
-        if len(state) != 1:
-            raise _errors.state_length(len(state))
-        offset = state[0]
-        if offset > 15:
-            raise _errors.out_of_range("state", 0, 15, offset)
-        ctr = _Ctr(key, iv)
-        if offset:
-            ctr.update(_SKIP[offset])
-        out: bytes = ctr.update(data)
-        if not out:
-            raise _errors.empty_data("data")
-        offset += len(out)
-        if offset > 15:
-            _advance(iv, offset >> 4)
-        state[0] = offset & 15
-        return out
-    finally:
-        if views is not None:
-            views[0].release()
-            views[1].release()
-
+#: Encrypt or decrypt with AES-256-CTR, continuing the keystream that
+#: ``iv`` (the 16-byte counter block) and ``state`` (a 1-byte buffer, the
+#: offset 0..15 of the next keystream byte in ``AES(iv)``) describe, and
+#: updating both in place; ``data`` (at least one byte) XOR the keystream
+#: comes back as ``bytes``.  Compiled where the backend is (one C call for
+#: the checks, the keystream and the updates).
+ctr256_encrypt = _impl._ctr256_state
 
 #: The same function as :func:`ctr256_encrypt` (CTR is its own inverse),
 #: as in tgcrypto.
