@@ -1004,26 +1004,52 @@ def _telethon_decrypt() -> Contender:
     )
 
 
+def _pyrogram_pack_bench(pm: Any, i: MsgInputs) -> Bench:
+    # pm.pack (pyrogram.crypto.mtproto) of the case, its body pre-serialized.
+    message = _peer("pyrogram.raw.core").Message(
+        _Prebuilt(i.body), i.msg_id, i.seq_no, len(i.body)
+    )
+    return functools.partial(
+        pm.pack,
+        message,
+        i.salt,
+        struct.pack("<q", i.session_id),
+        i.auth_key,
+        _key_id(i.auth_key),
+    )
+
+
+def _pyrogram_unpack_bench(pm: Any, i: MsgInputs) -> Bench:
+    # pm.unpack of the case's packet, with a BytesIO per call as its
+    # Session does.
+    import io
+
+    return Stmt(
+        "unpack(BytesIO(packet), session_id, auth_key, key_id)",
+        unpack=pm.unpack,
+        BytesIO=io.BytesIO,
+        packet=i.packet,
+        session_id=struct.pack("<q", i.session_id),
+        auth_key=i.auth_key,
+        key_id=_key_id(i.auth_key),
+    )
+
+
+def _pyrogram_output(i: MsgInputs, m: Any) -> bytes:
+    # What a Message from unpack holds, in the bytes mtcore's rows give.
+    return struct.pack("<qi", m.msg_id, m.seq_no) + m.body.write()
+
+
 def _pyrogram_decrypt() -> Contender:
     def make(i: MsgInputs) -> Bench:
         _server_only("Pyrogram", i)
-        import io
-
-        return Stmt(
-            "unpack(BytesIO(packet), session_id, auth_key, key_id)",
-            unpack=_pyrogram().unpack,
-            BytesIO=io.BytesIO,
-            packet=i.packet,
-            session_id=struct.pack("<q", i.session_id),
-            auth_key=i.auth_key,
-            key_id=_key_id(i.auth_key),
-        )
-
-    def output(i: MsgInputs, m: Any) -> bytes:
-        return struct.pack("<qi", m.msg_id, m.seq_no) + m.body.write()
+        return _pyrogram_unpack_bench(_pyrogram(), i)
 
     return Contender(
-        "pyrogram", make, _peers_missing("pyrogram", "tgcrypto"), output=output
+        "pyrogram",
+        make,
+        _peers_missing("pyrogram", "tgcrypto"),
+        output=_pyrogram_output,
     )
 
 
@@ -1093,18 +1119,7 @@ def _telethon_encrypt() -> Contender:
 
 def _pyrogram_encrypt() -> Contender:
     def make(i: MsgInputs) -> Bench:
-        pm = _pyrogram()
-        message = _peer("pyrogram.raw.core").Message(
-            _Prebuilt(i.body), i.msg_id, i.seq_no, len(i.body)
-        )
-        return functools.partial(
-            pm.pack,
-            message,
-            i.salt,
-            struct.pack("<q", i.session_id),
-            i.auth_key,
-            _key_id(i.auth_key),
-        )
+        return _pyrogram_pack_bench(_pyrogram(), i)
 
     return Contender(
         "pyrogram",
@@ -2135,7 +2150,7 @@ def _module_copy(name: str, label: str, imports: dict[str, Any]) -> Any:
     log = logging.getLogger(alias)
     log.addHandler(logging.NullHandler())
     log.propagate = False
-    saved = {key: sys.modules.get(key, _MISSING) for key in imports}
+    saved: dict[str, Any] = {key: sys.modules.get(key, _MISSING) for key in imports}
     sys.modules.update(imports)
     try:
         copy_spec.loader.exec_module(module)
@@ -2194,18 +2209,7 @@ def _pyrogram_missing(backend: str) -> Callable[[], str | None]:
 
 def _pyrogram_pack_row(backend: str) -> Contender:
     def make(i: MsgInputs) -> Bench:
-        p = _pyrogram_on(backend)
-        message = _peer("pyrogram.raw.core").Message(
-            _Prebuilt(i.body), i.msg_id, i.seq_no, len(i.body)
-        )
-        return functools.partial(
-            p.pack,
-            message,
-            i.salt,
-            struct.pack("<q", i.session_id),
-            i.auth_key,
-            _key_id(i.auth_key),
-        )
+        return _pyrogram_pack_bench(_pyrogram_on(backend), i)
 
     return Contender(
         backend,
@@ -2217,27 +2221,14 @@ def _pyrogram_pack_row(backend: str) -> Contender:
 
 def _pyrogram_unpack_row(backend: str) -> Contender:
     def make(i: MsgInputs) -> Bench:
-        import io
-
-        return Stmt(
-            "unpack(BytesIO(packet), session_id, auth_key, key_id)",
-            unpack=_pyrogram_on(backend).unpack,
-            BytesIO=io.BytesIO,
-            packet=i.packet,
-            session_id=struct.pack("<q", i.session_id),
-            auth_key=i.auth_key,
-            key_id=_key_id(i.auth_key),
-        )
-
-    def output(i: MsgInputs, m: Any) -> bytes:
-        return struct.pack("<qi", m.msg_id, m.seq_no) + m.body.write()
+        return _pyrogram_unpack_bench(_pyrogram_on(backend), i)
 
     return Contender(
         backend,
         make,
         _pyrogram_missing(backend),
         PYAES_MAX if backend == "pyaes" else None,
-        output=output,
+        output=_pyrogram_output,
     )
 
 
