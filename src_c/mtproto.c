@@ -30,6 +30,10 @@ void mtc_mtp_msg_key_large(const mtc_sha_impl *sha,
     mtc_sha256_ctx ctx;
 
     /* msg_key_large = SHA256(substr(auth_key, 88 + x, 32) + plaintext) */
+    if (sha->sha256_prefixed != NULL && blen == 0 && alen % 16 == 0) {
+        sha->sha256_prefixed(auth_key + 88 + x, a, alen, out);
+        return;
+    }
     mtc_sha256_init(&ctx, sha);
     mtc_sha256_update(&ctx, auth_key + 88 + x, 32);
     mtc_sha256_update(&ctx, a, alen);
@@ -61,6 +65,11 @@ void mtc_mtp_kdf(const mtc_sha_impl *sha, const uint8_t auth_key[256],
 {
     uint8_t blocks[2][64];
     uint32_t a[8], b[8];
+
+    if (sha->mtp_kdf != NULL) {
+        sha->mtp_kdf(auth_key, x, msg_key, aes_key, aes_iv);
+        return;
+    }
 
     /*
      * sha256_a = SHA256(msg_key + substr(auth_key, x, 36)),

@@ -6,11 +6,13 @@
 
 static const mtc_sha_impl mtc_sha_portable = {
     "portable", mtc_sha1_blocks_portable, mtc_sha256_blocks_portable,
+    NULL, NULL,
 };
 
 #if MTC_X86
 static const mtc_sha_impl mtc_sha_x86ni = {
     "shani", mtc_sha1_blocks_shani, mtc_sha256_blocks_shani,
+    mtc_x86ni_sha256_prefixed, mtc_x86ni_mtp_kdf,
 };
 #endif
 

@@ -119,30 +119,106 @@ void mtc_sha256_blocks_shani(uint32_t state[8], const uint8_t *data,
 
     mtc_sha256_ni_load(state, &abef, &cdgh);
     for (; nblocks > 0; nblocks--, data += 64) {
-        __m128i abef0 = abef, cdgh0 = cdgh;
-        __m128i w0 = mtc_sha256_ni_words(data);
-        __m128i w1 = mtc_sha256_ni_words(data + 16);
-        __m128i w2 = mtc_sha256_ni_words(data + 32);
-        __m128i w3 = mtc_sha256_ni_words(data + 48);
-
-        mtc_sha256_r4(&abef, &cdgh, w0, mtc_sha256_k);
-        mtc_sha256_r4(&abef, &cdgh, w1, mtc_sha256_k + 4);
-        mtc_sha256_r4(&abef, &cdgh, w2, mtc_sha256_k + 8);
-        mtc_sha256_r4(&abef, &cdgh, w3, mtc_sha256_k + 12);
-        for (int i = 16; i < 64; i += 16) {
-            w0 = mtc_sha256_next(w0, w1, w2, w3);
-            mtc_sha256_r4(&abef, &cdgh, w0, mtc_sha256_k + i);
-            w1 = mtc_sha256_next(w1, w2, w3, w0);
-            mtc_sha256_r4(&abef, &cdgh, w1, mtc_sha256_k + i + 4);
-            w2 = mtc_sha256_next(w2, w3, w0, w1);
-            mtc_sha256_r4(&abef, &cdgh, w2, mtc_sha256_k + i + 8);
-            w3 = mtc_sha256_next(w3, w0, w1, w2);
-            mtc_sha256_r4(&abef, &cdgh, w3, mtc_sha256_k + i + 12);
-        }
-        abef = _mm_add_epi32(abef, abef0);
-        cdgh = _mm_add_epi32(cdgh, cdgh0);
+        mtc_sha256_ni_block(&abef, &cdgh, mtc_sha256_ni_words(data),
+                            mtc_sha256_ni_words(data + 16),
+                            mtc_sha256_ni_words(data + 32),
+                            mtc_sha256_ni_words(data + 48));
     }
     mtc_sha256_ni_store(state, abef, cdgh);
+}
+
+/*
+ * Vector d of the data-and-padding stream of msg_key_large (FIPS 180-4
+ * 5.1.1): the m data vectors, then 0x80 and zeros, the bit length in the
+ * last two words of the last vector.
+ */
+MTC_SHA_NI_INLINE __m128i mtc_sha256_ni_padded(const uint8_t *data,
+                                               size_t m, size_t d, int last,
+                                               uint64_t bits)
+{
+    if (d < m) {
+        return mtc_sha256_ni_words(data + 16 * d);
+    }
+    __m128i v = _mm_cvtsi32_si128(d == m ? (int)0x80000000u : 0);
+    if (last) {
+        v = _mm_insert_epi32(v, (int)(uint32_t)(bits >> 32), 2);
+        v = _mm_insert_epi32(v, (int)(uint32_t)bits, 3);
+    }
+    return v;
+}
+
+/* see inner.h */
+MTC_TARGET_SHANI
+void mtc_x86ni_sha256_prefixed(const uint8_t prefix[32], const uint8_t *data,
+                               size_t n, uint8_t out[32])
+{
+    /* Vectors of 16 bytes: 2 of prefix, m of data, then 1 to 4 of padding
+     * up to a whole number of blocks; vector s of the stream is data
+     * vector d = s - 2. */
+    size_t m = n / 16, total = (2 + m + 1 + 3) / 4 * 4, d;
+    uint64_t bits = 8 * (uint64_t)(32 + n);
+    __m128i abef, cdgh, h03, h47;
+
+    mtc_sha256_ni_load(mtc_sha256_iv, &abef, &cdgh);
+    mtc_sha256_ni_block(&abef, &cdgh, mtc_sha256_ni_words(prefix),
+                        mtc_sha256_ni_words(prefix + 16),
+                        mtc_sha256_ni_padded(data, m, 0, 0, bits),
+                        mtc_sha256_ni_padded(data, m, 1, total == 4, bits));
+    for (d = 2; d + 4 <= m; d += 4) {
+        mtc_sha256_ni_block(&abef, &cdgh, mtc_sha256_ni_words(data + 16 * d),
+                            mtc_sha256_ni_words(data + 16 * d + 16),
+                            mtc_sha256_ni_words(data + 16 * d + 32),
+                            mtc_sha256_ni_words(data + 16 * d + 48));
+    }
+    for (; d + 2 < total; d += 4) {
+        int last = d + 6 == total;
+        mtc_sha256_ni_block(&abef, &cdgh,
+                            mtc_sha256_ni_padded(data, m, d, 0, bits),
+                            mtc_sha256_ni_padded(data, m, d + 1, 0, bits),
+                            mtc_sha256_ni_padded(data, m, d + 2, 0, bits),
+                            mtc_sha256_ni_padded(data, m, d + 3, last, bits));
+    }
+    mtc_sha256_ni_unpack(abef, cdgh, &h03, &h47);
+    mtc_sha256_ni_put(out, h03);
+    mtc_sha256_ni_put(out + 16, h47);
+}
+
+/* see inner.h */
+MTC_TARGET_SHANI
+void mtc_x86ni_mtp_kdf(const uint8_t auth_key[256], unsigned x,
+                       const uint8_t msg_key[16], uint8_t aes_key[32],
+                       uint8_t aes_iv[32])
+{
+    /* Words 13..15 of the one block of a 52-byte message: 0x80, then the
+     * bit length 416 (FIPS 180-4 5.1.1); lane 0 is taken from elsewhere. */
+    const __m128i tail = _mm_set_epi32(416, 0, (int)0x80000000u, 0);
+    const uint8_t *k = auth_key + x;
+    __m128i mk = mtc_sha256_ni_words(msg_key);
+    __m128i a_abef, a_cdgh, b_abef, b_cdgh, a03, a47, b03, b47;
+
+    /* Both blocks are built in registers (no block buffer to store and
+     * reload) and compressed side by side. */
+    mtc_sha256_ni_load(mtc_sha256_iv, &a_abef, &a_cdgh);
+    b_abef = a_abef;
+    b_cdgh = a_cdgh;
+    /* sha256_a = SHA256(msg_key + substr(auth_key, x, 36)) */
+    mtc_sha256_ni_block(&a_abef, &a_cdgh, mk, mtc_sha256_ni_words(k),
+                        mtc_sha256_ni_words(k + 16),
+                        _mm_blend_epi16(mtc_sha256_ni_words(k + 32), tail,
+                                        0xfc));
+    /* sha256_b = SHA256(substr(auth_key, 40 + x, 36) + msg_key) */
+    mtc_sha256_ni_block(&b_abef, &b_cdgh, mtc_sha256_ni_words(k + 40),
+                        mtc_sha256_ni_words(k + 56),
+                        _mm_alignr_epi8(mk, mtc_sha256_ni_words(k + 60), 12),
+                        _mm_blend_epi16(_mm_srli_si128(mk, 12), tail, 0xfc));
+    mtc_sha256_ni_unpack(a_abef, a_cdgh, &a03, &a47);
+    mtc_sha256_ni_unpack(b_abef, b_cdgh, &b03, &b47);
+    /* aes_key = substr(a, 0, 8) + substr(b, 8, 16) + substr(a, 24, 8),
+     * aes_iv = substr(b, 0, 8) + substr(a, 8, 16) + substr(b, 24, 8). */
+    mtc_sha256_ni_put(aes_key, _mm_blend_epi16(a03, b03, 0xf0));
+    mtc_sha256_ni_put(aes_key + 16, _mm_blend_epi16(b47, a47, 0xf0));
+    mtc_sha256_ni_put(aes_iv, _mm_blend_epi16(b03, a03, 0xf0));
+    mtc_sha256_ni_put(aes_iv + 16, _mm_blend_epi16(a47, b47, 0xf0));
 }
 
 #endif /* MTC_X86 */

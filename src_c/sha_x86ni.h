@@ -38,16 +38,32 @@ MTC_SHA_NI_INLINE void mtc_sha256_ni_load(const uint32_t state[8],
     *cdgh = _mm_blend_epi16(hgfe, badc, 0xf0);
 }
 
-/* Back to h0..h7 (lanes 3..0 = D C B A and H G F E). */
-MTC_SHA_NI_INLINE void mtc_sha256_ni_store(uint32_t state[8],
-                                           __m128i abef, __m128i cdgh)
+/* Back to h0..h3 and h4..h7 in lanes 0..3. */
+MTC_SHA_NI_INLINE void mtc_sha256_ni_unpack(__m128i abef, __m128i cdgh,
+                                            __m128i *h03, __m128i *h47)
 {
     __m128i feba = _mm_shuffle_epi32(abef, 0x1b);
     __m128i dchg = _mm_shuffle_epi32(cdgh, 0xb1);
-    _mm_storeu_si128((__m128i *)(void *)state,
-                     _mm_blend_epi16(feba, dchg, 0xf0));
-    _mm_storeu_si128((__m128i *)(void *)(state + 4),
-                     _mm_alignr_epi8(dchg, feba, 8));
+    *h03 = _mm_blend_epi16(feba, dchg, 0xf0);
+    *h47 = _mm_alignr_epi8(dchg, feba, 8);
+}
+
+/* Back to h0..h7 in memory. */
+MTC_SHA_NI_INLINE void mtc_sha256_ni_store(uint32_t state[8],
+                                           __m128i abef, __m128i cdgh)
+{
+    __m128i h03, h47;
+    mtc_sha256_ni_unpack(abef, cdgh, &h03, &h47);
+    _mm_storeu_si128((__m128i *)(void *)state, h03);
+    _mm_storeu_si128((__m128i *)(void *)(state + 4), h47);
+}
+
+/* Four words in lanes 0..3 out as 16 big-endian bytes. */
+MTC_SHA_NI_INLINE void mtc_sha256_ni_put(uint8_t *p, __m128i w)
+{
+    const __m128i bswap = _mm_set_epi8(12, 13, 14, 15, 8, 9, 10, 11, 4, 5,
+                                       6, 7, 0, 1, 2, 3);
+    _mm_storeu_si128((__m128i *)(void *)p, _mm_shuffle_epi8(w, bswap));
 }
 
 /*
@@ -77,6 +93,34 @@ MTC_SHA_NI_INLINE void mtc_sha256_r4(__m128i *abef, __m128i *cdgh,
     *cdgh = _mm_sha256rnds2_epu32(*cdgh, *abef, wk);
     *abef = _mm_sha256rnds2_epu32(*abef, *cdgh,
                                   _mm_shuffle_epi32(wk, 0x0e));
+}
+
+/*
+ * One whole block from four message vectors already in word order (w0
+ * holds words 0..3): the 64 rounds, then the chaining addition.
+ */
+MTC_SHA_NI_INLINE void mtc_sha256_ni_block(__m128i *abef, __m128i *cdgh,
+                                           __m128i w0, __m128i w1,
+                                           __m128i w2, __m128i w3)
+{
+    __m128i abef0 = *abef, cdgh0 = *cdgh;
+
+    mtc_sha256_r4(abef, cdgh, w0, mtc_sha256_k);
+    mtc_sha256_r4(abef, cdgh, w1, mtc_sha256_k + 4);
+    mtc_sha256_r4(abef, cdgh, w2, mtc_sha256_k + 8);
+    mtc_sha256_r4(abef, cdgh, w3, mtc_sha256_k + 12);
+    for (int i = 16; i < 64; i += 16) {
+        w0 = mtc_sha256_next(w0, w1, w2, w3);
+        mtc_sha256_r4(abef, cdgh, w0, mtc_sha256_k + i);
+        w1 = mtc_sha256_next(w1, w2, w3, w0);
+        mtc_sha256_r4(abef, cdgh, w1, mtc_sha256_k + i + 4);
+        w2 = mtc_sha256_next(w2, w3, w0, w1);
+        mtc_sha256_r4(abef, cdgh, w2, mtc_sha256_k + i + 8);
+        w3 = mtc_sha256_next(w3, w0, w1, w2);
+        mtc_sha256_r4(abef, cdgh, w3, mtc_sha256_k + i + 12);
+    }
+    *abef = _mm_add_epi32(*abef, abef0);
+    *cdgh = _mm_add_epi32(*cdgh, cdgh0);
 }
 
 #endif /* MTC_X86 */

@@ -240,6 +240,21 @@ def test_kdf_and_msg_key_reference(mt_impl, from_client):
         )
 
 
+@pytest.mark.parametrize("from_client", [True, False])
+def test_msg_key_every_block_layout(mt_impl, from_client):
+    # Whole 16-byte vectors (what encryption hashes) take the SHA-NI
+    # kernel's register path: the padding at each place in its block, one
+    # to several blocks, and long runs of whole blocks.
+    rng = random.Random(f"msg-key-layout-{from_client}")
+    x = 0 if from_client else 8
+    key = rand(rng, 256)
+    for n in [*range(0, 400, 16), 4096, 4096 + 16, 4096 + 32, 4096 + 48]:
+        data = rand(rng, n)
+        assert mt_impl.msg_key(key, data, from_client=from_client) == ref_msg_key(
+            key, data, x
+        ), n
+
+
 def test_from_client_truthiness(mt_impl):
     # from_client is read for its truth value
     assert mt_impl.kdf(KEY, bytes(16), from_client=1) == ref_kdf(KEY, bytes(16), 0)

@@ -154,19 +154,21 @@ JUNK = st.one_of(
     st.binary(max_size=40),
     st.lists(st.integers(-(2**65), 2**65), max_size=3),
     st.tuples(st.integers(-3, 3)),
+    # Made afresh for each draw: a later example may damage a drawn object
+    # in place, and a shared one would change what later examples draw.
     st.sampled_from(
         [
-            types.userEmpty(id=1),
-            types.peerUser(user_id=5),
-            types.inputPeerEmpty(),
-            fn.help.getConfig(),
-            RawVector(bytes.fromhex("15c4b51c00000000")),
-            MTMessage(1, 2, types.userEmpty(id=1)),
-            MessageContainer([]),
-            bytearray(b"\x01" * 16),
-            object(),
+            lambda: types.userEmpty(id=1),
+            lambda: types.peerUser(user_id=5),
+            types.inputPeerEmpty,
+            fn.help.getConfig,
+            lambda: RawVector(bytes.fromhex("15c4b51c00000000")),
+            lambda: MTMessage(1, 2, types.userEmpty(id=1)),
+            lambda: MessageContainer([]),
+            lambda: bytearray(b"\x01" * 16),
+            object,
         ]
-    ),
+    ).map(lambda make: make()),
 )
 
 
