@@ -258,6 +258,7 @@ void mtc_sha1_blocks_shani(uint32_t state[5], const uint8_t *data,
                            size_t nblocks);
 void mtc_sha256_blocks_shani(uint32_t state[8], const uint8_t *data,
                              size_t nblocks);
+void mtc_x86ni_sha256(const uint8_t *data, size_t len, uint8_t out[32]);
 void mtc_x86ni_sha256_prefixed(const uint8_t prefix[32], const uint8_t *data,
                                size_t n, uint8_t out[32]);
 void mtc_x86ni_mtp_kdf(const uint8_t auth_key[256], unsigned x,

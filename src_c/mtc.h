@@ -118,6 +118,7 @@ void mtc_ctr_update(const mtc_aes_impl *impl, mtc_ctr_stream *st,
  * (host-order uint32: h0..h4 for SHA-1, h0..h7 for SHA-256, FIPS 180-4).
  * Optional whole hashes of MTProto's fixed shapes, NULL where the generic
  * code over the block functions serves (mtproto.c):
+ * sha256: SHA256(data[0:len]) in one call.
  * sha256_prefixed: SHA256(prefix[0:32] + data[0:n]) for n % 16 == 0.
  * mtp_kdf: the MTProto 2.0 KDF (mtc_mtp_kdf).
  */
@@ -127,6 +128,7 @@ typedef struct mtc_sha_impl {
                         size_t nblocks);
     void (*sha256_blocks)(uint32_t state[8], const uint8_t *data,
                           size_t nblocks);
+    void (*sha256)(const uint8_t *data, size_t len, uint8_t out[32]);
     void (*sha256_prefixed)(const uint8_t prefix[32], const uint8_t *data,
                             size_t n, uint8_t out[32]);
     void (*mtp_kdf)(const uint8_t auth_key[256], unsigned x,

@@ -6,13 +6,13 @@
 
 static const mtc_sha_impl mtc_sha_portable = {
     "portable", mtc_sha1_blocks_portable, mtc_sha256_blocks_portable,
-    NULL, NULL,
+    NULL, NULL, NULL,
 };
 
 #if MTC_X86
 static const mtc_sha_impl mtc_sha_x86ni = {
     "shani", mtc_sha1_blocks_shani, mtc_sha256_blocks_shani,
-    mtc_x86ni_sha256_prefixed, mtc_x86ni_mtp_kdf,
+    mtc_x86ni_sha256, mtc_x86ni_sha256_prefixed, mtc_x86ni_mtp_kdf,
 };
 #endif
 
@@ -128,6 +128,10 @@ void mtc_sha256(const mtc_sha_impl *impl, const void *data, size_t len,
 {
     uint32_t h[8];
 
+    if (impl->sha256 != NULL) {
+        impl->sha256((const uint8_t *)data, len, out);
+        return;
+    }
     memcpy(h, mtc_sha256_iv, sizeof h);
     mtc_sha_oneshot(impl->sha256_blocks, h, (const uint8_t *)data, len);
     for (int i = 0; i < 8; i++) {

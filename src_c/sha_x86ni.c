@@ -183,6 +183,83 @@ void mtc_x86ni_sha256_prefixed(const uint8_t prefix[32], const uint8_t *data,
     mtc_sha256_ni_put(out + 16, h47);
 }
 
+/*
+ * Vector j of the last one or two blocks of a one-shot message: the r
+ * bytes of tail at t, 0x80, zeros (the bit length is put in by the
+ * caller).  A vector cut by the end of the message is loaded as the 16
+ * bytes that end there (len >= 16, so they are in the message) and moved
+ * down by a byte shuffle.
+ */
+MTC_SHA_NI_INLINE __m128i mtc_sha256_ni_tail(const uint8_t *t, size_t r,
+                                             size_t j)
+{
+    /* shuffle[p] = p below 16, zeroing (0x80) from 16; mark[16] = 0x80. */
+    static const uint8_t shuffle[32] = {
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+        0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+        0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+    };
+    static const uint8_t mark[32] = {[16] = 0x80};
+    const __m128i bswap = _mm_set_epi8(12, 13, 14, 15, 8, 9, 10, 11, 4, 5,
+                                       6, 7, 0, 1, 2, 3);
+    size_t start = 16 * j;
+
+    if (start + 16 <= r) {
+        return mtc_sha256_ni_words(t + start);
+    }
+    if (start > r) {
+        return _mm_setzero_si128();
+    }
+    /* k = r - start bytes of message (0..15), then 0x80. */
+    size_t k = r - start;
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + r - 16));
+    v = _mm_shuffle_epi8(
+        v, _mm_loadu_si128((const __m128i *)(const void *)(shuffle + 16 - k)));
+    v = _mm_or_si128(
+        v, _mm_loadu_si128((const __m128i *)(const void *)(mark + 16 - k)));
+    return _mm_shuffle_epi8(v, bswap);
+}
+
+/* see inner.h */
+MTC_TARGET_SHANI
+void mtc_x86ni_sha256(const uint8_t *data, size_t len, uint8_t out[32])
+{
+    size_t whole = len / 64, r = len % 64, last = r < 56 ? 4 : 8;
+    uint64_t bits = 8 * (uint64_t)len;
+    __m128i abef, cdgh, h03, h47, w[8];
+    uint8_t small[16];
+
+    if (len < 16) {
+        /* At the end of a buffer of 16, so that 16 bytes end at data + len. */
+        memset(small, 0, sizeof small);
+        memcpy(small + 16 - len, data, len);
+        data = small + 16 - len;
+    }
+    const uint8_t *t = data + 64 * whole;
+    mtc_sha256_ni_load(mtc_sha256_iv, &abef, &cdgh);
+    for (; whole > 0; whole--, data += 64) {
+        mtc_sha256_ni_block(&abef, &cdgh, mtc_sha256_ni_words(data),
+                            mtc_sha256_ni_words(data + 16),
+                            mtc_sha256_ni_words(data + 32),
+                            mtc_sha256_ni_words(data + 48));
+    }
+    for (size_t j = 0; j < last; j++) {
+        w[j] = mtc_sha256_ni_tail(t, r, j);
+    }
+    w[last - 1] = _mm_insert_epi32(w[last - 1], (int)(uint32_t)(bits >> 32), 2);
+    w[last - 1] = _mm_insert_epi32(w[last - 1], (int)(uint32_t)bits, 3);
+    mtc_sha256_ni_block(&abef, &cdgh, w[0], w[1], w[2], w[3]);
+    if (last == 8) {
+        mtc_sha256_ni_block(&abef, &cdgh, w[4], w[5], w[6], w[7]);
+    }
+    mtc_sha256_ni_unpack(abef, cdgh, &h03, &h47);
+    mtc_sha256_ni_put(out, h03);
+    mtc_sha256_ni_put(out + 16, h47);
+    if (len < 16) {
+        mtc_memzero(small, sizeof small);
+    }
+}
+
 /* see inner.h */
 MTC_TARGET_SHANI
 void mtc_x86ni_mtp_kdf(const uint8_t auth_key[256], unsigned x,

@@ -7,8 +7,12 @@ the reference for random inputs split into random parts.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import hashlib
+import mmap
 import random
+import sys
 
 import pytest
 from mtproto_ref import load_json
@@ -56,6 +60,59 @@ def test_random_splits(mt_impl, algorithm, seed):
         cuts = sorted(rng.randrange(0, n + 1) for _ in range(k - 1))
         parts = [data[a:b] for a, b in zip([0, *cuts], [*cuts, n])]
         assert fn(*parts) == hashlib.new(algorithm, data).digest(), (n, cuts)
+
+
+@pytest.mark.parametrize("algorithm", ["sha1", "sha256"])
+def test_one_part_every_length(mt_impl, algorithm):
+    # One part takes the one-shot path (SHA-NI: the tail built in
+    # registers): every place of the message's end and of the padding.
+    rng = random.Random(f"one-part-{algorithm}")
+    fn = getattr(mt_impl, algorithm)
+    for n in [*range(0, 260), 1000, 4096 + 55, 4096 + 56]:
+        data = rng.randbytes(n)
+        assert fn(data) == hashlib.new(algorithm, data).digest(), n
+
+
+class GuardedPages:
+    """
+    One readable page between two that are not: a message placed at either
+    edge of the middle page is read out of bounds only at a crash.
+    """
+
+    def __init__(self) -> None:
+        self.page = mmap.PAGESIZE
+        self.map = mmap.mmap(-1, 3 * self.page)
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        base = ctypes.addressof(ctypes.c_char.from_buffer(self.map))
+        for start in (base, base + 2 * self.page):
+            if libc.mprotect(ctypes.c_void_p(start), self.page, 0) != 0:
+                raise OSError(ctypes.get_errno(), "mprotect")
+        self.view = memoryview(self.map)
+
+    def at_start(self, data: bytes) -> memoryview:
+        self.view[self.page : self.page + len(data)] = data
+        return self.view[self.page : self.page + len(data)]
+
+    def at_end(self, data: bytes) -> memoryview:
+        end = 2 * self.page
+        self.view[end - len(data) : end] = data
+        return self.view[end - len(data) : end]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="mprotect through libc")
+@pytest.mark.parametrize("algorithm", ["sha1", "sha256"])
+def test_no_read_outside_the_message(mt_impl, algorithm):
+    pages = GuardedPages()
+    rng = random.Random(f"guard-{algorithm}")
+    fn = getattr(mt_impl, algorithm)
+    for n in [*range(0, 140), 1000]:
+        data = rng.randbytes(n)
+        want = hashlib.new(algorithm, data).digest()
+        assert fn(pages.at_start(data)) == want, n
+        assert fn(pages.at_end(data)) == want, n
+        assert fn(pages.at_end(data), pages.at_start(data)) == hashlib.new(
+            algorithm, data + data
+        ).digest(), n
 
 
 @pytest.mark.parametrize("algorithm", ["sha1", "sha256"])
