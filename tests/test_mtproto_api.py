@@ -12,6 +12,7 @@ import copy
 import hashlib
 import pickle
 import random
+import sys
 
 import pytest
 from mtproto_ref import (
@@ -24,7 +25,7 @@ from mtproto_ref import (
     ref_msg_key,
     ref_padding_length,
 )
-from utils import ref_ige
+from utils import GuardedPages, ref_ige
 
 from mtcore._message import Message
 from mtcore.exceptions import MessageIdError, MessageKeyMismatch, SessionIdMismatch
@@ -253,6 +254,25 @@ def test_msg_key_every_block_layout(mt_impl, from_client):
         assert mt_impl.msg_key(key, data, from_client=from_client) == ref_msg_key(
             key, data, x
         ), n
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="mprotect through libc")
+def test_no_read_outside_the_buffers(mt_impl):
+    # msg_key's whole-vector path and the packet path, with plaintexts and
+    # packets at either edge of a page between two unreadable ones.
+    pages = GuardedPages()
+    rng = random.Random("mtproto-guard")
+    for n in range(0, 208, 16):
+        data = rand(rng, n)
+        want = ref_msg_key(KEY, data, 0)
+        assert mt_impl.msg_key(KEY, pages.at_start(data), from_client=True) == want
+        assert mt_impl.msg_key(KEY, pages.at_end(data), from_client=True) == want
+    for body_len in (0, 4, 64, 1024):
+        pt = header(1, 2, 4 * body_len + 4, 3, body_len) + rand(rng, body_len)
+        packet = mt_impl.encrypt_message(KEY, pages.at_end(pt), from_client=True)
+        for place in (pages.at_start, pages.at_end):
+            got = mt_impl.decrypt_message(KEY, place(packet), from_client=True)
+            assert bytes(got) == pt
 
 
 def test_from_client_truthiness(mt_impl):

@@ -8,7 +8,10 @@ here from ``tests/vectors/``) or from an independent implementation
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
+import mmap
 import random
 from collections.abc import Iterable
 from pathlib import Path
@@ -164,3 +167,29 @@ def random_prime(rng: random.Random, bits: int) -> int:
         n = rng.getrandbits(bits) | (1 << (bits - 1)) | 1
         if is_prime(n):
             return n
+
+
+class GuardedPages:
+    """
+    One readable page between two that are not: a message placed at either
+    edge of the middle page is read out of bounds only at a crash.
+    """
+
+    def __init__(self) -> None:
+        self.page = mmap.PAGESIZE
+        self.map = mmap.mmap(-1, 3 * self.page)
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        base = ctypes.addressof(ctypes.c_char.from_buffer(self.map))
+        for start in (base, base + 2 * self.page):
+            if libc.mprotect(ctypes.c_void_p(start), self.page, 0) != 0:
+                raise OSError(ctypes.get_errno(), "mprotect")
+        self.view = memoryview(self.map)
+
+    def at_start(self, data: bytes) -> memoryview:
+        self.view[self.page : self.page + len(data)] = data
+        return self.view[self.page : self.page + len(data)]
+
+    def at_end(self, data: bytes) -> memoryview:
+        end = 2 * self.page
+        self.view[end - len(data) : end] = data
+        return self.view[end - len(data) : end]
