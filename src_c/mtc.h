@@ -116,8 +116,9 @@ void mtc_ctr_update(const mtc_aes_impl *impl, mtc_ctr_stream *st,
  * One SHA-1/SHA-256 implementation ("shani" or "portable"): compression
  * functions over nblocks whole 64-byte blocks, updating the state words
  * (host-order uint32: h0..h4 for SHA-1, h0..h7 for SHA-256, FIPS 180-4).
- * Optional whole hashes of MTProto's fixed shapes, NULL where the generic
- * code over the block functions serves (mtproto.c):
+ * Optional whole-message functions that keep the message in registers,
+ * NULL where the generic code over the block functions serves
+ * (sha_common.c, mtproto.c):
  * sha256: SHA256(data[0:len]) in one call.
  * sha256_prefixed: SHA256(prefix[0:32] + data[0:n]) for n % 16 == 0.
  * mtp_kdf: the MTProto 2.0 KDF (mtc_mtp_kdf).

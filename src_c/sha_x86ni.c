@@ -5,6 +5,10 @@
  * lane order the instructions expect, each message vector holds four
  * schedule words (the first in the highest lane for SHA-1, the lowest for
  * SHA-256), and the schedule runs one vector ahead of the rounds.
+ * Whole-message SHA-256 (one-shot, MTProto's msg_key and KDF) builds the
+ * padded last blocks in registers: a block assembled in memory from
+ * smaller stores and read back as vectors stalls on store forwarding, on
+ * the critical path of every message.
  */
 #include "sha_x86ni.h"
 
