@@ -1286,6 +1286,10 @@ def _ige_many_contenders() -> list[Contender]:
     def default(i: BatchInputs) -> Bench:
         return functools.partial(_many_fn("ige_encrypt_many"), i.items)
 
+    def into(i: BatchInputs) -> Bench:
+        items = tuple((d, k, v, bytearray(len(d))) for d, k, v in i.items)
+        return functools.partial(_many_fn("ige_encrypt_many"), items)
+
     def loop(i: BatchInputs) -> Bench:
         import mtcore.aes
 
@@ -1317,6 +1321,7 @@ def _ige_many_contenders() -> list[Contender]:
 
     return [
         Contender("mtcore", default),
+        Contender("mtcore-out", into),
         Contender("mtcore-loop", loop, compiled),
         *(
             Contender(
@@ -1345,6 +1350,8 @@ register(
         notes=(
             (
                 "mtcore and mtcore-<kernel>: ige_encrypt_many(items), one call; "
+                "mtcore-out: the same with each item's fourth element, an "
+                "output buffer kept from call to call (no fresh pages); "
                 "mtcore-loop and the peers (none batches): "
                 "[f(d, k, iv) for d, k, iv in items]."
             ),

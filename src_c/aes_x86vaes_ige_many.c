@@ -26,16 +26,23 @@
  */
 #define MTC_VAES_IDLE_STEPS 64
 /*
- * Lanes start MTC_VAES_STAGGER steps apart.  Buffers from mmap (every
- * large bytes object) share their address mod 4096, so lanes in lockstep
- * would load and store 32 addresses with the same low 12 bits each step:
- * L1 set conflicts and 4K-aliasing stalls (16 x 512 KiB: 4.3 GB/s; one
- * step apart: 9.5 GB/s, with no loss on other layouts; four steps apart
- * measured worse on heap buffers).
+ * Lanes start some steps apart.  Buffers from mmap (every large bytes
+ * object) share their address mod 4096, so lanes in lockstep would load
+ * and store 32 addresses with the same low 12 bits each step: L1 set
+ * conflicts and 4K-aliasing stalls (16 x 512 KiB: 4.3 GB/s; one step
+ * apart: 9.5 GB/s).  Jobs of 16 to 64 KiB start one step apart; on
+ * shorter ones any ramp costs more than it saves.  Jobs of 64 KiB or more
+ * start 1 to MTC_VAES_SPREAD steps apart, each lane at the delay that puts
+ * its input and output furthest, mod 4096, from the streams of the lanes
+ * before it (mtc_vaes_plan).  In C, over eight layouts of 16 x 512 KiB
+ * and 32 x 64 KiB (all at one offset mod 4096 as from mmap, inputs and
+ * outputs packed one after another as on the heap, others), the worst
+ * layout ran at 9.7 GB/s one step apart and 9.1 twelve steps apart, for
+ * which a layout's streams collide, and at 11.4 planned.
  */
-#define MTC_VAES_STAGGER 1
-/* ... when the first jobs have at least this many blocks (16 KiB). */
-#define MTC_VAES_STAGGER_MIN 1024
+#define MTC_VAES_STAGGER_MIN 1024  /* blocks: 16 KiB */
+#define MTC_VAES_SPREAD_MIN 4096   /* blocks: 64 KiB */
+#define MTC_VAES_SPREAD 16
 typedef struct {
     _Alignas(64) uint8_t scratch[16 * MTC_VAES_IDLE_STEPS];
 } mtc_vaes_idle;
@@ -102,19 +109,53 @@ MTC_VAES_INLINE __m512i mtc_vaes_gather(const mtc_vaes_lanes *ls, size_t g,
     return _mm512_inserti32x4(v, mtc_ni_load(ls->in[4 * g + 3] + off), 3);
 }
 
+/*
+ * Stores lane i of v straight from the register (the store form of
+ * VEXTRACTI32X4 takes no shuffle port; compilers emit the register form
+ * and a separate store).
+ */
+#define MTC_VAES_STORE_LANE(p, v, i) \
+    __asm__ __volatile__("vextracti32x4 $" #i ", %1, %0" \
+                         : "=m"(*(__m128i *)(void *)(p)) : "v"(v))
+
 MTC_VAES_INLINE void mtc_vaes_scatter(const mtc_vaes_lanes *ls, size_t g,
                                       size_t off, __m512i v)
 {
     mtc_ni_store(ls->out[4 * g] + off, _mm512_castsi512_si128(v));
-    mtc_ni_store(ls->out[4 * g + 1] + off, _mm512_extracti32x4_epi32(v, 1));
-    mtc_ni_store(ls->out[4 * g + 2] + off, _mm512_extracti32x4_epi32(v, 2));
-    mtc_ni_store(ls->out[4 * g + 3] + off, _mm512_extracti32x4_epi32(v, 3));
+    MTC_VAES_STORE_LANE(ls->out[4 * g + 1] + off, v, 1);
+    MTC_VAES_STORE_LANE(ls->out[4 * g + 2] + off, v, 2);
+    MTC_VAES_STORE_LANE(ls->out[4 * g + 3] + off, v, 3);
 }
 
-/*
- * Runs all lanes of groups (a constant at each call site) for steps
- * blocks: out = AES(in ^ x) ^ y; x = out; y = in.
- */
+/* One step of all lanes of groups: out = AES(in ^ x) ^ y; x = out; y = in. */
+MTC_VAES_INLINE void mtc_vaes_step(const mtc_vaes_lanes *ls, const int decrypt,
+                                   const size_t groups, size_t off,
+                                   __m512i *x, __m512i *y)
+{
+    __m512i s[MTC_VAES_GROUPS_MAX], in[MTC_VAES_GROUPS_MAX];
+
+    for (size_t g = 0; g < groups; g++) {
+        in[g] = mtc_vaes_gather(ls, g, off);
+        /* in ^ x ^ round key 0 */
+        s[g] = _mm512_ternarylogic_epi64(in[g], x[g], ls->keys[g][0], 0x96);
+    }
+    for (int r = 1; r < 14; r++) {
+        for (size_t g = 0; g < groups; g++) {
+            s[g] = decrypt ? _mm512_aesdec_epi128(s[g], ls->keys[g][r])
+                           : _mm512_aesenc_epi128(s[g], ls->keys[g][r]);
+        }
+    }
+    for (size_t g = 0; g < groups; g++) {
+        s[g] = decrypt
+            ? _mm512_aesdeclast_epi128(s[g], ls->keys[g][14])
+            : _mm512_aesenclast_epi128(s[g], ls->keys[g][14]);
+        x[g] = _mm512_xor_si512(s[g], y[g]);
+        y[g] = in[g];
+        mtc_vaes_scatter(ls, g, off, x[g]);
+    }
+}
+
+/* Runs all lanes of groups (a constant at each call site) for steps blocks. */
 MTC_VAES_INLINE void mtc_vaes_run(mtc_vaes_lanes *ls, const int decrypt,
                                   const size_t groups, size_t steps)
 {
@@ -124,26 +165,7 @@ MTC_VAES_INLINE void mtc_vaes_run(mtc_vaes_lanes *ls, const int decrypt,
         y[g] = _mm512_loadu_si512((const void *)&ls->y[4 * g]);
     }
     for (size_t off = 0; off < 16 * steps; off += 16) {
-        __m512i s[MTC_VAES_GROUPS_MAX], in[MTC_VAES_GROUPS_MAX];
-        for (size_t g = 0; g < groups; g++) {
-            in[g] = mtc_vaes_gather(ls, g, off);
-            s[g] = _mm512_xor_si512(_mm512_xor_si512(in[g], x[g]),
-                                    ls->keys[g][0]);
-        }
-        for (int r = 1; r < 14; r++) {
-            for (size_t g = 0; g < groups; g++) {
-                s[g] = decrypt ? _mm512_aesdec_epi128(s[g], ls->keys[g][r])
-                               : _mm512_aesenc_epi128(s[g], ls->keys[g][r]);
-            }
-        }
-        for (size_t g = 0; g < groups; g++) {
-            s[g] = decrypt
-                ? _mm512_aesdeclast_epi128(s[g], ls->keys[g][14])
-                : _mm512_aesenclast_epi128(s[g], ls->keys[g][14]);
-            x[g] = _mm512_xor_si512(s[g], y[g]);
-            y[g] = in[g];
-            mtc_vaes_scatter(ls, g, off, x[g]);
-        }
+        mtc_vaes_step(ls, decrypt, groups, off, x, y);
     }
     for (size_t g = 0; g < groups; g++) {
         _mm512_storeu_si512((void *)&ls->x[4 * g], x[g]);
@@ -158,30 +180,88 @@ MTC_VAES_INLINE void mtc_vaes_run(mtc_vaes_lanes *ls, const int decrypt,
     }
 }
 
+/* The distance of a and b mod 4096. */
+static inline uint32_t mtc_vaes_distance(uint32_t a, uint32_t b)
+{
+    uint32_t d = (a - b) & 4095;
+    return d < 4096 - d ? d : 4096 - d;
+}
+
+/*
+ * The step at which each lane opens (lane j takes job j of the first
+ * jobs, as the lanes open in order); see MTC_VAES_SPREAD_MIN.
+ */
+static void mtc_vaes_plan(const mtc_ige_job *jobs, size_t first,
+                          size_t lanes, size_t start[])
+{
+    uint32_t seen[2 * MTC_VAES_LANES_MAX];
+    size_t nseen = 0, shortest = SIZE_MAX;
+
+    for (size_t j = 0; j < first; j++) {
+        shortest = jobs[j].len / 16 < shortest ? jobs[j].len / 16 : shortest;
+    }
+    for (size_t l = 0; l < lanes; l++) {
+        start[l] = shortest < MTC_VAES_STAGGER_MIN ? 0
+                   : l < first ? l : first - 1;
+    }
+    if (shortest < MTC_VAES_SPREAD_MIN) {
+        return;
+    }
+    for (size_t j = 0; j < first; j++) {
+        /* Where the job's streams are, mod 4096, when lane 0 is at its
+         * start: a lane opened s steps later is 16 * s bytes behind. */
+        uint32_t in = (uint32_t)(uintptr_t)jobs[j].in;
+        uint32_t out = (uint32_t)(uintptr_t)jobs[j].out;
+        size_t best = 0, delay = j == 0 ? 0 : 1;
+        uint32_t best_gap = 0;
+        for (size_t d = delay; d <= (j == 0 ? 0 : MTC_VAES_SPREAD); d++) {
+            size_t s = (j == 0 ? 0 : start[j - 1]) + d;
+            uint32_t a = in - 16 * (uint32_t)s, b = out - 16 * (uint32_t)s;
+            uint32_t gap = 4096;
+            for (size_t k = 0; k < nseen; k++) {
+                uint32_t ga = mtc_vaes_distance(a, seen[k]);
+                uint32_t gb = mtc_vaes_distance(b, seen[k]);
+                gap = ga < gap ? ga : gap;
+                gap = gb < gap ? gb : gap;
+            }
+            if (d == delay || gap > best_gap) {
+                best = s;
+                best_gap = gap;
+            }
+        }
+        start[j] = best;
+        seen[nseen++] = (in - 16 * (uint32_t)best) & 4095;
+        seen[nseen++] = (out - 16 * (uint32_t)best) & 4095;
+    }
+    for (size_t l = first; l < lanes; l++) {
+        start[l] = start[first - 1];
+    }
+}
+
 /* The batch loop over `groups` registers (a constant at each call site). */
 MTC_VAES_INLINE void mtc_vaes_ige_many(const int decrypt, const size_t groups,
                                        const mtc_ige_job *jobs, size_t count,
                                        mtc_vaes_lanes *ls,
                                        mtc_vaes_idle *idle)
 {
-    size_t next = 0, lanes = 4 * groups;
-    size_t first = count < lanes ? count : lanes, long_jobs = 0;
+    size_t next = 0, lanes = 4 * groups, elapsed = 0;
+    size_t first = count < lanes ? count : lanes;
+    size_t start[MTC_VAES_LANES_MAX];
 
     for (size_t l = 0; l < lanes; l++) {
         mtc_vaes_lane_start(ls, idle, l, NULL, decrypt);
     }
-    /* Lanes open one at a time only where the first jobs are all long:
-     * on short ones the ramp would cost more than it saves. */
-    while (long_jobs < first
-           && jobs[long_jobs].len / 16 >= MTC_VAES_STAGGER_MIN) {
-        long_jobs++;
-    }
-    size_t open = long_jobs == first ? 1 : lanes;
-    for (;; open += open < lanes) {
-        size_t busy = 0, steps = SIZE_MAX;
+    mtc_vaes_plan(jobs, first, lanes, start);
+    for (;;) {
+        size_t busy = 0, steps = SIZE_MAX, wait = SIZE_MAX;
         for (size_t l = 0; l < lanes; l++) {
+            if (start[l] > elapsed) {
+                /* Not open yet (idle). */
+                wait = start[l] - elapsed < wait ? start[l] - elapsed : wait;
+                continue;
+            }
             /* A lane whose job is done takes the next, or goes idle. */
-            while (ls->left[l] == 0 && next < count && l < open) {
+            while (ls->left[l] == 0 && next < count) {
                 mtc_vaes_lane_start(ls, idle, l, &jobs[next++], decrypt);
             }
             if (ls->left[l] == 0 && !ls->idle[l]) {
@@ -195,14 +275,15 @@ MTC_VAES_INLINE void mtc_vaes_ige_many(const int decrypt, const size_t groups,
         if (busy < lanes && steps > MTC_VAES_IDLE_STEPS) {
             steps = MTC_VAES_IDLE_STEPS;
         }
-        if (open < lanes && steps > MTC_VAES_STAGGER) {
-            steps = MTC_VAES_STAGGER;
+        if (steps > wait) {
+            steps = wait;
         }
         /* A quarter full or less: the AES-NI lanes do better. */
-        if (4 * busy <= lanes && open == lanes) {
+        if (4 * busy <= lanes && wait == SIZE_MAX) {
             break;
         }
         mtc_vaes_run(ls, decrypt, groups, steps);
+        elapsed += steps;
     }
     /* Hand the unfinished jobs, as (shortened) jobs, to AES-NI. */
     mtc_ige_job rest[MTC_VAES_LANES_MAX];

@@ -403,6 +403,48 @@ def test_ige_many_equals_one_at_a_time(mt_impl, count):
     assert dec == [d for d, _, _ in items]
 
 
+def _long_jobs(rng: random.Random, count: int, layout: str) -> list[tuple]:
+    # (data, key, iv, out) with data and out placed as the layout says
+    sizes = [16 * rng.choice([1024, 4096, 4096 + 3, 5000]) for _ in range(count)]
+    keys = [rand(rng, 32) for _ in sizes]
+    ivs = [rand(rng, 32) for _ in sizes]
+    if layout == "separate":
+        return [(rand(rng, n), k, iv) for n, k, iv in zip(sizes, keys, ivs)]
+    # one arena: every buffer at the same offset mod 4096 (as from mmap),
+    # or inputs and outputs packed one after another (as on the heap)
+    step = [(-n % 4096) + 48 if layout == "same_offset" else 80 for n in sizes]
+    arena = memoryview(bytearray(sum(2 * (n + g) for n, g in zip(sizes, step))))
+    items, at = [], 0
+    for n, g, k, iv in zip(sizes, step, keys, ivs):
+        data = arena[at : at + n]
+        data[:] = rand(rng, n)
+        out = data if layout == "in_place" else arena[at + n + g : at + 2 * n + g]
+        items.append((data, k, iv, out))
+        at += 2 * (n + g)
+    return items
+
+
+# Jobs of 16 KiB and more open their lanes one step apart, of 64 KiB and
+# more at delays planned from the buffers' addresses: long jobs, in the
+# layouts the plan looks at.
+@pytest.mark.parametrize("layout", ["separate", "same_offset", "packed", "in_place"])
+@pytest.mark.parametrize("count", [12, 16, 24, 33])
+def test_ige_many_long_jobs(mt_impl, layout, count):
+    tgcrypto = pytest.importorskip("tgcrypto")  # an independent oracle, fast
+    rng = random.Random(f"many-long-{layout}-{count}")
+    items = _long_jobs(rng, count, layout)
+    plain = [bytes(it[0]) for it in items]
+    want = [tgcrypto.ige256_encrypt(d, it[1], it[2]) for d, it in zip(plain, items)]
+    got = mt_impl.ige_encrypt_many(items)
+    assert [bytes(c) for c in got] == want
+    # back: from the fresh results, or from each out into its data
+    if layout == "separate":
+        back = [(c, k, iv) for c, (_, k, iv) in zip(got, items)]
+    else:
+        back = [(out, k, iv, data) for data, k, iv, out in items]
+    assert [bytes(p) for p in mt_impl.ige_decrypt_many(back)] == plain
+
+
 def test_ige_many_same_key_different_ivs(mt_impl):
     key = bytes(range(32))
     items = [(bytes(64), key, bytes([i]) * 32) for i in range(6)]
