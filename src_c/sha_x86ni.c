@@ -114,6 +114,19 @@ void mtc_sha1_blocks_shani(uint32_t state[5], const uint8_t *data,
     state[4] = (uint32_t)_mm_extract_epi32(e, 3);
 }
 
+/* nblocks whole blocks of data into the state in registers. */
+MTC_SHA_NI_INLINE void mtc_sha256_ni_blocks(__m128i *abef, __m128i *cdgh,
+                                            const uint8_t *data,
+                                            size_t nblocks)
+{
+    for (; nblocks > 0; nblocks--, data += 64) {
+        mtc_sha256_ni_block(abef, cdgh, mtc_sha256_ni_words(data),
+                            mtc_sha256_ni_words(data + 16),
+                            mtc_sha256_ni_words(data + 32),
+                            mtc_sha256_ni_words(data + 48));
+    }
+}
+
 /* see inner.h */
 MTC_TARGET_SHANI
 void mtc_sha256_blocks_shani(uint32_t state[8], const uint8_t *data,
@@ -122,12 +135,7 @@ void mtc_sha256_blocks_shani(uint32_t state[8], const uint8_t *data,
     __m128i abef, cdgh;
 
     mtc_sha256_ni_load(state, &abef, &cdgh);
-    for (; nblocks > 0; nblocks--, data += 64) {
-        mtc_sha256_ni_block(&abef, &cdgh, mtc_sha256_ni_words(data),
-                            mtc_sha256_ni_words(data + 16),
-                            mtc_sha256_ni_words(data + 32),
-                            mtc_sha256_ni_words(data + 48));
-    }
+    mtc_sha256_ni_blocks(&abef, &cdgh, data, nblocks);
     mtc_sha256_ni_store(state, abef, cdgh);
 }
 
@@ -159,7 +167,7 @@ void mtc_x86ni_sha256_prefixed(const uint8_t prefix[32], const uint8_t *data,
     /* Vectors of 16 bytes: 2 of prefix, m of data, then 1 to 4 of padding
      * up to a whole number of blocks; vector s of the stream is data
      * vector d = s - 2. */
-    size_t m = n / 16, total = (2 + m + 1 + 3) / 4 * 4, d;
+    size_t m = n / 16, total = (2 + m + 1 + 3) / 4 * 4;
     uint64_t bits = 8 * (uint64_t)(32 + n);
     __m128i abef, cdgh, h03, h47;
 
@@ -168,13 +176,10 @@ void mtc_x86ni_sha256_prefixed(const uint8_t prefix[32], const uint8_t *data,
                         mtc_sha256_ni_words(prefix + 16),
                         mtc_sha256_ni_padded(data, m, 0, 0, bits),
                         mtc_sha256_ni_padded(data, m, 1, total == 4, bits));
-    for (d = 2; d + 4 <= m; d += 4) {
-        mtc_sha256_ni_block(&abef, &cdgh, mtc_sha256_ni_words(data + 16 * d),
-                            mtc_sha256_ni_words(data + 16 * d + 16),
-                            mtc_sha256_ni_words(data + 16 * d + 32),
-                            mtc_sha256_ni_words(data + 16 * d + 48));
-    }
-    for (; d + 2 < total; d += 4) {
+    /* Then whole blocks of data vectors 2.. straight from memory. */
+    size_t whole = m < 2 ? 0 : (m - 2) / 4;
+    mtc_sha256_ni_blocks(&abef, &cdgh, data + 32, whole);
+    for (size_t d = 2 + 4 * whole; d + 2 < total; d += 4) {
         int last = d + 6 == total;
         mtc_sha256_ni_block(&abef, &cdgh,
                             mtc_sha256_ni_padded(data, m, d, 0, bits),
@@ -241,12 +246,7 @@ void mtc_x86ni_sha256(const uint8_t *data, size_t len, uint8_t out[32])
     }
     const uint8_t *t = data + 64 * whole;
     mtc_sha256_ni_load(mtc_sha256_iv, &abef, &cdgh);
-    for (; whole > 0; whole--, data += 64) {
-        mtc_sha256_ni_block(&abef, &cdgh, mtc_sha256_ni_words(data),
-                            mtc_sha256_ni_words(data + 16),
-                            mtc_sha256_ni_words(data + 32),
-                            mtc_sha256_ni_words(data + 48));
-    }
+    mtc_sha256_ni_blocks(&abef, &cdgh, data, whole);
     for (size_t j = 0; j < last; j++) {
         w[j] = mtc_sha256_ni_tail(t, r, j);
     }
