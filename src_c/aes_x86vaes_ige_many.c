@@ -212,10 +212,12 @@ static void mtc_vaes_plan(const mtc_ige_job *jobs, size_t first,
          * start: a lane opened s steps later is 16 * s bytes behind. */
         uint32_t in = (uint32_t)(uintptr_t)jobs[j].in;
         uint32_t out = (uint32_t)(uintptr_t)jobs[j].out;
-        size_t best = 0, delay = j == 0 ? 0 : 1;
+        size_t best = 0;
         uint32_t best_gap = 0;
-        for (size_t d = delay; d <= (j == 0 ? 0 : MTC_VAES_SPREAD); d++) {
-            size_t s = (j == 0 ? 0 : start[j - 1]) + d;
+        /* Lane 0 opens at once, lane j 1 to MTC_VAES_SPREAD steps after
+         * lane j - 1. */
+        for (size_t d = 1; j > 0 && d <= MTC_VAES_SPREAD; d++) {
+            size_t s = start[j - 1] + d;
             uint32_t a = in - 16 * (uint32_t)s, b = out - 16 * (uint32_t)s;
             uint32_t gap = 4096;
             for (size_t k = 0; k < nseen; k++) {
@@ -224,7 +226,7 @@ static void mtc_vaes_plan(const mtc_ige_job *jobs, size_t first,
                 gap = ga < gap ? ga : gap;
                 gap = gb < gap ? gb : gap;
             }
-            if (d == delay || gap > best_gap) {
+            if (best == 0 || gap > best_gap) {
                 best = s;
                 best_gap = gap;
             }
