@@ -122,27 +122,31 @@ void mtc_x86ni_ige_decrypt(const uint8_t key[32], const uint8_t iv[32],
 #define MTC_TARGET_AESNI_SHANI MTC_TARGET("sse2,ssse3,sse4.1,aes,sha")
 
 /*
- * A quarter (16 rounds) of one SHA-256 compression with SHA-NI, the state
- * in registers: quarter 0 loads the block's words and keeps the state it
- * started from, quarter 3 adds it back (FIPS 180-4 6.2.2 step 4).
+ * One SHA-256 compression with SHA-NI a quarter (16 rounds) at a time,
+ * the state in registers: begin takes the block's words and keeps the
+ * state it starts from, quarter 3 adds it back (FIPS 180-4 6.2.2 step 4).
  */
 typedef struct {
     __m128i abef, cdgh, abef0, cdgh0, w0, w1, w2, w3;
 } mtc_ni_sha256_run;
 
-MTC_SHA_NI_INLINE void mtc_ni_sha256_quarter(mtc_ni_sha256_run *r, int q,
-                                             const uint8_t *block)
+MTC_SHA_NI_INLINE void mtc_ni_sha256_begin(mtc_ni_sha256_run *r, __m128i w0,
+                                           __m128i w1, __m128i w2,
+                                           __m128i w3)
+{
+    r->abef0 = r->abef;
+    r->cdgh0 = r->cdgh;
+    r->w0 = w0;
+    r->w1 = w1;
+    r->w2 = w2;
+    r->w3 = w3;
+}
+
+MTC_SHA_NI_INLINE void mtc_ni_sha256_quarter(mtc_ni_sha256_run *r, int q)
 {
     const uint32_t *k = mtc_sha256_k + 16 * q;
 
-    if (q == 0) {
-        r->abef0 = r->abef;
-        r->cdgh0 = r->cdgh;
-        r->w0 = mtc_sha256_ni_words(block);
-        r->w1 = mtc_sha256_ni_words(block + 16);
-        r->w2 = mtc_sha256_ni_words(block + 32);
-        r->w3 = mtc_sha256_ni_words(block + 48);
-    } else {
+    if (q != 0) {
         r->w0 = mtc_sha256_next(r->w0, r->w1, r->w2, r->w3);
     }
     mtc_sha256_r4(&r->abef, &r->cdgh, r->w0, k);
@@ -165,51 +169,57 @@ MTC_SHA_NI_INLINE void mtc_ni_sha256_quarter(mtc_ni_sha256_run *r, int q,
 }
 
 /*
- * IGE decryption and SHA-256 of prefix (32 bytes) + plaintext in one pass,
- * with SHA-NI.  The hashed message's block j is the plaintext's bytes
- * 64 j - 32 .. 64 j + 32 (block 0: the prefix and the first 32 bytes), so
- * it is complete once AES block 4 j + 1 is stored.  It is compressed a
- * quarter at a time after AES blocks 4 j + 2 .. 4 j + 5, so each AES
- * block's rounds sit next to 16 SHA rounds in program order and the two
- * dependency chains (AES and SHA units) run side by side (512 KiB: 600 ->
- * 380 us here, the time of the IGE alone).  Whatever the
- * loop leaves (the last blocks and the padding) goes through hash.
+ * IGE decryption of n blocks and SHA256(prefix[0:32] + plaintext) into
+ * digest in one pass, with SHA-NI.  The hashed message's block j is the
+ * plaintext's bytes 64 j - 32 .. 64 j + 32 (block 0: the prefix and the
+ * first 32 bytes), so it is complete once AES block 4 j + 1 is stored.
+ * It is compressed a quarter at a time after AES blocks 4 j + 2 .. 4 j + 5,
+ * so each AES block's rounds sit next to 16 SHA rounds in program order
+ * and the two dependency chains (AES and SHA units) run side by side
+ * (512 KiB: 600 -> 380 us here, the time of the IGE alone).  The blocks
+ * the loop leaves and the padding follow in registers.
  */
 MTC_TARGET_AESNI_SHANI
 static void mtc_ni_ige_dec_sha256_ni(const uint8_t key[32],
                                      const uint8_t iv[32], const uint8_t *in,
                                      uint8_t *out, size_t n,
-                                     mtc_sha256_ctx *hash,
-                                     const uint8_t prefix[32])
+                                     const uint8_t prefix[32],
+                                     uint8_t digest[32])
 {
     __m128i dk[15];
     mtc_ni_ige_dec_state st;
     mtc_ni_sha256_run r;
-    uint8_t first[64];
     size_t done = 0; /* hash blocks compressed */
 
     mtc_ni_ige_dec_keys(dk, key);
     mtc_ni_ige_dec_init(&st, dk, iv, in);
-    mtc_sha256_ni_load(hash->h, &r.abef, &r.cdgh);
+    mtc_sha256_ni_load(mtc_sha256_iv, &r.abef, &r.cdgh);
     size_t i = 0;
     for (; i < 2 && i + 1 < n; i++) {
         mtc_ni_ige_dec_next(&st, dk, in + 16 * (i + 1), out + 16 * i);
     }
-    if (i == 2) {
-        memcpy(first, prefix, 32);
-        memcpy(first + 32, out, 32);
-    }
     /* AES blocks 4 j + 2 .. 4 j + 5 with hash block j. */
     for (; i + 4 < n; i += 4) {
-        const uint8_t *block = done == 0 ? first : out + 64 * done - 32;
         mtc_ni_ige_dec_next(&st, dk, in + 16 * (i + 1), out + 16 * i);
-        mtc_ni_sha256_quarter(&r, 0, block);
+        if (done == 0) {
+            mtc_ni_sha256_begin(&r, mtc_sha256_ni_words(prefix),
+                                mtc_sha256_ni_words(prefix + 16),
+                                mtc_sha256_ni_words(out),
+                                mtc_sha256_ni_words(out + 16));
+        } else {
+            const uint8_t *block = out + 64 * done - 32;
+            mtc_ni_sha256_begin(&r, mtc_sha256_ni_words(block),
+                                mtc_sha256_ni_words(block + 16),
+                                mtc_sha256_ni_words(block + 32),
+                                mtc_sha256_ni_words(block + 48));
+        }
+        mtc_ni_sha256_quarter(&r, 0);
         mtc_ni_ige_dec_next(&st, dk, in + 16 * (i + 2), out + 16 * (i + 1));
-        mtc_ni_sha256_quarter(&r, 1, block);
+        mtc_ni_sha256_quarter(&r, 1);
         mtc_ni_ige_dec_next(&st, dk, in + 16 * (i + 3), out + 16 * (i + 2));
-        mtc_ni_sha256_quarter(&r, 2, block);
+        mtc_ni_sha256_quarter(&r, 2);
         mtc_ni_ige_dec_next(&st, dk, in + 16 * (i + 4), out + 16 * (i + 3));
-        mtc_ni_sha256_quarter(&r, 3, block);
+        mtc_ni_sha256_quarter(&r, 3);
         done++;
     }
     for (; i + 1 < n; i++) {
@@ -218,16 +228,9 @@ static void mtc_ni_ige_dec_sha256_ni(const uint8_t key[32],
     mtc_ni_ige_dec_last(&st, dk, out + 16 * (n - 1));
     mtc_ni_wipe(dk, 15);
     mtc_memzero(&st, sizeof st); /* last holds dk[14] ^ c, key material */
-    mtc_sha256_ni_store(hash->h, r.abef, r.cdgh);
+    mtc_sha256_ni_prefixed_from(&r.abef, &r.cdgh, prefix, out, 16 * n, done,
+                                digest);
     mtc_memzero(&r, sizeof r);
-    mtc_memzero(first, sizeof first);
-    if (done == 0) {
-        mtc_sha256_update(hash, prefix, 32);
-        mtc_sha256_update(hash, out, 16 * n);
-    } else {
-        hash->total = 64 * done;
-        mtc_sha256_update(hash, out + 64 * done - 32, 16 * n + 32 - 64 * done);
-    }
 }
 
 /* see inner.h */
@@ -241,15 +244,15 @@ void mtc_x86ni_ige_decrypt_sha256(const uint8_t key[32],
 {
     mtc_sha256_ctx hash;
 
-    mtc_sha256_init(&hash, sha);
     if (len >= 16 && sha->sha256_blocks == mtc_sha256_blocks_shani) {
-        mtc_ni_ige_dec_sha256_ni(key, iv, in, out, len / 16, &hash, prefix);
-    } else {
-        /* Without SHA-NI there is nothing to overlap. */
-        mtc_x86ni_ige_decrypt(key, iv, in, out, len);
-        mtc_sha256_update(&hash, prefix, 32);
-        mtc_sha256_update(&hash, out, len & ~(size_t)15);
+        mtc_ni_ige_dec_sha256_ni(key, iv, in, out, len / 16, prefix, digest);
+        return;
     }
+    /* Without SHA-NI there is nothing to overlap. */
+    mtc_x86ni_ige_decrypt(key, iv, in, out, len);
+    mtc_sha256_init(&hash, sha);
+    mtc_sha256_update(&hash, prefix, 32);
+    mtc_sha256_update(&hash, out, len & ~(size_t)15);
     mtc_sha256_final(&hash, digest);
 }
 

@@ -114,19 +114,6 @@ void mtc_sha1_blocks_shani(uint32_t state[5], const uint8_t *data,
     state[4] = (uint32_t)_mm_extract_epi32(e, 3);
 }
 
-/* nblocks whole blocks of data into the state in registers. */
-MTC_SHA_NI_INLINE void mtc_sha256_ni_blocks(__m128i *abef, __m128i *cdgh,
-                                            const uint8_t *data,
-                                            size_t nblocks)
-{
-    for (; nblocks > 0; nblocks--, data += 64) {
-        mtc_sha256_ni_block(abef, cdgh, mtc_sha256_ni_words(data),
-                            mtc_sha256_ni_words(data + 16),
-                            mtc_sha256_ni_words(data + 32),
-                            mtc_sha256_ni_words(data + 48));
-    }
-}
-
 /* see inner.h */
 MTC_TARGET_SHANI
 void mtc_sha256_blocks_shani(uint32_t state[8], const uint8_t *data,
@@ -139,57 +126,15 @@ void mtc_sha256_blocks_shani(uint32_t state[8], const uint8_t *data,
     mtc_sha256_ni_store(state, abef, cdgh);
 }
 
-/*
- * Vector d of the data-and-padding stream of msg_key_large (FIPS 180-4
- * 5.1.1): the m data vectors, then 0x80 and zeros, the bit length in the
- * last two words of the last vector.
- */
-MTC_SHA_NI_INLINE __m128i mtc_sha256_ni_padded(const uint8_t *data,
-                                               size_t m, size_t d, int last,
-                                               uint64_t bits)
-{
-    if (d < m) {
-        return mtc_sha256_ni_words(data + 16 * d);
-    }
-    __m128i v = _mm_cvtsi32_si128(d == m ? (int)0x80000000u : 0);
-    if (last) {
-        v = _mm_insert_epi32(v, (int)(uint32_t)(bits >> 32), 2);
-        v = _mm_insert_epi32(v, (int)(uint32_t)bits, 3);
-    }
-    return v;
-}
-
 /* see inner.h */
 MTC_TARGET_SHANI
 void mtc_x86ni_sha256_prefixed(const uint8_t prefix[32], const uint8_t *data,
                                size_t n, uint8_t out[32])
 {
-    /* Vectors of 16 bytes: 2 of prefix, m of data, then 1 to 4 of padding
-     * up to a whole number of blocks; vector s of the stream is data
-     * vector d = s - 2. */
-    size_t m = n / 16, total = (2 + m + 1 + 3) / 4 * 4;
-    uint64_t bits = 8 * (uint64_t)(32 + n);
-    __m128i abef, cdgh, h03, h47;
+    __m128i abef, cdgh;
 
     mtc_sha256_ni_load(mtc_sha256_iv, &abef, &cdgh);
-    mtc_sha256_ni_block(&abef, &cdgh, mtc_sha256_ni_words(prefix),
-                        mtc_sha256_ni_words(prefix + 16),
-                        mtc_sha256_ni_padded(data, m, 0, 0, bits),
-                        mtc_sha256_ni_padded(data, m, 1, total == 4, bits));
-    /* Then whole blocks of data vectors 2.. straight from memory. */
-    size_t whole = m < 2 ? 0 : (m - 2) / 4;
-    mtc_sha256_ni_blocks(&abef, &cdgh, data + 32, whole);
-    for (size_t d = 2 + 4 * whole; d + 2 < total; d += 4) {
-        int last = d + 6 == total;
-        mtc_sha256_ni_block(&abef, &cdgh,
-                            mtc_sha256_ni_padded(data, m, d, 0, bits),
-                            mtc_sha256_ni_padded(data, m, d + 1, 0, bits),
-                            mtc_sha256_ni_padded(data, m, d + 2, 0, bits),
-                            mtc_sha256_ni_padded(data, m, d + 3, last, bits));
-    }
-    mtc_sha256_ni_unpack(abef, cdgh, &h03, &h47);
-    mtc_sha256_ni_put(out, h03);
-    mtc_sha256_ni_put(out + 16, h47);
+    mtc_sha256_ni_prefixed_from(&abef, &cdgh, prefix, data, n, 0, out);
 }
 
 /*

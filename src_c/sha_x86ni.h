@@ -123,5 +123,82 @@ MTC_SHA_NI_INLINE void mtc_sha256_ni_block(__m128i *abef, __m128i *cdgh,
     *cdgh = _mm_add_epi32(*cdgh, cdgh0);
 }
 
+/* nblocks whole blocks of data into the state in registers. */
+MTC_SHA_NI_INLINE void mtc_sha256_ni_blocks(__m128i *abef, __m128i *cdgh,
+                                            const uint8_t *data,
+                                            size_t nblocks)
+{
+    for (; nblocks > 0; nblocks--, data += 64) {
+        mtc_sha256_ni_block(abef, cdgh, mtc_sha256_ni_words(data),
+                            mtc_sha256_ni_words(data + 16),
+                            mtc_sha256_ni_words(data + 32),
+                            mtc_sha256_ni_words(data + 48));
+    }
+}
+
+/*
+ * Vector d of the data-and-padding stream of SHA256(prefix[0:32] +
+ * data[0:16 m]) after the prefix (FIPS 180-4 5.1.1): the m data vectors,
+ * then 0x80 and zeros, the bit length in the last two words of the last
+ * vector.
+ */
+MTC_SHA_NI_INLINE __m128i mtc_sha256_ni_padded(const uint8_t *data,
+                                               size_t m, size_t d, int last,
+                                               uint64_t bits)
+{
+    if (d < m) {
+        return mtc_sha256_ni_words(data + 16 * d);
+    }
+    __m128i v = _mm_cvtsi32_si128(d == m ? (int)0x80000000u : 0);
+    if (last) {
+        v = _mm_insert_epi32(v, (int)(uint32_t)(bits >> 32), 2);
+        v = _mm_insert_epi32(v, (int)(uint32_t)bits, 3);
+    }
+    return v;
+}
+
+/*
+ * Finishes SHA256(prefix[0:32] + data[0:n]), n % 16 == 0, whose first
+ * `done` blocks are already in the state, and writes the digest to out.
+ * The message's vector s is the prefix's for s < 2, else data vector
+ * s - 2; the padding (1 to 4 vectors) is built in registers.
+ */
+MTC_SHA_NI_INLINE void mtc_sha256_ni_prefixed_from(__m128i *abef,
+                                                   __m128i *cdgh,
+                                                   const uint8_t prefix[32],
+                                                   const uint8_t *data,
+                                                   size_t n, size_t done,
+                                                   uint8_t out[32])
+{
+    size_t m = n / 16, total = (2 + m + 1 + 3) / 4 * 4;
+    uint64_t bits = 8 * (uint64_t)(32 + n);
+    __m128i h03, h47;
+    size_t d;
+
+    if (done == 0) {
+        mtc_sha256_ni_block(abef, cdgh, mtc_sha256_ni_words(prefix),
+                            mtc_sha256_ni_words(prefix + 16),
+                            mtc_sha256_ni_padded(data, m, 0, 0, bits),
+                            mtc_sha256_ni_padded(data, m, 1, total == 4, bits));
+        done = 1;
+    }
+    /* Block `done` starts at data vector 4 done - 2; whole blocks of data
+     * straight from memory, then the rest with the padding. */
+    d = 4 * done - 2;
+    size_t whole = m > d ? (m - d) / 4 : 0;
+    mtc_sha256_ni_blocks(abef, cdgh, data + 16 * d, whole);
+    for (d += 4 * whole; d + 2 < total; d += 4) {
+        mtc_sha256_ni_block(abef, cdgh,
+                            mtc_sha256_ni_padded(data, m, d, 0, bits),
+                            mtc_sha256_ni_padded(data, m, d + 1, 0, bits),
+                            mtc_sha256_ni_padded(data, m, d + 2, 0, bits),
+                            mtc_sha256_ni_padded(data, m, d + 3,
+                                                 d + 6 == total, bits));
+    }
+    mtc_sha256_ni_unpack(*abef, *cdgh, &h03, &h47);
+    mtc_sha256_ni_put(out, h03);
+    mtc_sha256_ni_put(out + 16, h47);
+}
+
 #endif /* MTC_X86 */
 #endif /* MTC_SHA_X86NI_H */
