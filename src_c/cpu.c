@@ -38,9 +38,12 @@ static unsigned mtc_cpu_detect(void)
         f |= MTC_CPU_SHANI;
     }
     /* The OS must save XMM, YMM, opmask and both halves of ZMM (0xe6). */
-    if ((f & MTC_CPU_AESNI) && osxsave && avx512f && avx512bw && avx512vl
-        && vaes && (mtc_xgetbv0() & 0xe6) == 0xe6) {
-        f |= MTC_CPU_VAES;
+    if (osxsave && avx512f && avx512bw && avx512vl
+        && (mtc_xgetbv0() & 0xe6) == 0xe6) {
+        f |= MTC_CPU_AVX512;
+        if ((f & MTC_CPU_AESNI) && vaes) {
+            f |= MTC_CPU_VAES;
+        }
     }
     return f;
 }

@@ -261,6 +261,10 @@ void mtc_sha256_blocks_shani(uint32_t state[8], const uint8_t *data,
 void mtc_x86ni_sha256(const uint8_t *data, size_t len, uint8_t out[32]);
 void mtc_x86ni_sha256_prefixed(const uint8_t prefix[32], const uint8_t *data,
                                size_t n, uint8_t out[32]);
+void mtc_x86mb_sha256_prefixed_many(const uint8_t prefix[32],
+                                    const uint8_t *const data[],
+                                    const size_t len[], size_t count,
+                                    uint8_t *out);
 void mtc_x86ni_mtp_kdf(const uint8_t auth_key[256], unsigned x,
                        const uint8_t msg_key[16], uint8_t aes_key[32],
                        uint8_t aes_iv[32]);

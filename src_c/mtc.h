@@ -121,6 +121,8 @@ void mtc_ctr_update(const mtc_aes_impl *impl, mtc_ctr_stream *st,
  * (sha_common.c, mtproto.c):
  * sha256: SHA256(data[0:len]) in one call.
  * sha256_prefixed: SHA256(prefix[0:32] + data[0:n]) for n % 16 == 0.
+ * sha256_prefixed_many: the same for count messages (data[i], len[i]),
+ *   digest i to out + 32 i, several at once.
  * mtp_kdf: the MTProto 2.0 KDF (mtc_mtp_kdf).
  */
 typedef struct mtc_sha_impl {
@@ -132,6 +134,10 @@ typedef struct mtc_sha_impl {
     void (*sha256)(const uint8_t *data, size_t len, uint8_t out[32]);
     void (*sha256_prefixed)(const uint8_t prefix[32], const uint8_t *data,
                             size_t n, uint8_t out[32]);
+    void (*sha256_prefixed_many)(const uint8_t prefix[32],
+                                 const uint8_t *const data[],
+                                 const size_t len[], size_t count,
+                                 uint8_t *out);
     void (*mtp_kdf)(const uint8_t auth_key[256], unsigned x,
                     const uint8_t msg_key[16], uint8_t aes_key[32],
                     uint8_t aes_iv[32]);
@@ -277,6 +283,7 @@ int mtc_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
 #define MTC_CPU_AESNI  0x01u  /* AES-NI, SSE4.1 (pshufb, pinsrq) */
 #define MTC_CPU_VAES   0x02u  /* VAES on zmm with AVX-512F/VL/BW, OS-enabled */
 #define MTC_CPU_SHANI  0x04u  /* SHA extensions, SSSE3, SSE4.1 */
+#define MTC_CPU_AVX512 0x08u  /* AVX-512F/VL/BW, OS-enabled */
 unsigned mtc_cpu_features(void);
 
 /* Sets n bytes to zero in a way the compiler may not remove. */

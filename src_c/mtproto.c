@@ -123,18 +123,50 @@ void mtc_mtp_encrypt(const mtc_kernels *k, const uint8_t auth_key[256],
     mtc_memzero(iv, sizeof iv);
 }
 
+/*
+ * Batches of at least MTC_MTP_MANY_MIN messages hash their msg_keys with
+ * the SHA kernel's batch function where it has one, MTC_MTP_MANY_CHUNK
+ * messages a call.
+ */
+#define MTC_MTP_MANY_MIN 8
+#define MTC_MTP_MANY_CHUNK 64
+
 /* see mtc.h */
 void mtc_mtp_encrypt_many(const mtc_kernels *k, const uint8_t auth_key[256],
                           const uint8_t key_id[8], unsigned x,
                           mtc_ige_job *jobs, size_t count, uint8_t *keyiv)
 {
     uint8_t large[32];
+    const uint8_t *data[MTC_MTP_MANY_CHUNK];
+    size_t len[MTC_MTP_MANY_CHUNK];
+    int many = k->sha->sha256_prefixed_many != NULL
+               && count >= MTC_MTP_MANY_MIN;
 
+    /* With a batch kernel, each chunk's msg_key_large go to the first
+     * 32 bytes of their slots of keyiv first. */
+    for (size_t c = 0; many && c < count; c += MTC_MTP_MANY_CHUNK) {
+        size_t m = count - c < MTC_MTP_MANY_CHUNK ? count - c
+                                                  : MTC_MTP_MANY_CHUNK;
+        for (size_t i = 0; i < m; i++) {
+            data[i] = jobs[c + i].out + 24;
+            len[i] = jobs[c + i].len;
+        }
+        k->sha->sha256_prefixed_many(auth_key + 88 + x, data, len, m,
+                                     keyiv + 64 * c);
+        for (size_t i = m; i-- > 0;) {
+            /* digest i sits at 32 i; its slot starts at 64 i */
+            memmove(keyiv + 64 * (c + i), keyiv + 64 * c + 32 * i, 32);
+        }
+    }
     for (size_t i = 0; i < count; i++) {
         uint8_t *out = jobs[i].out;
         uint8_t *key = keyiv + 64 * i;
-        mtc_mtp_msg_key_large(k->sha, auth_key, x, out + 24, jobs[i].len,
-                              NULL, 0, large);
+        if (many) {
+            memcpy(large, key, 32);
+        } else {
+            mtc_mtp_msg_key_large(k->sha, auth_key, x, out + 24, jobs[i].len,
+                                  NULL, 0, large);
+        }
         memcpy(out, key_id, 8);
         memcpy(out + 8, large + 8, 16);
         mtc_mtp_kdf(k->sha, auth_key, x, large + 8, key, key + 32);

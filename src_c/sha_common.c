@@ -6,13 +6,19 @@
 
 static const mtc_sha_impl mtc_sha_portable = {
     "portable", mtc_sha1_blocks_portable, mtc_sha256_blocks_portable,
-    NULL, NULL, NULL,
+    NULL, NULL, NULL, NULL,
 };
 
 #if MTC_X86
 static const mtc_sha_impl mtc_sha_x86ni = {
     "shani", mtc_sha1_blocks_shani, mtc_sha256_blocks_shani,
-    mtc_x86ni_sha256, mtc_x86ni_sha256_prefixed, mtc_x86ni_mtp_kdf,
+    mtc_x86ni_sha256, mtc_x86ni_sha256_prefixed, NULL, mtc_x86ni_mtp_kdf,
+};
+/* The same where AVX-512 can hash batches of messages side by side. */
+static const mtc_sha_impl mtc_sha_x86ni_avx512 = {
+    "shani", mtc_sha1_blocks_shani, mtc_sha256_blocks_shani,
+    mtc_x86ni_sha256, mtc_x86ni_sha256_prefixed,
+    mtc_x86mb_sha256_prefixed_many, mtc_x86ni_mtp_kdf,
 };
 #endif
 
@@ -25,7 +31,8 @@ const mtc_sha_impl *mtc_sha_get(const char *name)
 #if MTC_X86
     if (strcmp(name, "shani") == 0
         && (mtc_cpu_features() & MTC_CPU_SHANI)) {
-        return &mtc_sha_x86ni;
+        return mtc_cpu_features() & MTC_CPU_AVX512 ? &mtc_sha_x86ni_avx512
+                                                   : &mtc_sha_x86ni;
     }
 #endif
     return NULL;

@@ -378,6 +378,23 @@ def test_encrypt_messages(mt_impl, container, from_client):
     assert mt_impl.encrypt_messages(KEY, [], from_client=from_client) == []
 
 
+# From 8 messages a SHA kernel with a batch function (AVX-512 lanes) hashes
+# the msg_keys side by side, 64 messages a call, lanes taking the next
+# message as theirs end and the last few finishing one by one.
+@pytest.mark.parametrize("count", [8, 16, 17, 40, 70])
+def test_encrypt_messages_batches(mt_impl, count):
+    rng = random.Random(f"messages-{count}")
+    sizes = [rng.choice([0, 1, 15, 16, 20, 47, 48, 100, 1000, 5000]) for _ in range(count)]
+    if count >= 16:
+        sizes[rng.randrange(count)] = 65536 + 12  # one long message
+    pts = [rand(rng, n) for n in sizes]
+    packets = mt_impl.encrypt_messages(KEY, pts, from_client=True)
+    for pt, packet in zip(pts, packets):
+        data = ref_decrypt(KEY, packet, 0)
+        assert data[: len(pt)] == pt
+        assert ref_msg_key(KEY, data, 0) == packet[8:24]
+
+
 # --- batched IGE -------------------------------------------------------------
 
 
