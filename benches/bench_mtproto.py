@@ -1,6 +1,7 @@
 """
-MTProto 2.0 messages end to end (encrypt; decrypt with every check) and
-AES-256-IGE over several independent messages in one call: mtcore's
+MTProto 2.0 messages end to end (encrypt; decrypt with every check), many
+messages encrypted in one call, and AES-256-IGE over several independent
+messages in one call: mtcore's
 kernels against Telethon, Pyrogram and hypercrypto, per body size.  The
 contenders come from ``mtcore._bench`` (shared with
 ``python -m mtcore bench``); absent peers are skipped with a reason.
@@ -12,10 +13,19 @@ from typing import Any
 
 import pytest
 
-from mtcore._bench import BATCHES, MTPROTO_SIZES, contender_names, size_label
+from mtcore._bench import (
+    BATCHES,
+    MSG_BATCHES,
+    MTPROTO_SIZES,
+    contender_names,
+    size_label,
+)
 
 sizes = pytest.mark.parametrize("size", MTPROTO_SIZES, ids=lambda n: size_label(n, ""))
 batches = pytest.mark.parametrize("size", BATCHES, ids=lambda b: size_label(b, ""))
+msg_batches = pytest.mark.parametrize(
+    "size", MSG_BATCHES, ids=lambda b: size_label(b, "")
+)
 
 
 def contenders(op_name: str) -> pytest.MarkDecorator:
@@ -44,3 +54,11 @@ def bench_ige_encrypt_many(
     benchmark: Any, prepare: Any, contender: str, size: Any
 ) -> None:
     benchmark(prepare("ige_encrypt_many", contender, size))
+
+
+@msg_batches
+@contenders("mtproto_encrypt_many")
+def bench_mtproto_encrypt_many(
+    benchmark: Any, prepare: Any, contender: str, size: Any
+) -> None:
+    benchmark(prepare("mtproto_encrypt_many", contender, size))
