@@ -142,8 +142,8 @@ void mtc_mtp_encrypt_many(const mtc_kernels *k, const uint8_t auth_key[256],
     int many = k->sha->sha256_prefixed_many != NULL
                && count >= MTC_MTP_MANY_MIN;
 
-    /* With a batch kernel, each chunk's msg_key_large go to the first
-     * 32 bytes of their slots of keyiv first. */
+    /* With a batch kernel, the msg_key_large of all messages first, each
+     * into the first 32 bytes of its message's 64-byte slot of keyiv. */
     for (size_t c = 0; many && c < count; c += MTC_MTP_MANY_CHUNK) {
         size_t m = count - c < MTC_MTP_MANY_CHUNK ? count - c
                                                   : MTC_MTP_MANY_CHUNK;
