@@ -136,44 +136,39 @@ void mtc_mtp_encrypt_many(const mtc_kernels *k, const uint8_t auth_key[256],
                           const uint8_t key_id[8], unsigned x,
                           mtc_ige_job *jobs, size_t count, uint8_t *keyiv)
 {
-    uint8_t large[32];
+    uint8_t large[MTC_MTP_MANY_CHUNK][32];
     const uint8_t *data[MTC_MTP_MANY_CHUNK];
     size_t len[MTC_MTP_MANY_CHUNK];
     int many = k->sha->sha256_prefixed_many != NULL
                && count >= MTC_MTP_MANY_MIN;
 
-    /* With a batch kernel, the msg_key_large of all messages first, each
-     * into the first 32 bytes of its message's 64-byte slot of keyiv. */
-    for (size_t c = 0; many && c < count; c += MTC_MTP_MANY_CHUNK) {
+    for (size_t c = 0; c < count; c += MTC_MTP_MANY_CHUNK) {
         size_t m = count - c < MTC_MTP_MANY_CHUNK ? count - c
                                                   : MTC_MTP_MANY_CHUNK;
         for (size_t i = 0; i < m; i++) {
             data[i] = jobs[c + i].out + 24;
             len[i] = jobs[c + i].len;
+            if (!many) {
+                mtc_mtp_msg_key_large(k->sha, auth_key, x, data[i], len[i],
+                                      NULL, 0, large[i]);
+            }
         }
-        k->sha->sha256_prefixed_many(auth_key + 88 + x, data, len, m,
-                                     keyiv + 64 * c);
-        for (size_t i = m; i-- > 0;) {
-            /* digest i sits at 32 i; its slot starts at 64 i */
-            memmove(keyiv + 64 * (c + i), keyiv + 64 * c + 32 * i, 32);
-        }
-    }
-    for (size_t i = 0; i < count; i++) {
-        uint8_t *out = jobs[i].out;
-        uint8_t *key = keyiv + 64 * i;
         if (many) {
-            memcpy(large, key, 32);
-        } else {
-            mtc_mtp_msg_key_large(k->sha, auth_key, x, out + 24, jobs[i].len,
-                                  NULL, 0, large);
+            k->sha->sha256_prefixed_many(auth_key + 88 + x, data, len, m,
+                                         large[0]);
         }
-        memcpy(out, key_id, 8);
-        memcpy(out + 8, large + 8, 16);
-        mtc_mtp_kdf(k->sha, auth_key, x, large + 8, key, key + 32);
-        jobs[i].key = key;
-        jobs[i].iv = key + 32;
-        jobs[i].in = out + 24;
-        jobs[i].out = out + 24;
+        for (size_t i = 0; i < m; i++) {
+            mtc_ige_job *j = &jobs[c + i];
+            uint8_t *key = keyiv + 64 * (c + i);
+            memcpy(j->out, key_id, 8);
+            /* msg_key = substr(msg_key_large, 8, 16) */
+            memcpy(j->out + 8, large[i] + 8, 16);
+            mtc_mtp_kdf(k->sha, auth_key, x, large[i] + 8, key, key + 32);
+            j->key = key;
+            j->iv = key + 32;
+            j->in = j->out + 24;
+            j->out += 24;
+        }
     }
     k->aes->ige_many(0, jobs, count);
     for (size_t i = 0; i < count; i++) {
