@@ -18,6 +18,8 @@ cdef object _one_shot(const mtc_aes_impl *impl, AesOp op, object data,
     cdef Py_ssize_t iv_size = 32 if op == IGE_ENCRYPT or op == IGE_DECRYPT \
         else 16
     cdef uint8_t ivbuf[16]
+    cdef uint8_t keyiv[64]
+    cdef const uint8_t *keyp = NULL
     cdef uint8_t *ivp = NULL
     cdef uint8_t *dst
     cdef uint8_t *tmp = NULL
@@ -53,21 +55,30 @@ cdef object _one_shot(const mtc_aes_impl *impl, AesOp op, object data,
                 tmp = <uint8_t *>PyMem_Malloc(n)
                 if tmp == NULL:
                     raise MemoryError()
+        keyp = <const uint8_t *>k.buf
+        ivp = <uint8_t *>v.buf
+        if out is not None and (overlaps(dst, n, keyp, 32)
+                                or overlaps(dst, n, ivp, <size_t>iv_size)):
+            # out covers the key or the IV: read both before writing.
+            memcpy(keyiv, keyp, 32)
+            memcpy(keyiv + 32, ivp, <size_t>iv_size)
+            keyp = keyiv
+            ivp = keyiv + 32
         if op == CBC_ENCRYPT or op == CBC_DECRYPT:
             # The CBC kernels write the next IV back; the caller's stays.
-            memcpy(ivbuf, v.buf, 16)
+            memcpy(ivbuf, ivp, 16)
             ivp = ivbuf
-        else:
-            ivp = <uint8_t *>v.buf
         if d.len >= NOGIL_MIN:
             with nogil:
-                _run(impl, op, <const uint8_t *>k.buf, ivp, src, dst, tmp, n)
+                _run(impl, op, keyp, ivp, src, dst, tmp, n)
         else:
-            _run(impl, op, <const uint8_t *>k.buf, ivp, src, dst, tmp, n)
+            _run(impl, op, keyp, ivp, src, dst, tmp, n)
         return result
     finally:
         if ivp == ivbuf:
             mtc_memzero(ivbuf, 16)
+        if keyp == keyiv:
+            mtc_memzero(keyiv, sizeof(keyiv))
         if tmp != NULL:
             mtc_memzero(tmp, n)
             PyMem_Free(tmp)
@@ -166,11 +177,12 @@ def cbc_decrypt(data, key, iv, *, out=None):
     return _one_shot(_best, CBC_DECRYPT, data, key, iv, out)
 
 
-cdef inline void _ctr_run(const mtc_aes_impl *impl, mtc_ctr_stream *st,
-                         const uint8_t *src, uint8_t *dst, uint8_t *tmp,
-                         size_t n) noexcept nogil:
+cdef inline void _ctr_run(const mtc_aes_impl *impl,
+                          const mtc_aes256_keys *ks, mtc_ctr_pos *pos,
+                          const uint8_t *src, uint8_t *dst, uint8_t *tmp,
+                          size_t n) noexcept nogil:
     # tmp, when set, stands in for a dst that partly overlaps src.
-    mtc_ctr_update(impl, st, src, tmp if tmp != NULL else dst, n)
+    mtc_ctr_xor(impl, ks, pos, src, tmp if tmp != NULL else dst, n)
     if tmp != NULL:
         memcpy(dst, tmp, n)
 
@@ -194,16 +206,22 @@ cdef int _state_buffer(object obj, Py_buffer *view, str name) except -1:
     _raise_buffer_error(obj, name, True)
 
 
+# Serialises the reservation step of _ctr256_state across threads (the
+# GIL does so on its own; a free-threaded build needs the lock).
+cdef cython.pymutex _ctr_state_lock
+
+
 def _ctr256_state(data, key, iv, state, /):
     """
     tgcrypto's ``ctr256_encrypt(data, key, iv, state)`` (see
     mtcore.compat.tgcrypto): the keystream of counter block ``iv`` from
     byte ``state[0]`` on, then ``iv`` and ``state`` moved past the bytes
-    used, in place.  Everything is checked before they are written.
+    used, in place.  Everything is checked before they are written.  The
+    range is reserved (iv and state moved on) before the keystream is
+    made, so threads sharing one iv and state get disjoint keystream.
     """
     cdef Py_buffer d, k, v, st
     cdef mtc_ctr_stream stream
-    cdef uint8_t skip[16]
     cdef unsigned offset
     cdef uint64_t total
     cdef uint8_t *dst
@@ -229,11 +247,17 @@ def _ctr256_state(data, key, iv, state, /):
             raise _errors.empty_data("data")
         result = PyBytes_FromStringAndSize(NULL, d.len)
         dst = <uint8_t *>PyBytes_AS_STRING(result)
-        mtc_ctr_init(_best, &stream, <const uint8_t *>k.buf,
-                     <const uint8_t *>v.buf)
+        mtc_ctr_init(_best, &stream, <const uint8_t *>k.buf, <const uint8_t *>v.buf)
+        with _ctr_state_lock:
+            # Read the position again under the lock (another thread may
+            # have moved it since the check), then reserve the range.
+            offset = (<uint8_t *>st.buf)[0] & 15
+            memcpy(stream.pos.ctr, v.buf, 16)
+            total = offset + <uint64_t>d.len
+            mtc_ctr_add(<uint8_t *>v.buf, total >> 4)
+            (<uint8_t *>st.buf)[0] = <uint8_t>(total & 15)
         if offset:
-            memset(skip, 0, sizeof(skip))
-            mtc_ctr_update(_best, &stream, skip, skip, offset)
+            mtc_ctr_skip(_best, &stream.ks, &stream.pos, offset)
         if d.len >= NOGIL_MIN:
             with nogil:
                 mtc_ctr_update(_best, &stream, <const uint8_t *>d.buf, dst,
@@ -241,13 +265,9 @@ def _ctr256_state(data, key, iv, state, /):
         else:
             mtc_ctr_update(_best, &stream, <const uint8_t *>d.buf, dst,
                            <size_t>d.len)
-        total = offset + <uint64_t>d.len
-        mtc_ctr_add(<uint8_t *>v.buf, total >> 4)
-        (<uint8_t *>st.buf)[0] = <uint8_t>(total & 15)
         return result
     finally:
         mtc_memzero(&stream, sizeof(stream))
-        mtc_memzero(skip, sizeof(skip))
         PyBuffer_Release(&st)
         PyBuffer_Release(&v)
         PyBuffer_Release(&k)
@@ -275,8 +295,12 @@ cdef class Ctr:
         self._impl = _best
         self._ready = False
 
+    @cython.critical_section
     def __init__(self, key, iv):
         cdef Py_buffer k, v
+        if self._ready:
+            # Other threads may be reading the expanded key without the GIL.
+            raise _errors.already_initialised("Ctr")
         buf_init(&k)
         buf_init(&v)
         try:
@@ -298,18 +322,31 @@ cdef class Ctr:
 
     cdef int _xor(self, const uint8_t *src, uint8_t *dst,
                   Py_ssize_t n) except -1:
+        # Called with the object's critical section held (update,
+        # update_into) and no Python code run from here to the kernel.
         cdef uint8_t *tmp = NULL
+        cdef mtc_ctr_pos at
         if not self._ready:
             raise _errors.not_initialised("Ctr")
         if partial_overlap(src, dst, <size_t>n):
             tmp = <uint8_t *>PyMem_Malloc(<size_t>n)
             if tmp == NULL:
                 raise MemoryError()
-        if n >= NOGIL_MIN:
-            with nogil:
-                _ctr_run(self._impl, &self._st, src, dst, tmp, <size_t>n)
+        if n < NOGIL_MIN:
+            # The GIL (or the critical section) is held throughout.
+            _ctr_run(self._impl, &self._st.ks, &self._st.pos, src, dst, tmp,
+                     <size_t>n)
         else:
-            _ctr_run(self._impl, &self._st, src, dst, tmp, <size_t>n)
+            # Releasing the GIL releases the critical section too, so the
+            # call first reserves its keystream: it takes the position and
+            # moves the stream past n bytes, and another thread entering
+            # meanwhile starts after them.  Keystream is never used twice.
+            at = self._st.pos
+            mtc_ctr_skip(self._impl, &self._st.ks, &self._st.pos, <size_t>n)
+            with nogil:
+                _ctr_run(self._impl, &self._st.ks, &at, src, dst, tmp,
+                         <size_t>n)
+            mtc_memzero(&at, sizeof(at))
         if tmp != NULL:
             mtc_memzero(tmp, <size_t>n)
             PyMem_Free(tmp)
@@ -399,16 +436,27 @@ cdef class AesKernel:
 
 cdef object _ige_many(const mtc_aes_impl *impl, AesOp op, object items):
     """
-    IGE over a list of (data, key, iv) items in one call: the kernel
-    interleaves independent messages, and the GIL is released once.
+    IGE over a list of (data, key, iv[, out]) items in one call: the kernel
+    interleaves independent messages, and the GIL is released once.  The
+    result equals the one-at-a-time calls in item order: when an out shares
+    memory with anything but its own data in place (another item's data,
+    key, iv or out, or its own key or iv), the items run one at a time.
     """
+    cdef tuple seq
     cdef Py_ssize_t count, i
     cdef Py_buffer *views = NULL
     cdef mtc_ige_job *jobs = NULL
-    cdef size_t total = 0
+    cdef mtc_span *spans = NULL
+    cdef size_t total = 0, nspans = 0
+    cdef bint any_out = False, one_by_one = False
     if not isinstance(items, (list, tuple)):
         raise _errors.not_sequence("items", items)
-    count = len(items)
+    # One snapshot: Python code run below (an item's __iter__, a
+    # __buffer__) cannot change what is read.  Each view owns a reference
+    # to its object, so nothing read in place is freed before the kernel
+    # returns.
+    seq = tuple(items)
+    count = len(seq)
     results = [None] * count
     views = <Py_buffer *>PyMem_Calloc(<size_t>(4 * count + 1),
                                       sizeof(Py_buffer))
@@ -418,31 +466,77 @@ cdef object _ige_many(const mtc_aes_impl *impl, AesOp op, object items):
         PyMem_Free(views)
         PyMem_Free(jobs)
         raise MemoryError()
-    # A result for an out that partly overlaps its data goes to a
-    # temporary first, as with the one-message calls.
-    temps = {}
     try:
         for i in range(count):
-            results[i] = _ige_job(items[i], i, &views[4 * i], &jobs[i])
+            results[i] = _ige_job(seq[i], i, &views[4 * i], &jobs[i])
             total += jobs[i].len
-            if partial_overlap(jobs[i].inp, jobs[i].out, jobs[i].len):
-                temp = PyBytes_FromStringAndSize(NULL, <Py_ssize_t>jobs[i].len)
-                temps[i] = temp
-                jobs[i].out = <uint8_t *>PyBytes_AS_STRING(temp)
-        if total >= <size_t>NOGIL_MIN:
+            if buf_filled(&views[4 * i + 3]):
+                any_out = True
+        if any_out:
+            spans = <mtc_span *>PyMem_Malloc(<size_t>(4 * count) *
+                                             sizeof(mtc_span))
+            if spans == NULL:
+                raise MemoryError()
+            for i in range(count):
+                nspans = _job_spans(&jobs[i], buf_filled(&views[4 * i + 3]),
+                                    spans, nspans)
+            one_by_one = mtc_spans_conflict(spans, nspans) != 0
+        if one_by_one:
+            for i in range(count):
+                _ige_job_alone(impl, op, &jobs[i])
+        elif total >= <size_t>NOGIL_MIN:
             with nogil:
                 impl.ige_many(op == IGE_DECRYPT, jobs, <size_t>count)
         else:
             impl.ige_many(op == IGE_DECRYPT, jobs, <size_t>count)
-        for i, temp in temps.items():
-            memcpy(views[4 * i + 3].buf, jobs[i].out, jobs[i].len)
-            mtc_memzero(jobs[i].out, jobs[i].len)
         return results
     finally:
         for i in range(4 * count):
             PyBuffer_Release(&views[i])
+        PyMem_Free(spans)
         PyMem_Free(views)
         PyMem_Free(jobs)
+
+
+cdef size_t _job_spans(const mtc_ige_job *job, bint has_out, mtc_span *spans,
+                       size_t n) noexcept:
+    # The memory job reads and writes, appended at spans[n]; an out that is
+    # its data (in place) is one written span.  Returns the new count.
+    spans[n] = mtc_span(p=job.key, len=32, write=0)
+    spans[n + 1] = mtc_span(p=job.iv, len=32, write=0)
+    n += 2
+    if not has_out:
+        # A fresh bytes object: no other span can touch it.
+        spans[n] = mtc_span(p=job.inp, len=job.len, write=0)
+        return n + 1
+    if <const uint8_t *>job.out != job.inp:
+        spans[n] = mtc_span(p=job.inp, len=job.len, write=0)
+        n += 1
+    spans[n] = mtc_span(p=job.out, len=job.len, write=1)
+    return n + 1
+
+
+cdef int _ige_job_alone(const mtc_aes_impl *impl, AesOp op,
+                        const mtc_ige_job *job) except -1:
+    # One item as ige_encrypt/ige_decrypt would run it: every input read
+    # before the output is written.
+    cdef uint8_t *tmp = NULL
+    cdef uint8_t keyiv[64]
+    if partial_overlap(job.inp, job.out, job.len):
+        tmp = <uint8_t *>PyMem_Malloc(job.len + 1)
+        if tmp == NULL:
+            raise MemoryError()
+    # The key and IV are read before out is written (out may cover them).
+    memcpy(keyiv, job.key, 32)
+    memcpy(keyiv + 32, job.iv, 32)
+    try:
+        _run(impl, op, keyiv, keyiv + 32, job.inp, job.out, tmp, job.len)
+    finally:
+        mtc_memzero(keyiv, sizeof(keyiv))
+        if tmp != NULL:
+            mtc_memzero(tmp, job.len)
+            PyMem_Free(tmp)
+    return 0
 
 
 cdef object _ige_job(object item, Py_ssize_t i, Py_buffer *views,
@@ -453,13 +547,17 @@ cdef object _ige_job(object item, Py_ssize_t i, Py_buffer *views,
     to (a new bytes, or out).
     """
     cdef Py_ssize_t n
-    if not isinstance(item, (tuple, list)) or not 3 <= len(item) <= 4:
+    cdef tuple t
+    if not isinstance(item, (tuple, list)):
         raise _errors.bad_item(f"items[{i}]", item)
-    get_buffer_at(item[0], &views[0], "items", i, "data", False)
-    get_buffer_at(item[1], &views[1], "items", i, "key", False)
+    t = tuple(item)   # a snapshot, as for items
+    if not 3 <= len(t) <= 4:
+        raise _errors.bad_item(f"items[{i}]", item)
+    get_buffer_at(t[0], &views[0], "items", i, "data", False)
+    get_buffer_at(t[1], &views[1], "items", i, "key", False)
     if views[1].len != 32:
         raise _errors.bad_length(f"items[{i}].key", 32, views[1].len)
-    get_buffer_at(item[2], &views[2], "items", i, "iv", False)
+    get_buffer_at(t[2], &views[2], "items", i, "iv", False)
     if views[2].len != 32:
         raise _errors.bad_length(f"items[{i}].iv", 32, views[2].len)
     n = views[0].len
@@ -469,11 +567,11 @@ cdef object _ige_job(object item, Py_ssize_t i, Py_buffer *views,
     job.key = <const uint8_t *>views[1].buf
     job.iv = <const uint8_t *>views[2].buf
     job.len = <size_t>n
-    if len(item) == 3:
+    if len(t) == 3:
         result = PyBytes_FromStringAndSize(NULL, n)
         job.out = <uint8_t *>PyBytes_AS_STRING(result)
         return result
-    result = item[3]
+    result = t[3]
     get_buffer_at(result, &views[3], "items", i, "out", True)
     if views[3].len != n:
         raise _errors.out_mismatch(n, views[3].len)
@@ -488,7 +586,8 @@ def ige_encrypt_many(items):
     AES unit works on several at once.  An item may carry a fourth element,
     a writable buffer of ``len(data)`` bytes for the result (it may be
     ``data`` itself, or overlap it); reusing such buffers avoids fresh
-    pages.
+    pages.  The results are those of the one-at-a-time calls in item order,
+    also where an ``out`` overlaps another item's buffers.
 
     :returns: a list of ciphertexts (``bytes``, or each item's ``out``), as
         the one-at-a-time calls give.

@@ -12,10 +12,11 @@ cdef inline bint _take_buffer(object obj, Py_buffer *view,
     exception set) when obj cannot give one.
     """
     if not writable and PyBytes_CheckExact(obj):
-        # bytes is immutable and the caller holds a reference for the whole
-        # call: read it in place and leave view.obj NULL (nothing to release).
-        view.buf = PyBytes_AS_STRING(obj)
-        view.len = PyBytes_GET_SIZE(obj)
+        # bytes is immutable: read it in place.  The view owns a reference
+        # like any other (PyBuffer_Release drops it), so the bytes outlive
+        # the call even when Python code run meanwhile (a __buffer__, a
+        # sequence's __iter__) drops every other reference to it.
+        buf_hold(view, obj, PyBytes_AS_STRING(obj), PyBytes_GET_SIZE(obj))
         return True
     if PyObject_GetBuffer_noraise(
             obj, view, PyBUF_WRITABLE if writable else PyBUF_SIMPLE) == 0:
@@ -58,6 +59,12 @@ cdef inline bint partial_overlap(const uint8_t *a, const uint8_t *b,
                                  size_t n) noexcept nogil:
     # True when [a, a+n) and [b, b+n) overlap without being the same range.
     return a != b and a < b + n and b < a + n
+
+
+cdef inline bint overlaps(const uint8_t *a, size_t na, const uint8_t *b,
+                          size_t nb) noexcept nogil:
+    # True when [a, a+na) and [b, b+nb) share a byte.
+    return na != 0 and nb != 0 and a < b + nb and b < a + na
 
 
 cdef int get_buffer_at(object obj, Py_buffer *view, str base, Py_ssize_t i,

@@ -79,6 +79,10 @@ def not_initialised(cls: str) -> ArgumentValueError:
     return ArgumentValueError(f"{cls} was not initialised")
 
 
+def already_initialised(cls: str) -> ArgumentValueError:
+    return ArgumentValueError(f"{cls} is already initialised")
+
+
 def no_kernel(
     name: object, available: tuple[str, ...], kind: str = "AES"
 ) -> ArgumentValueError:
@@ -471,6 +475,10 @@ def not_number(name: str, obj: object) -> ArgumentTypeError:
     )
 
 
+def not_finite(name: str, value: float) -> ArgumentValueError:
+    return ArgumentValueError(f"{name} must be a finite number, got {value!r}"[:120])
+
+
 def naive_datetime(name: str) -> ArgumentValueError:
     return ArgumentValueError(
         f"{name} must be an aware datetime (with tzinfo), got a naive one"
@@ -486,9 +494,20 @@ def login_url(message: str) -> LoginURLError:
 
 
 def login_url_alphabet(char: str, index: int) -> LoginURLError:
+    # The character is described, not quoted (it may be part of a token).
+    if char in "+/":
+        what = "'+' or '/' (standard base64, not base64url)"
+    elif char == "=":
+        what = "'=' before its end (padding goes last)"
+    elif char.isspace():
+        what = "white space"
+    elif not char.isascii():
+        what = "a non-ASCII character"
+    else:
+        what = "a character outside base64url"
     return login_url(
-        f"token character {char!r} at index {index} is not base64url "
-        "(A-Z, a-z, 0-9, '-', '_', then '=' padding)"
+        f"the token has {what} at index {index} "
+        "(base64url is A-Z, a-z, 0-9, '-', '_', then '=' padding)"
     )
 
 

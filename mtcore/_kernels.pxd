@@ -86,16 +86,33 @@ cdef extern from "mtc.h" nogil:
     int mtc_random(const mtc_aes_impl *aes, uint8_t *out, size_t n)
     enum:
         MTC_PQ_OK
+        MTC_PQ_TOO_SMALL
     int mtc_factorize_pq(uint64_t pq, uint64_t *p, uint64_t *q)
     int mtc_ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
 
+    ctypedef struct mtc_ctr_pos:
+        uint8_t ctr[16]
+        unsigned offset
+
     ctypedef struct mtc_ctr_stream:
-        pass
+        mtc_aes256_keys ks
+        mtc_ctr_pos pos
 
     void mtc_ctr_init(const mtc_aes_impl *impl, mtc_ctr_stream *st,
                       const uint8_t *key, const uint8_t *iv)
     void mtc_ctr_update(const mtc_aes_impl *impl, mtc_ctr_stream *st,
                         const uint8_t *inp, uint8_t *out, size_t n) noexcept nogil
+    void mtc_ctr_xor(const mtc_aes_impl *impl, const mtc_aes256_keys *ks,
+                     mtc_ctr_pos *pos, const uint8_t *inp, uint8_t *out,
+                     size_t n) noexcept nogil
+    void mtc_ctr_skip(const mtc_aes_impl *impl, const mtc_aes256_keys *ks,
+                      mtc_ctr_pos *pos, size_t n) noexcept nogil
+
+    ctypedef struct mtc_span:
+        const uint8_t *p
+        size_t len
+        int write
+    int mtc_spans_conflict(mtc_span *spans, size_t n) noexcept nogil
 
     unsigned MTC_CPU_AESNI
     unsigned MTC_CPU_VAES

@@ -194,6 +194,7 @@ cdef object _encrypt(const mtc_kernels *k, KeyRef *ref, unsigned x,
     cdef Py_buffer pad, o
     cdef size_t n = headlen + ptlen, padlen
     cdef uint8_t *dst
+    cdef uint8_t padbuf[1024]
     cdef object result
     buf_init(&pad)
     buf_init(&o)
@@ -214,23 +215,39 @@ cdef object _encrypt(const mtc_kernels *k, KeyRef *ref, unsigned x,
                 raise _errors.out_size(24 + n + padlen, o.len)
             result = out
             dst = <uint8_t *>o.buf
+        if padding is not None:
+            # The padding may lie in out too: take it before out changes.
+            memcpy(padbuf, pad.buf, padlen)
+        # The plaintext first (it may lie anywhere in out), then what goes
+        # around it: nothing is written over bytes still to be read.
+        if n >= <size_t>NOGIL_MIN:
+            with nogil:
+                _place(dst, head, headlen, pt, ptlen)
+        else:
+            _place(dst, head, headlen, pt, ptlen)
         if padding is None:
             _fill_padding(k.aes, dst + 24 + n, padlen)
         else:
-            memcpy(dst + 24 + n, pad.buf, padlen)
+            memcpy(dst + 24 + n, padbuf, padlen)
         if n >= <size_t>NOGIL_MIN:
             with nogil:
-                memcpy(dst + 24, head, headlen)
-                memmove(dst + 24 + headlen, pt, ptlen)
                 mtc_mtp_encrypt(k, ref.key, ref.key_id, x, dst, n + padlen)
         else:
-            memcpy(dst + 24, head, headlen)
-            memmove(dst + 24 + headlen, pt, ptlen)
             mtc_mtp_encrypt(k, ref.key, ref.key_id, x, dst, n + padlen)
         return result
     finally:
+        mtc_memzero(padbuf, sizeof(padbuf))
         PyBuffer_Release(&o)
         PyBuffer_Release(&pad)
+
+
+cdef inline void _place(uint8_t *dst, const uint8_t *head, size_t headlen,
+                        const uint8_t *pt, size_t ptlen) noexcept nogil:
+    # head + pt at dst + 24; pt may overlap dst (head never does).
+    if ptlen:
+        memmove(dst + 24 + headlen, pt, ptlen)
+    if headlen:
+        memcpy(dst + 24, head, headlen)
 
 
 cdef object _encrypt_message(const mtc_kernels *k, object auth_key,
@@ -257,6 +274,7 @@ cdef object _encrypt_messages(const mtc_kernels *k, object auth_key,
     """
     cdef KeyRef ref
     cdef Py_buffer p
+    cdef tuple seq
     cdef Py_ssize_t i, count
     cdef size_t n, padlen, total = 0
     cdef unsigned x = _x(from_client)
@@ -267,7 +285,10 @@ cdef object _encrypt_messages(const mtc_kernels *k, object auth_key,
         _key_ref(auth_key, &ref, k.sha)
         if not isinstance(plaintexts, (list, tuple)):
             raise _errors.not_sequence("plaintexts", plaintexts)
-        count = len(plaintexts)
+        # One snapshot (Python code run by a __buffer__ cannot change it);
+        # each plaintext is copied out while its view is held.
+        seq = tuple(plaintexts)
+        count = len(seq)
         results = [None] * count
         jobs = <mtc_ige_job *>PyMem_Calloc(<size_t>count + 1,
                                            sizeof(mtc_ige_job))
@@ -277,14 +298,15 @@ cdef object _encrypt_messages(const mtc_kernels *k, object auth_key,
         for i in range(count):
             buf_init(&p)
             try:
-                get_buffer_at(plaintexts[i], &p, "plaintexts", i, None, False)
+                get_buffer_at(seq[i], &p, "plaintexts", i, None, False)
                 n = <size_t>p.len
                 padlen = mtc_mtp_padding(n)
                 result = PyBytes_FromStringAndSize(
                     NULL, <Py_ssize_t>(24 + n + padlen))
                 results[i] = result
                 dst = <uint8_t *>PyBytes_AS_STRING(result)
-                memcpy(dst + 24, p.buf, n)
+                if n:
+                    memcpy(dst + 24, p.buf, n)
                 _fill_padding(k.aes, dst + 24 + n, padlen)
                 jobs[i].out = dst
                 jobs[i].len = n + padlen

@@ -25,6 +25,29 @@ cdef extern from *:
 
 cdef extern from *:
     """
+    /* Fills view with the n bytes at buf, owned by obj, which the view
+     * holds a reference to (PyBuffer_Release drops it). */
+    static inline void mtc_buf_hold(Py_buffer *view, PyObject *obj,
+                                    void *buf, Py_ssize_t n)
+    {
+        Py_INCREF(obj);
+        view->obj = obj;
+        view->buf = buf;
+        view->len = n;
+    }
+
+    /* 1 when view holds a buffer (it was filled and not released). */
+    static inline int mtc_buf_filled(const Py_buffer *view)
+    {
+        return view->obj != NULL;
+    }
+    """
+    void buf_hold "mtc_buf_hold" (Py_buffer *view, object obj, void *buf,
+                                  Py_ssize_t n)
+    bint buf_filled "mtc_buf_filled" (const Py_buffer *view) noexcept nogil
+
+cdef extern from *:
+    """
     /* Shrinks b, whose only reference the caller hands over, to n bytes;
      * returns the (possibly moved) object, or NULL with an exception. */
     static PyObject *mtc_bytes_shrunk(PyObject *b, Py_ssize_t n)

@@ -93,15 +93,20 @@ const mtc_aes_impl *mtc_aes_get(const char *name);
 const mtc_aes_impl *mtc_aes_best(int force_portable);
 
 /*
- * A CTR stream: the expanded key, the counter block of the keystream
- * block the next byte comes from, and the offset (0..15) of that byte.
+ * A position in a CTR keystream: the counter block of the keystream block
+ * the next byte comes from, and the offset (0..15) of that byte;
  * keystream holds E(ctr) while offset is not 0.
  */
 typedef struct {
-    mtc_aes256_keys ks;
     uint8_t ctr[16];
     uint8_t keystream[16];
     unsigned offset;
+} mtc_ctr_pos;
+
+/* A CTR stream: the expanded key and the position. */
+typedef struct {
+    mtc_aes256_keys ks;
+    mtc_ctr_pos pos;
 } mtc_ctr_stream;
 
 /* Starts a stream at counter block iv, offset 0. */
@@ -111,6 +116,22 @@ void mtc_ctr_init(const mtc_aes_impl *impl, mtc_ctr_stream *st,
 /* XORs the next len keystream bytes into in -> out and advances. */
 void mtc_ctr_update(const mtc_aes_impl *impl, mtc_ctr_stream *st,
                     const uint8_t *in, uint8_t *out, size_t len);
+
+/*
+ * The same at position pos under the expanded key ks (read only, so
+ * several threads may use one key at once, each at its own position).
+ */
+void mtc_ctr_xor(const mtc_aes_impl *impl, const mtc_aes256_keys *ks,
+                 mtc_ctr_pos *pos, const uint8_t *in, uint8_t *out,
+                 size_t len);
+
+/*
+ * Advances pos past len keystream bytes without producing them: at most
+ * one block is computed.  A caller that shares a stream reserves a range
+ * this way (copy the position, skip it, then XOR from the copy).
+ */
+void mtc_ctr_skip(const mtc_aes_impl *impl, const mtc_aes256_keys *ks,
+                  mtc_ctr_pos *pos, size_t len);
 
 /*
  * One SHA-1/SHA-256 implementation ("shani" or "portable"): compression
@@ -285,6 +306,20 @@ int mtc_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
 #define MTC_CPU_SHANI  0x04u  /* SHA extensions, SSSE3, SSE4.1 */
 #define MTC_CPU_AVX512 0x08u  /* AVX-512F/VL/BW, OS-enabled */
 unsigned mtc_cpu_features(void);
+
+/* A range of memory a call reads (write == 0) or writes. */
+typedef struct {
+    const uint8_t *p;
+    size_t len;
+    int write;
+} mtc_span;
+
+/*
+ * 1 when a written span overlaps any other span (read or written), else 0;
+ * reads may overlap each other, and empty spans overlap nothing.  Sorts
+ * spans (O(n log n)).  Addresses only: no secret is involved.
+ */
+int mtc_spans_conflict(mtc_span *spans, size_t n);
 
 /* Sets n bytes to zero in a way the compiler may not remove. */
 void mtc_memzero(void *p, size_t n);

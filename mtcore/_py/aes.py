@@ -10,6 +10,7 @@ and CTR use ``cryptography``'s own modes.
 from __future__ import annotations
 
 import struct
+import threading
 from typing import Any, Optional
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -150,41 +151,58 @@ def ige_decrypt(
 def _many(items: Any, decrypt: bool) -> list[Any]:
     if not isinstance(items, (list, tuple)):
         raise _errors.not_sequence("items", items)
-    # (data, key, iv, out view or None, out object or None) per item
-    jobs: list[tuple[bytes, bytes, bytes, Optional[memoryview], Any]] = []
+    # Snapshots of the list and of each item, as the compiled side takes.
+    items = tuple(items)
+    # (data, key, iv, out view or None, out object or None) views per item
+    jobs: list[tuple[memoryview, memoryview, memoryview, Any, Any]] = []
+    views: list[memoryview] = []
     try:
         for i, item in enumerate(items):
-            if not isinstance(item, (list, tuple)) or not 3 <= len(item) <= 4:
+            if not isinstance(item, (list, tuple)):
+                raise _errors.bad_item(f"items[{i}]", item)
+            fields = tuple(item)
+            if not 3 <= len(fields) <= 4:
                 raise _errors.bad_item(f"items[{i}]", item)
             name = f"items[{i}]"
-            with _view(f"{name}.data", item[0]) as dview:
-                k = _bytes_arg(f"{name}.key", item[1], 32)
-                v = _bytes_arg(f"{name}.iv", item[2], 32)
-                n = len(dview)
-                if n % 16:
-                    raise _errors.not_whole_blocks(f"{name}.data", n)
-                if len(item) == 4:
-                    oview = _view(f"{name}.out", item[3], writable=True)
-                    jobs.append((dview.tobytes(), k, v, oview, item[3]))
-                    if len(oview) != n:
-                        raise _errors.out_mismatch(n, len(oview))
-                else:
-                    jobs.append((dview.tobytes(), k, v, None, None))
+            dview = _view(f"{name}.data", fields[0])
+            views.append(dview)
+            kview = _sized_view(f"{name}.key", fields[1], 32, views)
+            vview = _sized_view(f"{name}.iv", fields[2], 32, views)
+            n = len(dview)
+            if n % 16:
+                raise _errors.not_whole_blocks(f"{name}.data", n)
+            oview = out = None
+            if len(fields) == 4:
+                out = fields[3]
+                oview = _view(f"{name}.out", out, writable=True)
+                views.append(oview)
+                if len(oview) != n:
+                    raise _errors.out_mismatch(n, len(oview))
+            jobs.append((dview, kview, vview, oview, out))
         # Every item is checked before any is processed, as the compiled
-        # side does before it runs the kernel.
+        # side does before it runs the kernel; then one at a time, in
+        # order, each reading its buffers as the earlier ones left them.
         results = []
-        for data, k, v, target, out in jobs:
-            res = _ige(data, k, v, decrypt)
-            if target is None:
+        for dview, kview, vview, oview, out in jobs:
+            res = _ige(dview.tobytes(), kview.tobytes(), vview.tobytes(), decrypt)
+            if oview is None:
                 results.append(res)
             else:
-                target[:] = res
+                oview[:] = res
                 results.append(out)
         return results
     finally:
-        for job in jobs:
-            if job[3] is not None:
-                job[3].release()
+        for view in views:
+            view.release()
+
+
+def _sized_view(name: str, obj: Buffer, size: int, views: list[memoryview]) -> memoryview:
+    # A view of exactly size bytes, appended to views (released by the caller).
+    view = _view(name, obj)
+    views.append(view)
+    if len(view) != size:
+        raise _errors.bad_length(name, size, len(view))
+    return view
 
 
 def ige_encrypt_many(items: Any) -> list[Any]:
@@ -196,7 +214,8 @@ def ige_encrypt_many(items: Any) -> list[Any]:
         writable buffer of ``len(data)`` bytes (which may be or overlap
         ``data``), receives the result.
     :returns: the ciphertexts in order (``bytes``, or each item's ``out``):
-        what one :func:`ige_encrypt` call per item gives.
+        what one :func:`ige_encrypt` call per item, in order, gives (also
+        where an ``out`` overlaps another item's buffers).
     """
     return _many(items, False)
 
@@ -244,18 +263,23 @@ class Ctr:
     :param iv: the 16-byte initial counter block.
     """
 
-    __slots__ = ("_ctx",)
+    __slots__ = ("_ctx", "_lock")
     _ctx: Any  # a cryptography CipherContext, or None before __init__
+    _lock: threading.Lock  # held by each call: one keystream, one user
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Ctr:
         self = super().__new__(cls)
         self._ctx = None
+        self._lock = threading.Lock()
         return self
 
     def __init__(self, key: Buffer, iv: Buffer) -> None:
-        k = _bytes_arg("key", key, 32)
-        v = _bytes_arg("iv", iv, 16)
-        self._ctx = Cipher(algorithms.AES(k), modes.CTR(v)).encryptor()
+        with self._lock:
+            if self._ctx is not None:
+                raise _errors.already_initialised("Ctr")
+            k = _bytes_arg("key", key, 32)
+            v = _bytes_arg("iv", iv, 16)
+            self._ctx = Cipher(algorithms.AES(k), modes.CTR(v)).encryptor()
 
     def update(self, data: Buffer) -> bytes:
         """
@@ -263,9 +287,9 @@ class Ctr:
 
         :returns: the result as ``bytes``.
         """
-        if self._ctx is None:
-            raise _errors.not_initialised("Ctr")
-        with _view("data", data) as view:
+        with _view("data", data) as view, self._lock:
+            if self._ctx is None:
+                raise _errors.not_initialised("Ctr")
             return bytes(self._ctx.update(view))
 
     def update_into(self, data: Buffer, out: Buffer) -> int:
@@ -275,15 +299,16 @@ class Ctr:
 
         :returns: the number of bytes written, ``len(data)``.
         """
-        if self._ctx is None:
-            raise _errors.not_initialised("Ctr")
         with _view("data", data) as view:
             oview = _view("out", out, writable=True)
             try:
                 n = len(view)
                 if len(oview) < n:
                     raise _errors.out_too_small(n, len(oview))
-                oview[:n] = self._ctx.update(view)
+                with self._lock:
+                    if self._ctx is None:
+                        raise _errors.not_initialised("Ctr")
+                    oview[:n] = self._ctx.update(view)
                 return n
             finally:
                 oview.release()
@@ -370,6 +395,16 @@ def _ctr256_state(data: Buffer, key: Buffer, iv: Buffer, state: Buffer, /) -> by
     :raises ArgumentTypeError: ``iv`` or ``state`` is read-only (a
         ``bytes``), or an argument is not bytes-like.
     """
+    with _ctr_state_lock:
+        return _ctr256_state_locked(data, key, iv, state)
+
+
+# Held around each _ctr256_state: threads sharing one iv and state then
+# take turns, and never the same keystream.
+_ctr_state_lock = threading.Lock()
+
+
+def _ctr256_state_locked(data: Buffer, key: Buffer, iv: Buffer, state: Buffer) -> bytes:
     views = None
     if type(iv) is not bytearray or type(state) is not bytearray:
         # Flat writable views, released below whatever happens.

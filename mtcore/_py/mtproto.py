@@ -326,7 +326,7 @@ def encrypt_messages(
     if not isinstance(plaintexts, (list, tuple)):
         raise _errors.not_sequence("plaintexts", plaintexts)
     pts = []
-    for i, item in enumerate(plaintexts):
+    for i, item in enumerate(tuple(plaintexts)):  # one snapshot, as compiled
         with _view(f"plaintexts[{i}]", item) as view:
             pts.append(view.tobytes())
     x = _x(from_client)

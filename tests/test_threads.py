@@ -1,0 +1,192 @@
+"""
+Every stateful object shared between threads (issue 11): several threads
+use one object at once, and the outputs are checked against a
+single-threaded oracle.  A CTR stream may serve the threads in any order,
+but no keystream byte may be used twice or skipped; a flow takes one input
+at a time.  The work is fixed (not timed) and small; the switch interval
+is shortened so that the threads really interleave.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterator
+from typing import Any, Callable
+
+import pytest
+
+from mtcore import login, tl
+from mtcore.exceptions import LoginFlowError
+
+THREADS = 4
+KEY = bytes(range(32))
+IV16 = bytes(range(200, 216))
+# Chunk sizes: over and under the 4 KiB GIL-release threshold, odd ones
+# that end mid-block, whole blocks.
+SIZES = (65536, 4097, 17, 5000, 4096, 31, 65536 + 5, 1000)
+
+
+@pytest.fixture(autouse=True)
+def fast_switching() -> Iterator[None]:
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(old)
+
+
+def run_threads(work: Callable[[int], Any], n: int = THREADS) -> list[Any]:
+    """work(i) in n threads started together; their results, in thread order."""
+    start = threading.Barrier(n)
+    results: list[Any] = [None] * n
+    errors: list[BaseException] = []
+
+    def body(i: int) -> None:
+        try:
+            start.wait()
+            results[i] = work(i)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=body, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a thread did not finish"
+    if errors:
+        raise errors[0]
+    return results
+
+
+def assert_tiles(chunks: list[bytes], keystream: bytes) -> None:
+    """
+    The chunks (keystream XOR zeros, from any thread in any order) are
+    disjoint pieces that together cover keystream exactly once.
+    """
+    spans = []
+    for c in chunks:
+        at = keystream.find(c)
+        assert at >= 0, f"a {len(c)}-byte chunk is not keystream"
+        spans.append((at, at + len(c)))
+    spans.sort()
+    pos = 0
+    for a, b in spans:
+        assert a == pos, f"keystream reused or skipped at byte {pos} (next chunk at {a})"
+        pos = b
+    assert pos == len(keystream)
+
+
+def stream_chunks(update: Callable[[bytes], bytes], rounds: int) -> Callable[[int], list[bytes]]:
+    def work(i: int) -> list[bytes]:
+        out = []
+        for r in range(rounds):
+            n = SIZES[(i + r) % len(SIZES)]
+            out.append(bytes(update(bytes(n))))
+        return out
+
+    return work
+
+
+def total(rounds: int) -> int:
+    return sum(SIZES[(i + r) % len(SIZES)] for i in range(THREADS) for r in range(rounds))
+
+
+def test_shared_ctr(aes_impl):
+    rounds = 50
+    oracle = aes_impl.Ctr(KEY, IV16).update(bytes(total(rounds)))
+    shared = aes_impl.Ctr(KEY, IV16)
+    chunks = [c for part in run_threads(stream_chunks(shared.update, rounds)) for c in part]
+    assert_tiles(chunks, oracle)
+
+
+def test_shared_ctr_update_into(aes_impl):
+    rounds = 50
+    oracle = aes_impl.Ctr(KEY, IV16).update(bytes(total(rounds)))
+    shared = aes_impl.Ctr(KEY, IV16)
+
+    def update(data: bytes) -> bytes:
+        out = bytearray(len(data))
+        assert shared.update_into(data, out) == len(data)
+        return bytes(out)
+
+    chunks = [c for part in run_threads(stream_chunks(update, rounds)) for c in part]
+    assert_tiles(chunks, oracle)
+
+
+def test_ctr_cannot_be_initialised_again(aes_impl):
+    # Another thread may be using its key: a second __init__ is refused.
+    ctr = aes_impl.Ctr(KEY, IV16)
+    with pytest.raises(ValueError, match="^Ctr is already initialised$"):
+        ctr.__init__(bytes(32), bytes(16))
+    assert ctr.update(bytes(16)) == aes_impl.Ctr(KEY, IV16).update(bytes(16))
+
+
+def test_shared_tgcrypto_state(backend_module):
+    # tgcrypto's ctr256_encrypt with one iv and state shared by threads.
+    rounds = 50
+    oracle = backend_module.Ctr(KEY, IV16).update(bytes(total(rounds)))
+    iv, state = bytearray(IV16), bytearray(1)
+
+    def update(data: bytes) -> bytes:
+        return backend_module._ctr256_state(data, KEY, iv, state)
+
+    chunks = [c for part in run_threads(stream_chunks(update, rounds)) for c in part]
+    assert_tiles(chunks, oracle)
+    # and the shared state ends where one stream of that length ends
+    n = total(rounds)
+    assert int.from_bytes(iv, "big") == int.from_bytes(IV16, "big") + n // 16
+    assert state[0] == n % 16
+
+
+def test_shared_telethon_ctr():
+    from mtcore.compat.telethon import AESModeCTR
+
+    rounds = 50
+    oracle = AESModeCTR(KEY, IV16).encrypt(bytes(total(rounds)))
+    shared = AESModeCTR(KEY, IV16)
+    chunks = [c for part in run_threads(stream_chunks(shared.encrypt, rounds)) for c in part]
+    assert_tiles(chunks, oracle)
+
+
+def test_shared_auth_key_and_padding(mt_impl):
+    # One AuthKey used by every thread; each packet must decrypt, and no
+    # two may be equal (the padding comes from each thread's own bytes).
+    auth_key = mt_impl.AuthKey(bytes((5 * i + 1) & 0xFF for i in range(256)))
+    body = bytes(range(64))
+
+    def work(i: int) -> list[bytes]:
+        packets = []
+        for seq in range(40):
+            packets.append(
+                mt_impl.pack_message(
+                    auth_key, salt=1, session_id=2, msg_id=4 * (1000 + seq), seq_no=seq, body=body
+                )
+            )
+        return packets
+
+    packets = [p for part in run_threads(work) for p in part]
+    assert len(set(packets)) == len(packets)
+    for p in packets:
+        msg = mt_impl.unpack_message(auth_key, p, session_id=2, from_client=True)
+        assert msg.body == body
+
+
+def test_shared_qr_login_flow():
+    # Four threads answer the one pending export at once: exactly one
+    # answer is taken, the others are refused (no request is pending).
+    for _ in range(20):
+        flow = login.QRLoginFlow(12345, "0123456789abcdef0123456789abcdef", clock=lambda: 1000.0)
+        flow.start()
+        answer = bytes(tl.types.auth.loginToken(expires=1030, token=b"tok"))
+
+        def work(i: int) -> str:
+            try:
+                return type(flow.on_response(answer)).__name__
+            except LoginFlowError:
+                return "refused"
+
+        got = sorted(run_threads(work))
+        assert got == ["ShowQR"] + ["refused"] * (THREADS - 1)
