@@ -3,11 +3,14 @@
 
 
 cdef uint64_t _pq_value(object pq) except? 0:
-    # An int in 1..2^64-1, or 1..8 big-endian bytes (as in res_pq).
+    # An int below 2^64, or 1..8 big-endian bytes (as in res_pq); a value
+    # below 2 is the factorizer's to refuse, whatever its form.
     cdef Py_buffer b
     if isinstance(pq, int) and not isinstance(pq, bool):
-        if not 0 < pq <= 0xFFFFFFFFFFFFFFFF:
-            raise _errors.out_of_range("pq", 1, 0xFFFFFFFFFFFFFFFF, pq)
+        if pq < 2:
+            raise _errors.pq_refused(pq, MTC_PQ_TOO_SMALL)
+        if pq > 0xFFFFFFFFFFFFFFFF:
+            raise _errors.out_of_range("pq", 2, 0xFFFFFFFFFFFFFFFF, pq)
         return <uint64_t>pq
     if not PyObject_CheckBuffer(pq):
         raise _errors.pq_type(pq)
@@ -19,8 +22,8 @@ cdef uint64_t _pq_value(object pq) except? 0:
         value = int.from_bytes((<char *>b.buf)[:b.len], "big")
     finally:
         PyBuffer_Release(&b)
-    if value == 0:
-        raise _errors.out_of_range("pq", 1, 0xFFFFFFFFFFFFFFFF, value)
+    if value < 2:
+        raise _errors.pq_refused(value, MTC_PQ_TOO_SMALL)
     return <uint64_t>value
 
 

@@ -32,11 +32,14 @@ from __future__ import annotations
 import base64
 import datetime
 import enum
+import functools
+import math
 import re
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar, Union
+from typing import Any, Callable, ClassVar, TypeVar, Union
 from urllib.parse import unquote
 
 from mtcore import _errors, tl
@@ -53,6 +56,7 @@ __all__ = [
     "LoginTokenResult",
     "LoginTokenSuccess",
     "PasswordNeeded",
+    "MAX_SHOW_SECONDS",
     "QRLoginFlow",
     "QRLoginState",
     "Send",
@@ -148,7 +152,18 @@ def _check_token(token: object, name: str = "token") -> bytes:
 def _check_number(name: str, value: object) -> float:
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         raise _errors.not_number(name, value)
-    return float(value)
+    return _finite(name, value)
+
+
+def _finite(name: str, value: float) -> float:
+    # A finite float of an int or float, or the error naming name.
+    try:
+        f = float(value)
+    except OverflowError:  # an int beyond float's range
+        f = math.inf
+    if not math.isfinite(f):
+        raise _errors.not_finite(name, value)
+    return f
 
 
 def _unix_time(name: str, value: object) -> float:
@@ -161,6 +176,7 @@ def _unix_time(name: str, value: object) -> float:
         return value.timestamp()
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         raise _errors.not_time(name, value)
+    _finite(name, value)
     return float(value)
 
 
@@ -260,8 +276,10 @@ def parse_login_url(url: str) -> bytes:
     scheme, colon, rest = url.partition(":")
     if not colon:
         raise _errors.login_url("it has no scheme")
+    # The messages below describe what is wrong, never quote the input:
+    # a mangled URL may carry the token anywhere.
     if scheme.lower() != "tg":
-        raise _errors.login_url(f"the scheme must be 'tg', got {scheme[:16]!r}")
+        raise _errors.login_url(f"the scheme must be 'tg' ({_length(scheme)})")
     if not rest.startswith("//"):
         raise _errors.login_url("'tg:' must be followed by '//login'")
     rest = rest[2:]
@@ -272,26 +290,35 @@ def parse_login_url(url: str) -> bytes:
             end = min(end, i)
     host, rest = rest[:end], rest[end:]
     if host.lower() != "login":
-        raise _errors.login_url(f"the host must be 'login', got {host[:32]!r}")
+        raise _errors.login_url(f"the host must be 'login' ({_length(host)})")
     rest, hash_, _ = rest.partition("#")
     if hash_:
         raise _errors.login_url("it has a fragment ('#...')")
     path, question, query = rest.partition("?")
     if path:
-        raise _errors.login_url(f"it has a path ({path[:32]!r})")
+        raise _errors.login_url(f"it has a path ({_length(path)})")
     if not question:
         raise _errors.login_url("it has no query ('?token=...')")
     params = query.split("&")
     for param in params:
-        key = param.partition("=")[0]
+        key, eq, _ = param.partition("=")
         if key != "token":
-            raise _errors.login_url(
-                f"unexpected query parameter {key[:32]!r} (only 'token' is allowed)"
-            )
+            if key.lower() == "token":
+                why = "the parameter is 'token', in lower case"
+            elif not eq and key.lower().startswith("token"):
+                why = "'token' must be followed by '='"
+            else:
+                why = f"only 'token' is allowed, got a name of {_length(key)}"
+            raise _errors.login_url(f"unexpected query parameter: {why}")
     if len(params) > 1:
         raise _errors.login_url("the token parameter appears more than once")
     value = params[0].partition("=")[2]
     return _decode_token(unquote(value, encoding="ascii", errors="replace"))
+
+
+def _length(text: str) -> str:
+    # What an error may say of a part of a URL: its length, not its text.
+    return "empty" if not text else f"{len(text)} characters"
 
 
 def _decode_token(value: str) -> bytes:
@@ -521,7 +548,8 @@ class ShowQR:
     :param login_token: The token shown.
     :param url: Its QR-login URL.
     :param timeout: Seconds until the token is renewed:
-        ``max(expires - server_time, 1)`` (as tdlib schedules it).
+        ``max(expires - server_time, 1)`` (as tdlib schedules it), at most
+        :data:`MAX_SHOW_SECONDS`.
     :param refresh_at: The same moment as a time of the flow's clock.
     """
 
@@ -602,6 +630,23 @@ _IMPORT = "auth.importLoginToken"
 _LOGIN_TOKEN_NAMES = frozenset(c.tl_name for c in _LOGIN_TOKEN_CLASSES)
 
 
+#: The longest a :class:`ShowQR` asks to wait, in seconds, whatever the
+#: token's ``expires`` says (Telegram's tokens live about 30 seconds).
+MAX_SHOW_SECONDS = 300.0
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _locked(method: _F) -> _F:
+    # The method under the flow's lock.
+    @functools.wraps(method)
+    def run(self: QRLoginFlow, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return run  # type: ignore[return-value]
+
+
 class QRLoginFlow:
     """
     QR-code login as a state machine without I/O (MTPROTO.md section 7).
@@ -633,7 +678,8 @@ class QRLoginFlow:
     :class:`~mtcore.exceptions.LoginFlowError` and leave the flow as it
     was; so do undecodable bytes (:class:`~mtcore.exceptions.TLDecodeError`).
     After a final action updates and timers give :class:`Wait`.
-    A flow is not thread-safe; use one per login attempt.
+    A flow is safe to share between threads (each input is taken whole
+    under a lock), though one per login attempt is the natural use.
 
     :param api_id: The application's api_id (checked as in
         :func:`export_login_token`).
@@ -641,7 +687,8 @@ class QRLoginFlow:
     :param except_ids: Ids of users already logged in on this client.
     :param dc_id: The DC the connection is on, if the client wants it
         named in the actions (else None until a migration).
-    :param clock: The local clock, unix seconds (``time.time``).
+    :param clock: The local clock, unix seconds (by default ``time.time``,
+        looked up when the flow is made).
     :param clock_offset: ``server_time - local_time`` in seconds; the
         client may update :attr:`clock_offset` whenever it learns better.
     """
@@ -653,7 +700,7 @@ class QRLoginFlow:
         except_ids: Iterable[int] = (),
         *,
         dc_id: int | None = None,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = None,
         clock_offset: float = 0.0,
     ) -> None:
         self._api_id = _check_api_id(api_id)
@@ -664,7 +711,9 @@ class QRLoginFlow:
                 raise _errors.not_int("dc_id", dc_id)
             if not 1 <= dc_id <= _INT32_MAX:
                 raise _errors.out_of_range("dc_id", 1, _INT32_MAX, dc_id)
-        if not callable(clock):
+        if clock is None:
+            clock = time.time
+        elif not callable(clock):
             raise _errors.not_callable("clock", clock)
         self._clock = clock
         self._clock_offset = _check_number("clock_offset", clock_offset)
@@ -673,6 +722,9 @@ class QRLoginFlow:
         self._login_token: LoginToken | None = None
         self._refresh_at = 0.0
         self._reexport = False
+        # Every input runs under it: a flow shared by threads takes one
+        # input at a time (re-entrant: on_response may call on_rpc_error).
+        self._lock = threading.RLock()
 
     def __repr__(self) -> str:
         return f"<QRLoginFlow {self._state.name} dc_id={self._dc_id}>"
@@ -708,10 +760,13 @@ class QRLoginFlow:
 
     @clock_offset.setter
     def clock_offset(self, value: float) -> None:
-        self._clock_offset = _check_number("clock_offset", value)
+        value = _check_number("clock_offset", value)
+        with self._lock:
+            self._clock_offset = value
 
     # inputs
 
+    @_locked
     def start(self) -> Send:
         """
         Begin: the first ``auth.exportLoginToken``.
@@ -722,6 +777,7 @@ class QRLoginFlow:
             raise _errors.flow_state("start() called again", self._state.name)
         return self._export()
 
+    @_locked
     def on_response(self, response: Any) -> Action:
         """
         The answer to the pending :class:`Send`.
@@ -762,8 +818,13 @@ class QRLoginFlow:
             # token it answers may predate the scan, so ask again.
             self._reexport = False
             return self._export()
-        now = self._clock()
-        delay = max(answer.expires_timestamp - (now + self._clock_offset), 1.0)
+        now = self._now()
+        # As tdlib schedules it, but never past MAX_SHOW_SECONDS: a server
+        # clock far ahead (or a hostile expires) must not park the flow.
+        delay = min(
+            max(answer.expires_timestamp - (now + self._clock_offset), 1.0),
+            MAX_SHOW_SECONDS,
+        )
         url = answer.url
         self._login_token = answer
         self._refresh_at = now + delay
@@ -772,6 +833,7 @@ class QRLoginFlow:
             login_token=answer, url=url, timeout=delay, refresh_at=now + delay
         )
 
+    @_locked
     def on_rpc_error(self, error_code: int, error_message: str) -> Action:
         """
         The pending request failed with an RPC error.
@@ -805,6 +867,7 @@ class QRLoginFlow:
             error_code=int(error_code), error_message=error_message, request=pending
         )
 
+    @_locked
     def on_update(self, update: Any) -> Action:
         """
         An update from the server; give it every update (or those that may
@@ -828,6 +891,7 @@ class QRLoginFlow:
                 self._reexport = True
         return self._wait()
 
+    @_locked
     def on_timeout(self) -> Action:
         """
         The timer of the last :class:`ShowQR` or :class:`Wait` expired.
@@ -836,7 +900,7 @@ class QRLoginFlow:
             refresh time has come; else :class:`Wait` (with the time left,
             for an early or stale timer).
         """
-        if self._state is QRLoginState.SHOWING and self._clock() >= self._refresh_at:
+        if self._state is QRLoginState.SHOWING and self._now() >= self._refresh_at:
             return self._export()
         return self._wait()
 
@@ -851,6 +915,15 @@ class QRLoginFlow:
         self._state = QRLoginState.EXPORTING
         return Send(request, dc_id=self._dc_id)
 
+    def _now(self) -> float:
+        return _finite("clock()", self._check_clock_value(self._clock()))
+
+    @staticmethod
+    def _check_clock_value(value: object) -> float:
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise _errors.not_number("clock()", value)
+        return value
+
     def _pending(self) -> str:
         if self._state is QRLoginState.EXPORTING:
             return _EXPORT
@@ -862,7 +935,7 @@ class QRLoginFlow:
 
     def _wait(self) -> Wait:
         if self._state is QRLoginState.SHOWING:
-            return Wait(max(self._refresh_at - self._clock(), 0.0))
+            return Wait(max(self._refresh_at - self._now(), 0.0))
         return Wait(None)
 
     @staticmethod

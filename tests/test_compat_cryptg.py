@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import random
-import time
 
 import pytest
 
@@ -175,22 +174,25 @@ BAD_PQ = [
     (2**64, "cryptg: OverflowError"),
     (2**64 + 1, "cryptg: OverflowError"),
     (2**200, "far over 64 bits"),
-    (True, "1; cryptg: never returns"),
-    (False, "0; cryptg: (2, 0)"),
 ]
 
 
 @pytest.mark.parametrize("pq, note", BAD_PQ, ids=[n for _, n in BAD_PQ])
-def test_bad_pq_raises_value_error_fast(factorize_pq, pq, note):
-    started = time.perf_counter()
+def test_bad_pq_raises_value_error(factorize_pq, pq, note):
+    # (The work is bounded in pq.c; speed belongs to the benchmarks.)
     with pytest.raises(ValueError) as info:
         compat.factorize_pq_pair(pq)
-    assert time.perf_counter() - started < 1.0
     assert isinstance(info.value, ArgumentValueError)  # FactorizationError or range
 
 
-@pytest.mark.parametrize("pq", [15.0, "15", b"\x0f", None, [15]])
+@pytest.mark.parametrize("pq", [True, False, 15.0, "15", b"\x0f", None, [15]])
 def test_non_integer_pq_is_a_type_error(cryptg, factorize_pq, pq):
+    # A bool is an int subclass, but never a pq (cryptg takes True as 1 and
+    # never returns).
+    if isinstance(pq, bool):
+        with pytest.raises(ArgumentTypeError, match="^pq must be an int, not 'bool'$"):
+            compat.factorize_pq_pair(pq)
+        return
     with pytest.raises(ArgumentTypeError, match="pq must be an int"):
         compat.factorize_pq_pair(pq)
     with pytest.raises(TypeError):

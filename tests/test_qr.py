@@ -518,7 +518,7 @@ def test_cli_images(tmp_path, capsys):
         ([], "one of the arguments --url --token-hex is required"),
         (["--url", "x", "--token-hex", "00"], "not allowed with argument"),
         (["--url", "https://t.me/login?token=-w"], "the scheme must be 'tg'"),
-        (["--url", "tg://login?token=+w"], "is not base64url"),
+        (["--url", "tg://login?token=+w"], "standard base64, not base64url"),
         (["--token-hex", "zz"], "--token-hex: not a hex string"),
         (["--token-hex", ""], "token must not be empty"),
         (["--url", URLS[0], "--light", "--ansi"], "not allowed with argument"),

@@ -115,8 +115,11 @@ def _factorize(n: int) -> tuple[int, int, int]:
 
 def _pq_value(pq: object) -> int:
     if isinstance(pq, int) and not isinstance(pq, bool):
-        if not 0 < pq <= _U64_MAX:
-            raise _errors.out_of_range("pq", 1, _U64_MAX, pq)
+        # A value below 2 is the factorizer's to refuse, whatever its form.
+        if pq < 2:
+            raise _errors.pq_refused(int(pq), _TOO_SMALL)
+        if pq > _U64_MAX:
+            raise _errors.out_of_range("pq", 2, _U64_MAX, pq)
         return int(pq)
     try:
         memoryview(pq)  # type: ignore[arg-type]
@@ -126,8 +129,8 @@ def _pq_value(pq: object) -> int:
         if not 1 <= len(view) <= 8:
             raise _errors.pq_bytes_length(len(view))
         value = int.from_bytes(view, "big")
-    if value == 0:
-        raise _errors.out_of_range("pq", 1, _U64_MAX, value)
+    if value < 2:
+        raise _errors.pq_refused(value, _TOO_SMALL)
     return value
 
 

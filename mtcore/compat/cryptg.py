@@ -56,12 +56,14 @@ def factorize_pq_pair(pq: int, /) -> tuple[int, int]:
     """
     Split the key exchange's pq into its two prime factors.
 
-    :param pq: an int (any object with ``__index__``): a product of two
-        distinct odd primes below 2**64.
+    :param pq: an int (any object with ``__index__`` but a bool): a
+        product of two distinct odd primes below 2**64.
     :returns: ``(p, q)``, ``p < q``.
     :raises ArgumentTypeError: pq is not an integer.
     :raises ValueError: pq is out of range or not such a product.
     """
+    if isinstance(pq, bool):  # an int subclass, but never a pq
+        raise _errors.not_int("pq", pq)
     try:
         n = int(_index(pq))
     except TypeError:
