@@ -71,3 +71,19 @@ def bench_decode_message(
     benchmark: Any, prepare: Any, contender: str, size: int
 ) -> None:
     benchmark(prepare("tl_decode_message", contender, size))
+
+
+def bench_schema_parse(benchmark: Any) -> None:
+    # Parsing the bundled layer (API + MTProto + key exchange) from text,
+    # as Schema.from_file does for a newer .tl.
+    from pathlib import Path
+
+    import mtcore.tl
+
+    data = Path(mtcore.tl.__file__).parent / "data"
+    texts = [
+        (data / name).read_text(encoding="utf-8")
+        for name in ("main_api.tl", "sys_msgs.tl", "auth_key.tl")
+    ]
+    schema = benchmark(mtcore.tl.Schema.parse, *texts)
+    assert schema.layer == mtcore.tl.default_schema().layer

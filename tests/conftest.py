@@ -37,6 +37,8 @@ import mtcore
 import mtcore.aes
 from mtcore import _backend
 
+from utils import MTPROTO_KERNEL_NAMES
+
 C_EXTENSION = pytest.mark.c_extension
 
 # The compiled kernels, slowest first.
@@ -223,34 +225,15 @@ C_MTPROTO_KERNELS = (
     ("vaes", "portable"),
 )
 
-# What an MtprotoKernel carries: the MTProto functions bound to one AES and
-# one SHA kernel, the hashes and the batched IGE.
-MTPROTO_KERNEL_NAMES = (
-    "msg_key",
-    "kdf",
-    "encrypt_message",
-    "encrypt_messages",
-    "decrypt_message",
-    "decrypt_message_into",
-    "pack_message",
-    "unpack_message",
-    "tmp_aes_key_iv",
-    "new_nonce_hash",
-    "sha1",
-    "sha256",
-    "ige_encrypt_many",
-    "ige_decrypt_many",
-)
-
 MTPROTO_API_NAMES = frozenset((*MTPROTO_KERNEL_NAMES, "AuthKey", "encrypted_length"))
 
 
 class MtprotoImpl:
     """
-    What an ``mt_impl`` test receives: the kernel's functions, then the
-    kernel-independent names of its backend module (``AuthKey``,
-    ``encrypted_length``).  A name the implementation does not have yet
-    skips the test with a reason that says so.
+    What an ``mt_impl`` test receives: the kernel's functions (never the
+    module's default-kernel ones in their place: a kernel that lacks one is
+    an error, see test_backend), then the kernel-independent names of its
+    backend module (``AuthKey``, ``encrypted_length``).
     """
 
     def __init__(self, label: str, kernel: Any, module: Any, compiled: bool) -> None:
@@ -260,14 +243,11 @@ class MtprotoImpl:
         self.is_compiled = compiled
 
     def __getattr__(self, name: str) -> Any:
-        if name not in MTPROTO_API_NAMES:  # copy, pickle, pytest, hypothesis probes
-            raise AttributeError(name)
-        for source in (self.kernel, self.module):
-            try:
-                return getattr(source, name)
-            except AttributeError:
-                pass
-        pytest.skip(f"{self.label}: no {name!r} here yet")
+        if name in MTPROTO_KERNEL_NAMES:
+            return getattr(self.kernel, name)
+        if name in MTPROTO_API_NAMES:
+            return getattr(self.module, name)
+        raise AttributeError(name)  # copy, pickle, pytest, hypothesis probes
 
     def __repr__(self) -> str:
         return f"<MtprotoImpl {self.label}>"
@@ -300,14 +280,11 @@ class MtprotoImplementation:
         except AttributeError as exc:  # the backend lacks a name they bind
             pytest.skip(f"public mtcore.mtproto/mtcore.hashes: {exc}")
         names: dict[str, Any] = {"sha1": hashes.sha1, "sha256": hashes.sha256}
-        for name in MTPROTO_KERNEL_NAMES:
-            if hasattr(mtproto, name):
-                names[name] = getattr(mtproto, name)
         for name in ("ige_encrypt_many", "ige_decrypt_many"):
-            # mtcore.aes once it exports them, else the backend's own
-            source = mtcore.aes if hasattr(mtcore.aes, name) else _backend.impl
-            if hasattr(source, name):
-                names[name] = getattr(source, name)
+            names[name] = getattr(mtcore.aes, name)
+        for name in MTPROTO_KERNEL_NAMES:
+            if name not in names:
+                names[name] = getattr(mtproto, name)
         compiled = _backend.IMPLEMENTATION == "c"
         return MtprotoImpl("public", SimpleNamespace(**names), mtproto, compiled)
 
@@ -399,6 +376,13 @@ else:
         suppress_health_check=[HealthCheck.too_slow],
     )
     settings.register_profile("dev", max_examples=60, deadline=None)
+    # For a long search by hand: HYPOTHESIS_PROFILE=long pytest ...
+    settings.register_profile(
+        "long",
+        max_examples=5000,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
     settings.load_profile(
         os.environ.get("HYPOTHESIS_PROFILE")
         or ("ci" if os.environ.get("CI") else "dev")

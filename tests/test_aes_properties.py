@@ -18,6 +18,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from utils import ref_cbc, ref_ctr, ref_ige, split_at
 
+from mtcore import _errors
+from mtcore.exceptions import MtcoreError
+
 MAX_BLOCKS = 48
 KEY = st.binary(min_size=32, max_size=32)
 IV16 = st.binary(min_size=16, max_size=16)
@@ -64,11 +67,29 @@ def test_cbc_matches_reference(aes_impl, data, key, iv):
     assert aes_impl.cbc_decrypt(data, key, iv) == ref_cbc(key, iv, data, decrypt=True)
 
 
+# Counter blocks whose increments carry: the 128-bit wrap, a carry into the
+# high half at the first block, and carries inside the wide loops (block 5
+# of an 8-block AES-NI run, block 21 of a 32-block VAES run).
+CARRY_IVS = (
+    b"\xff" * 16,
+    b"\x00" * 8 + b"\xff" * 8,
+    b"\x12" * 8 + (2**64 - 5).to_bytes(8, "big"),
+    b"\xff" * 8 + (2**64 - 21).to_bytes(8, "big"),
+)
+# Long enough for every kernel's widest path (ct64: 4 blocks, AES-NI: 8,
+# VAES: 8 and 32 at a time) and a ragged tail.
+CARRY_LENGTHS = (100, 16 * 8 + 5, 16 * 40 + 7, 16 * 70)
+
+
+def carry_examples(test: Callable[..., Any]) -> Callable[..., Any]:
+    for iv in CARRY_IVS:
+        for n in CARRY_LENGTHS:
+            test = example(data=bytes(n), key=K0, iv=iv)(test)
+    return test
+
+
 @pin_sizes(V16)
-@example(data=bytes(100), key=K0, iv=b"\xff" * 16)  # counter wrap
-@example(
-    data=bytes(100), key=K0, iv=b"\x00" * 8 + b"\xff" * 8
-)  # carry into the high half
+@carry_examples
 @given(data=ANY_BYTES, key=KEY, iv=IV16)
 def test_ctr_matches_reference(aes_impl, data, key, iv):
     assert aes_impl.Ctr(key, iv).update(data) == ref_ctr(key, iv, data)
@@ -92,6 +113,7 @@ def test_compiled_equals_pure_cbc(c_kernel, py_kernel, data, key, iv):
 
 
 @pin_sizes(V16)
+@carry_examples
 @given(data=ANY_BYTES, key=KEY, iv=IV16)
 def test_compiled_equals_pure_ctr(c_kernel, py_kernel, data, key, iv):
     assert c_kernel.Ctr(key, iv).update(data) == py_kernel.Ctr(key, iv).update(data)
@@ -221,9 +243,10 @@ ARG = st.tuples(st.sampled_from(KINDS), SIZE)
 
 
 def outcome(func: Callable[[], Any], out: Any = None) -> tuple[Any, ...]:
+    # Only mtcore's own errors are outcomes; anything else fails the test.
     try:
         result = func()
-    except Exception as exc:  # the point: compare whatever is raised
+    except MtcoreError as exc:
         return ("raised", type(exc), str(exc))
     if out is None:
         return ("ok", result)
@@ -253,7 +276,47 @@ def test_same_errors_one_shot(c_kernel, py_kernel, fn, data, key, iv, out):
         args = build(data), build(key), build(iv)
         return outcome(lambda: getattr(impl, fn)(*args, out=o), o)
 
-    assert run(c_kernel) == run(py_kernel)
+    got = run(c_kernel)
+    assert got == run(py_kernel)
+    iv_size = 32 if fn.startswith("ige") else 16
+    error = (
+        buffer_error("data", data)
+        or buffer_error("key", key)
+        or size_error("key", key, 32)
+        or buffer_error("iv", iv)
+        or size_error("iv", iv, iv_size)
+        or (_errors.not_whole_blocks("data", data[1]) if data[1] % 16 else None)
+        or (out is not None and buffer_error("out", out, writable=True))
+        or (
+            out is not None
+            and out[1] != data[1]
+            and _errors.out_mismatch(data[1], out[1])
+        )
+    )
+    assert got[0] == ("raised" if error else "ok")
+    if error:
+        assert got[1:] == (type(error), str(error))
+
+
+# What the rules say of an argument built by build(): the error expected,
+# or None.  Derived from the spec of each kind, not from either backend.
+NOT_BUFFERS = ("str", "int", "none", "float")
+
+
+def buffer_error(name: str, spec: tuple[str, int], writable: bool = False) -> Any:
+    kind, n = spec
+    if kind in NOT_BUFFERS:
+        return _errors.not_buffer(name, build(spec))
+    if writable and kind in ("bytes", "readonly-view"):
+        return _errors.read_only(name, build(spec))
+    # A strided view is C-contiguous only with exactly one element.
+    if kind == "strided" and n != 1:
+        return _errors.not_contiguous(name)
+    return None
+
+
+def size_error(name: str, spec: tuple[str, int], size: int) -> Any:
+    return _errors.bad_length(name, size, spec[1]) if spec[1] != size else None
 
 
 @given(
@@ -287,4 +350,21 @@ def test_same_errors_ctr(c_kernel, py_kernel, key, iv, data, out, start):
         o = build(out)
         return outcome(lambda: ctr.update_into(d, o), o)
 
-    assert run(c_kernel) == run(py_kernel)
+    got = run(c_kernel)
+    assert got == run(py_kernel)
+    error = (
+        buffer_error("key", key)
+        or size_error("key", key, 32)
+        or buffer_error("iv", iv)
+        or size_error("iv", iv, 16)
+        or buffer_error("data", data)
+        or (out is not None and buffer_error("out", out, writable=True))
+        or (
+            out is not None
+            and out[1] < data[1]
+            and _errors.out_too_small(data[1], out[1])
+        )
+    )
+    assert got[0] == ("raised" if error else "ok")
+    if error:
+        assert got[1:] == (type(error), str(error))

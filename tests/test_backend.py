@@ -16,7 +16,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from utils import load_vectors
+from utils import MTPROTO_KERNEL_NAMES, load_vectors
 
 import mtcore
 from mtcore import _backend
@@ -232,3 +232,21 @@ def test_default_kernel_without_switches():
     assert info["implementation"] == "c"
     assert info["force_portable"] is False
     assert info["aes"] == info["aes_kernels"][0]
+
+
+def test_every_kernel_object_has_every_method(backend_module):
+    # The kernel fixtures hand tests the kernel's own methods; one missing
+    # would otherwise mean testing another kernel.  Every AES and MTProto
+    # kernel object of this backend must implement all of them.
+    aes_methods = ("ige_encrypt", "ige_decrypt", "cbc_encrypt", "cbc_decrypt", "Ctr")
+    for name in backend_module.aes_kernels():
+        kernel = backend_module.AesKernel(name)
+        missing = [m for m in aes_methods if not callable(getattr(kernel, m, None))]
+        assert not missing, (name, missing)
+    for aes in backend_module.aes_kernels():
+        for sha in backend_module.sha_kernels():
+            kernel = backend_module.MtprotoKernel(aes, sha)
+            missing = [
+                m for m in MTPROTO_KERNEL_NAMES if not callable(getattr(kernel, m, None))
+            ]
+            assert not missing, (aes, sha, missing)

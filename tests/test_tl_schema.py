@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import time
 from pathlib import Path
 from typing import Any
 
@@ -932,17 +931,3 @@ def test_public_names() -> None:
         "default_schema",
     ):
         assert hasattr(mtcore.tl, name)
-
-
-# --- speed ---------------------------------------------------------------------
-
-
-def test_parse_is_fast() -> None:
-    # About 30 ms on a 2020s x86-64; the bound only catches a pathology.
-    texts = [(DATA_DIR / name).read_text(encoding="utf-8") for name in SCHEMA_FILES]
-    best = float("inf")
-    for _ in range(3):
-        t0 = time.perf_counter()
-        Schema.parse(*texts)
-        best = min(best, time.perf_counter() - t0)
-    assert best < 0.5
