@@ -12,6 +12,7 @@ import platform
 import sys
 
 from setuptools import Extension, setup
+from setuptools.command.build_py import build_py
 
 
 def flag(name):
@@ -22,6 +23,7 @@ PURE = flag("MTCORE_PUREPYTHON") or platform.python_implementation() != "CPython
 DEBUG = flag("MTCORE_DEBUG_BUILD")
 
 ext_modules = []
+cflags = []
 if PURE:
     print(
         "*" * 72 + "\n"
@@ -68,4 +70,20 @@ else:
         compiler_directives=directives,
     )
 
-setup(ext_modules=ext_modules)
+
+class build_py_with_info(build_py):
+    """
+    build_py that also writes mtcore/_buildinfo.py, how this copy was built
+    (mtcore.backend_info()["build"]; its absence means a source tree).
+    """
+
+    def run(self):
+        super().run()
+        info = {"pure": PURE, "debug": DEBUG, "cflags": cflags}
+        path = os.path.join(self.build_lib, "mtcore", "_buildinfo.py")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write('"""Written by setup.py: how this copy was built."""\n\n')
+            f.write(f"BUILD = {info!r}\n")
+
+
+setup(ext_modules=ext_modules, cmdclass={"build_py": build_py_with_info})

@@ -1,10 +1,16 @@
 """
-``python -m mtcore bench [--quick] [--json FILE] [--filter SUBSTR]``: time
+The command line, as the ``mtcore`` console script or ``python -m mtcore``:
+
+``mtcore bench [--quick] [--json FILE] [--filter SUBSTR] [--pure]``: time
 mtcore against the installed peers (see ``mtcore/_bench.py``).
 
-``python -m mtcore qr (--url URL | --token-hex HEX) [--png FILE] [--svg FILE]``:
+``mtcore info [--json]``: what runs here (:func:`mtcore.backend_info`).
+
+``mtcore qr (--url URL | --token-hex HEX) [--png FILE] [--svg FILE]``:
 draw the QR code of a login URL in the terminal, or write it as images
-(needs the extra ``qr``: ``pip install 'mtcore[qr]'``).
+(needs the ``qr`` extra, which brings segno: ``pip install segno``).
+
+``mtcore --version``.
 """
 
 from __future__ import annotations
@@ -79,16 +85,78 @@ def _qr_main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             login.qr_svg(url, args.svg, scale=args.scale, border=args.border)
             print(f"wrote {args.svg}")
     except MissingExtra as exc:
-        print(f"python -m mtcore qr: {exc}", file=sys.stderr)
+        print(f"mtcore qr: {exc}", file=sys.stderr)
         return 1
     except ArgumentValueError as exc:
         parser.error(str(exc))
     return 0
 
 
+def _info_main(args: argparse.Namespace) -> int:
+    import json
+
+    import mtcore
+
+    info = mtcore.backend_info()
+    if args.json:
+        print(json.dumps(info, indent=1))
+        return 0
+    impl = {"c": "compiled extension", "python": "pure-Python twin"}
+    lines = [
+        ("version", info["version"]),
+        ("implementation", impl[info["implementation"]]),
+        ("AES kernel", f"{info['aes']} (available: {', '.join(info['aes_kernels'])})"),
+        ("SHA kernel", f"{info['sha']} (available: {', '.join(info['sha_kernels'])})"),
+        ("CPU features", ", ".join(info["cpu_features"]) or "-"),
+        ("switches", _switches(info)),
+        ("imported from", info["package_dir"]),
+        ("build", _build_text(info["build"])),
+    ]
+    if info["extension_error"]:
+        lines.append(("extension error", info["extension_error"]))
+    width = max(len(k) for k, _ in lines)
+    for key, value in lines:
+        print(f"{key + ':':<{width + 1}} {value}")
+    return 0
+
+
+def _switches(info: dict[str, object]) -> str:
+    on = [
+        name
+        for name, key in (
+            ("MTCORE_PUREPYTHON", "pure_requested"),
+            ("MTCORE_FORCE_PORTABLE", "force_portable"),
+        )
+        if info[key]
+    ]
+    return ", ".join(on) or "none"
+
+
+def _build_text(build: object) -> str:
+    if not isinstance(build, dict):
+        return "a source tree (no build record)"
+    if build.get("pure"):
+        return "pure-Python install (MTCORE_PUREPYTHON at build time)"
+    flags = " ".join(build.get("cflags", ()))
+    return f"compiled{' (debug)' if build.get('debug') else ''}: {flags}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m mtcore")
+    from mtcore import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="mtcore", description="mtcore: fast, safe MTProto crypto and TL."
+    )
+    parser.add_argument("--version", action="version", version=f"mtcore {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    info = commands.add_parser(
+        "info",
+        help="what runs here: implementation, kernels, CPU features, build",
+        description="Print mtcore.backend_info(): the implementation and "
+        "kernels in use, those available, the CPU features, the switches, "
+        "where mtcore was imported from and how it was built.",
+    )
+    info.add_argument("--json", action="store_true", help="print it as JSON")
     bench = commands.add_parser(
         "bench",
         help="time mtcore against its peers (tgcrypto, cryptg, ...)",
@@ -101,14 +169,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="draw the QR code of a tg://login URL",
         description="Draw the QR code of a QR-login URL (or of the URL of a "
         "token) in the terminal, or write it as PNG/SVG images. "
-        "Needs segno: pip install 'mtcore[qr]'.",
+        "Needs segno (the qr extra): pip install segno.",
     )
     _add_qr_arguments(qr)
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] == ["qr"]:
-        # The bench harness is not needed (nor imported) to draw a QR code.
+    if argv[:1] in (["qr"], ["info"]) or not argv or argv[0].startswith("-"):
+        # The bench harness is not needed (nor imported) for these.
         args = parser.parse_args(argv)
-        return _qr_main(qr, args)
+        if args.command == "qr":
+            return _qr_main(qr, args)
+        if args.command == "info":
+            return _info_main(args)
+        parser.print_help()
+        return 2
     from mtcore import _bench
 
     _bench.add_arguments(bench)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import platform
+import warnings
 from typing import TYPE_CHECKING, Any
 
 # The names both implementations must export (tests check both sides).
@@ -54,16 +55,48 @@ def _flag(name: str) -> bool:
     return os.environ.get(name, "") not in ("", "0")
 
 
+def _build_info() -> dict[str, Any] | None:
+    # What setup.py recorded of this copy's build (mtcore/_buildinfo.py,
+    # written into wheels and installs); None in a source tree.
+    try:
+        from mtcore import _buildinfo  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return dict(_buildinfo.BUILD)
+
+
 PURE_REQUESTED = _flag("MTCORE_PUREPYTHON")
 NO_EXTENSIONS = PURE_REQUESTED or platform.python_implementation() != "CPython"
+BUILD = _build_info()
+#: Why the compiled extension is not in use although it was expected (the
+#: ImportError and a hint), or None.
+EXTENSION_ERROR: str | None = None
 
 if TYPE_CHECKING or NO_EXTENSIONS:
     from mtcore import _py as impl
 else:
     try:
         from mtcore import _cmtcore as impl
-    except ImportError:  # a pure install, or a broken build (tests catch it)
+    except ImportError as exc:  # a pure install, or a broken build
         from mtcore import _py as impl
+
+        if BUILD is None or not BUILD.get("pure"):
+            here = os.path.dirname(os.path.abspath(__file__))
+            EXTENSION_ERROR = f"{type(exc).__name__}: {exc}"
+            if BUILD is None:
+                EXTENSION_ERROR += (
+                    f" (running from a source tree? {here} has no built "
+                    "extension: run from another directory, or build it in "
+                    "place with 'pip install -e .')"
+                )
+            warnings.warn(
+                "mtcore: the compiled extension did not import, so the much "
+                f"slower pure-Python twin runs instead: {EXTENSION_ERROR}. "
+                "Set MTCORE_PUREPYTHON=1 to choose the twin without this "
+                "warning.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
 
 IMPLEMENTATION = "c" if impl.__name__ == "mtcore._cmtcore" else "python"
 
@@ -77,9 +110,15 @@ def backend_info() -> dict[str, Any]:
         ``"aesni"``, ``"portable"`` or ``"python"``), ``aes_kernels`` (every
         kernel this machine can run, fastest first), ``sha`` and
         ``sha_kernels`` likewise for SHA-1/SHA-256 (``"shani"``,
-        ``"portable"``, ``"python"``) and ``cpu_features`` (what the
-        compiled side detected).
+        ``"portable"``, ``"python"``), ``cpu_features`` (what the compiled
+        side detected), ``pure_requested`` and ``force_portable`` (the
+        switches), ``extension_error`` (why the compiled extension is not
+        in use though it was expected, else None), ``version``,
+        ``package_dir`` (where mtcore was imported from) and ``build``
+        (how this copy was built, None in a source tree).
     """
+    from mtcore import __version__
+
     return {
         "implementation": IMPLEMENTATION,
         "aes": impl.aes_kernel,
@@ -89,4 +128,8 @@ def backend_info() -> dict[str, Any]:
         "cpu_features": impl.cpu_features(),
         "pure_requested": PURE_REQUESTED,
         "force_portable": _flag("MTCORE_FORCE_PORTABLE"),
+        "extension_error": EXTENSION_ERROR,
+        "version": __version__,
+        "package_dir": os.path.dirname(os.path.abspath(__file__)),
+        "build": BUILD,
     }

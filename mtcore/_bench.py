@@ -3513,6 +3513,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="only the cases whose key contains SUBSTR, e.g. 'ige', 'ctr/16KiB', "
         "'threads' (keys: operation/size, threads/operation/size)",
     )
+    parser.add_argument(
+        "--pure",
+        action="store_true",
+        help="measure the pure-Python twin as the mtcore row when the compiled "
+        "extension is not in use (refused otherwise)",
+    )
 
 
 def main(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
@@ -3520,6 +3526,22 @@ def main(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     Run the benchmarks; returns the exit status (1 if an mtcore kernel
     disagreed with the default).
     """
+    if _backend.IMPLEMENTATION != "c":
+        # Never present the pure twin as "mtcore" by accident.
+        why = (
+            "MTCORE_PUREPYTHON is set"
+            if _backend.PURE_REQUESTED
+            else _backend.EXTENSION_ERROR or "this is a pure-Python install"
+        )
+        if not getattr(args, "pure", False):
+            print(
+                "mtcore bench: refusing to run: mtcore here is the pure-Python "
+                f"twin, not the compiled extension ({why}). Pass --pure to "
+                "measure the twin as the mtcore row.",
+                file=sys.stderr,
+            )
+            return 2
+        print(f"mtcore bench: the mtcore row is the PURE-PYTHON twin ({why}).", file=out)
     started = time.perf_counter()
     samples = QUICK_SAMPLES if args.quick else SAMPLES
     target_ns = TARGET_NS

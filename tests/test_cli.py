@@ -1,0 +1,146 @@
+"""
+The newcomer's path (issue 12): the ``mtcore`` console script, ``mtcore
+info``, and a compiled extension that fails to import never passing
+silently for mtcore (a warning that says why, ``backend_info()`` carrying
+the reason, ``mtcore bench`` refusing to present the pure twin).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import mtcore
+from mtcore import __main__ as cli
+from mtcore import _backend
+
+ROOT = Path(mtcore.__file__).resolve().parent.parent
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MTCORE_")}
+    env.update(extra)
+    return env
+
+
+def test_version_and_info(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"mtcore {mtcore.__version__}"
+    assert cli.main(["info", "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info == json.loads(json.dumps(mtcore.backend_info()))
+    assert cli.main(["info"]) == 0
+    text = capsys.readouterr().out
+    assert f"version:        {mtcore.__version__}" in text
+    assert f"AES kernel:     {info['aes']}" in text
+    assert info["package_dir"] in text
+
+
+def test_no_command_prints_help(capsys):
+    assert cli.main([]) == 2
+    assert "usage: mtcore" in capsys.readouterr().out
+
+
+def test_console_script_is_declared():
+    tomllib = pytest.importorskip("tomllib")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["scripts"] == {"mtcore": "mtcore.__main__:main"}
+
+
+def test_console_script_from_the_checkout():
+    # Where the README runs it: in the checkout.  The console script (unlike
+    # "python -m mtcore" there) imports the installed package.
+    script = shutil.which("mtcore", path=os.path.dirname(sys.executable))
+    if script is None:
+        pytest.fail(
+            "no mtcore console script beside this Python: mtcore is not "
+            "installed with its entry points (pip install .)"
+        )
+    proc = subprocess.run(
+        [script, "info", "--json"], cwd=ROOT, env=_env(), capture_output=True,
+        text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    info = json.loads(proc.stdout)
+    assert info["version"] == mtcore.__version__
+    if _backend.IMPLEMENTATION == "c":
+        assert info["implementation"] == "c", info
+        assert info["extension_error"] is None
+
+
+_BROKEN = textwrap.dedent(
+    """
+    import importlib.abc, json, sys, warnings
+
+    class Block(importlib.abc.MetaPathFinder):
+        # the compiled extension "fails to import", as a broken build does
+        def find_spec(self, name, path=None, target=None):
+            if name == "mtcore._cmtcore":
+                raise ImportError("undefined symbol: mtc_example (simulated)")
+
+    sys.meta_path.insert(0, Block())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        import mtcore
+    from mtcore import __main__ as cli
+    status = cli.main(["bench", "--quick", "--filter", "sha1/64"])
+    print(json.dumps({
+        "warnings": [(w.category.__name__, str(w.message)) for w in caught],
+        "info": mtcore.backend_info(),
+        "bench": status,
+    }))
+    """
+)
+
+
+def test_broken_extension_is_not_silent():
+    proc = subprocess.run(
+        [sys.executable, "-c", _BROKEN], cwd=ROOT.parent, env=_env(),
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    got = json.loads(proc.stdout.splitlines()[-1])
+    (category, message), = [w for w in got["warnings"] if "mtcore" in w[1]]
+    assert category == "RuntimeWarning"
+    assert "undefined symbol: mtc_example (simulated)" in message
+    assert "MTCORE_PUREPYTHON=1" in message
+    assert got["info"]["implementation"] == "python"
+    assert "undefined symbol: mtc_example" in got["info"]["extension_error"]
+    # bench refuses, saying why, before measuring anything
+    assert got["bench"] == 2
+    first = proc.stderr.strip().splitlines()[0]
+    assert first.startswith("mtcore bench: refusing to run: mtcore here is the pure-Python twin")
+    assert "undefined symbol: mtc_example" in first and "--pure" in first
+
+
+def test_pure_request_is_silent_and_bench_needs_the_flag():
+    code = textwrap.dedent(
+        """
+        import json, warnings
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            import mtcore
+        from mtcore import __main__ as cli
+        status = cli.main(["bench", "--filter", "no-such-case"])
+        print(json.dumps([[str(w.message) for w in caught], status,
+                          mtcore.backend_info()["extension_error"]]))
+        """
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT.parent,
+        env=_env(MTCORE_PUREPYTHON="1"), capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    caught, status, error = json.loads(proc.stdout.splitlines()[-1])
+    assert [w for w in caught if "mtcore" in w] == []
+    assert status == 2 and error is None
+    assert "(MTCORE_PUREPYTHON is set). Pass --pure" in proc.stderr
