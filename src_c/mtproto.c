@@ -226,9 +226,21 @@ int mtc_mtp_decrypt(const mtc_kernels *k, const uint8_t auth_key[256],
     int len_ok = (int)(((uint64_t)bad >> 63) ^ 1);
     mtc_memzero(large, sizeof large);
     *data_len = length;
-    if (key_ok && len_ok) {
-        return MTC_MTP_OK;
+    /*
+     * The decision: which check failed is reported, so the msg_key check's
+     * result is public from here, and once it has passed (the message is
+     * authentic) so is the length check's.  Nothing before this point
+     * branches on the decrypted bytes.
+     */
+    MTC_DECLASSIFY(&key_ok, sizeof key_ok);
+    if (!key_ok) {
+        mtc_memzero(out, n);
+        return MTC_MTP_BAD_MSG_KEY;
     }
-    mtc_memzero(out, n);
-    return key_ok ? MTC_MTP_BAD_DATA_LENGTH : MTC_MTP_BAD_MSG_KEY;
+    MTC_DECLASSIFY(&len_ok, sizeof len_ok);
+    if (!len_ok) {
+        mtc_memzero(out, n);
+        return MTC_MTP_BAD_DATA_LENGTH;
+    }
+    return MTC_MTP_OK;
 }
