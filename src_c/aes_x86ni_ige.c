@@ -178,6 +178,10 @@ MTC_SHA_NI_INLINE void mtc_ni_sha256_quarter(mtc_ni_sha256_run *r, int q)
  * and the two dependency chains (AES and SHA units) run side by side
  * (512 KiB: 600 -> 380 us here, the time of the IGE alone).  The blocks
  * the loop leaves and the padding follow in registers.
+ *
+ * Valgrind cannot run SHA-NI: this function is argued constant-time,
+ * instruction by instruction, in tests/c/ctgrind.c, which a change here
+ * must keep true.
  */
 MTC_TARGET_AESNI_SHANI
 static void mtc_ni_ige_dec_sha256_ni(const uint8_t key[32],

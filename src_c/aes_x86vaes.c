@@ -1,6 +1,10 @@
 /*
  * aes_x86vaes.c: AES-256-CTR and CBC decryption with VAES on 512-bit
  * registers: four blocks per instruction, 32 blocks in flight.
+ *
+ * Valgrind cannot run this file's kernels: they are argued constant-time,
+ * instruction by instruction, in tests/c/ctgrind.c, which a change here
+ * must keep true.
  */
 #include "aes_x86ni.h"
 

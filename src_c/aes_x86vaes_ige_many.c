@@ -3,6 +3,10 @@
  * VAES on 512-bit registers: each register carries four messages (one per
  * 128-bit lane, each lane with its own round keys), and four registers
  * run side by side so that the AES unit rarely waits on one chain.
+ *
+ * Valgrind cannot run this file's kernels: they are argued constant-time,
+ * instruction by instruction, in tests/c/ctgrind.c, which a change here
+ * must keep true.
  */
 #include "aes_x86ni.h"
 

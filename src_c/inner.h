@@ -28,6 +28,21 @@
     MTC_TARGET("sse2,ssse3,sse4.1,aes,avx,avx2,avx512f,avx512vl,avx512bw,vaes")
 #endif
 
+/*
+ * MTC_DECLASSIFY(p, n): the n bytes at p were computed from secrets but are
+ * public from here on by design (a result the caller is told).  A no-op,
+ * except in the constant-time harness (tests/c/ctgrind.c, built with
+ * -DMTC_CTGRIND), where it marks the bytes defined for valgrind's memcheck,
+ * so that the branches on them after this point are not reported.  The
+ * technique is BoringSSL's "declassify" (CONSTTIME_DECLASSIFY).
+ */
+#ifdef MTC_CTGRIND
+#include <valgrind/memcheck.h>
+#define MTC_DECLASSIFY(p, n) ((void)VALGRIND_MAKE_MEM_DEFINED((p), (n)))
+#else
+#define MTC_DECLASSIFY(p, n) ((void)0)
+#endif
+
 #if defined(__GNUC__) || defined(__clang__)
 #define MTC_INLINE static inline __attribute__((always_inline))
 #else

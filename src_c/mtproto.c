@@ -207,17 +207,40 @@ int mtc_mtp_decrypt(const mtc_kernels *k, const uint8_t auth_key[256],
     mtc_memzero(key, sizeof key);
     mtc_memzero(iv, sizeof iv);
 
-    /* Both checks are computed before either is reported. */
+    /*
+     * Both checks are computed before either is reported, and neither
+     * branches on the decrypted bytes: until the msg_key check has passed
+     * they are unauthenticated, and the time a length check takes on them
+     * would tell whoever forged the packet something of its plaintext (the
+     * timing attack of Albrecht, Marekova, Paterson and Stepanovs, "Four
+     * Attacks and a Proof for Telegram", 2022, on clients that checked the
+     * length first).  The length is good (padding 12..1024, length >= 0
+     * and a multiple of 4) when none of the values ORed into bad is
+     * negative.
+     */
     int key_ok = mtc_ct_equal(large + 8, msg_key, 16);
     int32_t length = (int32_t)mtc_dec32le(out + 28);
     int64_t padding = (int64_t)n - 32 - length;
-    int len_ok = length >= 0 && length % 4 == 0 && padding >= 12
-        && padding <= 1024;
+    int64_t bad = (padding - 12) | (1024 - padding) | length
+                  | -(int64_t)(length & 3);
+    int len_ok = (int)(((uint64_t)bad >> 63) ^ 1);
     mtc_memzero(large, sizeof large);
     *data_len = length;
-    if (key_ok && len_ok) {
-        return MTC_MTP_OK;
+    /*
+     * The decision: which check failed is reported, so the msg_key check's
+     * result is public from here, and once it has passed (the message is
+     * authentic) so is the length check's.  Nothing before this point
+     * branches on the decrypted bytes.
+     */
+    MTC_DECLASSIFY(&key_ok, sizeof key_ok);
+    if (!key_ok) {
+        mtc_memzero(out, n);
+        return MTC_MTP_BAD_MSG_KEY;
     }
-    mtc_memzero(out, n);
-    return key_ok ? MTC_MTP_BAD_DATA_LENGTH : MTC_MTP_BAD_MSG_KEY;
+    MTC_DECLASSIFY(&len_ok, sizeof len_ok);
+    if (!len_ok) {
+        mtc_memzero(out, n);
+        return MTC_MTP_BAD_DATA_LENGTH;
+    }
+    return MTC_MTP_OK;
 }

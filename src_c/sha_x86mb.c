@@ -7,6 +7,10 @@
  * was measured on, 16 lanes here at about 3.7 GB/s together.  A lane
  * whose message ends takes the next one; when fewer than MTC_MB_MIN lanes
  * have work left, they finish one at a time on SHA-NI from their state.
+ *
+ * Valgrind cannot run this file's kernels: they are argued constant-time,
+ * instruction by instruction, in tests/c/ctgrind.c, which a change here
+ * must keep true.
  */
 #include "sha_x86ni.h"
 

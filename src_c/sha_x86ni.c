@@ -9,6 +9,10 @@
  * padded last blocks in registers: a block assembled in memory from
  * smaller stores and read back as vectors stalls on store forwarding, on
  * the critical path of every message.
+ *
+ * Valgrind cannot run this file's kernels: they are argued constant-time,
+ * instruction by instruction, in tests/c/ctgrind.c, which a change here
+ * must keep true.
  */
 #include "sha_x86ni.h"
 

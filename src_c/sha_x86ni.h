@@ -5,6 +5,10 @@
  * lives in two xmm registers in the lane order SHA256RNDS2 expects (ABEF
  * and CDGH); each message vector holds four schedule words, the first in
  * the lowest lane.
+ *
+ * Valgrind cannot run SHA-NI: these pieces are argued constant-time,
+ * instruction by instruction, in tests/c/ctgrind.c, which a change here
+ * must keep true.
  */
 #ifndef MTC_SHA_X86NI_H
 #define MTC_SHA_X86NI_H
