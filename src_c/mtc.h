@@ -263,8 +263,8 @@ enum {
  * Checks and decrypts packet (len bytes) into out (len - 24 bytes; out may
  * be packet + 24).  The msg_key and length checks are both computed, with
  * no branch on the decrypted bytes, before either is reported.  *data_len
- * receives message_data_length (signed) when decryption happened.  On any
- * failure after decryption, out is zeroed.
+ * receives message_data_length (signed) once the msg_key check passed.
+ * On any failure after decryption, out is zeroed.
  */
 int mtc_mtp_decrypt(const mtc_kernels *k, const uint8_t auth_key[256],
                     const uint8_t key_id[8], unsigned x,

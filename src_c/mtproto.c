@@ -225,7 +225,6 @@ int mtc_mtp_decrypt(const mtc_kernels *k, const uint8_t auth_key[256],
                   | -(int64_t)(length & 3);
     int len_ok = (int)(((uint64_t)bad >> 63) ^ 1);
     mtc_memzero(large, sizeof large);
-    *data_len = length;
     /*
      * The decision: which check failed is reported, so the msg_key check's
      * result is public from here, and once it has passed (the message is
@@ -237,6 +236,8 @@ int mtc_mtp_decrypt(const mtc_kernels *k, const uint8_t auth_key[256],
         mtc_memzero(out, n);
         return MTC_MTP_BAD_MSG_KEY;
     }
+    /* Only an authentic message's length is told (for the error text). */
+    *data_len = length;
     MTC_DECLASSIFY(&len_ok, sizeof len_ok);
     if (!len_ok) {
         mtc_memzero(out, n);
