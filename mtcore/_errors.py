@@ -128,7 +128,10 @@ def packet_length(got: int) -> MessageLengthError:
 
 
 def msg_key_mismatch() -> MessageKeyMismatch:
-    return MessageKeyMismatch("msg_key does not match the decrypted message")
+    return MessageKeyMismatch(
+        "msg_key does not match the decrypted message (the usual causes: "
+        "another auth key, or the wrong from_client direction)"
+    )
 
 
 def data_length(length: int, decrypted: int) -> MessageLengthError:
@@ -147,6 +150,21 @@ def msg_id_parity(msg_id: int, from_client: bool) -> MessageIdError:
     sender = "client" if from_client else "server"
     return MessageIdError(
         f"msg_id {msg_id} from the {sender} must be {rule}"
+    )
+
+
+def pack_msg_id(msg_id: int, from_client: bool) -> ArgumentValueError:
+    rule = "divisible by 4" if from_client else "odd"
+    sender = "client" if from_client else "server"
+    return ArgumentValueError(
+        f"msg_id of a message from the {sender} must be {rule}, got {msg_id}"
+    )
+
+
+def not_long_id(name: str, obj: object) -> ArgumentTypeError:
+    return ArgumentTypeError(
+        f"{name} must be an int or 8 bytes (the wire form), "
+        f"not {type(obj).__name__!r}"
     )
 
 

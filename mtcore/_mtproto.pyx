@@ -386,7 +386,7 @@ cdef object _decrypt_message(const mtc_kernels *k, object auth_key,
         _key_ref(auth_key, &ref, k.sha)
         get_buffer(packet, &p, "packet", False)
         if as_message:
-            sid = _int64(session_id, "session_id")
+            sid = _long_id(session_id, "session_id")
         if p.len - 24 <= SMALL_PACKET:
             on_stack = True
             dst = small
@@ -468,6 +468,24 @@ cdef int64_t _int64(object v, str name) except? -1:
     return <int64_t>(v - (1 << 64) if v >= (1 << 63) else v)
 
 
+cdef int64_t _long_id(object v, str name) except? -1:
+    # salt or session_id: a TL long given signed or unsigned, or the 8
+    # bytes of its wire form (little-endian, as Pyrogram keeps session_id).
+    cdef Py_buffer b
+    cdef int64_t out
+    if isinstance(v, int):
+        return _int64(v, name)
+    if not PyObject_CheckBuffer(v):
+        raise _errors.not_long_id(name, v)
+    buf_init(&b)
+    try:
+        _fixed(v, &b, name, 8)
+        out = <int64_t>mtc_dec64le(<const uint8_t *>b.buf)
+    finally:
+        PyBuffer_Release(&b)
+    return out
+
+
 cdef int32_t _int32(object v, str name) except? -1:
     if not isinstance(v, int):
         raise _errors.not_int(name, v)
@@ -482,12 +500,16 @@ cdef object _pack_message(const mtc_kernels *k, object auth_key, object salt,
     cdef KeyRef ref
     cdef Py_buffer b
     cdef uint8_t head[32]
+    cdef int64_t mid
     buf_init(&b)
     try:
         _key_ref(auth_key, &ref, k.sha)
-        mtc_enc64le(head, <uint64_t>_int64(salt, "salt"))
-        mtc_enc64le(head + 8, <uint64_t>_int64(session_id, "session_id"))
-        mtc_enc64le(head + 16, <uint64_t>_int64(msg_id, "msg_id"))
+        mtc_enc64le(head, <uint64_t>_long_id(salt, "salt"))
+        mtc_enc64le(head + 8, <uint64_t>_long_id(session_id, "session_id"))
+        mid = _int64(msg_id, "msg_id")
+        if (mid & 3 if from_client else not mid & 1):
+            raise _errors.pack_msg_id(<object>mid, bool(from_client))
+        mtc_enc64le(head + 16, <uint64_t>mid)
         mtc_enc32le(head + 24, <uint32_t>_int32(seq_no, "seq_no"))
         get_buffer(body, &b, "body", False)
         if b.len % 4:
@@ -652,6 +674,11 @@ def pack_message(auth_key, *, salt, session_id, msg_id, seq_no, body,
     msg_id, seq_no, length) and ``body`` (a boxed TL object, length a
     multiple of 4).
 
+    :param salt: the server salt: an int (signed or unsigned 64-bit), or
+        its 8 bytes as on the wire (little-endian).
+    :param session_id: likewise (Pyrogram keeps it as 8 bytes).
+    :param msg_id: signed or unsigned 64-bit; divisible by 4 from the
+        client, odd from the server.
     :returns: the packet as ``bytes``.
     """
     return _pack_message(&_kernels_best, auth_key, salt, session_id, msg_id,

@@ -17,6 +17,7 @@ from mtcore.exceptions import (
     ArgumentTypeError,
     ArgumentValueError,
     InvalidLength,
+    MessageKeyMismatch,
     MtcoreError,
     SecurityError,
 )
@@ -340,15 +341,74 @@ NOT_INTS = [
 ]
 
 
+# salt and session_id: an int or the 8 bytes of the wire form
+LONG_IDS = {("pack_message", "salt"), ("pack_message", "session_id"), ("unpack_message", "session_id")}
+
+
 @pytest.mark.parametrize(("fn", "arg", "lo", "hi"), INT_ARGS)
 @pytest.mark.parametrize(("junk", "tname"), NOT_INTS)
 def test_not_int(mt_impl, fn, arg, lo, hi, junk, tname):
-    check(
-        mt_impl,
-        fn,
-        ArgumentTypeError,
-        f"{arg} must be an int, not {tname!r}",
-        **{arg: junk},
+    if (fn, arg) not in LONG_IDS:
+        check(mt_impl, fn, ArgumentTypeError, f"{arg} must be an int, not {tname!r}", **{arg: junk})
+    elif isinstance(junk, bytes):
+        check(mt_impl, fn, InvalidLength, f"{arg} must be 8 bytes, got {len(junk)}", **{arg: junk})
+    else:
+        check(
+            mt_impl,
+            fn,
+            ArgumentTypeError,
+            f"{arg} must be an int or 8 bytes (the wire form), not {tname!r}",
+            **{arg: junk},
+        )
+
+
+@pytest.mark.parametrize("arg", ["salt", "session_id"])
+@pytest.mark.parametrize("value", [0, 1, -1, 2**63 - 1, -(2**63), 2**64 - 1, 0x0123456789ABCDEF])
+def test_long_id_as_wire_bytes(mt_impl, arg, value):
+    # the 8 bytes Pyrogram keeps are the int's little-endian wire form
+    wire = (value % 2**64).to_bytes(8, "little")
+    pad = bytes(range(12))
+    as_int = invoke(mt_impl, "pack_message", make_args("pack_message", **{arg: value, "padding": pad}))
+    for form in (wire, bytearray(wire), memoryview(wire)):
+        got = invoke(mt_impl, "pack_message", make_args("pack_message", **{arg: form, "padding": pad}))
+        assert got == as_int
+    if arg == "session_id":
+        msg = mt_impl.unpack_message(KEY, as_int, session_id=wire, from_client=False)
+        assert msg.session_id == value - (2**64 if value >= 2**63 else 0)
+
+
+@pytest.mark.parametrize("from_client", [True, False])
+@pytest.mark.parametrize("msg_id", [4, 8, -4, 0, 5, 7, -3, 1, 2, 6, -2])
+def test_pack_msg_id_rule_per_direction(mt_impl, from_client, msg_id):
+    # a client's msg_id is divisible by 4, a server's odd, as unpack checks
+    ok = msg_id % 4 == 0 if from_client else msg_id % 2 == 1
+    args = make_args("pack_message", msg_id=msg_id, from_client=from_client)
+    if ok:
+        packet = invoke(mt_impl, "pack_message", args)
+        msg = mt_impl.unpack_message(
+            KEY, packet, session_id=args["session_id"], from_client=from_client
+        )
+        assert msg.msg_id == msg_id
+    else:
+        sender, rule = ("client", "divisible by 4") if from_client else ("server", "odd")
+        check(
+            mt_impl,
+            "pack_message",
+            ArgumentValueError,
+            f"msg_id of a message from the {sender} must be {rule}, got {msg_id}",
+            msg_id=msg_id,
+            from_client=from_client,
+        )
+
+
+def test_own_packet_wrong_direction_says_why(mt_impl):
+    # a packet from the server, unpacked as if the client had sent it
+    packet = invoke(mt_impl, "pack_message", make_args("pack_message"))
+    with pytest.raises(MessageKeyMismatch) as info:
+        mt_impl.unpack_message(KEY, packet, session_id=SESSION_ID, from_client=True)
+    assert str(info.value) == (
+        "msg_key does not match the decrypted message (the usual causes: "
+        "another auth key, or the wrong from_client direction)"
     )
 
 
@@ -368,6 +428,8 @@ def test_out_of_range(mt_impl, fn, arg, lo, hi, where):
 @pytest.mark.parametrize(("arg", "lo", "hi"), [a[1:] for a in INT_ARGS[:4]])
 def test_pack_int_limits_accepted(mt_impl, arg, lo, hi):
     # both ends of each range pack, the unsigned form as its signed value
+    if arg == "msg_id":  # a server's (the default direction here): odd
+        lo += 1
     for value in (lo, hi):
         args = make_args("pack_message", **{arg: value})
         packet = invoke(mt_impl, "pack_message", args)
@@ -810,7 +872,7 @@ ORDER = [
         "pack_message",
         dict(salt=1.5, session_id="s", body="b", padding="p"),
         ArgumentTypeError,
-        "salt must be an int, not 'float'",
+        "salt must be an int or 8 bytes (the wire form), not 'float'",
     ),
     (
         "pack_message",
@@ -823,6 +885,12 @@ ORDER = [
         dict(msg_id=None, seq_no=2**32),
         ArgumentTypeError,
         "msg_id must be an int, not 'NoneType'",
+    ),
+    (
+        "pack_message",
+        dict(msg_id=4, seq_no=2**32),
+        ArgumentValueError,
+        "msg_id of a message from the server must be odd, got 4",
     ),
     (
         "pack_message",
@@ -846,7 +914,7 @@ ORDER = [
         "unpack_message",
         dict(packet=bytearray(1), session_id="s"),
         ArgumentTypeError,
-        "session_id must be an int, not 'str'",
+        "session_id must be an int or 8 bytes (the wire form), not 'str'",
     ),
     (
         "new_nonce_hash",

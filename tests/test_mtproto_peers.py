@@ -141,7 +141,7 @@ def test_telethon_rejects_mtcore_client_message(mt_impl, telethon):
         key,
         salt=0,
         session_id=9,
-        msg_id=server_msg_id(1),
+        msg_id=client_msg_id(1),
         seq_no=0,
         body=body,
         from_client=True,

@@ -134,6 +134,20 @@ def _int_arg(name: str, value: Any, lo: int, hi: int) -> int:
     return int(value)
 
 
+def _long_id(name: str, value: Any) -> int:
+    # salt or session_id: an int (signed or unsigned 64-bit) or the 8
+    # bytes of its wire form (little-endian, as Pyrogram keeps session_id).
+    if isinstance(value, int):
+        return _signed(_int_arg(name, value, *_INT64), 64)
+    try:
+        view = memoryview(value)
+    except TypeError:
+        raise _errors.not_long_id(name, value) from None
+    with view:
+        raw = _bytes_arg(name, view, 8)
+    return int.from_bytes(raw, "little", signed=True)
+
+
 def _signed(value: int, bits: int) -> int:
     return value - (1 << bits) if value >= 1 << (bits - 1) else value
 
@@ -401,9 +415,11 @@ def pack_message(
     Build and encrypt one message: ``salt + session_id + msg_id + seq_no +
     len(body) + body`` (little-endian), then :func:`encrypt_message`.
 
-    :param salt: the server salt, signed or unsigned 64-bit.
-    :param session_id: signed or unsigned 64-bit.
-    :param msg_id: signed or unsigned 64-bit.
+    :param salt: the server salt: an int (signed or unsigned 64-bit), or
+        its 8 bytes as on the wire (little-endian).
+    :param session_id: likewise (Pyrogram keeps it as 8 bytes).
+    :param msg_id: signed or unsigned 64-bit; divisible by 4 from the
+        client, odd from the server.
     :param seq_no: signed or unsigned 32-bit.
     :param body: the serialized TL object, a multiple of 4 bytes.
     :param from_client: the direction (default: the client sends).
@@ -411,9 +427,11 @@ def pack_message(
     :returns: the packet.
     """
     ak = _auth_key(auth_key)
-    salt = _signed(_int_arg("salt", salt, *_INT64), 64)
-    session_id = _signed(_int_arg("session_id", session_id, *_INT64), 64)
+    salt = _long_id("salt", salt)
+    session_id = _long_id("session_id", session_id)
     msg_id = _signed(_int_arg("msg_id", msg_id, *_INT64), 64)
+    if (msg_id % 4 != 0) if from_client else (msg_id % 2 != 1):
+        raise _errors.pack_msg_id(msg_id, bool(from_client))
     seq_no = _signed(_int_arg("seq_no", seq_no, *_INT32), 32)
     with _view("body", body) as view:
         data = view.tobytes()
@@ -433,7 +451,7 @@ def unpack_message(
     """
     :func:`decrypt_message`, then the session_id and msg_id parity checks.
 
-    :param session_id: this session's id, signed or unsigned 64-bit.
+    :param session_id: this session's id, as for :func:`pack_message`.
     :param from_client: who sent it (default: the server, so msg_id must be
         odd; a client's must be divisible by 4).
     :returns: a :class:`Message` with the integers as signed values.
@@ -441,7 +459,7 @@ def unpack_message(
     """
     ak = _auth_key(auth_key)
     with _view("packet", packet) as view:
-        expected = _signed(_int_arg("session_id", session_id, *_INT64), 64)
+        expected = _long_id("session_id", session_id)
         _check_packet(ak, view)
         data, end = _decrypt_checked(ak, view, _x(from_client))
     salt, sid, msg_id, seq_no, _ = _HEADER.unpack_from(data)

@@ -156,7 +156,11 @@ def data_length(length: int, n: int) -> tuple[str, str]:
 
 
 KEY_ID = ("AuthKeyIdMismatch", "the packet's auth_key_id is not this key's")
-MSG_KEY = ("MessageKeyMismatch", "msg_key does not match the decrypted message")
+MSG_KEY = (
+    "MessageKeyMismatch",
+    "msg_key does not match the decrypted message (the usual causes: "
+    "another auth key, or the wrong from_client direction)",
+)
 SESSION = ("SessionIdMismatch", "session_id is not this session's")
 
 
