@@ -476,7 +476,8 @@ def api_hash_char(char: str, index: int) -> ArgumentValueError:
 def not_login_token(name: str, obj: object) -> ArgumentTypeError:
     got = getattr(obj, "tl_name", None) or type(obj).__name__
     return ArgumentTypeError(
-        f"{name} must be an auth.LoginToken (TL bytes or a decoded object), not {got!r}"
+        f"{name} must be an auth.LoginToken (TL bytes, a decoded object, or "
+        f"another library's TL object), not {got!r}"
     )
 
 
@@ -580,8 +581,8 @@ def flow_not_tl(name: str, obj: object) -> ArgumentTypeError:
 
 def missing_extra(feature: str, package: str, extra: str) -> MissingExtra:
     return MissingExtra(
-        f"{feature} needs the optional package {package!r}, which is not "
-        f"installed: pip install 'mtcore[{extra}]'",
+        f"{feature} needs the optional package {package!r} (mtcore's "
+        f"{extra!r} extra), which is not installed: pip install {package}",
         name=package,
     )
 

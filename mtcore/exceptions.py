@@ -96,7 +96,7 @@ class LoginFlowError(MtcoreError, ValueError):
 class MissingExtra(MtcoreError, ImportError):
     """
     A feature needs a package of an optional extra that is not installed;
-    the message says what to install (``pip install 'mtcore[qr]'``).
+    the message says what to install (``pip install segno`` for the ``qr`` extra).
     """
 
 

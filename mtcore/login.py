@@ -458,8 +458,10 @@ def parse_login_token(data: Any) -> LoginTokenResult:
     ``auth.importLoginToken``.
 
     :param data: Its TL bytes (any bytes-like object; a ``gzip_packed``
-        is unpacked), or the object :func:`mtcore.tl.decode` made of them.
-        A result of this function is returned as it is.
+        is unpacked), the object :func:`mtcore.tl.decode` made of them, or
+        another library's TL object (Telethon's, Pyrogram's: anything
+        ``bytes(obj)`` or Pyrogram's ``obj.write()`` serialises).  A result
+        of this function is returned as it is.
     :returns: A :class:`LoginToken` (``expires`` as an aware UTC datetime),
         :class:`LoginTokenMigrateTo` or :class:`LoginTokenSuccess`; each
         gives the TL object back with ``to_tl()``.
@@ -473,11 +475,10 @@ def parse_login_token(data: Any) -> LoginTokenResult:
     if isinstance(data, tl.TLObject):
         obj: Any = data
     else:
-        try:
-            memoryview(data)
-        except TypeError:
-            raise _errors.not_login_token("data", data) from None
-        obj = tl.decode(data, type="auth.LoginToken")
+        raw = _tl_bytes_of(data)
+        if raw is None:
+            raise _errors.not_login_token("data", data)
+        obj = tl.decode(raw, type="auth.LoginToken")
     name = obj.tl_name
     if name == "auth.loginToken":
         return LoginToken(
@@ -942,13 +943,32 @@ class QRLoginFlow:
     def _object(name: str, value: Any) -> Any:
         if isinstance(value, (tl.TLObject, *_LOGIN_TOKEN_CLASSES)):
             return value
-        if isinstance(value, str):
+        raw = _tl_bytes_of(value)
+        if raw is None:
             raise _errors.flow_not_tl(name, value)
-        try:
-            memoryview(value)
-        except TypeError:
-            raise _errors.flow_not_tl(name, value) from None
-        return tl.decode(value)
+        return tl.decode(raw)
+
+
+def _tl_bytes_of(value: Any) -> Any:
+    """
+    The TL bytes of value: a bytes-like object itself, another library's
+    TL object serialised (``bytes(obj)`` for Telethon's, ``obj.write()``
+    for Pyrogram's), or None when value is none of these.
+    """
+    if isinstance(value, (str, int)):
+        return None
+    try:
+        memoryview(value)
+        return value
+    except TypeError:
+        pass
+    if callable(getattr(type(value), "__bytes__", None)):
+        return bytes(value)
+    write = getattr(value, "write", None)
+    if callable(write) and hasattr(type(value), "QUALNAME"):  # Pyrogram
+        raw = write()
+        return raw if isinstance(raw, bytes) else None
+    return None
 
 
 def _holds_login_token_update(obj: Any) -> bool:

@@ -5,7 +5,7 @@ SVG and as PNG.
 Drawing needs `segno <https://pypi.org/project/segno/>`_, a small
 pure-Python QR encoder, from the optional extra ``qr``::
 
-    pip install 'mtcore[qr]'
+    pip install segno        # the ``qr`` extra of mtcore
 
 Without it the functions raise :class:`~mtcore.exceptions.MissingExtra`
 (an ``ImportError``) that says so.  Codes use error correction level M or

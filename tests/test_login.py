@@ -1308,3 +1308,34 @@ def test_reprs_leave_the_token_out():
         assert repr(token)[2:-1] not in text and token.hex() not in text
         assert lt.url.split("=", 1)[1] not in text
     assert "dc_id=4" in repr(migrate)
+
+
+# --- other libraries' objects (issue 12) --------------------------------------
+
+
+def test_parse_login_token_from_telethon_and_pyrogram_objects():
+    pytest.importorskip("telethon")
+    pytest.importorskip("pyrogram")
+    from pyrogram.raw.types.auth import LoginToken as PyrogramLoginToken
+    from telethon.tl.types.auth import LoginToken as TelethonLoginToken
+
+    expires = datetime.datetime(2030, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
+    expected = LoginToken(token=b"\x01\x02tok", expires=expires)
+    telethon_obj = TelethonLoginToken(expires=expires, token=b"\x01\x02tok")
+    pyrogram_obj = PyrogramLoginToken(expires=int(expires.timestamp()), token=b"\x01\x02tok")
+    assert parse_login_token(telethon_obj) == expected
+    assert parse_login_token(pyrogram_obj) == expected
+    # and the flow takes them as answers
+    flow = QRLoginFlow(API_ID, API_HASH, clock=lambda: expires.timestamp() - 30)
+    flow.start()
+    action = flow.on_response(telethon_obj)
+    assert isinstance(action, ShowQR) and action.timeout == 30
+
+
+def test_parse_login_token_says_what_it_takes():
+    with pytest.raises(ArgumentTypeError) as info:
+        parse_login_token(object())
+    assert str(info.value) == (
+        "data must be an auth.LoginToken (TL bytes, a decoded object, or "
+        "another library's TL object), not 'object'"
+    )

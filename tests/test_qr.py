@@ -20,6 +20,7 @@ import io
 import re
 import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -439,9 +440,25 @@ def test_missing_segno(no_segno, render):
     assert isinstance(exc, MtcoreError)
     assert exc.name == "segno"
     assert str(exc) == (
-        "QR rendering needs the optional package 'segno', which is not "
-        "installed: pip install 'mtcore[qr]'"
+        "QR rendering needs the optional package 'segno' (mtcore's 'qr' "
+        "extra), which is not installed: pip install segno"
     )
+
+
+def test_install_hint_names_what_the_extra_brings(no_segno):
+    # The hint must work as printed from a checkout, a wheel or an index:
+    # it names the package the qr extra declares, not "mtcore[qr]" (no such
+    # distribution may be reachable).
+    tomllib = pytest.importorskip("tomllib")
+    root = Path(mtcore.__file__).resolve().parent.parent
+    extra = tomllib.loads((root / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]["qr"]
+    with pytest.raises(MissingExtra) as info:
+        qr_terminal(URLS[0])
+    command = str(info.value).rpartition(": ")[2]
+    assert command == "pip install segno"
+    assert [re.split(r"[<>=!~ ;\[]", req)[0] for req in extra] == ["segno"]
 
 
 def test_missing_segno_leaves_the_rest_working(no_segno):
@@ -452,7 +469,7 @@ def test_missing_segno_leaves_the_rest_working(no_segno):
 def test_cli_missing_segno(no_segno, capsys):
     assert main(["qr", "--url", URLS[0]]) == 1
     err = capsys.readouterr().err
-    assert "pip install 'mtcore[qr]'" in err
+    assert "pip install segno" in err
 
 
 # --- python -m mtcore qr ---------------------------------------------------------
