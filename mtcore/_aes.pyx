@@ -13,7 +13,9 @@ cdef enum AesOp:
 
 
 cdef object _one_shot(const mtc_aes_impl *impl, AesOp op, object data,
-                      object key, object iv, object out):
+                      object key, object iv, object out,
+                      str dname="data"):
+    # dname: the data argument's name in errors (cryptg's plain/cipher).
     cdef Py_buffer d, k, v, o
     cdef Py_ssize_t iv_size = 32 if op == IGE_ENCRYPT or op == IGE_DECRYPT \
         else 16
@@ -31,7 +33,7 @@ cdef object _one_shot(const mtc_aes_impl *impl, AesOp op, object data,
     buf_init(&v)
     buf_init(&o)
     try:
-        get_buffer(data, &d, "data", False)
+        get_buffer(data, &d, dname, False)
         get_buffer(key, &k, "key", False)
         if k.len != 32:
             raise _errors.bad_length("key", 32, k.len)
@@ -39,7 +41,7 @@ cdef object _one_shot(const mtc_aes_impl *impl, AesOp op, object data,
         if v.len != iv_size:
             raise _errors.bad_length("iv", iv_size, v.len)
         if d.len % 16:
-            raise _errors.not_whole_blocks("data", d.len)
+            raise _errors.not_whole_blocks(dname, d.len)
         n = <size_t>d.len
         src = <const uint8_t *>d.buf
         if out is None:
@@ -157,6 +159,25 @@ def ige_decrypt(data, key, iv, *, out=None):
     return _one_shot(_best, IGE_DECRYPT, data, key, iv, out)
 
 
+def encrypt_ige(plain, key, iv):
+    """
+    cryptg's ``encrypt_ige(plain, key, iv)`` (see mtcore.compat.cryptg):
+    AES-256-IGE encryption of ``plain`` (a multiple of 16 bytes).
+
+    :returns: the ciphertext as ``bytes``.
+    """
+    return _one_shot(_best, IGE_ENCRYPT, plain, key, iv, None, "plain")
+
+
+def decrypt_ige(cipher, key, iv):
+    """
+    cryptg's ``decrypt_ige(cipher, key, iv)``: AES-256-IGE decryption.
+
+    :returns: the plaintext as ``bytes``.
+    """
+    return _one_shot(_best, IGE_DECRYPT, cipher, key, iv, None, "cipher")
+
+
 def cbc_encrypt(data, key, iv, *, out=None):
     """
     Encrypt with AES-256-CBC, no padding.
@@ -206,20 +227,34 @@ cdef int _state_buffer(object obj, Py_buffer *view, str name) except -1:
     _raise_buffer_error(obj, name, True)
 
 
-# Serialises the reservation step of _ctr256_state across threads (the
+# Serialises the reservation step of _ctr256 across threads (the
 # GIL does so on its own; a free-threaded build needs the lock).
 cdef cython.pymutex _ctr_state_lock
 
 
-def _ctr256_state(data, key, iv, state, /):
+def ctr256_encrypt(data, key, iv, state, /):
     """
-    tgcrypto's ``ctr256_encrypt(data, key, iv, state)`` (see
-    mtcore.compat.tgcrypto): the keystream of counter block ``iv`` from
-    byte ``state[0]`` on, then ``iv`` and ``state`` moved past the bytes
-    used, in place.  Everything is checked before they are written.  The
-    range is reserved (iv and state moved on) before the keystream is
-    made, so threads sharing one iv and state get disjoint keystream.
+    Encrypt or decrypt with AES-256-CTR, continuing the keystream that
+    ``iv`` (the 16-byte counter block) and ``state`` (a 1-byte buffer, the
+    offset 0..15 of the next keystream byte in ``AES(iv)``) describe, and
+    update both in place (tgcrypto's function; see mtcore.compat.tgcrypto).
+
+    :returns: ``data`` (at least one byte) XOR the keystream, as ``bytes``.
     """
+    return _ctr256(data, key, iv, state)
+
+
+def ctr256_decrypt(data, key, iv, state, /):
+    """
+    The same as :func:`ctr256_encrypt` (CTR is its own inverse).
+    """
+    return _ctr256(data, key, iv, state)
+
+
+cdef object _ctr256(object data, object key, object iv, object state):
+    # Everything is checked before iv and state are written.  The range is
+    # reserved (iv and state moved on) before the keystream is made, so
+    # threads sharing one iv and state get disjoint keystream.
     cdef Py_buffer d, k, v, st
     cdef mtc_ctr_stream stream
     cdef unsigned offset

@@ -650,9 +650,17 @@ def empty_data(name: str) -> InvalidLength:
 
 
 def immutable_state(name: str, obj: object) -> ArgumentTypeError:
+    # One line a user can act on: what is wrong, why, and the fix.
+    fix = (
+        "a bytearray (bytearray(1) starts a stream)"
+        if name == "state"
+        else f"bytearray({name})"
+    )
     return ArgumentTypeError(
-        f"{name} must be a writable buffer such as a bytearray (the call "
-        f"updates it in place), not a read-only {type(obj).__name__!r}"
+        f"{name} must be a writable buffer, not a read-only "
+        f"{type(obj).__name__!r}: the call updates it in place (tgcrypto "
+        f"would write into an immutable, possibly shared, object); pass "
+        f"{fix} instead"
     )
 
 

@@ -92,7 +92,7 @@ def test_partial_block_raises(name, size):
     [
         ((bytes(16), bytes(31), bytes(32)), InvalidLength, "key must be 32 bytes, got 31", ValueError),
         ((bytes(16), bytes(32), bytes(16)), InvalidLength, "iv must be 32 bytes, got 16", ValueError),
-        (("x" * 16, bytes(32), bytes(32)), ArgumentTypeError, "data must be a bytes-like", TypeError),
+        (("x" * 16, bytes(32), bytes(32)), ArgumentTypeError, "(plain|cipher) must be a bytes-like", TypeError),
         ((bytes(16), None, bytes(32)), ArgumentTypeError, "key must be a bytes-like", TypeError),
     ],
 )  # fmt: skip
@@ -223,3 +223,17 @@ def test_what_cryptg_does_on_bad_pq(cryptg, pq, expected):
     # The differences documented in mtcore/compat/cryptg.py, checked
     # against the installed cryptg (in a child: it may hang or panic).
     assert run_json(_PROBE, str(pq), timeout=60) == json.loads(json.dumps(expected))
+
+
+@pytest.mark.parametrize(("name", "first"), [("encrypt_ige", "plain"), ("decrypt_ige", "cipher")])
+def test_names_and_arguments_read_as_cryptgs(cryptg, name, first):
+    # help(), __name__ and argument errors name cryptg's function and
+    # arguments, never an mtcore internal.
+    ours, theirs = getattr(compat, name), getattr(cryptg, name)
+    assert ours.__name__ == theirs.__name__ == name
+    args = (bytes(16), bytes(32), bytes(32))
+    assert ours(**{first: args[0], "key": args[1], "iv": args[2]}) == theirs(*args)
+    with pytest.raises(TypeError, match=f"^{name}\\(\\)"):
+        ours(bytes(16))
+    with pytest.raises(ArgumentTypeError, match=f"^{first} must be"):
+        ours("x", bytes(32), bytes(32))

@@ -139,3 +139,52 @@ def test_no_top_level_package_is_shipped():
     assert all(p == "mtcore" or p.startswith("mtcore.") for p in packages)
     for name in NAMES:
         assert not (root / name).exists() and not (root / f"{name}.py").exists()
+
+_PYROGRAM_FIRST = """
+import json, sys
+import importlib.abc
+
+class NoTgcrypto(importlib.abc.MetaPathFinder):
+    # as on a machine without tgcrypto: Pyrogram falls back to pyaes
+    def find_spec(self, name, path=None, target=None):
+        if name == "tgcrypto":
+            raise ImportError("No module named 'tgcrypto'")
+
+sys.meta_path.insert(0, NoTgcrypto())
+import logging
+logging.disable(logging.WARNING)  # Pyrogram's "TgCrypto is missing!"
+from pyrogram.crypto import aes
+slow = aes.ige256_encrypt
+sys.meta_path.pop(0)
+
+import mtcore.compat
+from mtcore import aes as mtcore_aes
+done = mtcore.compat.install()
+key, iv = bytes(range(32)), bytes(range(32, 64))
+data = bytes(range(64))
+iv16, state = bytearray(iv[:16]), bytearray(1)
+ctr = aes.ctr256_encrypt(data, key, iv16, state)
+print(json.dumps({
+    "done": list(done),
+    "ige": aes.ige256_encrypt(data, key, iv) == mtcore_aes.ige_encrypt(data, key, iv),
+    "ours": aes.ige256_encrypt is not slow and aes.tgcrypto is sys.modules["tgcrypto"],
+    "ctr": ctr == mtcore_aes.Ctr(key, iv[:16]).update(data) and state == bytearray(1),
+    "removed": list(mtcore.compat.uninstall()),
+    "restored": aes.ige256_encrypt is slow and not hasattr(aes, "tgcrypto"),
+}))
+"""
+
+
+def test_install_after_pyrogram_fell_back():
+    # Pyrogram binds its crypto when imported: one imported before
+    # install() without tgcrypto runs pyaes, and install() must fix it.
+    pytest.importorskip("pyrogram")
+    got = run_json(_PYROGRAM_FIRST)
+    assert got == {
+        "done": ["tgcrypto", "cryptg", "pyrogram.crypto.aes"],
+        "ige": True,
+        "ours": True,
+        "ctr": True,
+        "removed": ["tgcrypto", "cryptg", "pyrogram.crypto.aes"],
+        "restored": True,
+    }

@@ -391,3 +391,30 @@ def test_multi_byte_items_are_flattened(tg):
     got = compat.ctr256_encrypt(bytes(20), key, mine_iv, shaped)
     assert got == tg.ctr256_encrypt(bytes(20), key, tg_iv, tg_state)
     assert mine_iv.tobytes() == tg_iv and shaped.tobytes() == tg_state
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["ige256_encrypt", "ige256_decrypt", "ctr256_encrypt", "ctr256_decrypt",
+     "cbc256_encrypt", "cbc256_decrypt"],
+)
+def test_names_read_as_tgcryptos(name):
+    # __name__ and argument-count errors name tgcrypto's function, never an
+    # mtcore internal (such as the old "_ctr256_state").
+    func = getattr(compat, name)
+    assert func.__name__ == name
+    with pytest.raises(TypeError, match=f"^{name}\\(\\)"):
+        func(b"x")
+
+
+@pytest.mark.parametrize(("arg", "fix"), [("iv", "bytearray(iv)"), ("state", "bytearray(1)")])
+def test_readonly_state_says_the_fix(arg, fix):
+    # tgcrypto's README passes bytes(1) and bytes IVs: the error says why
+    # that is refused and what to pass, in one line.
+    args = {"iv": bytearray(16), "state": bytearray(1), arg: bytes(16 if arg == "iv" else 1)}
+    with pytest.raises(ArgumentTypeError) as info:
+        compat.ctr256_encrypt(b"x", bytes(32), args["iv"], args["state"])
+    text = str(info.value)
+    assert "\n" not in text
+    assert text.startswith(f"{arg} must be a writable buffer, not a read-only 'bytes'")
+    assert fix in text

@@ -6,13 +6,16 @@ The pure-Python twin of ``mtcore._cmtcore``: the same public names
 from __future__ import annotations
 
 from mtcore._py.aes import AesKernel as AesKernel
-from mtcore._py.aes import _ctr256_state as _ctr256_state
+from mtcore._py.aes import ctr256_decrypt as ctr256_decrypt
+from mtcore._py.aes import ctr256_encrypt as ctr256_encrypt
 from mtcore._py.aes import Ctr as Ctr
 from mtcore._py.aes import aes_kernel as aes_kernel
 from mtcore._py.aes import aes_kernels as aes_kernels
 from mtcore._py.aes import cbc_decrypt as cbc_decrypt
 from mtcore._py.aes import cbc_encrypt as cbc_encrypt
 from mtcore._py.aes import cpu_features as cpu_features
+from mtcore._py.aes import decrypt_ige as decrypt_ige
+from mtcore._py.aes import encrypt_ige as encrypt_ige
 from mtcore._py.aes import ige_decrypt as ige_decrypt
 from mtcore._py.aes import ige_decrypt_many as ige_decrypt_many
 from mtcore._py.aes import ige_encrypt as ige_encrypt

@@ -96,12 +96,14 @@ def _one_shot(
     key: Buffer,
     iv: Buffer,
     out: Optional[Buffer],
+    dname: str = "data",
 ) -> Any:
-    with _view("data", data) as dview:
+    # dname: the data argument's name in errors (cryptg's plain/cipher).
+    with _view(dname, data) as dview:
         k = _bytes_arg("key", key, 32)
         v = _bytes_arg("iv", iv, iv_size)
         if len(dview) % 16:
-            raise _errors.not_whole_blocks("data", len(dview))
+            raise _errors.not_whole_blocks(dname, len(dview))
         oview = None if out is None else _view("out", out, writable=True)
         try:
             if oview is not None and len(oview) != len(dview):
@@ -146,6 +148,27 @@ def ige_decrypt(
     Decrypt with AES-256-IGE; the arguments are as for :func:`ige_encrypt`.
     """
     return _one_shot("ige", True, 32, data, key, iv, out)
+
+
+def encrypt_ige(plain: Buffer, key: Buffer, iv: Buffer) -> bytes:
+    """
+    cryptg's ``encrypt_ige(plain, key, iv)`` (see mtcore.compat.cryptg):
+    AES-256-IGE encryption of ``plain`` (a multiple of 16 bytes).
+
+    :returns: the ciphertext as ``bytes``.
+    """
+    out: bytes = _one_shot("ige", False, 32, plain, key, iv, None, "plain")
+    return out
+
+
+def decrypt_ige(cipher: Buffer, key: Buffer, iv: Buffer) -> bytes:
+    """
+    cryptg's ``decrypt_ige(cipher, key, iv)``: AES-256-IGE decryption.
+
+    :returns: the plaintext as ``bytes``.
+    """
+    out: bytes = _one_shot("ige", True, 32, cipher, key, iv, None, "cipher")
+    return out
 
 
 def _many(items: Any, decrypt: bool) -> list[Any]:
@@ -379,7 +402,7 @@ def _advance(iv: Any, blocks: int) -> None:
     _COUNTER.pack_into(iv, 0, high, low)
 
 
-def _ctr256_state(data: Buffer, key: Buffer, iv: Buffer, state: Buffer, /) -> bytes:
+def ctr256_encrypt(data: Buffer, key: Buffer, iv: Buffer, state: Buffer, /) -> bytes:
     """
     tgcrypto's ``ctr256_encrypt`` (see mtcore.compat.tgcrypto): encrypt or
     decrypt with AES-256-CTR, continuing the keystream that ``iv`` and
@@ -396,15 +419,23 @@ def _ctr256_state(data: Buffer, key: Buffer, iv: Buffer, state: Buffer, /) -> by
         ``bytes``), or an argument is not bytes-like.
     """
     with _ctr_state_lock:
-        return _ctr256_state_locked(data, key, iv, state)
+        return _ctr256(data, key, iv, state)
 
 
-# Held around each _ctr256_state: threads sharing one iv and state then
-# take turns, and never the same keystream.
+def ctr256_decrypt(data: Buffer, key: Buffer, iv: Buffer, state: Buffer, /) -> bytes:
+    """
+    The same as :func:`ctr256_encrypt` (CTR is its own inverse).
+    """
+    with _ctr_state_lock:
+        return _ctr256(data, key, iv, state)
+
+
+# Held around each call: threads sharing one iv and state then take
+# turns, and never the same keystream.
 _ctr_state_lock = threading.Lock()
 
 
-def _ctr256_state_locked(data: Buffer, key: Buffer, iv: Buffer, state: Buffer) -> bytes:
+def _ctr256(data: Buffer, key: Buffer, iv: Buffer, state: Buffer) -> bytes:
     views = None
     if type(iv) is not bytearray or type(state) is not bytearray:
         # Flat writable views, released below whatever happens.

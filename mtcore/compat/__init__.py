@@ -20,12 +20,23 @@ or ``import cryptg`` *afterwards* gets mtcore's module::
 The aliases live only in the process that calls :func:`install`: mtcore
 never installs a top-level ``tgcrypto`` or ``cryptg`` package.
 
+The aliases shadow a real ``tgcrypto`` or ``cryptg`` installed beside
+mtcore: after :func:`install`, ``import tgcrypto`` gives mtcore's module
+even where the real one is installed (call :func:`uninstall` to reach it
+again).
+
 What :func:`install` does not do: it never replaces a module that is
 already imported.  A client imports its backend when it is imported
 itself and keeps that module object, so swapping ``sys.modules`` later
 would change nothing for it (and would split one process between two
 backends).  :func:`install` leaves such a module in place, warns with a
 :class:`RuntimeWarning`, and leaves its name out of what it returns.
+
+A Pyrogram (or a fork: any ``<package>.crypto.aes`` module of that
+shape) imported *before* :func:`install` without tgcrypto has already
+fallen back to pure-Python pyaes; :func:`install` finds such a module and
+points its functions at mtcore, as the tgcrypto branch of that module
+would have, and names it in what it returns.
 """
 
 from __future__ import annotations
@@ -73,7 +84,9 @@ def install(names: Iterable[str] | None = None) -> tuple[str, ...]:
 
     :param names: the aliases to register, from :data:`ALIASES`; a
         string is one name; default: all.
-    :returns: the names that now resolve to mtcore, in the order given.
+    :returns: the names that now resolve to mtcore, in the order given,
+        then the names of the already imported Pyrogram-style crypto
+        modules that were patched (e.g. ``"pyrogram.crypto.aes"``).
     :raises ArgumentValueError: a name mtcore has no drop-in for.
     """
     done = []
@@ -86,7 +99,43 @@ def install(names: Iterable[str] | None = None) -> tuple[str, ...]:
             done.append(name)
         else:
             warnings.warn(_errors.alias_taken(name, current), stacklevel=2)
+    if "tgcrypto" in done:
+        done.extend(_patch_fallen_back(sys.modules["tgcrypto"]))
     return tuple(done)
+
+
+# The functions of a Pyrogram-style "<package>.crypto.aes" module, and the
+# originals install() replaced in each: module name -> {attribute: value}.
+_PYROGRAM_AES = ("ige256_encrypt", "ige256_decrypt", "ctr256_encrypt", "ctr256_decrypt")
+_patched: dict[str, dict[str, object]] = {}
+
+
+def _patch_fallen_back(tg: ModuleType) -> list[str]:
+    # Every imported Pyrogram-style crypto module that bound pyaes (it has
+    # a pyaes attribute and no tgcrypto) gets the functions of its own
+    # tgcrypto branch, over mtcore's drop-in.
+    patched = []
+    for name, module in list(sys.modules.items()):
+        if (
+            module is None
+            or not name.endswith(".crypto.aes")
+            or name in _patched
+            or getattr(module, "tgcrypto", None) is not None
+            or not hasattr(module, "pyaes")
+            or not all(callable(getattr(module, f, None)) for f in _PYROGRAM_AES)
+        ):
+            continue
+        _patched[name] = {f: getattr(module, f) for f in _PYROGRAM_AES}
+
+        def ctr256_encrypt(data: object, key: object, iv: object, state: object = None) -> bytes:
+            return tg.ctr256_encrypt(data, key, iv, state or bytearray(1))  # type: ignore[no-any-return]
+
+        module.tgcrypto = tg  # type: ignore[attr-defined]
+        module.ige256_encrypt = tg.ige256_encrypt  # type: ignore[attr-defined]
+        module.ige256_decrypt = tg.ige256_decrypt  # type: ignore[attr-defined]
+        module.ctr256_encrypt = module.ctr256_decrypt = ctr256_encrypt  # type: ignore[attr-defined]
+        patched.append(name)
+    return patched
 
 
 def installed() -> tuple[str, ...]:
@@ -114,6 +163,15 @@ def uninstall(names: Iterable[str] | None = None) -> tuple[str, ...]:
         if _is_ours(sys.modules.get(name), ALIASES[name]):
             del sys.modules[name]
             removed.append(name)
+    if "tgcrypto" in removed:
+        for module_name, originals in list(_patched.items()):
+            module = sys.modules.get(module_name)
+            if module is not None:
+                for attr, value in originals.items():
+                    setattr(module, attr, value)
+                del module.tgcrypto
+                removed.append(module_name)
+            del _patched[module_name]
     return tuple(removed)
 
 

@@ -12,10 +12,10 @@ multiple of 16 bytes (empty included), and ``factorize_pq_pair`` the same
 
 Where this module differs from cryptg:
 
-- ``encrypt_ige`` and ``decrypt_ige`` are :func:`mtcore.aes.ige_encrypt`
-  and :func:`mtcore.aes.ige_decrypt` themselves (no Python layer): they
-  take any bytes-like object, not only ``bytes``, release the GIL on
-  large inputs (compiled backend), and also accept ``out=``.
+- ``encrypt_ige(plain, key, iv)`` and ``decrypt_ige(cipher, key, iv)``
+  are the backend's own functions (compiled, no Python layer), with
+  cryptg's names and arguments: they take any bytes-like object, not
+  only ``bytes``, and release the GIL on large inputs (compiled backend).
 - A length that is not a multiple of 16 raises
   :class:`~mtcore.exceptions.InvalidLength` (a :class:`ValueError`).
   cryptg pads the plaintext with random bytes when encrypting (a
@@ -33,9 +33,7 @@ Where this module differs from cryptg:
   more primes into a non-prime pair (2**64-1 gives ``(3, 6148914691236517205)``),
   and raises :class:`OverflowError` for negative or too large values.
 - ``factorize_pq_pair`` is positional only, as cryptg's type stub
-  declares; ``encrypt_ige``/``decrypt_ige`` take the keywords of
-  :mod:`mtcore.aes` (``data``, ``key``, ``iv``, ``out``), not cryptg's
-  ``plain=``/``cipher=``.
+  declares.
 """
 
 from __future__ import annotations
@@ -43,13 +41,14 @@ from __future__ import annotations
 from operator import index as _index
 
 from mtcore import _errors
-from mtcore import aes as _aes
+from mtcore._backend import impl as _impl
 from mtcore.auth import factorize_pq as _factorize_pq
 
 __all__ = ["decrypt_ige", "encrypt_ige", "factorize_pq_pair"]
 
-encrypt_ige = _aes.ige_encrypt
-decrypt_ige = _aes.ige_decrypt
+# The backend's own functions, named and with the arguments of cryptg's.
+encrypt_ige = _impl.encrypt_ige
+decrypt_ige = _impl.decrypt_ige
 
 
 def factorize_pq_pair(pq: int, /) -> tuple[int, int]:

@@ -99,17 +99,10 @@ def ige256_decrypt(data: Buffer, key: Buffer, iv: Buffer, /) -> bytes:
     raise _errors.empty_data("data")
 
 
-#: Encrypt or decrypt with AES-256-CTR, continuing the keystream that
-#: ``iv`` (the 16-byte counter block) and ``state`` (a 1-byte buffer, the
-#: offset 0..15 of the next keystream byte in ``AES(iv)``) describe, and
-#: updating both in place; ``data`` (at least one byte) XOR the keystream
-#: comes back as ``bytes``.  Compiled where the backend is (one C call for
-#: the checks, the keystream and the updates).
-ctr256_encrypt = _impl._ctr256_state
-
-#: The same function as :func:`ctr256_encrypt` (CTR is its own inverse),
-#: as in tgcrypto.
-ctr256_decrypt = ctr256_encrypt
+# The backend's own functions, named as tgcrypto's: compiled where the
+# backend is (one C call for the checks, the keystream and the updates).
+ctr256_encrypt = _impl.ctr256_encrypt
+ctr256_decrypt = _impl.ctr256_decrypt
 
 
 def _last_block(data: Buffer) -> Any:
