@@ -30,6 +30,10 @@ INFO_KEYS = {
     "cpu_features",
     "pure_requested",
     "force_portable",
+    "extension_error",
+    "version",
+    "package_dir",
+    "build",
 }
 C_KERNELS_FASTEST_FIRST = ("vaes", "aesni", "portable")
 
@@ -84,6 +88,12 @@ def test_backend_info_contents():
     assert info["sha"] in info["sha_kernels"]
     assert info["pure_requested"] is _backend.PURE_REQUESTED
     assert isinstance(info["force_portable"], bool)
+    assert info["version"] == mtcore.__version__
+    assert info["package_dir"] == os.path.dirname(os.path.abspath(mtcore.__file__))
+    assert info["extension_error"] is _backend.EXTENSION_ERROR
+    if info["implementation"] == "c" or _backend.PURE_REQUESTED:
+        assert info["extension_error"] is None
+    assert info["build"] is None or set(info["build"]) == {"pure", "debug", "cflags"}
     if info["implementation"] == "python":
         assert info["aes"] == "python"
         assert info["aes_kernels"] == ("python",)
