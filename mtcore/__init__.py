@@ -48,10 +48,12 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return importlib.import_module(f"mtcore.{name}")
-    raise AttributeError(f"module 'mtcore' has no attribute {name!r}")
+if not TYPE_CHECKING:  # a type checker reads the imports above instead
+
+    def __getattr__(name: str) -> Any:
+        if name in _LAZY:
+            return importlib.import_module(f"mtcore.{name}")
+        raise AttributeError(f"module 'mtcore' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:

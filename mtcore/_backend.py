@@ -11,6 +11,17 @@ import platform
 import warnings
 from typing import TYPE_CHECKING, Any
 
+__all__ = [
+    "BUILD",
+    "EXTENSION_ERROR",
+    "IMPLEMENTATION",
+    "NO_EXTENSIONS",
+    "PUBLIC_API",
+    "PURE_REQUESTED",
+    "backend_info",
+    "impl",
+]
+
 # The names both implementations must export (tests check both sides).
 PUBLIC_API = (
     "ige_encrypt",
@@ -59,10 +70,11 @@ def _build_info() -> dict[str, Any] | None:
     # What setup.py recorded of this copy's build (mtcore/_buildinfo.py,
     # written into wheels and installs); None in a source tree.
     try:
-        from mtcore import _buildinfo  # type: ignore[attr-defined]
+        from mtcore import _buildinfo  # type: ignore[attr-defined, unused-ignore]
     except ImportError:
         return None
-    return dict(_buildinfo.BUILD)
+    build: dict[str, Any] = _buildinfo.BUILD
+    return dict(build)
 
 
 PURE_REQUESTED = _flag("MTCORE_PUREPYTHON")

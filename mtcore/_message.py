@@ -18,3 +18,6 @@ class Message(NamedTuple):
     msg_id: int
     seq_no: int
     body: bytes
+
+
+Message.__module__ = "mtcore.mtproto"  # its public home

@@ -43,6 +43,7 @@ from typing import Any, Callable, ClassVar, TypeVar, Union
 from urllib.parse import unquote
 
 from mtcore import _errors, tl
+from mtcore._typing import Buffer
 from mtcore.qr import qr_png, qr_svg, qr_terminal
 
 __all__ = [
@@ -79,7 +80,6 @@ URL_PREFIX = "tg://login?token="
 #: The RPC error (code 401) that means the account has a 2FA password.
 SESSION_PASSWORD_NEEDED = "SESSION_PASSWORD_NEEDED"
 
-Buffer = Union[bytes, bytearray, memoryview]
 
 _INT32_MAX = (1 << 31) - 1
 _INT64_MIN = -(1 << 63)

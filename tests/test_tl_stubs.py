@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import ast
 import importlib.util
-import os
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
+from utils import run_mypy
 
 import mtcore.tl
 
@@ -165,44 +164,11 @@ bad_name = types.peerUser(user=2)
 
 def test_stub_type_checks_with_mypy(tmp_path: Path) -> None:
     pytest.importorskip("mypy", reason="mypy is not installed (not a dependency)")
-    snippet = tmp_path / "snippet.py"
-    snippet.write_text(SNIPPET, encoding="utf-8")
-    env = dict(os.environ)
-    root = STUB.parent.parent.parent
-    if {"site-packages", "dist-packages"} & set(root.parts):
-        # An installed mtcore (py.typed) is found through the snippet's
-        # import; naming a file under site-packages (or that folder in
-        # MYPYPATH) would make mypy take all of site-packages for sources.
-        stub_target = []
-    else:
-        # A source checkout: mypy finds mtcore through MYPYPATH.
-        env["MYPYPATH"] = str(root)
-        stub_target = [str(STUB)]
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--follow-imports=silent",
-            "--no-error-summary",
-            "--cache-dir",
-            str(tmp_path / "cache"),
-            str(snippet),
-            *stub_target,
-        ],
-        check=False,  # mypy exits 1 on the planted errors
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=300,
-    )
-    errors = [line for line in proc.stdout.splitlines() if ": error:" in line]
+    errors, report = run_mypy(tmp_path, SNIPPET, [str(STUB)])
     lines = SNIPPET.splitlines()
     bad_type = lines.index(next(x for x in lines if x.startswith("bad_type"))) + 1
     bad_name = lines.index(next(x for x in lines if x.startswith("bad_name"))) + 1
-    report = textwrap.indent(proc.stdout + proc.stderr, "    ")
+    report = textwrap.indent(report, "    ")
     assert len(errors) == 2, f"expected two planted errors, mypy said:\n{report}"
     assert f"snippet.py:{bad_type}: error:" in errors[0], report
     assert '"api_id"' in errors[0], report

@@ -12,8 +12,11 @@ import ctypes
 import ctypes.util
 import json
 import mmap
+import os
 import random
-from collections.abc import Iterable
+import subprocess
+import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -213,3 +216,47 @@ MTPROTO_KERNEL_NAMES = (
     "ige_encrypt_many",
     "ige_decrypt_many",
 )
+
+
+def run_mypy(tmp_path: Path, snippet: str, extra: Sequence[str] = ()) -> tuple[list[str], str]:
+    """
+    ``mypy --strict`` on a user's snippet that imports mtcore (installed,
+    or this checkout through MYPYPATH), plus the files in extra when mtcore
+    is not installed; returns the error lines and the whole report.
+    """
+    import mtcore
+
+    path = tmp_path / "snippet.py"
+    path.write_text(snippet, encoding="utf-8")
+    env = dict(os.environ)
+    root = Path(mtcore.__file__).resolve().parent.parent
+    if {"site-packages", "dist-packages"} & set(root.parts):
+        # An installed mtcore (py.typed) is found through the snippet's
+        # import; naming a file under site-packages (or that folder in
+        # MYPYPATH) would make mypy take all of site-packages for sources.
+        targets: list[str] = []
+    else:
+        env["MYPYPATH"] = str(root)
+        targets = list(extra)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--follow-imports=silent",
+            "--no-error-summary",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            str(path),
+            *targets,
+        ],
+        check=False,  # mypy exits 1 on planted errors
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    errors = [line for line in proc.stdout.splitlines() if ": error:" in line]
+    return errors, proc.stdout + proc.stderr

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import struct
 import threading
-from typing import Any, Optional
+from collections.abc import Sequence
+from typing import Any, Optional, Union, overload
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from mtcore import _errors
+from mtcore._typing import Buffer, Out
 
-Buffer = Any  # any object with the buffer protocol
 
 aes_kernel = "python"
 
@@ -124,6 +125,10 @@ def _one_shot(
                 oview.release()
 
 
+@overload
+def ige_encrypt(data: Buffer, key: Buffer, iv: Buffer, *, out: None = None) -> bytes: ...
+@overload
+def ige_encrypt(data: Buffer, key: Buffer, iv: Buffer, *, out: Out) -> Out: ...
 def ige_encrypt(
     data: Buffer, key: Buffer, iv: Buffer, *, out: Optional[Buffer] = None
 ) -> Any:
@@ -141,6 +146,10 @@ def ige_encrypt(
     return _one_shot("ige", False, 32, data, key, iv, out)
 
 
+@overload
+def ige_decrypt(data: Buffer, key: Buffer, iv: Buffer, *, out: None = None) -> bytes: ...
+@overload
+def ige_decrypt(data: Buffer, key: Buffer, iv: Buffer, *, out: Out) -> Out: ...
 def ige_decrypt(
     data: Buffer, key: Buffer, iv: Buffer, *, out: Optional[Buffer] = None
 ) -> Any:
@@ -228,6 +237,14 @@ def _sized_view(name: str, obj: Buffer, size: int, views: list[memoryview]) -> m
     return view
 
 
+# A batch item: (data, key, iv), or (data, key, iv, out).
+Item = Union[tuple[Buffer, Buffer, Buffer], tuple[Buffer, Buffer, Buffer, Buffer]]
+
+
+@overload
+def ige_encrypt_many(items: Sequence[tuple[Buffer, Buffer, Buffer]]) -> list[bytes]: ...
+@overload
+def ige_encrypt_many(items: Sequence[Item]) -> list[Any]: ...
 def ige_encrypt_many(items: Any) -> list[Any]:
     """
     Encrypt several independent buffers with AES-256-IGE in one call.
@@ -243,6 +260,10 @@ def ige_encrypt_many(items: Any) -> list[Any]:
     return _many(items, False)
 
 
+@overload
+def ige_decrypt_many(items: Sequence[tuple[Buffer, Buffer, Buffer]]) -> list[bytes]: ...
+@overload
+def ige_decrypt_many(items: Sequence[Item]) -> list[Any]: ...
 def ige_decrypt_many(items: Any) -> list[Any]:
     """
     Decrypt several independent buffers with AES-256-IGE in one call; the
@@ -251,6 +272,10 @@ def ige_decrypt_many(items: Any) -> list[Any]:
     return _many(items, True)
 
 
+@overload
+def cbc_encrypt(data: Buffer, key: Buffer, iv: Buffer, *, out: None = None) -> bytes: ...
+@overload
+def cbc_encrypt(data: Buffer, key: Buffer, iv: Buffer, *, out: Out) -> Out: ...
 def cbc_encrypt(
     data: Buffer, key: Buffer, iv: Buffer, *, out: Optional[Buffer] = None
 ) -> Any:
@@ -266,6 +291,10 @@ def cbc_encrypt(
     return _one_shot("cbc", False, 16, data, key, iv, out)
 
 
+@overload
+def cbc_decrypt(data: Buffer, key: Buffer, iv: Buffer, *, out: None = None) -> bytes: ...
+@overload
+def cbc_decrypt(data: Buffer, key: Buffer, iv: Buffer, *, out: Out) -> Out: ...
 def cbc_decrypt(
     data: Buffer, key: Buffer, iv: Buffer, *, out: Optional[Buffer] = None
 ) -> Any:
@@ -285,6 +314,8 @@ class Ctr:
     :param key: the 32-byte key.
     :param iv: the 16-byte initial counter block.
     """
+
+    __module__ = "mtcore.aes"  # its public home (the twin is private)
 
     __slots__ = ("_ctx", "_lock")
     _ctx: Any  # a cryptography CipherContext, or None before __init__

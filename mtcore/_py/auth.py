@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from mtcore import _errors
+from mtcore._typing import Buffer
 from mtcore._py.aes import _view
 
 _U64_MAX = (1 << 64) - 1
@@ -113,7 +114,7 @@ def _factorize(n: int) -> tuple[int, int, int]:
     return _OK, p, q
 
 
-def _pq_value(pq: object) -> int:
+def _pq_value(pq: int | Buffer) -> int:
     if isinstance(pq, int) and not isinstance(pq, bool):
         # A value below 2 is the factorizer's to refuse, whatever its form.
         if pq < 2:
@@ -134,7 +135,7 @@ def _pq_value(pq: object) -> int:
     return value
 
 
-def factorize_pq(pq: object) -> tuple[int, int]:
+def factorize_pq(pq: int | Buffer) -> tuple[int, int]:
     """
     Split the key exchange's pq (MTPROTO.md 4.1) into its two primes.
 

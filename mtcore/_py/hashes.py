@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from mtcore._typing import Buffer
 from mtcore._py.aes import _view
 
-Buffer = Any  # any object with the buffer protocol
 
 sha_kernel = "python"
 

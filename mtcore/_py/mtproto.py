@@ -16,10 +16,12 @@ import hashlib
 import hmac
 import os
 import struct
-from typing import Any, Optional
+from collections.abc import Sequence
+from typing import Any, Optional, overload
 
 from mtcore import _errors
 from mtcore._message import Message
+from mtcore._typing import Buffer, Out
 from mtcore._py.aes import (
     _bytes_arg,
     _ige,
@@ -30,7 +32,6 @@ from mtcore._py.aes import (
 )
 from mtcore._py.hashes import sha1, sha256, sha_kernels
 
-Buffer = Any  # any object with the buffer protocol
 
 _AUTH_KEY_SIZE = 256
 _HEADER = struct.Struct("<qqqii")  # salt, session_id, msg_id, seq_no, length
@@ -47,6 +48,8 @@ class AuthKey:
     :param data: the 256-byte key (big-endian DH result, left-padded with
         zeros).
     """
+
+    __module__ = "mtcore.mtproto"  # its public home (the twin is private)
 
     __slots__ = ("_aux_hash", "_key", "_key_id")
 
@@ -241,7 +244,7 @@ def _verify(key: bytes, data: bytes, mkey: bytes, x: int) -> int:
 # --- public functions --------------------------------------------------------
 
 
-def msg_key(auth_key: Any, plaintext: Buffer, *, from_client: bool) -> bytes:
+def msg_key(auth_key: AuthKey | Buffer, plaintext: Buffer, *, from_client: bool) -> bytes:
     """
     The msg_key of a plaintext: ``SHA256(auth_key[88+x:120+x] +
     plaintext)[8:24]``.
@@ -257,7 +260,7 @@ def msg_key(auth_key: Any, plaintext: Buffer, *, from_client: bool) -> bytes:
         return _msg_key(key, view.tobytes(), _x(from_client))
 
 
-def kdf(auth_key: Any, msg_key: Buffer, *, from_client: bool) -> tuple[bytes, bytes]:
+def kdf(auth_key: AuthKey | Buffer, msg_key: Buffer, *, from_client: bool) -> tuple[bytes, bytes]:
     """
     The MTProto 2.0 key derivation.
 
@@ -280,8 +283,26 @@ def encrypted_length(n: int) -> int:
     return 24 + n + _pad_len(n)
 
 
+@overload
 def encrypt_message(
-    auth_key: Any,
+    auth_key: AuthKey | Buffer,
+    plaintext: Buffer,
+    *,
+    from_client: bool,
+    padding: Optional[Buffer] = None,
+    out: None = None,
+) -> bytes: ...
+@overload
+def encrypt_message(
+    auth_key: AuthKey | Buffer,
+    plaintext: Buffer,
+    *,
+    from_client: bool,
+    padding: Optional[Buffer] = None,
+    out: Out,
+) -> Out: ...
+def encrypt_message(
+    auth_key: AuthKey | Buffer,
     plaintext: Buffer,
     *,
     from_client: bool,
@@ -328,7 +349,7 @@ def encrypt_message(
 
 
 def encrypt_messages(
-    auth_key: Any, plaintexts: Any, *, from_client: bool
+    auth_key: AuthKey | Buffer, plaintexts: Sequence[Buffer], *, from_client: bool
 ) -> list[bytes]:
     """
     :func:`encrypt_message` with random padding over each plaintext.
@@ -347,7 +368,7 @@ def encrypt_messages(
     return [_encrypt(ak, pt, os.urandom(_pad_len(len(pt))), x) for pt in pts]
 
 
-def decrypt_message(auth_key: Any, packet: Buffer, *, from_client: bool) -> bytes:
+def decrypt_message(auth_key: AuthKey | Buffer, packet: Buffer, *, from_client: bool) -> bytes:
     """
     Decrypt one packet and run the receiver checks: auth_key_id, packet
     length, msg_key (constant time) and message_data_length with 12..1024
@@ -368,7 +389,7 @@ def decrypt_message(auth_key: Any, packet: Buffer, *, from_client: bool) -> byte
 
 
 def decrypt_message_into(
-    auth_key: Any, packet: Buffer, out: Buffer, *, from_client: bool
+    auth_key: AuthKey | Buffer, packet: Buffer, out: Buffer, *, from_client: bool
 ) -> int:
     """
     Like :func:`decrypt_message`, but write the decrypted bytes (padding
@@ -401,10 +422,10 @@ def decrypt_message_into(
 
 
 def pack_message(
-    auth_key: Any,
+    auth_key: AuthKey | Buffer,
     *,
-    salt: int,
-    session_id: int,
+    salt: int | Buffer,
+    session_id: int | Buffer,
     msg_id: int,
     seq_no: int,
     body: Buffer,
@@ -446,7 +467,7 @@ def pack_message(
 
 
 def unpack_message(
-    auth_key: Any, packet: Buffer, *, session_id: int, from_client: bool = False
+    auth_key: AuthKey | Buffer, packet: Buffer, *, session_id: int | Buffer, from_client: bool = False
 ) -> Message:
     """
     :func:`decrypt_message`, then the session_id and msg_id parity checks.
@@ -492,7 +513,7 @@ def tmp_aes_key_iv(new_nonce: Buffer, server_nonce: Buffer) -> tuple[bytes, byte
     return key, iv
 
 
-def new_nonce_hash(auth_key: Any, new_nonce: Buffer, number: int) -> bytes:
+def new_nonce_hash(auth_key: AuthKey | Buffer, new_nonce: Buffer, number: int) -> bytes:
     """
     new_nonce_hash1/2/3 of dh_gen_ok/retry/fail (key exchange step 9).
 

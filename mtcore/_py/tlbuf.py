@@ -11,10 +11,10 @@ from __future__ import annotations
 import struct
 from typing import Any
 
+from mtcore._typing import Buffer
 from mtcore import _errors
 from mtcore._py.aes import _view
 
-Buffer = Any  # any object with the buffer protocol
 
 BOOL_TRUE = 0x997275B5
 BOOL_FALSE = 0xBC799737
@@ -75,6 +75,8 @@ class TLWriter:
     one value, :meth:`getvalue` returns everything written so far.  A
     method that raises leaves the writer as it was.
     """
+
+    __module__ = "mtcore.tl"  # its public home (the twin is private)
 
     __slots__ = ("_buf",)
 
@@ -279,6 +281,8 @@ class TLReader:
 
     :param data: the bytes to read.
     """
+
+    __module__ = "mtcore.tl"  # its public home (the twin is private)
 
     __slots__ = ("_data", "_pos")
 

@@ -23,11 +23,11 @@ import importlib
 import sys
 from typing import Any, Callable
 
+from mtcore._typing import Buffer
 from mtcore import aes as _aes
 
 __all__ = ["AESModeCTR", "install", "uninstall"]
 
-Buffer = Any  # any object with the buffer protocol
 
 
 class AESModeCTR:

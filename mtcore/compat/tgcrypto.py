@@ -45,6 +45,7 @@ from __future__ import annotations
 import struct
 from typing import Any
 
+from mtcore._typing import Buffer
 from mtcore import _errors
 from mtcore import aes as _aes
 from mtcore._backend import impl as _impl
@@ -59,7 +60,6 @@ __all__ = [
     "ige256_encrypt",
 ]
 
-Buffer = Any  # any object with the buffer protocol
 
 _ige_encrypt = _aes.ige_encrypt
 _ige_decrypt = _aes.ige_decrypt
