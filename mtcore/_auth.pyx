@@ -29,7 +29,8 @@ cdef uint64_t _pq_value(object pq) except? 0:
 
 def factorize_pq(pq):
     """
-    Split the key exchange's pq (MTPROTO.md 4.1) into its two primes.
+    Split the key exchange's pq (core.telegram.org/mtproto/auth_key) into
+    its two primes.
 
     :param pq: an int, or the big-endian bytes of ``resPQ.pq`` (1..8).
     :returns: ``(p, q)``, ints with ``p < q``.

@@ -10,7 +10,8 @@ from typing import NamedTuple
 class Message(NamedTuple):
     """
     One MTProto 2.0 message after decryption and every check
-    (MTPROTO.md section 3.2); the integers as the signed TL values.
+    (core.telegram.org/mtproto/description); the integers as the signed
+    TL values.
     """
 
     salt: int

@@ -605,7 +605,8 @@ def msg_key(auth_key, plaintext, *, from_client):
 
 def kdf(auth_key, msg_key, *, from_client):
     """
-    The MTProto 2.0 KDF (MTPROTO.md 3.3).
+    The MTProto 2.0 KDF (core.telegram.org/mtproto/description, "Defining
+    AES Key and Initialization Vector").
 
     :returns: ``(aes_key, aes_iv)``, 32 bytes each.
     """
@@ -699,7 +700,8 @@ def unpack_message(auth_key, packet, *, session_id, from_client=False):
 
 def tmp_aes_key_iv(new_nonce, server_nonce):
     """
-    The temporary AES key and IV of the key exchange (MTPROTO.md 4.3).
+    The temporary AES key and IV of the key exchange
+    (core.telegram.org/mtproto/auth_key, step 5).
 
     :returns: ``(tmp_aes_key, tmp_aes_iv)``, 32 bytes each.
     """

@@ -1,5 +1,6 @@
 # Table of contents of _tlbuf.pyx, the TL primitive writer and reader
-# (MTPROTO.md 6.1-6.3); the pure twin is mtcore/_py/tlbuf.py.  Included by
+# (core.telegram.org/mtproto/serialize); the pure twin is
+# mtcore/_py/tlbuf.py.  Included by
 # _cmtcore.pxd, so Cython code in the extension (the TL codec) calls the
 # cdef methods below directly.
 #

@@ -1,5 +1,5 @@
-# Included by _cmtcore.pyx: the TL primitive writer and reader (MTPROTO.md
-# 6.1-6.3; core.telegram.org/mtproto/serialize).  Declarations and the
+# Included by _cmtcore.pyx: the TL primitive writer and reader
+# (core.telegram.org/mtproto/serialize).  Declarations and the
 # C-level API are in _tlbuf.pxd; the pure twin is mtcore/_py/tlbuf.py.
 #
 # TLWriter follows WriteBuffer of MagicStack/py-pgproto buffer.pyx (inline
@@ -101,7 +101,8 @@ cdef int _check_sequence(object seq, str name) except -1:
 @cython.auto_pickle(False)
 cdef class TLWriter:
     """
-    Builds TL bytes (MTPROTO.md 6.1-6.3): every ``write_*`` method appends
+    Builds TL bytes (core.telegram.org/mtproto/serialize): every
+    ``write_*`` method appends
     one value, :meth:`getvalue` returns everything written so far.  A
     method that raises leaves the writer as it was.
 
@@ -427,7 +428,8 @@ cdef class TLWriter:
 @cython.auto_pickle(False)
 cdef class TLReader:
     """
-    Reads TL values (MTPROTO.md 6.1-6.3) from a bytes-like object, front
+    Reads TL values (core.telegram.org/mtproto/serialize) from a
+    bytes-like object, front
     to back.  A ``bytes`` object is read in place; any other bytes-like
     object is copied once into ``bytes`` here, so changing or resizing it
     afterwards does not affect the reader.

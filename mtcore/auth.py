@@ -1,5 +1,5 @@
 """
-Helpers of the auth key exchange (MTPROTO.md section 4).
+Helpers of the auth key exchange (core.telegram.org/mtproto/auth_key).
 
 :func:`factorize_pq` splits the server's ``pq`` (step 2, ``resPQ``) into
 the primes ``p < q`` the client sends back in ``req_DH_params``.  The

@@ -1,5 +1,5 @@
 """
-QR-code login (MTPROTO.md section 7; core.telegram.org/api/qr-login).
+QR-code login (core.telegram.org/api/qr-login).
 
 The logging-in app exports a login token, shows it as a QR code of
 ``tg://login?token=<base64url>``, and an app where the user is already
@@ -583,7 +583,7 @@ class PasswordNeeded:
     Final: the server answered ``401 SESSION_PASSWORD_NEEDED``; the account
     has a 2FA password.  The client continues on DC ``dc_id``: it sends
     ``request`` (``account.getPassword``), computes the SRP proof from the
-    user's password (MTPROTO.md section 8; not part of mtcore.login) and
+    user's password (core.telegram.org/api/srp; not part of mtcore.login) and
     calls ``auth.checkPassword``, whose answer is the ``auth.authorization``.
     """
 
@@ -650,7 +650,7 @@ def _locked(method: _F) -> _F:
 
 class QRLoginFlow:
     """
-    QR-code login as a state machine without I/O (MTPROTO.md section 7).
+    QR-code login as a state machine without I/O (core.telegram.org/api/qr-login).
 
     The client owns the connection: it calls :meth:`start`, carries out
     each action returned, and reports what happens through

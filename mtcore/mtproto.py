@@ -1,8 +1,9 @@
 """
-MTProto 2.0 message encryption (core.telegram.org/mtproto/description;
-MTPROTO.md section 3): auth_key_id, msg_key, the SHA-256 KDF, whole-message
-encryption and decryption with every receiver check of the security
-guidelines, and the SHA-1 helpers of the key exchange.
+MTProto 2.0 message encryption (core.telegram.org/mtproto/description):
+auth_key_id, msg_key, the SHA-256 KDF, whole-message encryption and
+decryption with every receiver check of the security guidelines
+(core.telegram.org/mtproto/security_guidelines), and the SHA-1 helpers of
+the key exchange.
 
 ``from_client=True`` means a message the client sends (x = 0 in the
 formulas), ``False`` one the server sends (x = 8).  A client encrypts with

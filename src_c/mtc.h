@@ -204,7 +204,7 @@ void mtc_sha1_update(mtc_sha1_ctx *ctx, const void *data, size_t len);
 void mtc_sha1_final(mtc_sha1_ctx *ctx, uint8_t out[20]);
 
 /*
- * MTProto 2.0 (MTPROTO.md section 3).  x is 0 for messages from the
+ * MTProto 2.0 (core.telegram.org/mtproto/description).  x is 0 for messages from the
  * client, 8 for messages from the server.  auth_key is the 256-byte key.
  */
 typedef struct {
@@ -281,9 +281,9 @@ int mtc_mtp_decrypt(const mtc_kernels *k, const uint8_t auth_key[256],
 int mtc_random(const mtc_aes_impl *aes, uint8_t *out, size_t n);
 
 /*
- * The key exchange's pq (MTPROTO.md 4.1) split into primes p < q: Pollard
- * rho-Brent with Montgomery multiplication, bounded work (well under a
- * second even on input it cannot split).  Returns MTC_PQ_OK, or why pq is
+ * The key exchange's pq (core.telegram.org/mtproto/auth_key) split into
+ * primes p < q: Pollard rho-Brent with Montgomery multiplication, bounded
+ * work (well under a second even on input it cannot split).  Returns MTC_PQ_OK, or why pq is
  * not a product of two distinct odd primes (*p = *q = 0 then).
  */
 #define MTC_PQ_OK            0

@@ -1,6 +1,6 @@
 /*
  * mtproto.c: MTProto 2.0 message encryption and the receiver's checks,
- * as in core.telegram.org/mtproto/description (MTPROTO.md section 3).
+ * as in core.telegram.org/mtproto/description.
  */
 #include "inner.h"
 

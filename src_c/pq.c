@@ -1,6 +1,6 @@
 /*
- * pq.c: factorization of the key exchange's pq (MTPROTO.md section 4.1,
- * step 2: a product of two distinct odd primes below 2^64) by Pollard's
+ * pq.c: factorization of the key exchange's pq
+ * (core.telegram.org/mtproto/auth_key, step 2: a product of two distinct odd primes below 2^64) by Pollard's
  * rho with Brent's cycle finding (R. P. Brent, "An improved Monte Carlo
  * factorization algorithm", BIT 20, 1980): Montgomery multiplication
  * modulo pq, the differences of about a hundred steps multiplied together

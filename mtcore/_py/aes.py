@@ -73,7 +73,7 @@ def _xor16(a: bytes, b: bytes) -> bytes:
 
 def _ige(data: bytes, key: bytes, iv: bytes, decrypt: bool) -> bytes:
     # c_i = E(p_i ^ c_{i-1}) ^ p_{i-1} and p_i = D(c_i ^ p_{i-1}) ^ c_{i-1},
-    # with c_0 = iv[:16] and p_0 = iv[16:] (MTPROTO.md section 2.2).
+    # with c_0 = iv[:16] and p_0 = iv[16:] (core.telegram.org/mtproto/description).
     block = _ecb(key, decrypt).update
     out = bytearray(len(data))
     if decrypt:

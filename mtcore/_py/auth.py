@@ -137,7 +137,8 @@ def _pq_value(pq: int | Buffer) -> int:
 
 def factorize_pq(pq: int | Buffer) -> tuple[int, int]:
     """
-    Split the key exchange's pq (MTPROTO.md 4.1) into its two primes.
+    Split the key exchange's pq (core.telegram.org/mtproto/auth_key) into
+    its two primes.
 
     :param pq: an int, or the big-endian bytes of ``resPQ.pq`` (1..8).
     :returns: ``(p, q)``, ints with ``p < q``.

@@ -6,8 +6,9 @@ and the IGE of :mod:`mtcore._py.aes`.  Same functions, checks, order of
 checks and error texts as the compiled side.
 
 Formulas: core.telegram.org/mtproto/description ("Defining AES Key and
-Initialization Vector") and MTPROTO.md sections 3.3-3.5; key exchange:
-core.telegram.org/mtproto/auth_key and MTPROTO.md sections 4.1, 4.3.
+Initialization Vector") and core.telegram.org/mtproto/security_guidelines;
+key exchange:
+core.telegram.org/mtproto/auth_key.
 """
 
 from __future__ import annotations
@@ -65,9 +66,9 @@ class AuthKey:
         digest = hashlib.sha1(key).digest()
         self = super().__new__(cls)
         self._key = key
-        # auth_key_id = substr(SHA1(auth_key), 12, 8)  (MTPROTO.md 3.1)
+        # auth_key_id = substr(SHA1(auth_key), 12, 8)  (core.telegram.org/mtproto/description)
         self._key_id = digest[12:20]
-        # auth_key_aux_hash = substr(SHA1(auth_key), 0, 8)  (MTPROTO.md 4.1)
+        # auth_key_aux_hash = substr(SHA1(auth_key), 0, 8)  (core.telegram.org/mtproto/auth_key)
         self._aux_hash = digest[0:8]
         return self
 
@@ -125,7 +126,7 @@ def _key_bytes(obj: Any) -> bytes:
 
 def _x(from_client: Any) -> int:
     # x = 0 for messages from client to server and x = 8 for those from
-    # server to client (MTPROTO.md 3.3).
+    # server to client (core.telegram.org/mtproto/description).
     return 0 if from_client else 8
 
 
@@ -204,7 +205,8 @@ def _encrypt(auth_key: AuthKey, plaintext: bytes, padding: bytes, x: int) -> byt
 
 
 def _check_packet(auth_key: AuthKey, packet: memoryview) -> None:
-    # Security guidelines, checks 1 and the length half of 4 (MTPROTO.md 3.5).
+    # Security guidelines, checks 1 and the length half of 4
+    # (core.telegram.org/mtproto/security_guidelines).
     n = len(packet)
     if n >= 8 and not hmac.compare_digest(packet[:8], auth_key._key_id):
         raise _errors.key_id_mismatch()

@@ -3,7 +3,7 @@ Pure-Python twin of ``mtcore/_tlbuf.pyx``: the TL primitive writer and
 reader on ``bytearray``, ``struct`` and ``bytes`` slices, with the same
 checks and error texts (``mtcore/_errors.py``).
 
-Wire formats: MTPROTO.md section 6.1-6.3 (core.telegram.org/mtproto/serialize).
+Wire formats: core.telegram.org/mtproto/serialize.
 """
 
 from __future__ import annotations
@@ -71,7 +71,8 @@ def _sequence(name: str, seq: Any) -> list[Any] | tuple[Any, ...]:
 
 class TLWriter:
     """
-    Builds TL bytes (MTPROTO.md 6.1-6.3): every ``write_*`` method appends
+    Builds TL bytes (core.telegram.org/mtproto/serialize): every
+    ``write_*`` method appends
     one value, :meth:`getvalue` returns everything written so far.  A
     method that raises leaves the writer as it was.
     """
@@ -270,7 +271,8 @@ class TLWriter:
 
 class TLReader:
     """
-    Reads TL values (MTPROTO.md 6.1-6.3) from a bytes-like object, front
+    Reads TL values (core.telegram.org/mtproto/serialize) from a
+    bytes-like object, front
     to back.  A ``bytes`` object is read in place; any other bytes-like
     object is copied once into ``bytes`` here, so changing or resizing it
     afterwards does not affect the reader.

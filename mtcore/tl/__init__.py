@@ -1,6 +1,6 @@
 """
 TL (Telegram's Type Language): the binary form of every MTProto message
-(MTPROTO.md section 6).
+(core.telegram.org/mtproto/serialize).
 
 :class:`Writer` and :class:`Reader` pack and read the TL primitives (int,
 long, int128, int256, double, bytes, string, Bool, flags words, boxed and

@@ -79,7 +79,8 @@ ANY_TYPE = "Object"
 #: Message``), ``msg_container#73f1f8dc`` (``messages:vector<message>``) and
 #: ``msg_copy#e06046b2`` are left out: the API has its own ``message``
 #: constructor of its own ``Message`` type, so they cannot share one name
-#: space with it; a codec handles the container by hand (MTPROTO.md 6.7).
+#: space with it; a codec handles the container by hand
+#: (core.telegram.org/mtproto/service_messages).
 CORE_TL = """\
 boolFalse#bc799737 = Bool;
 boolTrue#997275b5 = Bool;
@@ -100,7 +101,7 @@ _GENERIC_RE = re.compile(r"\{(\w+):(\S+)\}\Z")
 _REPEAT_RE = re.compile(r"(?:\d+\*)?\[ \w+ \]\Z")
 _LAYER_RE = re.compile(r"//\s*LAYER\s+(\d+)\b")
 
-# Normalization for the CRC32 rule (MTPROTO.md 6.5).
+# Normalization for the CRC32 rule (core.telegram.org/mtproto/TL-tl).
 _NORM_ID_RE = re.compile(r"^(\S+?)#[0-9a-fA-F]+")
 _NORM_TRUE_RE = re.compile(r"(?<!\S)\w+:\w+\.\d+\?true(?!\S)")
 _NORM_BYTES_RE = re.compile(r"([:?])bytes\b")
