@@ -173,6 +173,12 @@ def login_url_seeds() -> dict[str, str]:
         "bad-padding": "tg://login?token=ab=",
         "bad-unused-bits": "tg://login?token=AB",
         "bad-unicode": "tg://login?token=Привет",
+        # Token text where the URL has no room for it: a message must not
+        # quote it (each part was echoed, up to 16 or 32 characters).
+        "leak-scheme": b64 + "://login?token=" + b64,
+        "leak-host": "tg://login" + b64 + "?token=" + b64,
+        "leak-path": "tg://login/" + b64,
+        "leak-query-key": "tg://login?" + b64,
     }
     return out
 
