@@ -317,10 +317,24 @@ def schema_unknown_flag_word(
     )
 
 
-def schema_flag_bit_range(where: str, bit: int, token: str, comb: str) -> TLSchemaError:
+def schema_flag_bit_range(where: str, bit: str, token: str, comb: str) -> TLSchemaError:
     return _schema(
-        where, f"flag bit {bit} of {token!r} in {comb} is out of range 0..31"
+        where,
+        f"flag bit {_digits(bit)} of {_short(token)!r} in {comb} is out of range 0..31",
     )
+
+
+def schema_layer_range(where: str, digits: str) -> TLSchemaError:
+    return _schema(where, f"layer {_digits(digits)} is out of range 0..2147483647")
+
+
+def _digits(text: str) -> str:
+    # A number as written, shortened when very long.
+    return text if len(text) <= 20 else f"{text[:12]}... ({len(text)} digits)"
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def schema_bad_result(where: str, comb: str, text: str) -> TLSchemaError:
