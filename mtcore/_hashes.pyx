@@ -1,11 +1,7 @@
 # Included by _cmtcore.pyx: SHA-1 and SHA-256 over several buffers (the
 # pure twin is mtcore/_py/hashes.py).
 
-# Chosen once, at import; read-only afterwards.
-cdef const mtc_sha_impl *_sha_best = mtc_sha_best(
-    _flag("MTCORE_FORCE_PORTABLE"))
-
-#: The SHA kernel the module-level functions use.
+#: The SHA kernel the module-level functions use (chosen in _cmtcore.pyx).
 sha_kernel = (<bytes>_sha_best.name).decode()
 
 
