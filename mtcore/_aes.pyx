@@ -112,8 +112,15 @@ def aes_kernels():
     """
     The AES kernels this machine can run, fastest first.
     """
-    return tuple(name for name in ("vaes", "aesni", "portable")
-                 if mtc_aes_get(name.encode()) != NULL)
+    cdef size_t i = 0
+    cdef const mtc_aes_impl *impl = mtc_aes_at(0)
+    names = []
+    while impl != NULL:
+        if mtc_aes_get(impl.name) != NULL:
+            names.append((<bytes>impl.name).decode())
+        i += 1
+        impl = mtc_aes_at(i)
+    return tuple(names)
 
 
 def cpu_features():

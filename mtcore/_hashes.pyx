@@ -9,8 +9,15 @@ def sha_kernels():
     """
     The SHA kernels this machine can run, fastest first.
     """
-    return tuple(name for name in ("shani", "portable")
-                 if mtc_sha_get(name.encode()) != NULL)
+    cdef size_t i = 0
+    cdef const mtc_sha_impl *impl = mtc_sha_at(0)
+    names = []
+    while impl != NULL:
+        if mtc_sha_get(impl.name) != NULL:
+            names.append((<bytes>impl.name).decode())
+        i += 1
+        impl = mtc_sha_at(i)
+    return tuple(names)
 
 
 cdef const mtc_sha_impl *_sha_named(object name) except NULL:
