@@ -524,6 +524,13 @@ cdef class TLReader:
             raise _errors.tl_count_too_large(what, count, min_size, left, pos)
         return count
 
+    cdef TLReader sub(self, Py_ssize_t n, str what):
+        cdef const char *p = self.read_mem(n, what)
+        cdef TLReader out = TLReader.__new__(TLReader, self._owner)
+        out.frame.buf = p
+        out.frame.len = n
+        return out
+
     # --- Python API ---
 
     @property
@@ -622,6 +629,24 @@ cdef class TLReader:
                                    self.frame.pos)
         return PyBytes_FromStringAndSize(
             self.read_mem(<Py_ssize_t>size, "read_raw"), <Py_ssize_t>size)
+
+    @cython.critical_section
+    def read_sub(self, n):
+        """
+        The next n bytes as a reader of their own (offsets count from their
+        start), over this reader's memory: nothing is copied.
+        """
+        cdef int overflow = 0
+        cdef long long size
+        if not PyLong_Check(n):
+            raise _errors.not_int("n", n)
+        size = PyLong_AsLongLongAndOverflow(n, &overflow)
+        if overflow < 0 or (overflow == 0 and size < 0):
+            raise _errors.negative("n", n)
+        if overflow or size > self.frame.len - self.frame.pos:
+            raise _errors.tl_short("read_sub", n, self.frame.len - self.frame.pos,
+                                   self.frame.pos)
+        return self.sub(<Py_ssize_t>size, "read_sub")
 
     @cython.critical_section
     def read_bytes(self):
