@@ -9,7 +9,6 @@
 
 from cpython.bool cimport PyBool_Check
 from cpython.float cimport PyFloat_AsDouble, PyFloat_Check, PyFloat_FromDouble
-from cpython.list cimport PyList_New, PyList_SET_ITEM
 from cpython.long cimport (
     PyLong_AsLongLongAndOverflow, PyLong_AsUnsignedLongLong, PyLong_Check,
     PyLong_FromLong, PyLong_FromLongLong, PyLong_FromUnsignedLong,
@@ -39,6 +38,57 @@ cdef extern from *:
 
 cdef enum:
     TL_BYTES_MAX = 0xFFFFFF     # TL's 3-byte length
+
+cdef extern from *:
+    """
+    /* A new list of n empty slots that the GC does not track until
+     * mtc_list_close(): filled in between, while objects are allocated and
+     * Python code may run, it is never visible half-filled (to a gc
+     * callback walking gc.get_objects(), say; the free-threaded collector
+     * skips untracked objects too).  On an error in between, releasing it
+     * is enough (list_dealloc skips empty slots). */
+    static PyObject *mtc_list_open(Py_ssize_t n)
+    {
+        PyObject *list = PyList_New(n);
+        if (list != NULL) {
+            PyObject_GC_UnTrack(list);
+        }
+        return list;
+    }
+
+    /* The list of mtc_list_open, every slot filled. */
+    static inline void mtc_list_close(PyObject *list)
+    {
+        PyObject_GC_Track(list);
+    }
+
+    /* The list of the n little-endian ints at p, 64-bit when wide, else
+     * 32-bit. */
+    static PyObject *mtc_tl_int_list(const uint8_t *p, Py_ssize_t n, int wide)
+    {
+        Py_ssize_t i;
+        PyObject *item;
+        PyObject *list = mtc_list_open(n);
+        if (list == NULL) {
+            return NULL;
+        }
+        for (i = 0; i < n; i++) {
+            item = wide
+                ? PyLong_FromLongLong((long long)(int64_t)mtc_dec64le(p + 8 * i))
+                : PyLong_FromLong((long)(int32_t)mtc_dec32le(p + 4 * i));
+            if (item == NULL) {
+                Py_DECREF(list);
+                return NULL;
+            }
+            PyList_SET_ITEM(list, i, item);
+        }
+        mtc_list_close(list);
+        return list;
+    }
+    """
+    list mtc_list_open(Py_ssize_t n)
+    void mtc_list_close(object list)
+    list mtc_tl_int_list(const uint8_t *p, Py_ssize_t n, bint wide)
 
 # Range ends that do not fit a C long long, for the error texts.
 cdef object _TL_I64_MIN = -(1 << 63)
@@ -706,15 +756,8 @@ cdef class TLReader:
         A boxed ``Vector<long>``.
         """
         cdef Py_ssize_t n = self.read_count_c("read_vector_long", True, 8)
-        cdef const uint8_t *p = <const uint8_t *>self.read_mem(
-            8 * n, "read_vector_long")
-        cdef list out = PyList_New(n)
-        cdef Py_ssize_t i
-        for i in range(n):
-            item = PyLong_FromLongLong(<int64_t>mtc_dec64le(p + 8 * i))
-            Py_INCREF(item)
-            PyList_SET_ITEM(out, i, item)
-        return out
+        return mtc_tl_int_list(
+            <const uint8_t *>self.read_mem(8 * n, "read_vector_long"), n, True)
 
     @cython.critical_section
     def read_vector_int(self):
@@ -722,12 +765,5 @@ cdef class TLReader:
         A boxed ``Vector<int>``.
         """
         cdef Py_ssize_t n = self.read_count_c("read_vector_int", True, 4)
-        cdef const uint8_t *p = <const uint8_t *>self.read_mem(
-            4 * n, "read_vector_int")
-        cdef list out = PyList_New(n)
-        cdef Py_ssize_t i
-        for i in range(n):
-            item = PyLong_FromLong(<int32_t>mtc_dec32le(p + 4 * i))
-            Py_INCREF(item)
-            PyList_SET_ITEM(out, i, item)
-        return out
+        return mtc_tl_int_list(
+            <const uint8_t *>self.read_mem(4 * n, "read_vector_int"), n, False)

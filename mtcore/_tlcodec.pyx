@@ -11,7 +11,8 @@
 #   _read_any/_read_gzip/_read_container/_read_message of codec.py step for
 #   step (the same reads in the same order, the same ``what`` names, the same
 #   _errors texts), so every input gives the same object or the same
-#   TLDecodeError;
+#   TLDecodeError; the lists of fields and elements stay untracked by the
+#   GC until full (mtc_list_open);
 # * encoding writes the values whose types are exactly the common ones (int
 #   in range, str, bytes, list, TL objects of the right type ...); anything
 #   else -- a wrong type, an int subclass, a container, a bad flag -- makes
@@ -24,6 +25,7 @@
 
 from cpython.object cimport PyObject_TypeCheck, PyTypeObject
 from cpython.dict cimport PyDict_GetItem
+from cpython.list cimport PyList_SET_ITEM
 
 cdef extern from *:
     """
@@ -387,7 +389,7 @@ cdef object _tl_read_body(_TLTables t, TLReader r, _TLPlan p, int depth):
         return _tl_py_read_body(t.codec, r, p.desc, depth)
     for k in range(p.nwords):
         fw[k] = 0
-    vals = PyList_New(p.nfields)
+    vals = mtc_list_open(p.nfields)
     for k in range(p.nops):
         op = &p.ops[k]
         if op.word >= 0 and not (fw[op.word] & op.mask):
@@ -421,6 +423,7 @@ cdef object _tl_read_body(_TLTables t, TLReader r, _TLPlan p, int depth):
         Py_INCREF(v)
         PyList_SET_ITEM(vals, i, v)
         i += 1
+    mtc_list_close(vals)
     return _tl_new(p.cls, vals)
 
 
@@ -491,7 +494,7 @@ cdef list _tl_read_vector(_TLTables t, TLReader r, bint boxed, object esub_op,
         n = r.read_count_c("read_vector_header", True, 4)
     else:
         n = r.read_count_c("read_count", False, 4)
-    out = PyList_New(n)
+    out = mtc_list_open(n)
     for i in range(n):
         if ek == K_OBJ:
             v = _tl_read_obj(t, r, <PyObject *>es, depth)
@@ -499,6 +502,7 @@ cdef list _tl_read_vector(_TLTables t, TLReader r, bint boxed, object esub_op,
             v = _tl_read_value(t, r, ek, es, depth)
         Py_INCREF(v)
         PyList_SET_ITEM(out, i, v)
+    mtc_list_close(out)
     return out
 
 
@@ -506,11 +510,10 @@ cdef object _tl_read_value(_TLTables t, TLReader r, int kind, object sub, int de
     # codec._read_value: one value of any kind but K_FLAGS/K_TRUE.
     cdef const char *s
     cdef const uint8_t *q
-    cdef Py_ssize_t n, i, pos
+    cdef Py_ssize_t n, pos
     cdef uint32_t cid
     cdef uint64_t u
     cdef double dbl
-    cdef list out
     if kind == K_INT:
         return PyLong_FromLong(r.read_int32("read_int"))
     if kind == K_LONG:
@@ -528,21 +531,11 @@ cdef object _tl_read_value(_TLTables t, TLReader r, int kind, object sub, int de
     if kind == K_VLONG:
         n = r.read_count_c("read_vector_long", True, 8)
         q = <const uint8_t *>r.read_mem(8 * n, "read_vector_long")
-        out = PyList_New(n)
-        for i in range(n):
-            item = PyLong_FromLongLong(<int64_t>mtc_dec64le(q + 8 * i))
-            Py_INCREF(item)
-            PyList_SET_ITEM(out, i, item)
-        return out
+        return mtc_tl_int_list(q, n, True)
     if kind == K_VINT:
         n = r.read_count_c("read_vector_int", True, 4)
         q = <const uint8_t *>r.read_mem(4 * n, "read_vector_int")
-        out = PyList_New(n)
-        for i in range(n):
-            item = PyLong_FromLong(<int32_t>mtc_dec32le(q + 4 * i))
-            Py_INCREF(item)
-            PyList_SET_ITEM(out, i, item)
-        return out
+        return mtc_tl_int_list(q, n, False)
     if kind == K_BOOL:
         pos = r.frame.pos
         cid = r.read_uint32("read_bool")
