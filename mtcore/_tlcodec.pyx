@@ -700,6 +700,10 @@ def _tl_decode(_TLTables tables not None, data, op, max_unpacked, max_objects):
     cdef TLDecoding s
     cdef TLReader r
     cdef int kind
+    if tables.table == NULL:
+        raise _errors.not_initialised("_TLTables")
+    if _tl_codec_mod is None:
+        raise _errors.not_initialised("the compiled TL codec")
     s.unpacked = s.max_unpacked = _tl_limit(max_unpacked, "max_unpacked")
     s.objects = s.max_objects = _tl_limit(max_objects, "max_objects")
     r = TLReader(data)

@@ -15,7 +15,8 @@ The TL decoder's defences (``mtcore.tl.decode``; the compiled loops of
   is refused;
 * the peak memory of adversarial inputs (nested containers, gzip bombs of
   nested containers, many gzip_packed in one packet) stays within a small
-  multiple of the input size plus the budget (tracemalloc).
+  multiple of the input size plus the budget (tracemalloc);
+* the private compiled entry point checks its table.
 
 Every case runs over both loops (``loops`` fixture); :func:`test_limit_errors_alike`
 compares the two for type and text.
@@ -549,7 +550,32 @@ def test_peak_memory_of_adversarial_input(loops: str, data: bytes, expect: str) 
     )
 
 
-# --- 6. the two loops alike ---------------------------------------------------------
+# --- 6. the private compiled entry point ----------------------------------------------
+
+
+@pytest.mark.c_extension
+@pytest.mark.skipif(codec._CIMPL is None, reason="the compiled extension is not loaded")
+def test_private_decode_checks_its_table() -> None:
+    out = child(
+        textwrap.dedent(
+            """
+            from mtcore import _cmtcore
+            from mtcore.exceptions import ArgumentValueError
+            from mtcore.tl import codec
+            t = _cmtcore._TLTables.__new__(_cmtcore._TLTables)
+            for args in ((t, bytes(8), None, 16, 16),
+                         (codec.codec_for()._ctab, bytes(8), None, 16, -1)):
+                try:
+                    _cmtcore._tl_decode(*args)
+                except ArgumentValueError as exc:
+                    print(exc)
+            """
+        )
+    )
+    assert out == "_TLTables was not initialised\nmax_objects must be >= 0, got -1\n"
+
+
+# --- 7. the two loops alike ---------------------------------------------------------
 
 
 def limit_cases() -> list[tuple[bytes, dict[str, Any]]]:
