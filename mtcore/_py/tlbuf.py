@@ -8,8 +8,10 @@ Wire formats: core.telegram.org/mtproto/serialize.
 
 from __future__ import annotations
 
+import inspect
 import struct
-from typing import Any
+import threading
+from typing import Any, TypeVar
 
 from mtcore._typing import Buffer
 from mtcore import _errors
@@ -69,7 +71,42 @@ def _sequence(name: str, seq: Any) -> list[Any] | tuple[Any, ...]:
     return seq
 
 
-class TLWriter:
+_T = TypeVar("_T")
+
+
+def _serialized(cls: type[_T]) -> type[_T]:
+    """
+    A subclass of cls whose public methods each run whole under the
+    instance's lock (``self._lock``): the public writer and reader, which
+    threads may share, take one call at a time, as the compiled twin's
+    critical sections make it do.  The codec's loops use cls itself (their
+    reader or writer is never shared) and pay nothing for it.
+    """
+    ns: dict[str, Any] = {"__slots__": (), "__doc__": cls.__doc__}
+    for name, fn in vars(cls).items():
+        if name.startswith("_") and name != "__len__" or not callable(fn):
+            continue
+        # The same parameters, so a call costs one frame more and no
+        # argument packing.
+        params = str(inspect.signature(fn)).partition(" ->")[0][1:-1]
+        args = ", ".join(p.split(":")[0].split("=")[0].strip() for p in params.split(","))
+        code = (
+            f"def {name}({params}):\n"
+            "    with self._lock:\n"
+            f"        return _fn({args})\n"
+        )
+        scope: dict[str, Any] = {"_fn": fn, "Any": Any, "Buffer": Buffer}
+        exec(code, scope)  # noqa: S102 - the text is built from our own signatures
+        locked = scope[name]
+        locked.__qualname__ = f"{cls.__name__.lstrip('_')}.{name}"
+        locked.__doc__ = fn.__doc__
+        ns[name] = locked
+    public: type[_T] = type(cls.__name__.lstrip("_"), (cls,), ns)
+    public.__module__ = "mtcore.tl"  # its public home (the twin is private)
+    return public
+
+
+class _TLWriter:
     """
     Builds TL bytes (core.telegram.org/mtproto/serialize): every
     ``write_*`` method appends
@@ -77,12 +114,11 @@ class TLWriter:
     method that raises leaves the writer as it was.
     """
 
-    __module__ = "mtcore.tl"  # its public home (the twin is private)
-
-    __slots__ = ("_buf",)
+    __slots__ = ("_buf", "_lock")
 
     def __init__(self) -> None:
         self._buf = bytearray()
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._buf)
@@ -269,7 +305,7 @@ class TLWriter:
         self._buf += b"".join(parts)
 
 
-class TLReader:
+class _TLReader:
     """
     Reads TL values (core.telegram.org/mtproto/serialize) from a
     bytes-like object, front
@@ -284,12 +320,10 @@ class TLReader:
     :param data: the bytes to read.
     """
 
-    __module__ = "mtcore.tl"  # its public home (the twin is private)
-
     # The input is _data[_start:_end] (a reader made by read_sub shares its
     # parent's bytes); _pos is an index into _data, offsets in the API and
     # in errors count from _start.
-    __slots__ = ("_data", "_end", "_pos", "_start")
+    __slots__ = ("_data", "_end", "_lock", "_pos", "_start")
 
     def __init__(self, data: Buffer) -> None:
         if type(data) is bytes:
@@ -299,6 +333,7 @@ class TLReader:
                 self._data = view.tobytes()
         self._pos = self._start = 0
         self._end = len(self._data)
+        self._lock = threading.Lock()
 
     @property
     def position(self) -> int:
@@ -390,7 +425,7 @@ class TLReader:
         pos = self._take(n, "read_raw")
         return self._data[pos : pos + n]
 
-    def read_sub(self, n: int) -> TLReader:
+    def read_sub(self, n: int) -> _TLReader:
         """
         The next n bytes as a reader of their own (offsets count from their
         start), over this reader's memory: nothing is copied.
@@ -400,10 +435,11 @@ class TLReader:
         if n < 0:
             raise _errors.negative("n", n)
         pos = self._take(n, "read_sub")
-        sub = TLReader.__new__(TLReader)
+        sub = type(self).__new__(type(self))
         sub._data = self._data
         sub._pos = sub._start = pos
         sub._end = pos + n
+        sub._lock = threading.Lock()
         return sub
 
     def _tl_bytes(self, what: str) -> tuple[int, int]:
@@ -521,3 +557,7 @@ class TLReader:
         pos = self._pos
         self._pos = pos + 4 * n
         return list(struct.unpack_from(f"<{n}i", self._data, pos))
+
+
+TLWriter = _serialized(_TLWriter)
+TLReader = _serialized(_TLReader)
