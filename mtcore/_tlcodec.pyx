@@ -142,13 +142,6 @@ cdef enum:
     # take deeper objects, and cycles, and raise RecursionError for them)
     TL_MAX_WRITE_DEPTH = 200
 
-cdef extern from *:
-    """
-    #define MTC_TL_GZIP 0x3072cfa1u
-    #define MTC_TL_CONTAINER 0x73f1f8dcu
-    """
-    const uint32_t TL_GZIP "MTC_TL_GZIP"
-    const uint32_t TL_CONTAINER "MTC_TL_CONTAINER"
 
 
 cdef struct TLOp:

@@ -14,20 +14,16 @@ import threading
 from typing import Any, TypeVar
 
 from mtcore._typing import Buffer
-from mtcore import _errors
+from mtcore import _errors, _wire
 from mtcore._py.aes import _view
 
 
-BOOL_TRUE = 0x997275B5
-BOOL_FALSE = 0xBC799737
-VECTOR = 0x1CB5C415
-
-_I32_MIN = -0x80000000
-_I32_MAX = 0x7FFFFFFF
-_U32_MAX = 0xFFFFFFFF
-_I64_MIN = -(1 << 63)
-_U64_MAX = (1 << 64) - 1
-_BYTES_MAX = (1 << 24) - 1  # TL's 3-byte length
+_I32_MIN = _wire.INT32_MIN
+_I32_MAX = _wire.INT32_MAX
+_U32_MAX = _wire.UINT32_MAX
+_I64_MIN = _wire.INT64_MIN
+_U64_MAX = _wire.UINT64_MAX
+_BYTES_MAX = _wire.BYTES_LIMIT - 1  # TL's 3-byte length
 
 _pack_i32 = struct.Struct("<i").pack
 _pack_u32 = struct.Struct("<I").pack
@@ -38,9 +34,9 @@ _unpack_u32 = struct.Struct("<I").unpack_from
 _unpack_i64 = struct.Struct("<q").unpack_from
 _unpack_f64 = struct.Struct("<d").unpack_from
 
-_TRUE = _pack_u32(BOOL_TRUE)
-_FALSE = _pack_u32(BOOL_FALSE)
-_VECTOR = _pack_u32(VECTOR)
+_TRUE = _pack_u32(_wire.BOOL_TRUE_ID)
+_FALSE = _pack_u32(_wire.BOOL_FALSE_ID)
+_VECTOR = _pack_u32(_wire.VECTOR_ID)
 _PAD = (b"", b"\0", b"\0\0", b"\0\0\0")
 
 
@@ -489,9 +485,9 @@ class _TLReader:
         """
         pos = self._pos
         cid = _unpack_u32(self._data, self._take(4, "read_bool"))[0]
-        if cid == BOOL_TRUE:
+        if cid == _wire.BOOL_TRUE_ID:
             return True
-        if cid == BOOL_FALSE:
+        if cid == _wire.BOOL_FALSE_ID:
             return False
         self._pos = pos
         raise _errors.tl_bad_bool(cid, pos - self._start)
@@ -515,7 +511,7 @@ class _TLReader:
     def _vector(self, what: str, min_size: int) -> int:
         pos = self._take(4, what)
         cid = _unpack_u32(self._data, pos)[0]
-        if cid != VECTOR:
+        if cid != _wire.VECTOR_ID:
             self._pos = pos
             raise _errors.tl_bad_vector(what, cid, pos - self._start)
         try:
