@@ -63,6 +63,12 @@ PUBLIC_API = (
     "TLReader",
     # key exchange
     "factorize_pq",
+    # TL codec loops (mtcore.tl.codec is the layer above them)
+    "tl_decode",
+    "tl_encode",
+    "tl_init",
+    "tl_plan",
+    "tl_tables",
 )
 
 

@@ -1882,7 +1882,7 @@ def _tl_pure_missing() -> str | None:
 def _pure_codec() -> Any:
     """
     A second copy of ``mtcore.tl.codec`` loaded over the pure twin: its
-    Python loops over the twin's Writer/Reader, the codec as it runs under
+    objects and decode() on the twin's loops, the codec as it runs under
     ``MTCORE_PUREPYTHON=1``, side by side with the compiled one.
     """
     reason = _tl_pure_missing()
@@ -1899,8 +1899,8 @@ def _pure_codec() -> Any:
     mod = importlib.util.module_from_spec(spec)
     py = _pure()
     # The copy's ``from mtcore._backend import impl`` must find the pure
-    # twin, as under MTCORE_PUREPYTHON=1: then it also takes its Python
-    # loops, and never hooks itself into the compiled extension.
+    # twin, as under MTCORE_PUREPYTHON=1: then its classes and decode()
+    # take the twin's loops.
     shim = types.ModuleType("mtcore._backend")
     shim.__dict__.update(vars(_backend))
     shim.impl = py  # type: ignore[attr-defined]
@@ -1911,8 +1911,8 @@ def _pure_codec() -> Any:
         spec.loader.exec_module(mod)
     finally:
         sys.modules["mtcore._backend"] = real
-    if mod.Writer is not py.TLWriter or mod.Reader is not py.TLReader:  # type: ignore[attr-defined]
-        raise Unavailable("the codec copy did not take the pure twin's Writer/Reader")
+    if mod.TLObject.__init__ is not py.tl_init:  # type: ignore[attr-defined]
+        raise Unavailable("the codec copy did not take the pure twin's loops")
     return mod
 
 

@@ -477,8 +477,17 @@ def tl_not_object(name: str, obj: object) -> ArgumentTypeError:
     )
 
 
-def tl_unknown_name(kind: str, name: str) -> AttributeError:
-    return AttributeError(f"the schema has no {kind} {name!r}")
+def tl_unknown_name(kind: str, name: str, near: str | None = None) -> AttributeError:
+    hint = f"; did you mean {near!r}?" if near else ""
+    return AttributeError(f"the schema has no {kind} {name!r}{hint}")
+
+
+def tl_positional(comb: str, fields: tuple[str, ...], got: int) -> ArgumentTypeError:
+    shown = ", ".join(f"{f}=..." for f in fields[:4]) + (", ..." if len(fields) > 4 else "")
+    return ArgumentTypeError(
+        f"{comb}() takes its fields as keyword arguments ({shown or 'none'}), "
+        f"got {got} positional"
+    )
 
 
 # --- QR login (mtcore/login.py, mtcore/qr.py) --------------------------------

@@ -1,14 +1,12 @@
 # Included by _cmtcore.pyx after _tlbuf.pyx: the compiled loops of the
-# schema-driven TL codec (MTPROTO.md 6.3-6.7).  mtcore/tl/codec.py stays the
-# single source of the plans (Desc.ops), the object classes, the specials
-# and the error texts; this file only runs the same plans in typed Cython,
-# calling the C-level TLReader/TLWriter methods of _tlbuf.pxd directly.
+# schema-driven TL codec (core.telegram.org/mtproto/serialize), over the
+# plans of mtcore._tlplan (which they import, with RawVector, the object
+# storage base and the construction checks); the pure twin is
+# mtcore/_py/tlcodec.py and the public layer mtcore.tl.codec, whose object
+# classes take __init__ and __bytes__ from here (tl_init, tl_encode).
 #
-# codec.py installs itself with _tl_install(module) and then, unless the
-# pure backend is in use, sends decode() and encode()/bytes(obj) here:
-#
-# * decoding mirrors _read_body/_read_obj/_read_obj_slow/_read_value/
-#   _read_any/_read_gzip/_read_container/_read_message of codec.py step for
+# * decoding mirrors the pure twin's read_body/_read_obj/_read_obj_slow/
+#   _read_value/_read_any/_read_gzip/_read_container/_read_message step for
 #   step (the same reads in the same order, the same ``what`` names, the same
 #   _errors texts, the same budget spent at the same points), so every input
 #   gives the same object or the same TLDecodeError; the lists of fields
@@ -17,8 +15,9 @@
 # * encoding writes the values whose types are exactly the common ones (int
 #   in range, str, bytes, list, TL objects of the right type ...); anything
 #   else -- a wrong type, an int subclass, a container, a bad flag -- makes
-#   the compiled pass give up, and codec.py's Python loops encode the object
-#   again from the start, so results and error texts are theirs.
+#   the compiled pass give up (_TLGiveUp, and nothing else), and the pure
+#   twin encodes the object again from the start, so results and error
+#   texts are its.
 #
 # The compiled plan of a Desc (_TLPlan) is the same op tuple unpacked into a
 # C array; it keeps a reference to the tuple, so the sub and absent objects
@@ -117,7 +116,8 @@ cdef extern from *:
     bint TL_SHARE_WRITER "MTC_TL_SHARE_WRITER"
     PyObject *MTC_NONE "Py_None"
 
-# The op kinds of codec.py (checked by _tl_install).
+# The op kinds and limits of mtcore._tlplan, as C constants (checked
+# against it when the extension is imported, below).
 cdef enum:
     K_INT = 0
     K_LONG = 1
@@ -141,6 +141,8 @@ cdef enum:
     # the deepest nesting the compiled encoder writes (the Python loops
     # take deeper objects, and cycles, and raise RecursionError for them)
     TL_MAX_WRITE_DEPTH = 200
+    TL_MAX_DEPTH = 64
+    TL_GZIP_STEP = 16
 
 
 
@@ -160,21 +162,49 @@ cdef struct TLFlagSrc:
     bint is_true        # a flags.N?true field: set when it is True
 
 
-# Set by _tl_install (codec.py).
-cdef object _tl_codec_mod = None      # mtcore.tl.codec
-cdef object _tl_TLObject = None
-cdef object _tl_RawVector = None
-cdef object _tl_MTMessage = None
-cdef object _tl_MessageContainer = None
-cdef object _tl_py_encode = None      # codec.py's encode over its Python loops
-cdef object _tl_py_body = None        # codec._read_body (plans we do not run)
-cdef object _tl_Decoding = None       # codec._Decoding (its budget)
-cdef dict _tl_special_names = None
-cdef Py_ssize_t _tl_v_off = -1        # offset of TLObject._v
-cdef int _tl_max_depth = 64
-cdef int _tl_gzip_step = 16
+# What the loops take from the plan layer, once, here.
+import zlib as _tl_zlib
+
+from mtcore import _tlplan
+
+cdef object _tl_TLBase = _tlplan.TLBase
+cdef object _tl_RawVector = _tlplan.RawVector
+cdef object _tl_check_py = _tlplan.check
+cdef object _tl_limit_py = _tlplan.limit
+cdef dict _tl_special_names = dict(_tlplan.SPECIAL_NAMES)
+# the offset of TLBase._v, the field list of every object
+cdef Py_ssize_t _tl_v_off = mtc_tl_member_offset(_tlplan.TLBase.__dict__["_v"])
 cdef str _tl_cplan_name = "_cplan"
-cdef object _tl_zlib = None
+cdef object _tl_py = None               # mtcore._py.tlcodec, on first use
+
+
+cdef int _tl_check_plan() except -1:
+    # The C constants above are the plan's.
+    kinds = dict(K_INT=K_INT, K_LONG=K_LONG, K_FLAGS=K_FLAGS, K_STRING=K_STRING,
+                 K_OBJ=K_OBJ, K_TRUE=K_TRUE, K_BOOL=K_BOOL, K_BYTES=K_BYTES,
+                 K_DOUBLE=K_DOUBLE, K_VEC=K_VEC, K_VLONG=K_VLONG, K_VINT=K_VINT,
+                 K_BVEC=K_BVEC, K_ANY=K_ANY, K_BARE=K_BARE, K_INT128=K_INT128,
+                 K_INT256=K_INT256, MAX_DEPTH=TL_MAX_DEPTH,
+                 GZIP_STEP=TL_GZIP_STEP)
+    for name, value in kinds.items():
+        if getattr(_tlplan, name) != value:
+            raise ImportError(f"mtcore._tlplan.{name} is not {value}")
+    if _tl_v_off < 0:
+        raise ImportError("TLBase._v is not a __slots__ member")
+    return 0
+
+
+_tl_check_plan()
+
+
+cdef object _tl_pure():
+    # The pure loops: where the compiled ones give up (encoding), and for
+    # plans they do not run (more flags words than TL_MAX_WORDS).
+    global _tl_py
+    if _tl_py is None:
+        from mtcore._py import tlcodec
+        _tl_py = tlcodec
+    return _tl_py
 
 
 class _TLGiveUp(Exception):
@@ -276,6 +306,8 @@ cdef class _TLTables:
     of Codec.descs (filled on first use), for the compiled loops; private.
     """
     cdef object codec
+    cdef object message_cls    # what a msg_container's messages are made of
+    cdef object container_cls  # and the container itself
     cdef dict descs         # codec.descs
     cdef list keep          # the plans in the table
     cdef TLTable *table
@@ -285,7 +317,11 @@ cdef class _TLTables:
         self.table = NULL
 
     def __init__(self, codec):
+        if self.table != NULL:
+            raise _errors.already_initialised("_TLTables")
         self.codec = codec
+        self.message_cls = codec.message_cls
+        self.container_cls = codec.container_cls
         self.descs = codec.descs
         self.keep = []
         self.used = 0
@@ -402,8 +438,8 @@ cdef object _tl_read_body(_TLTables t, TLDecoding *s, TLReader r, _TLPlan p,
     cdef Py_ssize_t pos
     cdef object v
     cdef list vals
-    if depth > _tl_max_depth:
-        raise _errors.tl_too_deep(_tl_max_depth, r.frame.pos)
+    if depth > TL_MAX_DEPTH:
+        raise _errors.tl_too_deep(TL_MAX_DEPTH, r.frame.pos)
     if p.python_only:
         return _tl_py_read_body(t, s, r, p, depth)
     if s.objects <= 0:
@@ -453,10 +489,11 @@ cdef object _tl_py_read_body(_TLTables t, TLDecoding *s, TLReader r, _TLPlan p,
                              int depth):
     # A plan the compiled loops do not run: codec._read_body, the budget
     # handed over and back.
-    x = _tl_Decoding(t.codec, s.max_unpacked, s.max_objects)
+    py = _tl_pure()
+    x = py.Decoding(t.codec, s.max_unpacked, s.max_objects)
     x.objects = s.objects
     x.unpacked = s.unpacked
-    obj = _tl_py_body(x, r, p.desc, depth)
+    obj = py.read_body(x, r, p.desc, depth)
     s.objects = x.objects
     s.unpacked = x.unpacked
     return obj
@@ -613,7 +650,7 @@ cdef object _tl_read_gzip(_TLTables t, TLDecoding *s, TLReader r, object tl_type
     cdef Py_ssize_t n, left = s.unpacked
     cdef const char *b
     cdef TLReader inner
-    if depth + _tl_gzip_step > _tl_max_depth:
+    if depth + TL_GZIP_STEP > TL_MAX_DEPTH:
         raise _errors.tl_gzip_nested(pos)
     b = r.read_tl_bytes("read_bytes", &n)
     z = _tl_zlib.decompressobj(31)
@@ -632,10 +669,10 @@ cdef object _tl_read_gzip(_TLTables t, TLDecoding *s, TLReader r, object tl_type
     s.unpacked = left - n
     inner = TLReader(data)
     if tl_type is None:
-        obj = _tl_read_any(t, s, inner, depth + _tl_gzip_step)
+        obj = _tl_read_any(t, s, inner, depth + TL_GZIP_STEP)
     else:
         obj = _tl_read_obj(t, s, inner, <PyObject *>tl_type,
-                           depth + _tl_gzip_step)
+                           depth + TL_GZIP_STEP)
     if inner.frame.pos < inner.frame.len:
         raise _errors.tl_trailing("the gzip_packed payload", inner.frame.pos, n)
     return obj
@@ -650,7 +687,7 @@ cdef object _tl_read_container(_TLTables t, TLDecoding *s, TLReader r, int depth
     _tl_spend(s, n + 1, pos)
     for i in range(n):
         msgs.append(_tl_read_message(t, s, r, depth + 1))
-    return _tl_new(_tl_MessageContainer, [msgs])
+    return _tl_new(t.container_cls, [msgs])
 
 
 cdef object _tl_read_message(_TLTables t, TLDecoding *s, TLReader r, int depth):
@@ -659,8 +696,8 @@ cdef object _tl_read_message(_TLTables t, TLDecoding *s, TLReader r, int depth):
     cdef int32_t seqno, length
     cdef Py_ssize_t pos, left
     cdef TLReader body_reader
-    if depth > _tl_max_depth:
-        raise _errors.tl_too_deep(_tl_max_depth, r.frame.pos)
+    if depth > TL_MAX_DEPTH:
+        raise _errors.tl_too_deep(TL_MAX_DEPTH, r.frame.pos)
     msg_id = r.read_int64("read_long")
     seqno = r.read_int32("read_int")
     pos = r.frame.pos
@@ -673,7 +710,7 @@ cdef object _tl_read_message(_TLTables t, TLDecoding *s, TLReader r, int depth):
     if body_reader.frame.pos < body_reader.frame.len:
         raise _errors.tl_trailing(f"the body of message {msg_id}",
                                   body_reader.frame.pos, length)
-    return _tl_new(_tl_MTMessage, [msg_id, seqno, body])
+    return _tl_new(t.message_cls, [msg_id, seqno, body])
 
 
 cdef Py_ssize_t _tl_limit(object v, str name) except -1:
@@ -686,30 +723,29 @@ cdef Py_ssize_t _tl_limit(object v, str name) except -1:
         x = PyLong_AsLongLongAndOverflow(v, &overflow)
         if not overflow and 0 <= x <= PY_SSIZE_T_MAX // 2:
             return <Py_ssize_t>x
-    return _tl_codec_mod._limit(name, v)
+    return _tl_limit_py(name, v)
 
 
-def _tl_decode(_TLTables tables not None, data, op, max_unpacked, max_objects):
+def tl_decode(codec, data, op, max_unpacked, max_objects):
     """
-    codec.decode over the compiled loops: one complete boxed value (op is
-    None), or a value of the op codec.Codec.type_op gave, within the budget
-    (max_unpacked, max_objects: ints); private.
+    One complete value of data (a boxed one when op is None, else one of
+    the kind of op, as codec.type_op gives it), within the budgets
+    (max_unpacked, max_objects): the loops of mtcore.tl.decode.
     """
     cdef TLDecoding s
     cdef TLReader r
     cdef int kind
-    if tables.table == NULL:
-        raise _errors.not_initialised("_TLTables")
-    if _tl_codec_mod is None:
-        raise _errors.not_initialised("the compiled TL codec")
+    tables = codec.tables
+    if type(tables) is not _TLTables or (<_TLTables>tables).table == NULL:
+        raise _errors.not_initialised("the codec's _TLTables")
     s.unpacked = s.max_unpacked = _tl_limit(max_unpacked, "max_unpacked")
     s.objects = s.max_objects = _tl_limit(max_objects, "max_objects")
     r = TLReader(data)
     if op is None:
-        obj = _tl_read_any(tables, &s, r, 0)
+        obj = _tl_read_any(<_TLTables>tables, &s, r, 0)
     else:
         kind = op[0]
-        obj = _tl_read_value(tables, &s, r, kind, op[3], 0)
+        obj = _tl_read_value(<_TLTables>tables, &s, r, kind, op[3], 0)
     if r.frame.pos < r.frame.len:
         raise _errors.tl_trailing("the object", r.frame.pos, r.frame.len)
     return obj
@@ -723,7 +759,7 @@ cdef inline _TLPlan _tl_plan_of_obj(object v):
     cdef PyObject *pp = mtc_tl_type_attr(v, _tl_cplan_name)
     if pp == NULL or type(<object>pp) is not _TLPlan:
         return None
-    if not PyType_IsSubtype(Py_TYPE(v), <PyTypeObject *>_tl_TLObject):
+    if not PyType_IsSubtype(Py_TYPE(v), <PyTypeObject *>_tl_TLBase):
         return None
     return <_TLPlan>pp
 
@@ -797,7 +833,10 @@ cdef int _tl_write_str(TLWriter w, object v) except -1:
         if n > TL_BYTES_MAX:
             raise _TLGiveUp()
         return w.write_tl_bytes(s, n)
-    data = PyUnicode_AsUTF8String(v)   # a lone surrogate raises: give up
+    try:
+        data = PyUnicode_AsUTF8String(v)
+    except UnicodeEncodeError:   # a lone surrogate: the pure loops say so
+        raise _TLGiveUp() from None
     n = PyBytes_GET_SIZE(data)
     if n > TL_BYTES_MAX:
         raise _TLGiveUp()
@@ -935,55 +974,31 @@ cdef object _tl_encode_c(object obj):
     return out
 
 
-def _tl_encode(obj):
+def tl_encode(obj):
     """
-    codec.encode over the compiled loops (TLObject.__bytes__ when the
-    compiled backend is in use); whatever they leave, codec.py's Python
-    loops encode, raising their errors; private.
+    Serialize a TL object boxed (a ``message`` bare, as inside a container):
+    mtcore.tl.encode and ``bytes(obj)``.  Flags words are computed from
+    which optional fields are set.
     """
     try:
         return _tl_encode_c(obj)
-    except Exception:
-        pass
-    return _tl_py_encode(obj)
+    except _TLGiveUp:
+        # the pure loops encode it again and raise the errors, if any
+        return _tl_pure().tl_encode(obj)
 
 
-def _tl_install(mod):
+def tl_tables(codec):
     """
-    Called once by mtcore.tl.codec (mod) with itself; private.
+    The compiled plans of a codec by constructor number (codec.tables).
     """
-    global _tl_codec_mod, _tl_TLObject, _tl_RawVector, _tl_MTMessage
-    global _tl_MessageContainer, _tl_py_encode, _tl_py_body, _tl_Decoding
-    global _tl_special_names, _tl_v_off, _tl_max_depth, _tl_gzip_step, _tl_zlib
-    import zlib
-    kinds = dict(K_INT=K_INT, K_LONG=K_LONG, K_FLAGS=K_FLAGS, K_STRING=K_STRING,
-                 K_OBJ=K_OBJ, K_TRUE=K_TRUE, K_BOOL=K_BOOL, K_BYTES=K_BYTES,
-                 K_DOUBLE=K_DOUBLE, K_VEC=K_VEC, K_VLONG=K_VLONG, K_VINT=K_VINT,
-                 K_BVEC=K_BVEC, K_ANY=K_ANY, K_BARE=K_BARE, K_INT128=K_INT128,
-                 K_INT256=K_INT256)
-    for name, value in kinds.items():
-        if getattr(mod, name) != value:
-            raise AssertionError(f"codec.{name} is not {value}")
-    if (mod.GZIP_ID != TL_GZIP or mod.CONTAINER_ID != TL_CONTAINER
-            or mod.BOOL_TRUE_ID != TL_BOOL_TRUE
-            or mod.BOOL_FALSE_ID != TL_BOOL_FALSE):
-        raise AssertionError("codec.py's special ids differ")
-    off = mtc_tl_member_offset(mod.TLObject.__dict__["_v"])
-    if off < 0:
-        raise AssertionError("TLObject._v is not a __slots__ member")
-    _tl_codec_mod = mod
-    _tl_TLObject = mod.TLObject
-    _tl_RawVector = mod.RawVector
-    _tl_MTMessage = mod.MTMessage
-    _tl_MessageContainer = mod.MessageContainer
-    _tl_py_encode = mod._encode_py
-    _tl_py_body = mod._read_body
-    _tl_Decoding = mod._Decoding
-    _tl_special_names = dict(mod._SPECIAL_NAMES)
-    _tl_v_off = off
-    _tl_max_depth = mod.MAX_DEPTH
-    _tl_gzip_step = mod._GZIP_STEP
-    _tl_zlib = zlib
+    return _TLTables(codec)
+
+
+def tl_plan(desc):
+    """
+    The compiled plan of a Desc (desc.cplan).
+    """
+    return _TLPlan(desc)
 
 
 # --- object construction -------------------------------------------------------
@@ -1010,7 +1025,7 @@ cdef bint _tl_fast_ok(tuple op, object v):
     if kind == K_DOUBLE:
         return t is float
     if kind == K_OBJ:
-        if not isinstance(v, _tl_TLObject):
+        if not isinstance(v, _tl_TLBase):
             return False
         od = (<object>t)._desc
         return od.ops is not None and od.tl_type == op[3]
@@ -1032,16 +1047,18 @@ cdef object _tl_check(object d, object name, tuple op, object v):
                 break
         else:
             return list(v)
-    return _tl_codec_mod._check(d, name, op, v)
+    return _tl_check_py(d, name, op, v)
 
 
-def _tl_init(self, /, **fields):
+def tl_init(self, /, *args, **fields):
     """
-    TLObject.__init__ compiled (codec.py installs it): the same checks in
-    the same order with the same errors, the common value types checked
-    here and the rest by codec._check.
+    The fields of a new TL object, checked (TLObject.__init__): the same
+    checks in the same order with the same errors as the pure twin, the
+    common value types checked here and the rest by mtcore._tlplan.check.
     """
     d = type(self)._desc
+    if args:
+        raise _errors.tl_positional(d.name, d.fields, len(args))
     cdef tuple names = d.fields
     cdef tuple ops = d.field_ops
     cdef Py_ssize_t n = len(names), i, used = 0
@@ -1056,12 +1073,12 @@ def _tl_init(self, /, **fields):
             used += 1
         if pv == NULL or (<object>pv is None and <int>op[1] >= 0):
             if <int>op[1] < 0:
-                raise _tl_codec_mod._errors.tl_missing_field(d.name, name)
+                raise _errors.tl_missing_field(d.name, name)
             vals[i] = op[4]
         else:
             vals[i] = _tl_check(d, name, op, <object>pv)
     if used != len(fields):
         for key in fields:
             if key not in names:
-                raise _tl_codec_mod._errors.tl_unknown_field(d.name, key)
+                raise _errors.tl_unknown_field(d.name, key)
     mtc_tl_set_slot(self, _tl_v_off, vals)

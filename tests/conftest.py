@@ -37,7 +37,7 @@ import mtcore
 import mtcore.aes
 from mtcore import _backend
 
-from utils import MTPROTO_KERNEL_NAMES
+from utils import MTPROTO_KERNEL_NAMES, TLLoops
 
 C_EXTENSION = pytest.mark.c_extension
 
@@ -439,6 +439,31 @@ def tl_impl(request: pytest.FixtureRequest) -> TLImpl:
     (``mtcore._cmtcore``) and ``public`` (``mtcore.tl.Writer``/``Reader``).
     """
     return _tl_load(request.param)
+
+
+@pytest.fixture(
+    scope="session",
+    params=[pytest.param("python", id="python"), pytest.param("c", id="c", marks=C_EXTENSION)],
+)
+def tl_loops(request: pytest.FixtureRequest) -> TLLoops:
+    """
+    Each backend's TL codec loops (``TLLoops``: decode, encode, build over
+    the shared plans).
+    """
+    if request.param == "python":
+        return TLLoops("python", importlib.import_module("mtcore._py"))
+    module, why = _import_compiled()
+    if module is None:
+        pytest.skip(f"compiled TL codec: {why}")
+    return TLLoops("c", module)
+
+
+@pytest.fixture(scope="session")
+def tl_py_loops() -> TLLoops:
+    """
+    The pure twin's TL codec loops.
+    """
+    return TLLoops("python", importlib.import_module("mtcore._py"))
 
 
 @pytest.fixture(scope="session", params=[pytest.param("c", id="c", marks=C_EXTENSION)])

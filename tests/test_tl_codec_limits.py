@@ -1,6 +1,6 @@
 """
 The TL decoder's defences (``mtcore.tl.decode``; the compiled loops of
-``mtcore/_tlcodec.pyx`` and the Python loops of ``mtcore/tl/codec.py``):
+``mtcore/_tlcodec.pyx`` and the pure twin's of ``mtcore/_py/tlcodec.py``):
 
 * no list with empty slots is ever visible to a gc callback that walks
   ``gc.get_objects()`` while objects are decoded (in a subprocess, so a
@@ -16,7 +16,7 @@ The TL decoder's defences (``mtcore.tl.decode``; the compiled loops of
 * the peak memory of adversarial inputs (nested containers, gzip bombs of
   nested containers, many gzip_packed in one packet) stays within a small
   multiple of the input size plus the budget (tracemalloc);
-* the private compiled entry point checks its table.
+* the compiled loops check the codec's tables.
 
 Every case runs over both loops (``loops`` fixture); :func:`test_limit_errors_alike`
 compares the two for type and text.
@@ -37,6 +37,9 @@ from typing import Any, Callable
 
 import pytest
 from test_tl_codec import SAMPLES
+from utils import TLLoops
+
+from mtcore import _backend, _py
 
 from mtcore.exceptions import (
     ArgumentTypeError,
@@ -56,27 +59,12 @@ from mtcore.tl import (
 )
 from mtcore.tl import functions as fn
 
-COMPILED = pytest.param(
-    "compiled",
-    marks=[
-        pytest.mark.c_extension,
-        pytest.mark.skipif(
-            codec._CIMPL is None, reason="the compiled extension is not loaded"
-        ),
-    ],
-)
-
-
-@pytest.fixture(params=[COMPILED, "python"])
-def loops(request: pytest.FixtureRequest) -> Iterator[str]:
+@pytest.fixture
+def loops(tl_loops: TLLoops) -> TLLoops:
     """
-    Each test once over the compiled loops and once over the Python loops.
+    Each test once over the compiled loops and once over the pure twin's.
     """
-    if request.param == "python":
-        with codec._python_loops():
-            yield "python"
-    else:
-        yield "compiled"
+    return tl_loops
 
 
 VECTOR_ID = bytes.fromhex("15c4b51c")
@@ -132,10 +120,10 @@ def child(script: str, stdin: str = "") -> str:
     return proc.stdout
 
 
-# The child runs the loops this process does.
+# The child runs the backend this process does.
 CHILD_CHECK = (
-    "from mtcore.tl import codec as _c\n"
-    f"assert (_c._CIMPL is not None) == {codec._CIMPL is not None}\n"
+    "from mtcore import _backend as _b\n"
+    f"assert _b.IMPLEMENTATION == {_backend.IMPLEMENTATION!r}\n"
 )
 
 
@@ -164,11 +152,12 @@ def outcome(f: Callable[[], Any]) -> tuple[str, Any]:
 _GC_SCRIPT = textwrap.dedent(
     """
     import gc, json, sys
+    from mtcore import _backend, _py
     from mtcore.tl import codec, decode
 
     cases = [(bytes.fromhex(h), t) for h, t in json.load(sys.stdin)]
     expected = [repr(decode(d, type=t)) for d, t in cases]
-    loops = ["compiled", "python"] if codec._CIMPL is not None else ["python"]
+    loops = {_backend.impl, _py}  # the compiled and the pure loops, or the pure
     seen = 0
 
     def walk(phase, info):
@@ -191,10 +180,12 @@ _GC_SCRIPT = textwrap.dedent(
             # in the middle of the decode
             codec.codec_for.cache_clear()
             codec._default_codec.cache_clear()
-            if loop == "python":
-                codec._use_compiled(False)
-            got = [repr(decode(d, type=t)) for d, t in cases]
-            codec._use_compiled(codec._CIMPL is not None)
+            c = codec.codec_for()
+            got = [
+                repr(loop.tl_decode(c, d, None if t is None else c.type_op(t),
+                                    codec.MAX_UNPACKED, codec.MAX_OBJECTS))
+                for d, t in cases
+            ]
             assert got == expected, loop
     gc.callbacks.remove(walk)
     print("lists walked:", seen)
@@ -236,33 +227,33 @@ def test_defaults() -> None:
     assert issubclass(TLLimitError, TLDecodeError)
 
 
-def test_max_objects_reached_exactly(loops: str) -> None:
+def test_max_objects_reached_exactly(loops: TLLoops) -> None:
     for data in [*SAMPLES, container(ping(), NESTED_GZIP), NESTED_GZIP]:
-        obj = decode(data)
+        obj = loops.decode(data)
         n = count(obj)
-        assert decode(data, max_objects=n) == obj
+        assert loops.decode(data, max_objects=n) == obj
         if not n:  # a raw vector
             continue
         with pytest.raises(TLLimitError) as exc:
-            decode(data, max_objects=n - 1)
+            loops.decode(data, max_objects=n - 1)
         assert str(exc.value).startswith(
             f"the decode passes max_objects={n - 1} at offset "
         )
 
 
-def test_max_objects_texts(loops: str) -> None:
+def test_max_objects_texts(loops: TLLoops) -> None:
     users = VECTOR_ID + le32(3) + encode(types.userEmpty(id=1)) * 3
     assert (
-        decode(users, type="Vector<User>", max_objects=6) == [types.userEmpty(id=1)] * 3
+        loops.decode(users, type="Vector<User>", max_objects=6) == [types.userEmpty(id=1)] * 3
     )
     with pytest.raises(TLLimitError) as exc:
-        decode(users, type="Vector<User>", max_objects=5)
+        loops.decode(users, type="Vector<User>", max_objects=5)
     assert str(exc.value) == (
         "the decode passes max_objects=5 at offset 36: 5 objects and vector "
         "elements made so far, 1 more needed"
     )
     with pytest.raises(TLLimitError) as exc:
-        decode(users, type="Vector<User>", max_objects=2)
+        loops.decode(users, type="Vector<User>", max_objects=2)
     assert str(exc.value) == (
         "the decode passes max_objects=2 at offset 0: 0 objects and vector "
         "elements made so far, 3 more needed"
@@ -270,22 +261,22 @@ def test_max_objects_texts(loops: str) -> None:
     # a container: itself and its messages, counted at its count
     data = container(ping(1), ping(2))
     with pytest.raises(TLLimitError) as exc:
-        decode(data, max_objects=2)
+        loops.decode(data, max_objects=2)
     assert str(exc.value) == (
         "the decode passes max_objects=2 at offset 4: 0 objects and vector "
         "elements made so far, 3 more needed"
     )
-    assert decode(data, max_objects=5) == decode(data)
+    assert loops.decode(data, max_objects=5) == loops.decode(data)
 
 
-def test_max_objects_refuses_a_vector_before_making_it(loops: str) -> None:
+def test_max_objects_refuses_a_vector_before_making_it(loops: TLLoops) -> None:
     n = 1 << 20
     data = VECTOR_ID + le32(n) + bytes(8 * n)
     for t in ("Vector<long>", "Vector<int>", "Vector<Bool>"):
         tracemalloc.start()
         try:
             with pytest.raises(TLLimitError) as exc:
-                decode(data, type=t, max_objects=n - 1)
+                loops.decode(data, type=t, max_objects=n - 1)
             peak = tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()
@@ -295,15 +286,15 @@ def test_max_objects_refuses_a_vector_before_making_it(loops: str) -> None:
         )
         assert peak < 64 * 1024, (t, peak)  # nothing of the size of the vector
     small = VECTOR_ID + le32(1000) + bytes(8000)
-    assert decode(small, type="Vector<long>", max_objects=1000) == [0] * 1000
+    assert loops.decode(small, type="Vector<long>", max_objects=1000) == [0] * 1000
 
 
-def test_max_unpacked_reached_exactly(loops: str) -> None:
+def test_max_unpacked_reached_exactly(loops: TLLoops) -> None:
     a, b = upload_file(1000), upload_file(3000)
     one = gzip_packed(a)
-    assert decode(one, max_unpacked=len(a)) == decode(a)
+    assert loops.decode(one, max_unpacked=len(a)) == loops.decode(a)
     with pytest.raises(TLLimitError) as exc:
-        decode(one, max_unpacked=len(a) - 1)
+        loops.decode(one, max_unpacked=len(a) - 1)
     assert str(exc.value) == (
         f"gzip_packed at offset 0 unpacks to more than the {len(a) - 1} bytes "
         f"left of max_unpacked={len(a) - 1} (0 unpacked before it in this decode)"
@@ -311,38 +302,38 @@ def test_max_unpacked_reached_exactly(loops: str) -> None:
     # the budget is the whole decode's: the second one gets what is left
     two = container(gzip_packed(a), gzip_packed(b))
     total = len(a) + len(b)
-    assert decode(two, max_unpacked=total) == decode(container(a, b))
+    assert loops.decode(two, max_unpacked=total) == loops.decode(container(a, b))
     with pytest.raises(TLLimitError) as exc:
-        decode(two, max_unpacked=total - 1)
+        loops.decode(two, max_unpacked=total - 1)
     assert str(exc.value) == (
         f"gzip_packed at offset 0 unpacks to more than the {len(b) - 1} bytes "
         f"left of max_unpacked={total - 1} ({len(a)} unpacked before it in this "
         f"decode)"
     )
     with pytest.raises(TLLimitError):
-        decode(one, max_unpacked=0)
+        loops.decode(one, max_unpacked=0)
 
 
-def test_gzip_in_container_in_gzip(loops: str) -> None:
+def test_gzip_in_container_in_gzip(loops: TLLoops) -> None:
     inner = container(ping(2), ping(3))
     middle = container(gzip_packed(inner), ping(4))
-    obj = decode(NESTED_GZIP)
-    assert obj == decode(container(inner, ping(4)))
+    obj = loops.decode(NESTED_GZIP)
+    assert obj == loops.decode(container(inner, ping(4)))
     assert obj.messages[0].body.messages[1].body == fn.ping(ping_id=3)
     total = len(middle) + len(inner)
-    assert decode(NESTED_GZIP, max_unpacked=total) == obj
+    assert loops.decode(NESTED_GZIP, max_unpacked=total) == obj
     with pytest.raises(TLLimitError) as exc:
-        decode(NESTED_GZIP, max_unpacked=total - 1)
+        loops.decode(NESTED_GZIP, max_unpacked=total - 1)
     assert str(exc.value) == (
         f"gzip_packed at offset 0 unpacks to more than the {len(inner) - 1} bytes "
         f"left of max_unpacked={total - 1} ({len(middle)} unpacked before it in "
         f"this decode)"
     )
     with pytest.raises(TLLimitError):
-        decode(NESTED_GZIP, max_unpacked=len(middle) - 1)
+        loops.decode(NESTED_GZIP, max_unpacked=len(middle) - 1)
 
 
-def test_budget_arguments(loops: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_budget_arguments(loops: TLLoops, monkeypatch: pytest.MonkeyPatch) -> None:
     data = ping(1)
     for name in ("max_unpacked", "max_objects"):
         for bad, exc, text in [
@@ -352,36 +343,39 @@ def test_budget_arguments(loops: str, monkeypatch: pytest.MonkeyPatch) -> None:
             (-1, ArgumentValueError, f"{name} must be >= 0, got -1"),
         ]:
             with pytest.raises(exc) as info:
-                decode(data, **{name: bad})
+                loops.decode(data, **{name: bad})
             assert str(info.value) == text
         # beyond any memory: no limit
-        assert decode(data, **{name: 2**200}) == fn.ping(ping_id=1)
+        assert loops.decode(data, **{name: 2**200}) == fn.ping(ping_id=1)
     # the module's defaults are read by each call
     monkeypatch.setattr(codec, "MAX_OBJECTS", 0)
     with pytest.raises(TLLimitError, match="max_objects=0 "):
-        decode(data)
-    assert decode(data, max_objects=1) == fn.ping(ping_id=1)
+        loops.decode(data)
+    assert loops.decode(data, max_objects=1) == fn.ping(ping_id=1)
     monkeypatch.setattr(codec, "MAX_UNPACKED", len(data) - 1)
     with pytest.raises(TLLimitError, match=f"max_unpacked={len(data) - 1} "):
-        decode(gzip_packed(data), max_objects=1)
-    assert decode(gzip_packed(data), max_unpacked=len(data), max_objects=1)
+        loops.decode(gzip_packed(data), max_objects=1)
+    assert loops.decode(gzip_packed(data), max_unpacked=len(data), max_objects=1)
 
 
-def test_raw_vector_decode_has_its_own_budget(loops: str) -> None:
-    rv = decode(bytes.fromhex("016d5cf3") + bytes(8) + VECTOR_ID + le32(3) + bytes(24))
+def test_raw_vector_decode_has_its_own_budget(loops: TLLoops) -> None:
+    rv = loops.decode(bytes.fromhex("016d5cf3") + bytes(8) + VECTOR_ID + le32(3) + bytes(24))
     rv = rv.result
     assert isinstance(rv, RawVector)
-    assert rv.decode("Vector<long>", max_objects=3) == [0, 0, 0]
-    with pytest.raises(TLLimitError, match="max_objects=2 "):
-        rv.decode("Vector<long>", max_objects=2)
+    # RawVector.decode (through mtcore.tl.decode) and the loops alike
+    for dec in (rv.decode, lambda t, **kw: loops.decode(rv.data, type=t, **kw)):
+        assert dec("Vector<long>", max_objects=3) == [0, 0, 0]
+        with pytest.raises(TLLimitError, match="max_objects=2 "):
+            dec("Vector<long>", max_objects=2)
     g = RawVector(VECTOR_ID + le32(1) + gzip_packed(ping(7)))
-    assert g.decode("Vector<Object>") == [fn.ping(ping_id=7)]
-    with pytest.raises(TLLimitError, match="max_unpacked=3 "):
-        g.decode("Vector<Object>", max_unpacked=3)
+    for dec in (g.decode, lambda t, **kw: loops.decode(g.data, type=t, **kw)):
+        assert dec("Vector<Object>") == [fn.ping(ping_id=7)]
+        with pytest.raises(TLLimitError, match="max_unpacked=3 "):
+            dec("Vector<Object>", max_unpacked=3)
 
 
 # A schema with a combinator of nine flags words: the compiled loops hand
-# its objects to codec._read_body, budget and all.
+# its objects to the pure twin's read_body, budget and all.
 WIDE = Schema.parse(
     "leaf#11111111 v:Vector<long> = Leaf;\n"
     "wide#22222222 "
@@ -396,57 +390,57 @@ def wide_box() -> Any:
     return t.box(w=t.wide(a=5, leaves=[t.leaf(v=[1, 2, 3]), t.leaf(v=[])]))
 
 
-def test_budget_across_python_only_plans(loops: str) -> None:
+def test_budget_across_python_only_plans(loops: TLLoops) -> None:
     obj = wide_box()
     data = encode(obj)
     n = count(obj)
     assert n == 9
-    assert decode(data, WIDE, max_objects=n) == obj
+    assert loops.decode(data, WIDE, max_objects=n) == obj
     for m in range(n):
         with pytest.raises(TLLimitError, match=f"max_objects={m} "):
-            decode(data, WIDE, max_objects=m)
+            loops.decode(data, WIDE, max_objects=m)
     packed = gzip_packed(data)
-    assert decode(packed, WIDE, max_unpacked=len(data)) == obj
+    assert loops.decode(packed, WIDE, max_unpacked=len(data)) == obj
     with pytest.raises(TLLimitError):
-        decode(packed, WIDE, max_unpacked=len(data) - 1)
+        loops.decode(packed, WIDE, max_unpacked=len(data) - 1)
 
 
 # --- 3. nesting -------------------------------------------------------------------
 
 
-def test_nested_containers_at_the_depth_limit(loops: str) -> None:
+def test_nested_containers_at_the_depth_limit(loops: TLLoops) -> None:
     # a container's message is one level deeper than the container, its
     # body one more: 63 containers around an object reach MAX_DEPTH (64)
     assert codec.MAX_DEPTH == 64
-    obj = decode(wrap(ping(9), 63))
+    obj = loops.decode(wrap(ping(9), 63))
     for _ in range(63):
         assert isinstance(obj, MessageContainer) and len(obj.messages) == 1
         obj = obj.messages[0].body
     assert obj == fn.ping(ping_id=9)
     with pytest.raises(TLLimitError) as exc:
-        decode(wrap(ping(9), 64))
+        loops.decode(wrap(ping(9), 64))
     assert str(exc.value) == "objects nested deeper than 64 levels at offset 4"
 
 
-def test_nested_gzip_at_the_depth_limit(loops: str) -> None:
+def test_nested_gzip_at_the_depth_limit(loops: TLLoops) -> None:
     # each gzip_packed counts 16 levels: 3 around an object fit, a 4th
     # leaves its object too deep, a 5th is refused outright
     data = ping(9)
     for _ in range(3):
         data = gzip_packed(data)
-    assert decode(data) == fn.ping(ping_id=9)
+    assert loops.decode(data) == fn.ping(ping_id=9)
     with pytest.raises(TLLimitError) as exc:
-        decode(gzip_packed(data))
+        loops.decode(gzip_packed(data))
     assert str(exc.value) == "objects nested deeper than 64 levels at offset 4"
     with pytest.raises(TLLimitError) as exc:
-        decode(gzip_packed(gzip_packed(data)))
+        loops.decode(gzip_packed(gzip_packed(data)))
     assert str(exc.value) == "gzip_packed at offset 0 is nested too deeply"
 
 
 # --- 4. gzip streams and raw vectors --------------------------------------------
 
 
-def test_gzip_with_bytes_after_its_stream(loops: str) -> None:
+def test_gzip_with_bytes_after_its_stream(loops: TLLoops) -> None:
     for extra, reason in [
         (b"\0", "1 bytes follow the end of the gzip stream"),
         (b"junk" * 10, "40 bytes follow the end of the gzip stream"),
@@ -454,16 +448,16 @@ def test_gzip_with_bytes_after_its_stream(loops: str) -> None:
         (gzip.compress(b""), "a second gzip member follows the first"),
     ]:
         with pytest.raises(TLDecodeError) as exc:
-            decode(gzip_packed(ping(1), extra=extra))
+            loops.decode(gzip_packed(ping(1), extra=extra))
         assert type(exc.value) is TLDecodeError
         assert str(exc.value) == f"gzip_packed at offset 0: {reason}"
-    assert decode(gzip_packed(ping(1))) == fn.ping(ping_id=1)
+    assert loops.decode(gzip_packed(ping(1))) == fn.ping(ping_id=1)
 
 
-def test_raw_vector_count_checked(loops: str) -> None:
+def test_raw_vector_count_checked(loops: TLLoops) -> None:
     huge = VECTOR_ID + le32(2**31 - 1) + bytes(16)
     with pytest.raises(TLDecodeError) as exc:
-        decode(huge)
+        loops.decode(huge)
     assert str(exc.value) == (
         "read_vector_header: count 2147483647 at offset 4 needs at least "
         "8589934588 bytes, 16 left after it"
@@ -471,18 +465,18 @@ def test_raw_vector_count_checked(loops: str) -> None:
     # as an rpc_result's result, where raw vectors come from
     rpc = bytes.fromhex("016d5cf3") + bytes(8)
     with pytest.raises(TLDecodeError) as exc:
-        decode(rpc + huge)
+        loops.decode(rpc + huge)
     assert str(exc.value) == (
         "read_vector_header: count 2147483647 at offset 16 needs at least "
         "8589934588 bytes, 16 left after it"
     )
     with pytest.raises(TLDecodeError) as exc:
-        decode(rpc + VECTOR_ID + b"\x01\x00")
+        loops.decode(rpc + VECTOR_ID + b"\x01\x00")
     assert str(exc.value) == "read_vector_header needs 4 bytes, 2 left at offset 16"
     with pytest.raises(TLDecodeError) as exc:
-        decode(rpc + VECTOR_ID + le32(-1))
+        loops.decode(rpc + VECTOR_ID + le32(-1))
     assert str(exc.value) == "read_vector_header: count -1 at offset 16 is negative"
-    ok = decode(rpc + VECTOR_ID + le32(4) + bytes(16)).result
+    ok = loops.decode(rpc + VECTOR_ID + le32(4) + bytes(16)).result
     assert ok == RawVector(VECTOR_ID + le32(4) + bytes(16)) and ok.count == 4
 
 
@@ -541,8 +535,8 @@ def adversarial() -> list[Any]:
 
 
 @pytest.mark.parametrize("data, expect", adversarial())
-def test_peak_memory_of_adversarial_input(loops: str, data: bytes, expect: str) -> None:
-    peak, kind = peak_of(lambda: decode(data, max_unpacked=BUDGET))
+def test_peak_memory_of_adversarial_input(loops: TLLoops, data: bytes, expect: str) -> None:
+    peak, kind = peak_of(lambda: loops.decode(data, max_unpacked=BUDGET))
     assert kind == expect
     bound = FACTOR * (len(data) + BUDGET)
     assert peak <= bound, (
@@ -554,25 +548,32 @@ def test_peak_memory_of_adversarial_input(loops: str, data: bytes, expect: str) 
 
 
 @pytest.mark.c_extension
-@pytest.mark.skipif(codec._CIMPL is None, reason="the compiled extension is not loaded")
-def test_private_decode_checks_its_table() -> None:
+@pytest.mark.skipif(_backend.IMPLEMENTATION != "c", reason="the compiled extension is not loaded")
+def test_compiled_decode_checks_its_table() -> None:
+    # A codec whose tables are missing or were never initialised is an
+    # error, not a NULL dereference (on 4f8e4ad: a segfault).
     out = child(
         textwrap.dedent(
             """
+            import types
             from mtcore import _cmtcore
             from mtcore.exceptions import ArgumentValueError
             from mtcore.tl import codec
-            t = _cmtcore._TLTables.__new__(_cmtcore._TLTables)
-            for args in ((t, bytes(8), None, 16, 16),
-                         (codec.codec_for()._ctab, bytes(8), None, 16, -1)):
+            empty = _cmtcore._TLTables.__new__(_cmtcore._TLTables)
+            for tables, limit in ((empty, 16), (None, 16), (codec.codec_for().tables, -1)):
+                fake = types.SimpleNamespace(tables=tables)
                 try:
-                    _cmtcore._tl_decode(*args)
+                    _cmtcore.tl_decode(fake, bytes(8), None, 16, limit)
                 except ArgumentValueError as exc:
                     print(exc)
             """
         )
     )
-    assert out == "_TLTables was not initialised\nmax_objects must be >= 0, got -1\n"
+    assert out == (
+        "the codec's _TLTables was not initialised\n"
+        "the codec's _TLTables was not initialised\n"
+        "max_objects must be >= 0, got -1\n"
+    )
 
 
 # --- 7. the two loops alike ---------------------------------------------------------
@@ -600,12 +601,12 @@ def limit_cases() -> list[tuple[bytes, dict[str, Any]]]:
 
 
 @pytest.mark.c_extension
-@pytest.mark.skipif(codec._CIMPL is None, reason="the compiled extension is not loaded")
+@pytest.mark.skipif(_backend.IMPLEMENTATION != "c", reason="the compiled extension is not loaded")
 def test_limit_errors_alike() -> None:
+    c_loops, py_loops = TLLoops("c", _backend.impl), TLLoops("python", _py)
     for data, kw in limit_cases():
-        fast = outcome(lambda: decode(data, **kw))
-        with codec._python_loops():
-            slow = outcome(lambda: decode(data, **kw))
+        fast = outcome(lambda: c_loops.decode(data, **kw))
+        slow = outcome(lambda: py_loops.decode(data, **kw))
         assert fast[0] == slow[0], (kw, fast, slow)
         if fast[0] == "ok":
             assert fast[1] == slow[1] and repr(fast[1]) == repr(slow[1])
@@ -613,7 +614,6 @@ def test_limit_errors_alike() -> None:
             assert fast[1] == slow[1], kw
     data = encode(wide_box())
     for m in range(10):
-        fast = outcome(lambda: decode(data, WIDE, max_objects=m))
-        with codec._python_loops():
-            slow = outcome(lambda: decode(data, WIDE, max_objects=m))
+        fast = outcome(lambda: c_loops.decode(data, WIDE, max_objects=m))
+        slow = outcome(lambda: py_loops.decode(data, WIDE, max_objects=m))
         assert fast == slow

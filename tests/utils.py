@@ -260,3 +260,16 @@ def run_mypy(tmp_path: Path, snippet: str, extra: Sequence[str] = ()) -> tuple[l
     )
     errors = [line for line in proc.stdout.splitlines() if ": error:" in line]
     return errors, proc.stdout + proc.stderr
+
+
+def TLLoops(label: str, module: Any) -> Any:
+    """
+    One backend's TL codec loops (``mtcore.tl.codec._Loops``: decode,
+    encode and build with mtcore.tl's signatures), labelled for test ids.
+    """
+    from mtcore.tl.codec import _Loops
+
+    loops = _Loops(module)
+    loops.label = label  # type: ignore[attr-defined]
+    loops.is_compiled = label == "c"  # type: ignore[attr-defined]
+    return loops

@@ -40,3 +40,8 @@ from mtcore._py.mtproto import tmp_aes_key_iv as tmp_aes_key_iv
 from mtcore._py.mtproto import unpack_message as unpack_message
 from mtcore._py.tlbuf import TLReader as TLReader
 from mtcore._py.tlbuf import TLWriter as TLWriter
+from mtcore._py.tlcodec import tl_decode as tl_decode
+from mtcore._py.tlcodec import tl_encode as tl_encode
+from mtcore._py.tlcodec import tl_init as tl_init
+from mtcore._py.tlcodec import tl_plan as tl_plan
+from mtcore._py.tlcodec import tl_tables as tl_tables

@@ -143,3 +143,25 @@ def compiled_module() -> Any:
 
     return _backend.impl if _backend.IMPLEMENTATION == "c" else None
 
+
+def tl_loops() -> list[Any]:
+    """
+    The TL codec loops to compare (mtcore.tl.codec._Loops): the compiled
+    ones first when the extension runs, then the pure twin's.
+    """
+    from mtcore import _backend, _py
+    from mtcore.tl.codec import _Loops
+
+    modules = [_backend.impl] if _backend.impl is not _py else []
+    return [_Loops(m) for m in (*modules, _py)]
+
+
+def tl_both(f: Callable[[Any], Any], allowed: tuple[type[BaseException], ...]) -> Any:
+    """
+    The outcome of f(loops) over the compiled loops, checked against the
+    pure twin's (the pure backend has only those).
+    """
+    first, *rest = (outcome(lambda L=L: f(L), allowed) for L in tl_loops())
+    for other in rest:
+        same(first, other, "compiled != python loops")
+    return first
