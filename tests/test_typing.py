@@ -84,6 +84,19 @@ SNIPPETS = {
         cryptg.encrypt_ige(1, key, iv)  # E
         AESModeCTR("k", iv)  # E
     """,
+    "tl": """
+        from mtcore import tl
+        obj = tl.decode(bytes(tl.functions.ping(ping_id=1)))
+        if isinstance(obj, tl.types.auth.loginToken):
+            token: bytes = obj.token
+        ids = tl.decode(b"", type="Vector<long>")
+        data: bytes = tl.encode(tl.functions.ping(ping_id=1))
+        w = tl.Writer()
+        w.write_int(1)
+        raw: bytes = w.getvalue()
+        obj.token  # E
+        tl.decode("text")  # E
+    """,
     "mtcore": """
         import mtcore
         info: dict[str, object] = mtcore.backend_info()

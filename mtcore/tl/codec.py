@@ -29,10 +29,11 @@ import keyword
 import sys
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, overload
 
 from mtcore import _errors
 from mtcore._backend import impl as _impl
+from mtcore._typing import Buffer
 from mtcore._tlplan import (
     K_ANY,
     K_BARE,
@@ -527,6 +528,24 @@ def _default_codec() -> Codec:
 # --- decoding and encoding ---------------------------------------------------
 
 
+@overload
+def decode(
+    data: Buffer,
+    schema: Schema | None = None,
+    *,
+    type: None = None,
+    max_unpacked: int | None = None,
+    max_objects: int | None = None,
+) -> TLObject | bool | RawVector: ...
+@overload
+def decode(
+    data: Buffer,
+    schema: Schema | None = None,
+    *,
+    type: str,
+    max_unpacked: int | None = None,
+    max_objects: int | None = None,
+) -> Any: ...
 def decode(
     data: Any,
     schema: Schema | None = None,
