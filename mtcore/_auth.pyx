@@ -21,7 +21,7 @@ cdef uint64_t _pq_value(object pq) except? 0:
             raise _errors.pq_bytes_length(b.len)
         value = int.from_bytes((<char *>b.buf)[:b.len], "big")
     finally:
-        PyBuffer_Release(&b)
+        buf_release(&b)
     if value < 2:
         raise _errors.pq_refused(value, MTC_PQ_TOO_SMALL)
     return <uint64_t>value
