@@ -10,6 +10,9 @@ from mtcore.exceptions import (
     ArgumentValueError,
     AuthKeyIdMismatch,
     FactorizationError,
+    FrameChecksumError,
+    FrameLengthError,
+    FrameSeqNoError,
     InvalidLength,
     LoginFlowError,
     LoginURLError,
@@ -17,9 +20,11 @@ from mtcore.exceptions import (
     MessageKeyMismatch,
     MessageLengthError,
     MissingExtra,
+    ProxySecretError,
     SessionIdMismatch,
     TLDecodeError,
     TLSchemaError,
+    TransportTagError,
 )
 
 
@@ -694,3 +699,141 @@ def alias_taken(name: str, module: object) -> RuntimeWarning:
         f"{name} is already imported ({where}); mtcore.compat.install() leaves "
         f"it in place: call install() before anything imports {name}"
     )
+
+
+# --- transports (mtcore/transport.py) ----------------------------------------
+# Frame payloads, obfuscation headers and proxy secrets are never quoted.
+
+
+def frame_unaligned(framing: str, got: int) -> InvalidLength:
+    return InvalidLength(
+        f"payload length must be a multiple of 4 for the {framing} framing, got {got}"
+    )
+
+
+def frame_too_long(got: int, limit: int) -> InvalidLength:
+    return InvalidLength(f"payload must be at most {limit} bytes (max_frame), got {got}")
+
+
+def no_quick_ack(framing: str) -> ArgumentValueError:
+    return ArgumentValueError(f"the {framing} framing has no quick acks")
+
+
+def wrong_side(method: str, side: str) -> ArgumentValueError:
+    flag = "server=True" if side == "server" else "server=False (the default)"
+    return ArgumentValueError(
+        f"{method} is for the {side} side of a connection (construct with {flag})"
+    )
+
+
+def framing_attached() -> ArgumentValueError:
+    return ArgumentValueError(
+        "this framing carries an Obfuscated stream: call the Obfuscated object"
+    )
+
+
+def framing_not_fresh() -> ArgumentValueError:
+    return ArgumentValueError(
+        "framing must be a new client-side framing (server=False, nothing "
+        "encoded, fed or started yet)"
+    )
+
+
+def framing_type(obj: object) -> ArgumentTypeError:
+    return ArgumentTypeError(
+        "framing must be an Abridged, Intermediate or PaddedIntermediate "
+        f"object, not {type(obj).__name__!r}"
+    )
+
+
+def full_not_obfuscated() -> ArgumentValueError:
+    return ArgumentValueError(
+        "the full framing cannot be obfuscated (it has no protocol tag): use "
+        "Abridged, Intermediate or PaddedIntermediate"
+    )
+
+
+def obfuscation_header(rule: str) -> ArgumentValueError:
+    # The header is key material: the rule it breaks is named, not its bytes.
+    return ArgumentValueError(
+        f"header must not {rule} (a server would take it for another protocol)"
+    )
+
+
+def dd_needs_padding() -> ArgumentValueError:
+    return ArgumentValueError(
+        "a dd MTProxy secret needs the PaddedIntermediate framing"
+    )
+
+
+def proxy_needs_dc() -> ArgumentValueError:
+    return ArgumentValueError(
+        "dc_id is required with an MTProxy secret (the proxy connects to that DC)"
+    )
+
+
+def header_not_received(method: str) -> ArgumentValueError:
+    return ArgumentValueError(
+        f"{method}: the client's 64-byte obfuscation header has not arrived yet"
+    )
+
+
+def frame_length(length: int, limit: int) -> FrameLengthError:
+    return FrameLengthError(f"frame length {length} is over max_frame ({limit})")
+
+
+def frame_length_unaligned(length: int) -> FrameLengthError:
+    return FrameLengthError(f"frame length {length} is not a multiple of 4")
+
+
+def frame_too_short(length: int) -> FrameLengthError:
+    return FrameLengthError(f"frame length {length}: a frame carries at least 4 bytes")
+
+
+def full_length_short(length: int) -> FrameLengthError:
+    return FrameLengthError(
+        f"full frame length {length} is below 16 (length, seq_no, 4 payload bytes, CRC32)"
+    )
+
+
+def full_checksum(seq_no: int) -> FrameChecksumError:
+    return FrameChecksumError(f"full frame {seq_no}: CRC32 does not match its bytes")
+
+
+def full_seq_no(got: int, expected: int) -> FrameSeqNoError:
+    return FrameSeqNoError(f"full frame seq_no {got}, expected {expected}")
+
+
+def transport_prefix(framing: str, expected: bytes) -> TransportTagError:
+    return TransportTagError(
+        f"the connection does not start with the {framing} prefix {expected.hex()}"
+    )
+
+
+def obfuscation_tag() -> TransportTagError:
+    return TransportTagError(
+        "the obfuscation header's protocol tag is none of efefefef, eeeeeeee, "
+        "dddddddd (with MTProxy: most likely another secret)"
+    )
+
+
+def not_secret(obj: object) -> ArgumentTypeError:
+    return ArgumentTypeError(
+        "secret must be a str (hex or base64url), a bytes-like object or a "
+        f"ProxySecret, not {type(obj).__name__!r}"
+    )
+
+
+def proxy_secret(reason: str) -> ProxySecretError:
+    return ProxySecretError(f"not an MTProxy secret: {reason}")
+
+
+def proxy_fake_tls() -> ProxySecretError:
+    return ProxySecretError(
+        "fake-TLS (ee) MTProxy secrets are not supported by mtcore.transport; "
+        "use the proxy's dd or plain secret"
+    )
+
+
+def padding_unpadded(framing: str) -> ArgumentValueError:
+    return ArgumentValueError(f"padding= is for the padded intermediate framing, not {framing}")
