@@ -9,6 +9,7 @@ from mtcore.exceptions import (
     ArgumentTypeError,
     ArgumentValueError,
     AuthKeyIdMismatch,
+    BadMessageError,
     FactorizationError,
     FrameChecksumError,
     FrameLengthError,
@@ -20,7 +21,9 @@ from mtcore.exceptions import (
     MessageKeyMismatch,
     MessageLengthError,
     MissingExtra,
+    PendingLimitError,
     ProxySecretError,
+    ResendLimitError,
     SessionIdMismatch,
     TLDecodeError,
     TLSchemaError,
@@ -837,3 +840,74 @@ def proxy_fake_tls() -> ProxySecretError:
 
 def padding_unpadded(framing: str) -> ArgumentValueError:
     return ArgumentValueError(f"padding= is for the padded intermediate framing, not {framing}")
+
+
+# --- sessions (mtcore/session.py) --------------------------------------------
+
+# What the codes of bad_msg_notification mean
+# (core.telegram.org/mtproto/service_messages_about_messages).
+BAD_MSG_CODES = {
+    16: "msg_id too low: the client's clock is behind",
+    17: "msg_id too high: the client's clock is ahead",
+    18: "the two low bits of msg_id are not 0",
+    19: "a container's msg_id repeats an earlier message's",
+    20: "the message is too old: the server forgot it",
+    32: "msg_seqno too low",
+    33: "msg_seqno too high",
+    34: "an even msg_seqno was expected (not content-related)",
+    35: "an odd msg_seqno was expected (content-related)",
+    48: "bad server salt",
+    64: "invalid container",
+}
+
+
+def bad_message(code: int, name: str) -> BadMessageError:
+    meaning = BAD_MSG_CODES.get(code, "an unknown code")
+    exc = BadMessageError(f"the server refused {name}: bad_msg_notification {code} ({meaning})")
+    exc.code = code
+    return exc
+
+
+def resend_limit(name: str, sent: int) -> ResendLimitError:
+    return ResendLimitError(f"{name} was sent {sent} times without an answer (max_resends)")
+
+
+def cancelled(name: str) -> ResendLimitError:
+    return ResendLimitError(f"{name} was cancelled")
+
+
+def pending_limit(limit: int) -> PendingLimitError:
+    return PendingLimitError(
+        f"{limit} requests wait for their answers (max_pending): wait for some first"
+    )
+
+
+def not_request(obj: object) -> ArgumentTypeError:
+    got = getattr(obj, "tl_name", None) or type(obj).__name__
+    return ArgumentTypeError(
+        f"request must be a TL function object or its TL bytes, not {got!r}"
+    )
+
+
+def not_function(name: str) -> ArgumentValueError:
+    return ArgumentValueError(f"{name} is a constructor: only functions are requests")
+
+
+def not_tl_object(name: str, obj: object) -> ArgumentTypeError:
+    got = getattr(obj, "tl_name", None) or type(obj).__name__
+    return ArgumentTypeError(f"{name} must be a TL object or its TL bytes, not {got!r}")
+
+
+def layer_mismatch(layer: int, schema_layer: object) -> ArgumentValueError:
+    return ArgumentValueError(
+        f"layer {layer} needs a schema of that layer (schema= has layer "
+        f"{schema_layer}): pass schema=mtcore.tl.Schema.from_file(...)"
+    )
+
+
+def unknown_request(what: str) -> ArgumentValueError:
+    return ArgumentValueError(f"{what} is not waiting in this session")
+
+
+def request_length(got: int) -> InvalidLength:
+    return InvalidLength(f"request must be a non-empty multiple of 4 bytes of TL, got {got}")
