@@ -12,11 +12,14 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from mtcore import tl
+from mtcore import mtproto, tl
 from mtcore.session import Query, RpcFailed, RpcResult, ServerSession, Session
 
 T, F = tl.types, tl.functions
 START = 1_700_000_000.0  # the client's clock at the start
+CONTAINER = b"\xdc\xf8\xf1\x73"
+GZIP = b"\xa1\xcf\x72\x30"
+RPC_RESULT = b"\x01\x6d\x5c\xf3"
 
 
 def user_query(k: int) -> Any:
@@ -36,7 +39,11 @@ def answer(query: Any) -> Any:
         k = query.id[0].user_id
         if k % 97 == 13:
             return (420, f"FLOOD_WAIT_{k}")
+        if k % 10 == 5:  # a large answer (the server gzips it)
+            return [T.userEmpty(id=k + i) for i in range(60)]
         return [T.userEmpty(id=k)]
+    if query.tl_name == "messages.sendMessage":
+        return T.updatesTooLong()
     if query.tl_name == "help.getNearestDc":
         return T.nearestDc(country="ZZ", this_dc=2, nearest_dc=4)
     raise AssertionError(query)
@@ -67,16 +74,42 @@ class Link:
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
+        # Steps left during which every packet to a side is lost.
+        self.blocked = {"client": 0, "server": 0}
+        # The names of the messages that went each way (inner ones too).
+        self.names: dict[str, set[str]] = {"client": set(), "server": set()}
         self.in_flight: list[tuple[int, str, bytes]] = []  # (due step, to, packet)
         self.steps = 0
         self.executed: dict[int, int] = {}  # k -> times the server ran it
         self.client_events: list[Any] = []
         self.server_events: list[Any] = []
 
+    def _trace(self, to: str, packet: bytes) -> None:
+        # What the packet carries, read with the key (for the tests' record):
+        # the names of its message and of a container's messages, with
+        # "gzip_packed" and "rpc_result" where they wrap something.
+        data = mtproto.decrypt_message(self.client._key, packet, from_client=to == "server")
+        length = int.from_bytes(data[28:32], "little")
+        bodies = [data[32 : 32 + length]]
+        if bodies[0][:4] == CONTAINER:
+            self.names[to].add("msg_container")
+            body, bodies, pos = bodies[0], [], 8
+            for _ in range(int.from_bytes(body[4:8], "little")):
+                n = int.from_bytes(body[pos + 12 : pos + 16], "little")
+                bodies.append(body[pos + 16 : pos + 16 + n])
+                pos += 16 + n
+        for b in bodies:
+            for cid, name in ((GZIP, "gzip_packed"), (RPC_RESULT, "rpc_result")):
+                if b[:4] == cid or (name == "gzip_packed" and b[:4] == RPC_RESULT and b[12:16] == GZIP):
+                    self.names[to].add(name)
+            if b[:4] not in (GZIP, RPC_RESULT):
+                self.names[to].add(tl.decode(b).tl_name)
+
     def _carry(self, to: str, packets: list[bytes]) -> None:
         f = self.faults
         for p in packets:
-            if self.rng.random() < f.drop:
+            self._trace(to, p)
+            if self.blocked[to] or self.rng.random() < f.drop:
                 continue
             copies = 2 if self.rng.random() < f.duplicate else 1
             for _ in range(copies):
@@ -93,6 +126,8 @@ class Link:
         self.now += self.step_seconds
         self._carry("server", self.client.flush(self.now))
         self._carry("client", self.server.flush(self.now + self.faults.skew))
+        for side in self.blocked:
+            self.blocked[side] = max(self.blocked[side] - 1, 0)
         due = [x for x in self.in_flight if x[0] <= self.steps]
         self.in_flight = [x for x in self.in_flight if x[0] > self.steps]
         if len(due) > 1 and self.rng.random() < self.faults.reorder:
