@@ -252,10 +252,11 @@ class DecodeFailed(Event):
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
+        assert isinstance(other, DecodeFailed)
         return (self.msg_id, self.body, str(self.error)) == (
-            other.msg_id,  # type: ignore[attr-defined]
-            other.body,  # type: ignore[attr-defined]
-            str(other.error),  # type: ignore[attr-defined]
+            other.msg_id,
+            other.body,
+            str(other.error),
         )
 
 
@@ -364,10 +365,10 @@ def _signed64(name: str, value: Any) -> int:
 def _number(name: str, value: Any) -> float:
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         raise _errors.not_number(name, value)
-    value = float(value)
-    if not math.isfinite(value):
-        raise _errors.not_finite(name, value)
-    return value
+    number = float(value)
+    if not math.isfinite(number):
+        raise _errors.not_finite(name, number)
+    return number
 
 
 def _count(name: str, value: Any, lo: int) -> int:
@@ -1022,7 +1023,7 @@ class Session(_Endpoint):
             first = obj.first_msg_id
             kept = self._containers.get(first, ())
             for req in self._unanswered():
-                if req.msg_id < first and req.msg_id not in kept and not req.acked:  # type: ignore[operator]
+                if req.msg_id < first and req.msg_id not in kept and not req.acked:
                     self._resend(req, events, same_id=False)
             events.append(NewSession(obj.first_msg_id, obj.unique_id, obj.server_salt))
         elif cid in (MSG_DETAILED_INFO, MSG_NEW_DETAILED_INFO):
@@ -1375,8 +1376,8 @@ class ServerSession(_Endpoint):
         """
         with self._lock:
             answer = self._answers.get(msg_id)
-            if answer is None:
-                raise _errors.unknown_request(f"an answer to msg_id {msg_id}")
+            if answer is None or answer.msg_id is None:  # unknown, or not sent yet
+                raise _errors.unknown_request(f"a sent answer to msg_id {msg_id}")
             note = tl.types.msg_new_detailed_info(
                 answer_msg_id=answer.msg_id, bytes=len(answer.body), status=0
             )
@@ -1410,7 +1411,7 @@ class ServerSession(_Endpoint):
         cid = _cid(body)
         if msg_id in self._seen:
             answer = self._answers.get(msg_id)
-            if answer is not None:
+            if answer is not None and answer.msg_id is not None:
                 info = tl.types.msg_detailed_info(
                     msg_id=msg_id, answer_msg_id=answer.msg_id, bytes=len(answer.body), status=0
                 )

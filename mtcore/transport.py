@@ -86,7 +86,7 @@ class Frame:
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self._key() == other._key()  # type: ignore[attr-defined, no-any-return]
+        return self._key() == other._key()
 
     def __hash__(self) -> int:
         return hash((type(self), self._key()))
@@ -217,7 +217,7 @@ def _view(name: str, obj: Any) -> memoryview:
 def _again(exc: TransportError) -> TransportError:
     # The error of a broken stream, raised anew (with no frames).
     again = type(exc)(*exc.args)
-    again.frames = []  # type: ignore[attr-defined]
+    again.frames = []
     return again
 
 
@@ -388,21 +388,26 @@ class _Framing:
             self._used = True
             return self._quick_ack(token | 0x80000000)
 
-    def encode_error(self, code: int) -> bytes:
+    def encode_error(self, code: int, *, padding: Optional[Buffer] = None) -> bytes:
         """
         (Server) a transport error: the 4-byte payload ``-code`` as int32,
         framed like any payload (a :class:`TransportFailure` for the client).
 
         :param code: the positive code (404, 429, 444 ...).
+        :param padding: (padded intermediate only) as for
+            :meth:`PaddedIntermediate.encode`.
         """
+        pad = _padding_arg(padding)
         with self._lock:
             self._check_own()
             if not self.server:
                 raise _errors.wrong_side("encode_error()", "server")
+            if pad is not None and not self._PADDED:
+                raise _errors.padding_unpadded(self.NAME)
             code = _int("code", code, 1, 2**31)
             self._used = True
             with memoryview(_I32.pack(-code)) as view:
-                return self._frame(view, False, None)
+                return self._frame(view, False, pad)
 
     def feed(self, data: Buffer) -> list[Frame]:
         """
@@ -441,7 +446,7 @@ class _Framing:
             return frames
         except TransportError as exc:
             # The frames completed before the bad bytes ride on the error.
-            exc.frames = frames  # type: ignore[attr-defined]
+            exc.frames = frames
             self._error = exc
             self._buf = bytearray()
             raise
@@ -938,6 +943,9 @@ class Obfuscated:
             raise _errors.proxy_fake_tls()
         self._max_frame = _int("max_frame", max_frame, 4, 2**31 - 1)
         self._head = bytearray()
+        # The CTR streams (mtcore.aes.Ctr), once keyed.
+        self._enc: Any = None
+        self._dec: Any = None
         self._send_header = False
         self.header = b""
         self.dc_id = None
@@ -949,7 +957,6 @@ class Obfuscated:
                 raise _errors.wrong_side("dc_id", "client")
             if header is not None:
                 raise _errors.wrong_side("header", "client")
-            self._enc = self._dec = None
             return
         if not isinstance(framing, _Framing):
             raise _errors.framing_type(framing)
@@ -1041,7 +1048,7 @@ class Obfuscated:
             if pad is not None and not framing._PADDED:
                 raise _errors.padding_unpadded(framing.NAME)
             with _view("payload", payload) as view:
-                out = self._enc.update(framing._frame(view, bool(quick_ack), pad))
+                out: bytes = self._enc.update(framing._frame(view, bool(quick_ack), pad))
             if self._send_header:
                 self._send_header = False
                 return self.header + out
@@ -1056,19 +1063,24 @@ class Obfuscated:
             if not self.server:
                 raise _errors.wrong_side("encode_quick_ack()", "server")
             token = _int("token", token, 0, 2**32 - 1)
-            return self._enc.update(framing._quick_ack(token | 0x80000000))  # type: ignore[no-any-return]
+            out: bytes = self._enc.update(framing._quick_ack(token | 0x80000000))
+            return out
 
-    def encode_error(self, code: int) -> bytes:
+    def encode_error(self, code: int, *, padding: Optional[Buffer] = None) -> bytes:
         """
         (Server) a transport error, encrypted: see :meth:`Intermediate.encode_error`.
         """
+        pad = _padding_arg(padding)
         with self._lock:
             framing = self._ready("encode_error()")
             if not self.server:
                 raise _errors.wrong_side("encode_error()", "server")
+            if pad is not None and not framing._PADDED:
+                raise _errors.padding_unpadded(framing.NAME)
             code = _int("code", code, 1, 2**31)
             with memoryview(_I32.pack(-code)) as view:
-                return self._enc.update(framing._frame(view, False, None))  # type: ignore[no-any-return]
+                out: bytes = self._enc.update(framing._frame(view, False, pad))
+            return out
 
     def feed(self, data: Buffer) -> list[Frame]:
         """
@@ -1085,7 +1097,7 @@ class Obfuscated:
                 view = self._take_header(view)
                 if self.framing is None:
                     return []
-            plain = self._dec.update(view)
+            plain: bytes = self._dec.update(view)
             with memoryview(plain) as pview:
                 return self.framing._feed(pview)
 
