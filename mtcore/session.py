@@ -60,13 +60,7 @@ from typing import Any, Callable, Optional, Union
 
 from mtcore import _errors, mtproto, tl
 from mtcore._typing import Buffer
-from mtcore.exceptions import (
-    MessageIdError,
-    RpcError,
-    SessionError,
-    SessionIdMismatch,
-    TLDecodeError,
-)
+from mtcore.exceptions import RpcError, SessionError, TLDecodeError
 from mtcore.transport import Packet
 
 __all__ = [
@@ -130,6 +124,8 @@ _TIME_EXEMPT = frozenset((BAD_MSG_NOTIFICATION, BAD_SERVER_SALT))
 
 # How many sent service messages and containers are remembered.
 _RECENT = 512
+# How many unanswered queries a ServerSession keeps.
+_OPEN_QUERIES = 4096
 
 _HEADER = struct.Struct("<qqqii")  # salt, session_id, msg_id, seq_no, length
 _INNER = struct.Struct("<qii")  # msg_id, seqno, bytes of a container's message
@@ -1012,7 +1008,7 @@ class Session(_Endpoint):
             if req is not None and req.name in ("ping", "ping_delay_disconnect"):
                 self._complete(req, obj, events)
         elif cid == FUTURE_SALTS:
-            self._salts = sorted((s.valid_since, s.valid_until, s.salt) for s in obj.salts)[-64:]
+            self._store_salts(obj)
             req = self._pending.get(obj.req_msg_id)
             if req is not None:
                 self._complete(req, obj, events)
@@ -1064,7 +1060,14 @@ class Session(_Endpoint):
         except TLDecodeError as exc:
             self._fail(req, exc, events)
             return
+        if getattr(result, "tl_id", None) == FUTURE_SALTS:
+            self._store_salts(result)
         self._complete(req, result, events)
+
+    def _store_salts(self, answer: Any) -> None:
+        # The newest 64, by time.
+        salts = sorted((s.valid_since, s.valid_until, s.salt) for s in answer.salts)
+        self._salts = salts[-64:]
 
     def _bad_msg(self, msg_id: int, body: bytes, now: float, events: list[Event]) -> bool:
         """
@@ -1488,6 +1491,8 @@ class ServerSession(_Endpoint):
             pass
         else:
             self._open_queries[msg_id] = seq_no
+            if len(self._open_queries) > _OPEN_QUERIES:  # never answered: forgotten
+                del self._open_queries[next(iter(self._open_queries))]
             events.append(Query(msg_id, obj))
 
     # answers ----------------------------------------------------------------------------

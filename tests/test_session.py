@@ -38,6 +38,7 @@ from mtcore.exceptions import (
     TLDecodeError,
 )
 from mtcore.session import (
+    ServerSession,
     DecodeFailed,
     NewSession,
     Request,
@@ -717,3 +718,50 @@ def test_refused_arguments() -> None:
     assert client().layer == 229
     s = Session(KEY, salt=0)
     assert s.session_id != Session(KEY, salt=0).session_id  # drawn
+
+
+def test_readme_example() -> None:
+    # The README's example, with a ServerSession behind an in-memory socket.
+    import time
+
+    from mtcore import login, session, transport
+
+    auth_key, salt, api_id, api_hash = KEY, SALT, 12345, "0123456789abcdef0123456789abcdef"
+    server = ServerSession(auth_key, salt=salt)
+    server_stream = transport.Obfuscated(server=True)
+
+    class Sock:
+        inbox = b""
+
+        def sendall(self, data: bytes) -> None:
+            for frame in server_stream.feed(data):
+                for q in server.receive(frame, time.time()):
+                    server.reply(q.msg_id, T.auth.loginToken(expires=5, token=b"t" * 16))
+            self.inbox += b"".join(server_stream.encode(p) for p in server.flush(time.time()))
+
+        def recv(self, n: int) -> bytes:
+            out, self.inbox = self.inbox[:n], self.inbox[n:]
+            return out
+
+    sock = Sock()
+    s = session.Session(auth_key, salt=salt)
+    req = s.send(tl.functions.invokeWithLayer(layer=s.layer, query=tl.functions.initConnection(
+        api_id=api_id, device_model="PC", system_version="Linux", app_version="1.0",
+        system_lang_code="en", lang_pack="", lang_code="en",
+        query=login.export_login_token(api_id, api_hash))))
+    stream = transport.Obfuscated(transport.Intermediate(), dc_id=2)
+    wire = b"".join(stream.encode(p) for p in s.flush(time.time()))
+    body = len(bytes(req.object))
+    assert len(wire) == 64 + 4 + 24 + 32 + body + (-(32 + body + 12) % 16 + 12)
+    sock.sendall(wire)
+    token = None
+    while not req.done:
+        for frame in stream.feed(sock.recv(65536)):
+            for event in s.receive(frame, time.time()):
+                if isinstance(event, session.RpcResult) and event.request is req:
+                    token = event.result
+                elif isinstance(event, session.RpcFailed):
+                    raise event.error
+        for p in s.flush(time.time()):
+            sock.sendall(stream.encode(p))
+    assert token == T.auth.loginToken(expires=5, token=b"t" * 16)

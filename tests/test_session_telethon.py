@@ -104,7 +104,8 @@ def _telethon_read_client_packet(packet: bytes) -> tuple[int, int, list[tuple[in
     plain = AES.decrypt_ige(packet[24:], key, iv)
     assert hashlib.sha256(KEY[88:120] + plain).digest()[8:24] == msg_key
     r = BinaryReader(plain)
-    salt, session_id, msg_id, seq_no, length = r.read_long(), r.read_long(), r.read_long(), r.read_int(), r.read_int()
+    salt, session_id, msg_id, seq_no = r.read_long(), r.read_long(), r.read_long(), r.read_int()
+    r.read_int()  # the length: tgread_object reads one object
     obj = r.tgread_object()
     if isinstance(obj, MessageContainer):
         return salt, session_id, [(m.msg_id, m.seq_no, m.obj) for m in obj.messages]

@@ -176,7 +176,7 @@ def transport_target(framing: Any, data: bytes) -> None:
     the buffer holds no more than was fed; a packet re-encoded by the other
     side reads back the same.
     """
-    from mtcore import aes, transport
+    from mtcore import transport
     from mtcore.exceptions import TransportError
 
     if not data:
