@@ -313,6 +313,8 @@ class Request(_Out):
     :ivar acked: whether the server acknowledged receiving it.
     :ivar resends: how many times it was sent again.
     :ivar done: whether its result or failure was reported.
+
+    Its session updates it under the session's lock; read it, do not change it.
     """
 
     __slots__ = ("_ids", "_internal", "done", "name", "object", "resends", "result_type")
@@ -499,7 +501,7 @@ class _Endpoint:
         gzip_min: Optional[int],
         random: Callable[[int], bytes],
     ) -> None:
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()
         self._key = auth_key if isinstance(auth_key, mtproto.AuthKey) else mtproto.AuthKey(auth_key)
         if not callable(random):
             raise _errors.not_callable("random", random)
@@ -869,7 +871,8 @@ class Session(_Endpoint):
         """
         When :meth:`flush` next has something to send without new input:
         ``now`` if it has already, else the time acknowledgments or a ping
-        fall due; None when nothing is scheduled.
+        fall due (the ping timer starts with the first flush); None when
+        nothing is scheduled.
         """
         now = _number("now", now)
         with self._lock:
@@ -878,8 +881,8 @@ class Session(_Endpoint):
             times = []
             if self._acks:
                 times.append(self._ack_since + self.ack_delay)  # type: ignore[operator]
-            if self.ping_interval is not None:
-                times.append(now if self._last_ping is None else self._last_ping + self.ping_interval)
+            if self.ping_interval is not None and self._last_ping is not None:
+                times.append(self._last_ping + self.ping_interval)
             return max(min(times), now) if times else None
 
     def connection_reset(self, now: float) -> list[Event]:

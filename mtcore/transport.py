@@ -247,7 +247,8 @@ def quick_ack_token(auth_key: Union[_mtproto.AuthKey, Buffer], packet: Buffer) -
     answers a quick-ack request with it (:meth:`Intermediate.encode_quick_ack`);
     a client matches a :class:`QuickAck` against it.
 
-    The packet is decrypted and checked to get the plaintext.
+    The packet (without the padded intermediate framing's padding: its
+    first ``24 + 16k`` bytes) is decrypted and checked to get the plaintext.
 
     :raises mtcore.exceptions.SecurityError: the packet is not the key's.
     """
