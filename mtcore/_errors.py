@@ -9,7 +9,11 @@ from mtcore.exceptions import (
     ArgumentTypeError,
     ArgumentValueError,
     AuthKeyIdMismatch,
+    BadMessageError,
     FactorizationError,
+    FrameChecksumError,
+    FrameLengthError,
+    FrameSeqNoError,
     InvalidLength,
     LoginFlowError,
     LoginURLError,
@@ -17,10 +21,14 @@ from mtcore.exceptions import (
     MessageKeyMismatch,
     MessageLengthError,
     MissingExtra,
+    PendingLimitError,
+    ProxySecretError,
+    ResendLimitError,
     SessionIdMismatch,
     TLDecodeError,
     TLLimitError,
     TLSchemaError,
+    TransportTagError,
 )
 
 
@@ -730,3 +738,212 @@ def alias_taken(name: str, module: object) -> RuntimeWarning:
         f"{name} is already imported ({where}); mtcore.compat.install() leaves "
         f"it in place: call install() before anything imports {name}"
     )
+
+
+# --- transports (mtcore/transport.py) ----------------------------------------
+# Frame payloads, obfuscation headers and proxy secrets are never quoted.
+
+
+def frame_unaligned(framing: str, got: int) -> InvalidLength:
+    return InvalidLength(
+        f"payload length must be a multiple of 4 for the {framing} framing, got {got}"
+    )
+
+
+def frame_too_long(got: int, limit: int) -> InvalidLength:
+    return InvalidLength(f"payload must be at most {limit} bytes (max_frame), got {got}")
+
+
+def no_quick_ack(framing: str) -> ArgumentValueError:
+    return ArgumentValueError(f"the {framing} framing has no quick acks")
+
+
+def wrong_side(method: str, side: str) -> ArgumentValueError:
+    flag = "server=True" if side == "server" else "server=False (the default)"
+    return ArgumentValueError(
+        f"{method} is for the {side} side of a connection (construct with {flag})"
+    )
+
+
+def framing_attached() -> ArgumentValueError:
+    return ArgumentValueError(
+        "this framing carries an Obfuscated stream: call the Obfuscated object"
+    )
+
+
+def framing_not_fresh() -> ArgumentValueError:
+    return ArgumentValueError(
+        "framing must be a new client-side framing (server=False, nothing "
+        "encoded, fed or started yet)"
+    )
+
+
+def framing_type(obj: object) -> ArgumentTypeError:
+    return ArgumentTypeError(
+        "framing must be an Abridged, Intermediate or PaddedIntermediate "
+        f"object, not {type(obj).__name__!r}"
+    )
+
+
+def full_not_obfuscated() -> ArgumentValueError:
+    return ArgumentValueError(
+        "the full framing cannot be obfuscated (it has no protocol tag): use "
+        "Abridged, Intermediate or PaddedIntermediate"
+    )
+
+
+def obfuscation_header(rule: str) -> ArgumentValueError:
+    # The header is key material: the rule it breaks is named, not its bytes.
+    return ArgumentValueError(
+        f"header must not {rule} (a server would take it for another protocol)"
+    )
+
+
+def dd_needs_padding() -> ArgumentValueError:
+    return ArgumentValueError(
+        "a dd MTProxy secret needs the PaddedIntermediate framing"
+    )
+
+
+def proxy_needs_dc() -> ArgumentValueError:
+    return ArgumentValueError(
+        "dc_id is required with an MTProxy secret (the proxy connects to that DC)"
+    )
+
+
+def header_not_received(method: str) -> ArgumentValueError:
+    return ArgumentValueError(
+        f"{method}: the client's 64-byte obfuscation header has not arrived yet"
+    )
+
+
+def frame_length(length: int, limit: int) -> FrameLengthError:
+    return FrameLengthError(f"frame length {length} is over max_frame ({limit})")
+
+
+def frame_length_unaligned(length: int) -> FrameLengthError:
+    return FrameLengthError(f"frame length {length} is not a multiple of 4")
+
+
+def frame_too_short(length: int) -> FrameLengthError:
+    return FrameLengthError(f"frame length {length}: a frame carries at least 4 bytes")
+
+
+def full_length_short(length: int) -> FrameLengthError:
+    return FrameLengthError(
+        f"full frame length {length} is below 16 (length, seq_no, 4 payload bytes, CRC32)"
+    )
+
+
+def full_checksum(seq_no: int) -> FrameChecksumError:
+    return FrameChecksumError(f"full frame {seq_no}: CRC32 does not match its bytes")
+
+
+def full_seq_no(got: int, expected: int) -> FrameSeqNoError:
+    return FrameSeqNoError(f"full frame seq_no {got}, expected {expected}")
+
+
+def transport_prefix(framing: str, expected: bytes) -> TransportTagError:
+    return TransportTagError(
+        f"the connection does not start with the {framing} prefix {expected.hex()}"
+    )
+
+
+def obfuscation_tag() -> TransportTagError:
+    return TransportTagError(
+        "the obfuscation header's protocol tag is none of efefefef, eeeeeeee, "
+        "dddddddd (with MTProxy: most likely another secret)"
+    )
+
+
+def not_secret(obj: object) -> ArgumentTypeError:
+    return ArgumentTypeError(
+        "secret must be a str (hex or base64url), a bytes-like object or a "
+        f"ProxySecret, not {type(obj).__name__!r}"
+    )
+
+
+def proxy_secret(reason: str) -> ProxySecretError:
+    return ProxySecretError(f"not an MTProxy secret: {reason}")
+
+
+def proxy_fake_tls() -> ProxySecretError:
+    return ProxySecretError(
+        "fake-TLS (ee) MTProxy secrets are not supported by mtcore.transport; "
+        "use the proxy's dd or plain secret"
+    )
+
+
+def padding_unpadded(framing: str) -> ArgumentValueError:
+    return ArgumentValueError(f"padding= is for the padded intermediate framing, not {framing}")
+
+
+# --- sessions (mtcore/session.py) --------------------------------------------
+
+# What the codes of bad_msg_notification mean
+# (core.telegram.org/mtproto/service_messages_about_messages).
+BAD_MSG_CODES = {
+    16: "msg_id too low: the client's clock is behind",
+    17: "msg_id too high: the client's clock is ahead",
+    18: "the two low bits of msg_id are not 0",
+    19: "a container's msg_id repeats an earlier message's",
+    20: "the message is too old: the server forgot it",
+    32: "msg_seqno too low",
+    33: "msg_seqno too high",
+    34: "an even msg_seqno was expected (not content-related)",
+    35: "an odd msg_seqno was expected (content-related)",
+    48: "bad server salt",
+    64: "invalid container",
+}
+
+
+def bad_message(code: int, name: str) -> BadMessageError:
+    meaning = BAD_MSG_CODES.get(code, "an unknown code")
+    exc = BadMessageError(f"the server refused {name}: bad_msg_notification {code} ({meaning})")
+    exc.code = code
+    return exc
+
+
+def resend_limit(name: str, sent: int) -> ResendLimitError:
+    return ResendLimitError(f"{name} was sent {sent} times without an answer (max_resends)")
+
+
+def cancelled(name: str) -> ResendLimitError:
+    return ResendLimitError(f"{name} was cancelled")
+
+
+def pending_limit(limit: int) -> PendingLimitError:
+    return PendingLimitError(
+        f"{limit} requests wait for their answers (max_pending): wait for some first"
+    )
+
+
+def not_request(obj: object) -> ArgumentTypeError:
+    got = getattr(obj, "tl_name", None) or type(obj).__name__
+    return ArgumentTypeError(
+        f"request must be a TL function object or its TL bytes, not {got!r}"
+    )
+
+
+def not_function(name: str) -> ArgumentValueError:
+    return ArgumentValueError(f"{name} is a constructor: only functions are requests")
+
+
+def not_tl_object(name: str, obj: object) -> ArgumentTypeError:
+    got = getattr(obj, "tl_name", None) or type(obj).__name__
+    return ArgumentTypeError(f"{name} must be a TL object or its TL bytes, not {got!r}")
+
+
+def layer_mismatch(layer: int, schema_layer: object) -> ArgumentValueError:
+    return ArgumentValueError(
+        f"layer {layer} needs a schema of that layer (schema= has layer "
+        f"{schema_layer}): pass schema=mtcore.tl.Schema.from_file(...)"
+    )
+
+
+def unknown_request(what: str) -> ArgumentValueError:
+    return ArgumentValueError(f"{what} is not waiting in this session")
+
+
+def request_length(got: int) -> InvalidLength:
+    return InvalidLength(f"request must be a non-empty multiple of 4 bytes of TL, got {got}")

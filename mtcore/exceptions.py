@@ -8,11 +8,17 @@ exception also subclasses :class:`MtcoreError`.
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "ArgumentTypeError",
     "ArgumentValueError",
     "AuthKeyIdMismatch",
+    "BadMessageError",
     "FactorizationError",
+    "FrameChecksumError",
+    "FrameLengthError",
+    "FrameSeqNoError",
     "InvalidLength",
     "LoginFlowError",
     "LoginURLError",
@@ -21,11 +27,18 @@ __all__ = [
     "MessageLengthError",
     "MissingExtra",
     "MtcoreError",
+    "PendingLimitError",
+    "ProxySecretError",
+    "ResendLimitError",
+    "RpcError",
     "SecurityError",
+    "SessionError",
     "SessionIdMismatch",
     "TLDecodeError",
     "TLLimitError",
     "TLSchemaError",
+    "TransportError",
+    "TransportTagError",
 ]
 
 
@@ -148,4 +161,142 @@ class SessionIdMismatch(SecurityError):
 class MessageIdError(SecurityError):
     """
     The msg_id breaks the parity rule for its sender.
+    """
+
+
+class ProxySecretError(ArgumentValueError):
+    """
+    A string or buffer is not an MTProxy secret: not hex or base64url, or
+    not 16 bytes, ``0xdd`` + 16 bytes or ``0xee`` + 16 bytes + a domain; or
+    a fake-TLS (``ee``) secret was given where it is not supported.  The
+    message describes the input, never quotes it.
+    """
+
+
+# --- transports (mtcore.transport) -------------------------------------------
+
+
+class TransportError(MtcoreError, ValueError):
+    """
+    The bytes received on a transport connection break its framing.  The
+    stream cannot be resynchronized: close the connection.  The codec keeps
+    refusing input after one (each later call raises the same error again),
+    and it never allocated the length a bad header claimed.
+
+    :ivar frames: the frames the failing call completed before the bad
+        bytes, in order (none when a broken stream is fed again).
+    """
+
+    frames: list[Any]
+
+
+class FrameLengthError(TransportError):
+    """
+    A frame's length is zero, over the codec's ``max_frame``, or not a
+    multiple of 4 where the framing requires it.
+    """
+
+
+class FrameChecksumError(TransportError):
+    """
+    A full-transport frame's CRC32 does not match its bytes.
+    """
+
+
+class FrameSeqNoError(TransportError):
+    """
+    A full-transport frame's sequence number is not the next one expected.
+    """
+
+
+class TransportTagError(TransportError):
+    """
+    A server got a connection prefix, or an obfuscation header's protocol
+    tag, that is not the one of a supported framing (with obfuscation: the
+    usual sign of a wrong MTProxy secret).
+    """
+
+
+# --- sessions (mtcore.session) -----------------------------------------------
+
+
+class RpcError(MtcoreError):
+    """
+    The server answered a request with ``rpc_error`` (core.telegram.org/api/errors).
+
+    :ivar code: the error code (``420``, ``401``, ``303`` ...).
+    :ivar message: the error text as sent (``"FLOOD_WAIT_17"``).
+    :ivar name: the text without its number (``"FLOOD_WAIT"``,
+        ``"USER_MIGRATE"``, ``"SESSION_PASSWORD_NEEDED"``): what to match on.
+    :ivar value: the number the text carries (``17`` seconds to wait,
+        ``2`` for the DC to migrate to), or None.
+    :ivar request: the request it answers (a :class:`mtcore.session.Request`),
+        or None.
+    """
+
+    code: int
+    message: str
+    name: str
+    value: int | None
+    request: object
+
+    def __init__(self, code: int, message: str, *, request: object = None) -> None:
+        self.code = code
+        self.message = message
+        self.request = request
+        # A part of the text made of digits only is the value: FLOOD_WAIT_17,
+        # USER_MIGRATE_2, FILE_PART_5_MISSING (the last such part counts).
+        parts = message.split("_")
+        words = [p for p in parts if not (p.isdigit() and p.isascii())]
+        digits = [p for p in parts if p.isdigit() and p.isascii()]
+        self.name = "_".join(words) if digits else message
+        self.value = int(digits[-1]) if digits and len(digits[-1]) <= 18 else None
+        super().__init__(code, message)
+
+    def __str__(self) -> str:
+        text = f"RPC error {self.code}: {self.message}"
+        tl_name = getattr(self.request, "name", None)
+        return f"{text} (in answer to {tl_name})" if tl_name else text
+
+    def __repr__(self) -> str:
+        return f"RpcError({self.code!r}, {self.message!r})"
+
+    def __reduce__(self) -> Any:
+        return (type(self), (self.code, self.message))
+
+
+class SessionError(MtcoreError):
+    """
+    A request failed for a reason of the MTProto session rather than an
+    answer of the server's API: see the subclasses.
+
+    :ivar request: the :class:`mtcore.session.Request` that failed, or None.
+    """
+
+    request: object = None
+
+
+class BadMessageError(SessionError):
+    """
+    The server refused a request with a ``bad_msg_notification`` the session
+    cannot repair by itself (core.telegram.org/mtproto/service_messages_about_messages):
+    codes 18, 19, 34, 35 and 64 mean a bug in the sender.
+
+    :ivar code: the notification's error code.
+    """
+
+    code: int
+
+
+class ResendLimitError(SessionError):
+    """
+    A request was sent ``max_resends`` + 1 times without an answer, or the
+    session gave it up otherwise (``Session.cancel``).
+    """
+
+
+class PendingLimitError(SessionError):
+    """
+    :meth:`mtcore.session.Session.send` was called while ``max_pending``
+    requests were waiting for their answers: wait for some first.
     """

@@ -97,6 +97,33 @@ SNIPPETS = {
         obj.token  # E
         tl.decode("text")  # E
     """,
+    "transport": """
+        from mtcore import transport
+        codec = transport.Intermediate(server=False, max_frame=1 << 20)
+        wire: bytes = codec.encode(memoryview(b"abcd"), quick_ack=True)
+        frames: list[transport.Frame] = codec.feed(bytearray(b""))
+        padded: bytes = transport.PaddedIntermediate().encode(b"abcd", padding=b"")
+        obf = transport.Obfuscated(transport.Abridged(), dc_id=-2, secret="dd" + "00" * 16)
+        head: bytes = obf.start()
+        key: bytes = transport.parse_proxy_secret(b"0" * 16).key
+        code: int = transport.TransportFailure(404).code
+        codec.encode("text")  # E
+        transport.Obfuscated(transport.Abridged(), dc_id="2")  # E
+        wrong: str = codec.encode(b"")  # E
+    """,
+    "session": """
+        from mtcore import session, tl
+        s = session.Session(bytes(256), salt=b"\\0" * 8, time_offset=1.5)
+        req: session.Request = s.send(tl.functions.help.getConfig())
+        packets: list[bytes] = s.flush(1.0)
+        events: list[session.Event] = s.receive(bytearray(), 1.0, padded=True)
+        when: float | None = s.next_flush(2)
+        srv = session.ServerSession(bytes(256), salt=1)
+        srv.reply_error(4, 420, "FLOOD_WAIT_1")
+        s.flush("now")  # E
+        s.receive(5, 1.0)  # E
+        srv.reply_error(4, "420", "X")  # E
+    """,
     "mtcore": """
         import mtcore
         info: dict[str, object] = mtcore.backend_info()
