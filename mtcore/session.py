@@ -54,11 +54,11 @@ import math
 import os
 import struct
 import threading
-import zlib
 from collections import OrderedDict, deque
 from typing import Any, Callable, Optional, Union
 
 from mtcore import _errors, mtproto, tl
+from mtcore._tlplan import gunzip
 from mtcore._typing import Buffer
 from mtcore.exceptions import RpcError, SessionError, TLDecodeError
 from mtcore.transport import Packet
@@ -423,16 +423,7 @@ def _unzip(data: bytes, limit: int) -> bytes:
     packed = r.read_bytes()
     if not r.at_end():
         raise _errors.tl_trailing("gzip_packed", r.position, len(data))
-    z = zlib.decompressobj(31)  # a gzip stream (RFC 1952)
-    try:
-        out = z.decompress(packed, limit)
-    except zlib.error as exc:
-        raise _errors.tl_gzip_bad(0, str(exc)) from None
-    if z.unconsumed_tail:
-        raise _errors.tl_gzip_too_large(0, limit)
-    if not z.eof:
-        raise _errors.tl_gzip_bad(0, "the gzip stream is truncated")
-    return out
+    return gunzip(packed, 0, limit, limit)
 
 
 def _messages(body: bytes) -> list[tuple[int, int, bytes]]:

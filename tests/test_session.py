@@ -401,7 +401,7 @@ def test_updates_and_undecodable() -> None:
     s2 = client(max_unpacked=4096)
     bomb = bytes(T.gzip_packed(packed_data=gzip.compress(bytes(1 << 20))))
     (ev,) = s2.receive(Server(s2).packet(bomb), START)
-    assert isinstance(ev, DecodeFailed) and "unpacks to more than 4096 bytes" in str(ev.error)
+    assert isinstance(ev, DecodeFailed) and "unpacks to more than the 4096 bytes left" in str(ev.error)
 
 
 # --- service messages ----------------------------------------------------------------------
