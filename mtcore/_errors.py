@@ -932,6 +932,16 @@ def srp_password_type(obj: object) -> ArgumentTypeError:
     )
 
 
+def srp_b_range() -> DHRangeError:
+    return DHRangeError("srp_B must be greater than 0 and less than p")
+
+
+def srp_verifier_range() -> ArgumentValueError:
+    return ArgumentValueError(
+        "verifier must be g^x mod p of the password (greater than 1, less than p)"
+    )
+
+
 def srp_hash_invalid() -> PasswordHashInvalid:
     return PasswordHashInvalid(
         "the SRP proof does not match the password (PASSWORD_HASH_INVALID)"
