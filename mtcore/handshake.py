@@ -47,7 +47,7 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from mtcore import _dh, _errors, tl
 from mtcore._dh import TELEGRAM_DH_PRIME as TELEGRAM_DH_PRIME
@@ -56,6 +56,7 @@ from mtcore._dh import check_dh_range as check_dh_range
 from mtcore._typing import Buffer
 from mtcore.aes import ige_decrypt, ige_encrypt
 from mtcore.auth import factorize_pq
+from mtcore.exceptions import HandshakeStateError
 from mtcore.hashes import sha1, sha256
 from mtcore.mtproto import AuthKey, new_nonce_hash, tmp_aes_key_iv
 
@@ -286,12 +287,12 @@ class RSAPrivateKey:
         # ``key``: a ``cryptography`` RSA private key (the constructors below).
         numbers = key.private_numbers()
         self._public = RSAPublicKey(numbers.public_numbers.n, numbers.public_numbers.e)
-        self._p = numbers.p
-        self._q = numbers.q
-        self._d = numbers.d
-        self._dp = numbers.dmp1
-        self._dq = numbers.dmq1
-        self._qinv = numbers.iqmp
+        self._p: int = numbers.p
+        self._q: int = numbers.q
+        self._d: int = numbers.d
+        self._dp: int = numbers.dmp1
+        self._dq: int = numbers.dmq1
+        self._qinv: int = numbers.iqmp
 
     @classmethod
     def generate(cls) -> RSAPrivateKey:
@@ -427,7 +428,9 @@ else:
         return keys
 
 
-def _rsa_keys(name: str, keys: Any, kind: type, loader: Callable[[Any], Any]) -> tuple[Any, ...]:
+def _rsa_keys(
+    name: str, keys: Any, kind: type, loader: Callable[[Any], Any]
+) -> tuple[Any, ...]:
     if isinstance(keys, (kind, str, bytes)):
         keys = (keys,)
     try:
@@ -543,7 +546,9 @@ class _MsgIds:
         return msg_id
 
 
-def _check_msg_ids(new_msg_id: Callable[[], int] | None, clock: Callable[[], float], from_client: bool) -> Callable[[], int]:
+def _check_msg_ids(
+    new_msg_id: Callable[[], int] | None, clock: Callable[[], float], from_client: bool
+) -> Callable[[], int]:
     if new_msg_id is None:
         return _MsgIds(clock, from_client)
     if not callable(new_msg_id):
@@ -578,9 +583,9 @@ class AuthKeyResult:
     auth_key: AuthKey
     server_salt: int
     time_offset: float
-    dc: Optional[int]
-    expires_in: Optional[int] = None
-    expires_at: Optional[int] = None
+    dc: int | None
+    expires_in: int | None = None
+    expires_at: int | None = None
 
     @property
     def temporary(self) -> bool:
@@ -632,7 +637,7 @@ def _step(method: _F) -> _F:
                 )
             try:
                 return method(self, *args, **kwargs)
-            except _errors.HandshakeStateError:
+            except HandshakeStateError:
                 raise
             except BaseException:
                 self._fail()
@@ -653,7 +658,7 @@ def _decode_call(body: bytes, names: tuple[str, ...]) -> Any:
 def _read_constructor(r: Any, expected: int, name: str) -> int:
     # For what is read by hand: the constructor number, checked.
     offset = r.position
-    cid = r.read_constructor()
+    cid: int = r.read_constructor()
     if cid != expected:
         raise _errors.hs_constructor(cid, name, offset)
     return cid
@@ -664,7 +669,9 @@ def _check_nonce(message: str, field: str, got: bytes, expected: bytes) -> None:
         raise _errors.hs_nonce(message, field)
 
 
-def _decrypt_answer(what: str, encrypted: bytes, key: bytes, iv: bytes) -> tuple[bytes, tl.Reader]:
+def _decrypt_answer(
+    what: str, encrypted: bytes, key: bytes, iv: bytes
+) -> tuple[bytes, tl.Reader]:
     # answer_with_hash := SHA1(answer) + answer + (0-15 random bytes):
     # the decrypted bytes and a reader at the answer (checked by _check_answer).
     if not encrypted or len(encrypted) % 16:
@@ -783,7 +790,9 @@ class ClientHandshake:
             dc += _TEST_DC_OFFSET
         self._dc = -dc if media else dc
         self._expires_in = (
-            None if expires_in is None else _int_arg("expires_in", expires_in, 1, _INT32_MAX)
+            None
+            if expires_in is None
+            else _int_arg("expires_in", expires_in, 1, _INT32_MAX)
         )
         self._rng = _check_rng(rng)
         self._clock = _check_clock(clock)
@@ -845,7 +854,9 @@ class ClientHandshake:
         """
         with self._lock:
             if self._state is not HandshakeState.IDLE:
-                raise _errors.hs_state("ClientHandshake", "start() called again", self._state.name)
+                raise _errors.hs_state(
+                    "ClientHandshake", "start() called again", self._state.name
+                )
             self._nonce = _draw(self._rng, 16)
             self._state = HandshakeState.AWAITING_RES_PQ
             return self._send(bytes(tl.functions.req_pq_multi(nonce=self._nonce)))
@@ -863,10 +874,14 @@ class ClientHandshake:
             already ended (state unchanged).
         """
         if self._state is HandshakeState.IDLE:
-            raise _errors.hs_state("ClientHandshake", "receive() before start()", "IDLE")
+            raise _errors.hs_state(
+                "ClientHandshake", "receive() before start()", "IDLE"
+            )
         packet = _bytes_of("message", message)
         if len(packet) == 4:
-            raise _errors.hs_transport_error(int.from_bytes(packet, "little", signed=True))
+            raise _errors.hs_transport_error(
+                int.from_bytes(packet, "little", signed=True)
+            )
         body = _unpack_plain(packet, from_client=False)
         if self._state is HandshakeState.AWAITING_RES_PQ:
             return self._on_res_pq(tl.decode(body, type="ResPQ"))
@@ -893,10 +908,13 @@ class ClientHandshake:
             new_nonce=self._new_nonce,
             dc=self._dc,
         )
+        inner: Any
         if self._expires_in is None:
             inner = tl.types.p_q_inner_data_dc(**fields)
         else:
-            inner = tl.types.p_q_inner_data_temp_dc(**fields, expires_in=self._expires_in)
+            inner = tl.types.p_q_inner_data_temp_dc(
+                **fields, expires_in=self._expires_in
+            )
         request = tl.functions.req_DH_params(
             nonce=self._nonce,
             server_nonce=self._server_nonce,
@@ -914,17 +932,30 @@ class ClientHandshake:
         _check_nonce(name, "server_nonce", params.server_nonce, self._server_nonce)
         if name == "server_DH_params_fail":
             # new_nonce_hash := substr(SHA1(new_nonce), 4, 16)
-            if not hmac.compare_digest(params.new_nonce_hash, sha1(self._new_nonce)[4:20]):
+            if not hmac.compare_digest(
+                params.new_nonce_hash, sha1(self._new_nonce)[4:20]
+            ):
                 raise _errors.hs_nonce_hash(name, "new_nonce_hash")
             raise _errors.hs_failed(name)
-        self._tmp_key, self._tmp_iv = tmp_aes_key_iv(self._new_nonce, self._server_nonce)
-        plain, r = _decrypt_answer("encrypted_answer", params.encrypted_answer, self._tmp_key, self._tmp_iv)
+        self._tmp_key, self._tmp_iv = tmp_aes_key_iv(
+            self._new_nonce, self._server_nonce
+        )
+        plain, r = _decrypt_answer(
+            "encrypted_answer", params.encrypted_answer, self._tmp_key, self._tmp_iv
+        )
         _read_constructor(r, _SERVER_DH_INNER_DATA, "server_DH_inner_data")
         nonce, server_nonce = r.read_int128(), r.read_int128()
-        g, dh_prime, g_a, server_time = r.read_int(), r.read_bytes(), r.read_bytes(), r.read_int()
+        g, dh_prime, g_a, server_time = (
+            r.read_int(),
+            r.read_bytes(),
+            r.read_bytes(),
+            r.read_int(),
+        )
         _check_answer("encrypted_answer", plain, r.position)
         _check_nonce("server_DH_inner_data", "nonce", nonce, self._nonce)
-        _check_nonce("server_DH_inner_data", "server_nonce", server_nonce, self._server_nonce)
+        _check_nonce(
+            "server_DH_inner_data", "server_nonce", server_nonce, self._server_nonce
+        )
         self._dh_prime = int.from_bytes(dh_prime, "big")
         check_dh_params(self._dh_prime, g)
         self._g = g
@@ -938,14 +969,21 @@ class ClientHandshake:
     def _set_client_dh_params(self, retry_id: int) -> bytes:
         b, g_b = _draw_exponent(self._rng, self._g, self._dh_prime, "exponents b")
         # auth_key := pow(g_a, b) mod dh_prime, as 256 big-endian bytes
-        self._auth_key = AuthKey(_dh.modexp(self._g_a, b, self._dh_prime).to_bytes(256, "big"))
+        self._auth_key = AuthKey(
+            _dh.modexp(self._g_a, b, self._dh_prime).to_bytes(256, "big")
+        )
         inner = tl.types.client_DH_inner_data(
-            nonce=self._nonce, server_nonce=self._server_nonce, retry_id=retry_id, g_b=_be(g_b)
+            nonce=self._nonce,
+            server_nonce=self._server_nonce,
+            retry_id=retry_id,
+            g_b=_be(g_b),
         )
         request = tl.functions.set_client_DH_params(
             nonce=self._nonce,
             server_nonce=self._server_nonce,
-            encrypted_data=_encrypt_answer(bytes(inner), self._tmp_key, self._tmp_iv, self._rng),
+            encrypted_data=_encrypt_answer(
+                bytes(inner), self._tmp_key, self._tmp_iv, self._rng
+            ),
         )
         return self._send(bytes(request))
 
@@ -956,7 +994,8 @@ class ClientHandshake:
         number = {"dh_gen_ok": 1, "dh_gen_retry": 2, "dh_gen_fail": 3}[name]
         field = f"new_nonce_hash{number}"
         assert self._auth_key is not None
-        # new_nonce_hashN := substr(SHA1(new_nonce + byte(N) + auth_key_aux_hash), 4, 16)
+        # new_nonce_hashN :=
+        #     substr(SHA1(new_nonce + byte(N) + auth_key_aux_hash), 4, 16)
         expected = new_nonce_hash(self._auth_key, self._new_nonce, number)
         if not hmac.compare_digest(getattr(answer, field), expected):
             raise _errors.hs_nonce_hash(name, field)
@@ -967,7 +1006,9 @@ class ClientHandshake:
             if self._retries > _MAX_RETRIES:
                 raise _errors.hs_too_many_retries(_MAX_RETRIES)
             # retry_id: the auth_key_aux_hash of the refused key.
-            return self._set_client_dh_params(retry_id=_long_le(self._auth_key.aux_hash))
+            return self._set_client_dh_params(
+                retry_id=_long_le(self._auth_key.aux_hash)
+            )
         expires_at = None
         if self._expires_in is not None:
             expires_at = self._server_time + self._expires_in
@@ -1056,7 +1097,9 @@ class ServerHandshake:
         clock: Callable[[], float] | None = None,
         new_msg_id: Callable[[], int] | None = None,
     ) -> None:
-        keys = _rsa_keys("rsa_private_keys", rsa_private_keys, RSAPrivateKey, RSAPrivateKey.from_pem)
+        keys = _rsa_keys(
+            "rsa_private_keys", rsa_private_keys, RSAPrivateKey, RSAPrivateKey.from_pem
+        )
         self._keys = {key.fingerprint: key for key in reversed(keys)}
         self._fingerprints = list(dict.fromkeys(key.fingerprint for key in keys))
         dh_prime = _int_arg("dh_prime", dh_prime, 0, (1 << 2048) - 1)
@@ -1136,7 +1179,9 @@ class ServerHandshake:
             if request.tl_name != "req_DH_params":
                 return self._on_req_pq(request)
             return self._on_req_dh_params(request)
-        return self._on_set_client_dh_params(_decode_call(body, ("set_client_DH_params",)))
+        return self._on_set_client_dh_params(
+            _decode_call(body, ("set_client_DH_params",))
+        )
 
     def _on_req_pq(self, request: Any) -> bytes:
         self._nonce = request.nonce
@@ -1154,7 +1199,9 @@ class ServerHandshake:
 
     def _on_req_dh_params(self, request: Any) -> bytes:
         _check_nonce("req_DH_params", "nonce", request.nonce, self._nonce)
-        _check_nonce("req_DH_params", "server_nonce", request.server_nonce, self._server_nonce)
+        _check_nonce(
+            "req_DH_params", "server_nonce", request.server_nonce, self._server_nonce
+        )
         self._check_pq("req_DH_params", None, request.p, request.q)
         key = self._keys.get(request.public_key_fingerprint)
         if key is None:
@@ -1175,19 +1222,27 @@ class ServerHandshake:
             g_a=_be(g_a),
             server_time=self._server_time,
         )
-        self._tmp_key, self._tmp_iv = tmp_aes_key_iv(self._new_nonce, self._server_nonce)
+        self._tmp_key, self._tmp_iv = tmp_aes_key_iv(
+            self._new_nonce, self._server_nonce
+        )
         self._state = HandshakeState.AWAITING_SET_CLIENT_DH_PARAMS
         return self._send(
             tl.types.server_DH_params_ok(
                 nonce=self._nonce,
                 server_nonce=self._server_nonce,
-                encrypted_answer=_encrypt_answer(bytes(inner), self._tmp_key, self._tmp_iv, self._rng),
+                encrypted_answer=_encrypt_answer(
+                    bytes(inner), self._tmp_key, self._tmp_iv, self._rng
+                ),
             )
         )
 
     def _check_pq(self, message: str, pq: bytes | None, p: bytes, q: bytes) -> None:
         # The client's pq, p and q are the server's (as numbers).
-        for field, value, expected in (("pq", pq, self._p * self._q), ("p", p, self._p), ("q", q, self._q)):
+        for field, value, expected in (
+            ("pq", pq, self._p * self._q),
+            ("p", p, self._p),
+            ("q", q, self._q),
+        ):
             if value is not None and int.from_bytes(value, "big") != expected:
                 raise _errors.hs_field(message, field, f"is not the {field} of resPQ")
 
@@ -1199,57 +1254,94 @@ class ServerHandshake:
         if name is None:
             raise _errors.hs_constructor(cid, "P_Q_inner_data", 0)
         pq, p, q = r.read_bytes(), r.read_bytes(), r.read_bytes()
-        nonce, server_nonce, new_nonce = r.read_int128(), r.read_int128(), r.read_int256()
+        nonce, server_nonce, new_nonce = (
+            r.read_int128(),
+            r.read_int128(),
+            r.read_int256(),
+        )
         dc = r.read_int() if name.endswith("_dc") else None
         expires_in = r.read_int() if "_temp" in name else None
-        if legacy_hash is not None and not hmac.compare_digest(legacy_hash, sha1(data[: r.position])):
+        if legacy_hash is not None and not hmac.compare_digest(
+            legacy_hash, sha1(data[: r.position])
+        ):
             raise _errors.hs_rsa_pad()
         self._check_pq(name, pq, p, q)
         _check_nonce(name, "nonce", nonce, self._nonce)
         _check_nonce(name, "server_nonce", server_nonce, self._server_nonce)
         if self._dc is not None and dc != self._dc:
-            why = "is missing" if dc is None else f"is {dc}, not this server's {self._dc}"
+            why = (
+                "is missing" if dc is None else f"is {dc}, not this server's {self._dc}"
+            )
             raise _errors.hs_field(name, "dc", why)
         if expires_in is not None and expires_in <= 0:
-            raise _errors.hs_field(name, "expires_in", f"must be positive, got {expires_in}")
+            raise _errors.hs_field(
+                name, "expires_in", f"must be positive, got {expires_in}"
+            )
         self._new_nonce = new_nonce
         self._inner_dc = dc
         self._expires_in = expires_in
 
     def _on_set_client_dh_params(self, request: Any) -> bytes:
         _check_nonce("set_client_DH_params", "nonce", request.nonce, self._nonce)
-        _check_nonce("set_client_DH_params", "server_nonce", request.server_nonce, self._server_nonce)
-        plain, r = _decrypt_answer("encrypted_data", request.encrypted_data, self._tmp_key, self._tmp_iv)
+        _check_nonce(
+            "set_client_DH_params",
+            "server_nonce",
+            request.server_nonce,
+            self._server_nonce,
+        )
+        plain, r = _decrypt_answer(
+            "encrypted_data", request.encrypted_data, self._tmp_key, self._tmp_iv
+        )
         _read_constructor(r, _CLIENT_DH_INNER_DATA, "client_DH_inner_data")
-        nonce, server_nonce, retry_id, g_b = r.read_int128(), r.read_int128(), r.read_long(), r.read_bytes()
+        nonce, server_nonce, retry_id, g_b = (
+            r.read_int128(),
+            r.read_int128(),
+            r.read_long(),
+            r.read_bytes(),
+        )
         _check_answer("encrypted_data", plain, r.position)
         _check_nonce("client_DH_inner_data", "nonce", nonce, self._nonce)
-        _check_nonce("client_DH_inner_data", "server_nonce", server_nonce, self._server_nonce)
+        _check_nonce(
+            "client_DH_inner_data", "server_nonce", server_nonce, self._server_nonce
+        )
         if retry_id != self._retry_id:
             raise _errors.hs_field(
                 "client_DH_inner_data",
                 "retry_id",
-                "is not the auth_key_aux_hash of the key refused last" if self._retries else "must be 0",
+                "is not the auth_key_aux_hash of the key refused last"
+                if self._retries
+                else "must be 0",
             )
         g_b_value = int.from_bytes(g_b, "big")
         check_dh_range("g_b", g_b_value, self._dh_prime)
         # auth_key := pow(g_b, a) mod dh_prime
-        auth_key = AuthKey(_dh.modexp(g_b_value, self._a, self._dh_prime).to_bytes(256, "big"))
+        auth_key = AuthKey(
+            _dh.modexp(g_b_value, self._a, self._dh_prime).to_bytes(256, "big")
+        )
         fields = dict(nonce=self._nonce, server_nonce=self._server_nonce)
+        answer: Any
         if self._key_id_in_use is not None and self._key_id_in_use(auth_key.key_id):
             if self._retries >= self._max_retries:
                 answer = tl.types.dh_gen_fail(
-                    **fields, new_nonce_hash3=new_nonce_hash(auth_key, self._new_nonce, 3)
+                    **fields,
+                    new_nonce_hash3=new_nonce_hash(auth_key, self._new_nonce, 3),
                 )
                 self._fail()
                 return self._send(answer)
             self._retries += 1
             self._retry_id = _long_le(auth_key.aux_hash)
             return self._send(
-                tl.types.dh_gen_retry(**fields, new_nonce_hash2=new_nonce_hash(auth_key, self._new_nonce, 2))
+                tl.types.dh_gen_retry(
+                    **fields,
+                    new_nonce_hash2=new_nonce_hash(auth_key, self._new_nonce, 2),
+                )
             )
-        answer = tl.types.dh_gen_ok(**fields, new_nonce_hash1=new_nonce_hash(auth_key, self._new_nonce, 1))
-        expires_at = None if self._expires_in is None else self._server_time + self._expires_in
+        answer = tl.types.dh_gen_ok(
+            **fields, new_nonce_hash1=new_nonce_hash(auth_key, self._new_nonce, 1)
+        )
+        expires_at = (
+            None if self._expires_in is None else self._server_time + self._expires_in
+        )
         self._result = AuthKeyResult(
             auth_key=auth_key,
             server_salt=_salt(self._new_nonce, self._server_nonce),
@@ -1284,8 +1376,8 @@ def _long_arg(name: str, value: Any) -> int:
             return _long_le(view.tobytes())
     if not isinstance(value, int) or isinstance(value, bool):
         raise _errors.not_long_id(name, value)
-    value = _int_arg(name, value, -(1 << 63), _UINT64 - 1)
-    return value - _UINT64 if value >= 1 << 63 else value
+    n = _int_arg(name, value, -(1 << 63), _UINT64 - 1)
+    return n - _UINT64 if n >= 1 << 63 else n
 
 
 def _kdf_v1(auth_key: bytes, msg_key: bytes, x: int) -> tuple[bytes, bytes]:
@@ -1375,7 +1467,10 @@ def bind_temp_auth_key_message(
     padding = _draw(rng, -len(plaintext) % 16)
     encrypted = perm.key_id + msg_key + ige_encrypt(plaintext + padding, key, iv)
     return tl.functions.auth.bindTempAuthKey(
-        perm_auth_key_id=perm_id, nonce=nonce, expires_at=expires_at, encrypted_message=encrypted
+        perm_auth_key_id=perm_id,
+        nonce=nonce,
+        expires_at=expires_at,
+        encrypted_message=encrypted,
     )
 
 
@@ -1415,11 +1510,17 @@ def verify_bind_temp_auth_key(
     msg_id = _long_arg("msg_id", msg_id)
     perm_id = _long_le(perm.key_id)
     encrypted = bytes(req.encrypted_message)
-    if req.perm_auth_key_id != perm_id or not hmac.compare_digest(encrypted[:8], perm.key_id):
+    if req.perm_auth_key_id != perm_id or not hmac.compare_digest(
+        encrypted[:8], perm.key_id
+    ):
         raise _errors.key_id_mismatch()
     # 8 + 16 + the 72-byte plaintext padded to 80 (16 + 16 + 40 + 8).
     if len(encrypted) != 24 + 80:
-        raise _errors.hs_field("auth.bindTempAuthKey", "encrypted_message", f"must be 104 bytes, got {len(encrypted)}")
+        raise _errors.hs_field(
+            "auth.bindTempAuthKey",
+            "encrypted_message",
+            f"must be 104 bytes, got {len(encrypted)}",
+        )
     msg_key = encrypted[8:24]
     key, iv = _kdf_v1(bytes(perm), msg_key, 0)
     plain = ige_decrypt(encrypted[24:], key, iv)
@@ -1442,7 +1543,11 @@ def verify_bind_temp_auth_key(
     )
     for field, got, expected in checks:
         if got != expected:
-            raise _errors.hs_field("bind_auth_key_inner", field, "is not the one of the request and its session")
+            raise _errors.hs_field(
+                "bind_auth_key_inner",
+                field,
+                "is not the one of the request and its session",
+            )
     return int(req.expires_at)
 
 

@@ -137,7 +137,9 @@ def _m1(algo: _Algo, g_a: int, g_b: int, s: int) -> bytes:
     k_a = sha256(_pad(s))
     # M1 := H(H(p) xor H(g) | H(salt1) | H(salt2) | g_a | g_b | k_a)
     h_p, h_g = sha256(_pad(algo.p)), sha256(_pad(algo.g))
-    xored = (int.from_bytes(h_p, "big") ^ int.from_bytes(h_g, "big")).to_bytes(32, "big")
+    xored = (int.from_bytes(h_p, "big") ^ int.from_bytes(h_g, "big")).to_bytes(
+        32, "big"
+    )
     return sha256(
         xored, sha256(algo.salt1), sha256(algo.salt2), _pad(g_a), _pad(g_b), k_a
     )
@@ -163,8 +165,9 @@ def password_hash(password: str | bytes, algo: Any) -> bytes:
     0.1 s: 100,000 rounds of PBKDF2-HMAC-SHA512, hashlib's).
 
     :param password: The password: a str (hashed as UTF-8) or bytes.
-    :param algo: The ``passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow``
-        object (of mtcore, Telethon or Pyrogram) or its TL bytes.
+    :param algo: The password's algorithm object (of mtcore, Telethon or
+        Pyrogram: :data:`KDF_ALGO`, with salt1, salt2, g and p) or its TL
+        bytes.
     :raises mtcore.exceptions.UnsupportedPasswordAlgorithm: For another algo.
     """
     return _x(_password_bytes(password), _algo(algo)).to_bytes(32, "big")
@@ -201,7 +204,10 @@ def new_password_algo(new_algo: Any, *, rng: Any = None) -> Any:
     a = _algo(new_algo, "new_algo")
     rng = _rng(rng)
     return tl.types.passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow(
-        salt1=a.salt1 + _draw(rng, 32), salt2=a.salt2, g=a.g, p=a.p.to_bytes(_SIZE, "big")
+        salt1=a.salt1 + _draw(rng, 32),
+        salt2=a.salt2,
+        g=a.g,
+        p=a.p.to_bytes(_SIZE, "big"),
     )
 
 
@@ -267,7 +273,9 @@ def compute_check(password_info: Any, password: str | bytes, *, rng: Any = None)
     x = _x(secret, algo)
     # t := (g_b - k*v) mod p is the server's g^b: held to the key
     # exchange's range, as tdesktop and Telethon do.
-    _dh.check_dh_range("srp_B - k*v mod p", (g_b - _k(algo) * _dh.modexp(g, x, p)) % p, p)
+    _dh.check_dh_range(
+        "srp_B - k*v mod p", (g_b - _k(algo) * _dh.modexp(g, x, p)) % p, p
+    )
     for _ in range(_MAX_DRAWS):
         a = int.from_bytes(_draw(rng, _SIZE), "big")
         g_a = _dh.modexp(g, a, p)
@@ -360,7 +368,9 @@ class ServerSession:
             srp_B=_pad(big_b),
             srp_id=srp_id,
             hint=self._hint,
-            new_algo=kdf(salt1=_draw(self._rng, 8), salt2=_draw(self._rng, 16), g=g, p=_pad(p)),
+            new_algo=kdf(
+                salt1=_draw(self._rng, 8), salt2=_draw(self._rng, 16), g=g, p=_pad(p)
+            ),
             new_secure_algo=tl.types.securePasswordKdfAlgoPBKDF2HMACSHA512iter100000(
                 salt=_draw(self._rng, 8)
             ),
