@@ -767,6 +767,13 @@ def hs_encrypted_length(what: str, got: int) -> AnswerHashMismatch:
     )
 
 
+def hs_answer_parse(what: str, name: str) -> AnswerHashMismatch:
+    return AnswerHashMismatch(
+        f"the decrypted {what} does not start with a SHA-1 and {name} "
+        "(tampered with, or encrypted with another key)"
+    )
+
+
 def hs_answer_hash(what: str) -> AnswerHashMismatch:
     return AnswerHashMismatch(
         f"the SHA-1 at the start of the decrypted {what} does not match its data"

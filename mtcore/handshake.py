@@ -56,7 +56,7 @@ from mtcore._dh import check_dh_range as check_dh_range
 from mtcore._typing import Buffer
 from mtcore.aes import ige_decrypt, ige_encrypt
 from mtcore.auth import factorize_pq
-from mtcore.exceptions import HandshakeStateError
+from mtcore.exceptions import HandshakeStateError, TLDecodeError
 from mtcore.hashes import sha1, sha256
 from mtcore.mtproto import AuthKey, new_nonce_hash, tmp_aes_key_iv
 
@@ -655,39 +655,40 @@ def _decode_call(body: bytes, names: tuple[str, ...]) -> Any:
     return obj
 
 
-def _read_constructor(r: Any, expected: int, name: str) -> int:
-    # For what is read by hand: the constructor number, checked.
-    offset = r.position
-    cid: int = r.read_constructor()
-    if cid != expected:
-        raise _errors.hs_constructor(cid, name, offset)
-    return cid
-
-
 def _check_nonce(message: str, field: str, got: bytes, expected: bytes) -> None:
     if not hmac.compare_digest(got, expected):
         raise _errors.hs_nonce(message, field)
 
 
-def _decrypt_answer(
-    what: str, encrypted: bytes, key: bytes, iv: bytes
-) -> tuple[bytes, tl.Reader]:
-    # answer_with_hash := SHA1(answer) + answer + (0-15 random bytes):
-    # the decrypted bytes and a reader at the answer (checked by _check_answer).
+def _open_answer(
+    what: str,
+    encrypted: bytes,
+    key: bytes,
+    iv: bytes,
+    name: str,
+    cid: int,
+    read: Callable[[Any], tuple[Any, ...]],
+) -> tuple[Any, ...]:
+    # answer_with_hash := SHA1(answer) + answer + (0-15 random bytes): the
+    # fields of the answer (``read`` from a reader past its constructor)
+    # once its SHA-1 and padding check out.  Until then the bytes are not
+    # authenticated, so a read that fails is reported as a bad hash.
     if not encrypted or len(encrypted) % 16:
         raise _errors.hs_encrypted_length(what, len(encrypted))
     plain = ige_decrypt(encrypted, key, iv)
-    reader = tl.Reader(plain)
-    reader.seek(20)
-    return plain, reader
-
-
-def _check_answer(what: str, plain: bytes, end: int) -> None:
-    # The SHA-1 of the answer read up to end, and 0..15 bytes after it.
-    if not hmac.compare_digest(plain[:20], sha1(memoryview(plain)[20:end])):
+    r = tl.Reader(plain)
+    r.seek(20)
+    try:
+        fields = read(r) if r.read_constructor() == cid else None
+    except TLDecodeError:
+        fields = None
+    if fields is None:
+        raise _errors.hs_answer_parse(what, name)
+    if not hmac.compare_digest(plain[:20], sha1(memoryview(plain)[20 : r.position])):
         raise _errors.hs_answer_hash(what)
-    if len(plain) - end > 15:
-        raise _errors.hs_answer_padding(what, len(plain) - end)
+    if len(plain) - r.position > 15:
+        raise _errors.hs_answer_padding(what, len(plain) - r.position)
+    return fields
 
 
 def _encrypt_answer(data: bytes, key: bytes, iv: bytes, rng: Rng) -> bytes:
@@ -940,18 +941,22 @@ class ClientHandshake:
         self._tmp_key, self._tmp_iv = tmp_aes_key_iv(
             self._new_nonce, self._server_nonce
         )
-        plain, r = _decrypt_answer(
-            "encrypted_answer", params.encrypted_answer, self._tmp_key, self._tmp_iv
+        nonce, server_nonce, g, dh_prime, g_a, server_time = _open_answer(
+            "encrypted_answer",
+            params.encrypted_answer,
+            self._tmp_key,
+            self._tmp_iv,
+            "server_DH_inner_data",
+            _SERVER_DH_INNER_DATA,
+            lambda r: (
+                r.read_int128(),
+                r.read_int128(),
+                r.read_int(),
+                r.read_bytes(),
+                r.read_bytes(),
+                r.read_int(),
+            ),
         )
-        _read_constructor(r, _SERVER_DH_INNER_DATA, "server_DH_inner_data")
-        nonce, server_nonce = r.read_int128(), r.read_int128()
-        g, dh_prime, g_a, server_time = (
-            r.read_int(),
-            r.read_bytes(),
-            r.read_bytes(),
-            r.read_int(),
-        )
-        _check_answer("encrypted_answer", plain, r.position)
         _check_nonce("server_DH_inner_data", "nonce", nonce, self._nonce)
         _check_nonce(
             "server_DH_inner_data", "server_nonce", server_nonce, self._server_nonce
@@ -1026,6 +1031,21 @@ class ClientHandshake:
 
 
 # --- the server -----------------------------------------------------------------
+
+
+def _parse_p_q_inner_data(data: bytes) -> tuple[str, tuple[Any, ...], int]:
+    # The constructor's name, its fields (dc and expires_in None where it
+    # has none) and where it ends.
+    r = tl.Reader(data)
+    cid = r.read_constructor()
+    name = _P_Q_INNER_DATA.get(cid)
+    if name is None:
+        raise _errors.hs_constructor(cid, "P_Q_inner_data", 0)
+    pq, p, q = r.read_bytes(), r.read_bytes(), r.read_bytes()
+    nonces = r.read_int128(), r.read_int128(), r.read_int256()
+    dc = r.read_int() if name.endswith("_dc") else None
+    expires_in = r.read_int() if "_temp" in name else None
+    return name, (pq, p, q, *nonces, dc, expires_in), r.position
 
 
 def _next_prime(n: int) -> int:
@@ -1248,23 +1268,19 @@ class ServerHandshake:
 
     def _read_inner(self, data: bytes, legacy_hash: bytes | None) -> None:
         # P_Q_inner_data, any of its four constructors, then the padding.
-        r = tl.Reader(data)
-        cid = r.read_constructor()
-        name = _P_Q_INNER_DATA.get(cid)
-        if name is None:
-            raise _errors.hs_constructor(cid, "P_Q_inner_data", 0)
-        pq, p, q = r.read_bytes(), r.read_bytes(), r.read_bytes()
-        nonce, server_nonce, new_nonce = (
-            r.read_int128(),
-            r.read_int128(),
-            r.read_int256(),
-        )
-        dc = r.read_int() if name.endswith("_dc") else None
-        expires_in = r.read_int() if "_temp" in name else None
+        # A legacy block is authenticated only by the SHA-1 of the data, so
+        # there nothing read before that check may decide the error.
+        try:
+            name, fields, end = _parse_p_q_inner_data(data)
+        except TLDecodeError:
+            if legacy_hash is not None:
+                raise _errors.hs_rsa_pad() from None
+            raise
         if legacy_hash is not None and not hmac.compare_digest(
-            legacy_hash, sha1(data[: r.position])
+            legacy_hash, sha1(data[:end])
         ):
             raise _errors.hs_rsa_pad()
+        pq, p, q, nonce, server_nonce, new_nonce, dc, expires_in = fields
         self._check_pq(name, pq, p, q)
         _check_nonce(name, "nonce", nonce, self._nonce)
         _check_nonce(name, "server_nonce", server_nonce, self._server_nonce)
@@ -1289,17 +1305,15 @@ class ServerHandshake:
             request.server_nonce,
             self._server_nonce,
         )
-        plain, r = _decrypt_answer(
-            "encrypted_data", request.encrypted_data, self._tmp_key, self._tmp_iv
+        nonce, server_nonce, retry_id, g_b = _open_answer(
+            "encrypted_data",
+            request.encrypted_data,
+            self._tmp_key,
+            self._tmp_iv,
+            "client_DH_inner_data",
+            _CLIENT_DH_INNER_DATA,
+            lambda r: (r.read_int128(), r.read_int128(), r.read_long(), r.read_bytes()),
         )
-        _read_constructor(r, _CLIENT_DH_INNER_DATA, "client_DH_inner_data")
-        nonce, server_nonce, retry_id, g_b = (
-            r.read_int128(),
-            r.read_int128(),
-            r.read_long(),
-            r.read_bytes(),
-        )
-        _check_answer("encrypted_data", plain, r.position)
         _check_nonce("client_DH_inner_data", "nonce", nonce, self._nonce)
         _check_nonce(
             "client_DH_inner_data", "server_nonce", server_nonce, self._server_nonce

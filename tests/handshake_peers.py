@@ -81,11 +81,15 @@ class Transcript:
         return self
 
 
-def mtcore_client(reply: Reply, rng: Callable[[int], bytes], dc_id: int = 2, **kw: Any) -> Any:
+def mtcore_client(
+    reply: Reply, rng: Callable[[int], bytes], dc_id: int = 2, **kw: Any
+) -> Any:
     """
     A whole exchange of mtcore's client against ``reply``.
     """
-    client = handshake.ClientHandshake([server_key().public_key], dc_id=dc_id, rng=rng, **kw)
+    client = handshake.ClientHandshake(
+        [server_key().public_key], dc_id=dc_id, rng=rng, **kw
+    )
     out: Any = client.start()
     while not isinstance(out, handshake.AuthKeyResult):
         out = client.receive(reply(out))
@@ -148,7 +152,9 @@ def telethon_client(reply: Reply, loop: asyncio.AbstractEventLoop) -> tuple[Any,
 
 
 @contextlib.contextmanager
-def pyrogram_patched(rng: Callable[[int], bytes], reply_box: list[Reply]) -> Iterator[None]:
+def pyrogram_patched(
+    rng: Callable[[int], bytes], reply_box: list[Reply]
+) -> Iterator[None]:
     """
     Pyrogram's ``Auth`` with ``server_key()`` registered, its ``urandom``
     drawing from ``rng`` and its ``Connection`` answering with
@@ -209,7 +215,9 @@ def _rsa_pad_decrypt(encrypted: bytes, key: handshake.RSAPrivateKey) -> bytes:
 
     numbers = serialization.load_pem_private_key(key.to_pem(), None).private_numbers()  # type: ignore[union-attr]
     n = numbers.public_numbers.n
-    block = rsa.core.decrypt_int(int.from_bytes(encrypted, "big"), numbers.d, n).to_bytes(256, "big")
+    block = rsa.core.decrypt_int(
+        int.from_bytes(encrypted, "big"), numbers.d, n
+    ).to_bytes(256, "big")
     temp_key_xor, aes_encrypted = block[:32], block[32:]
     digest = hashlib.sha256(aes_encrypted).digest()
     temp_key = bytes(x ^ y for x, y in zip(temp_key_xor, digest))
@@ -261,11 +269,16 @@ class TelethonPiecesServer:
                 )
             )
         if name == "ReqDHParamsRequest":
-            assert request.nonce == self._nonce and request.server_nonce == self._server_nonce
+            assert (
+                request.nonce == self._nonce
+                and request.server_nonce == self._server_nonce
+            )
             data = _rsa_pad_decrypt(request.encrypted_data, server_key())
             inner = BinaryReader(data).tgread_object()
             assert type(inner).__name__ in ("PQInnerDataDc", "PQInnerDataTempDc"), inner
-            assert inner.nonce == self._nonce and inner.server_nonce == self._server_nonce
+            assert (
+                inner.nonce == self._nonce and inner.server_nonce == self._server_nonce
+            )
             self._new_nonce = inner.new_nonce
             self._p = handshake.TELEGRAM_DH_PRIME
             self._a = self._rng.getrandbits(2048)
@@ -282,7 +295,9 @@ class TelethonPiecesServer:
             )
             with_hash = hashlib.sha1(answer).digest() + answer
             with_hash += bytes(-len(with_hash) % 16)
-            self._key, self._iv = generate_key_data_from_nonce(self._server_nonce, self._new_nonce)
+            self._key, self._iv = generate_key_data_from_nonce(
+                self._server_nonce, self._new_nonce
+            )
             return self._send(
                 types.ServerDHParamsOk(
                     nonce=self._nonce,
@@ -300,6 +315,8 @@ class TelethonPiecesServer:
             types.DhGenOk(
                 nonce=self._nonce,
                 server_nonce=self._server_nonce,
-                new_nonce_hash1=AuthKey(self.auth_key).calc_new_nonce_hash(self._new_nonce, 1),
+                new_nonce_hash1=AuthKey(self.auth_key).calc_new_nonce_hash(
+                    self._new_nonce, 1
+                ),
             )
         )
