@@ -105,7 +105,10 @@ def _algo(obj: Any, name: str = "algo") -> _Algo:
 
 def _password_bytes(password: Any) -> bytes:
     if isinstance(password, str):
-        return password.encode("utf-8")
+        try:
+            return password.encode("utf-8")
+        except UnicodeEncodeError as exc:  # a lone surrogate
+            raise _errors.not_utf8("password", exc.start) from None
     if isinstance(password, (bytes, bytearray, memoryview)):
         return bytes(password)
     raise _errors.srp_password_type(password)
