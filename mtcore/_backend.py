@@ -59,6 +59,7 @@ PUBLIC_API = (
     "TLReader",
     # key exchange
     "factorize_pq",
+    "modexp",
 )
 
 

@@ -5,8 +5,10 @@ and SRP (:mod:`mtcore.srp`): the safe-prime and generator conditions on
 core.telegram.org/mtproto/auth_key ("DH key exchange complete") and
 core.telegram.org/mtproto/security_guidelines require them.
 
-Python ints hold these numbers (and the secret exponents beside them);
-CPython's ``pow`` is not constant-time, and an int cannot be wiped.
+Python ints hold these numbers (and the secret exponents beside them), and
+an int cannot be wiped; the exponentiations with a secret exponent go to
+the backend's ``modexp``, constant-time in the compiled one (the pure
+twin's ``pow`` is not).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import threading
 from collections import OrderedDict
 
 from mtcore import _errors
+from mtcore._backend import impl as _impl
 
 # Telegram's 2048-bit safe prime, the dh_prime its servers send (printed on
 # core.telegram.org/mtproto/auth_key and used in the worked example of
@@ -51,10 +54,13 @@ _lock = threading.Lock()
 
 def modexp(base: int, exponent: int, modulus: int) -> int:
     """
-    ``base ** exponent % modulus`` (the one place the key exchange and SRP
-    compute one).
+    ``base ** exponent % modulus`` with a secret exponent: the backend's
+    (compiled: Montgomery multiplication in C, constant-time in the
+    exponent and about four times as fast as ``pow`` at 2048 bits; pure:
+    ``pow``).  The one place the key exchange and SRP compute one.
     """
-    return pow(base, exponent, modulus)
+    result: int = _impl.modexp(base, exponent, modulus)
+    return result
 
 
 def _miller_rabin(n: int, bases: tuple[int, ...] | list[int]) -> bool:

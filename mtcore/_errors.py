@@ -645,6 +645,10 @@ def pq_refused(pq: int, code: int) -> FactorizationError:
     )
 
 
+def modulus_not_positive(got: int) -> ArgumentValueError:
+    return ArgumentValueError(f"modulus must be >= 1, got {_int_text(got)}")
+
+
 def pq_type(obj: object) -> ArgumentTypeError:
     return ArgumentTypeError(
         f"pq must be an int or a bytes-like object, not {type(obj).__name__!r}"

@@ -31,9 +31,11 @@ and :class:`RSAPrivateKey` for servers, which accept RSA_PAD and the legacy
 SHA-1 padding that Telethon and Pyrogram still send.
 
 Big numbers live in Python ints: the secret exponents and the auth key
-cannot be wiped from memory, and CPython's ``pow`` is not constant-time.
-The objects drop their references to the temporaries once the exchange
-ends, which is all Python allows.
+cannot be wiped from memory.  The exponentiations with a secret exponent
+run in C, in time independent of the exponent (the compiled backend's
+``modexp``; the pure twin uses ``pow``, which is not constant-time); the
+other arithmetic on them is CPython's.  The objects drop their references
+to the temporaries once the exchange ends, which is all Python allows.
 """
 
 from __future__ import annotations
@@ -276,9 +278,11 @@ class RSAPrivateKey:
     A server's RSA private key, for :class:`ServerHandshake`.  Make one with
     :meth:`generate` or :meth:`from_pem`; give clients :attr:`public_key`.
 
-    The private numbers are Python ints (they cannot be wiped), and the
-    decryption runs on CPython's ``pow``, which is not constant-time: fine
-    for test servers, not for a service exposed to timing measurements.
+    The private numbers are Python ints (they cannot be wiped).  The
+    decryption's exponentiations are the backend's (constant-time in the
+    exponent when compiled), but the rest is Python arithmetic on secrets,
+    and the server side as a whole is meant for tests and in-process
+    servers, not for a service exposed to timing measurements.
     """
 
     __slots__ = ("_d", "_dp", "_dq", "_p", "_public", "_q", "_qinv")
@@ -360,8 +364,8 @@ class RSAPrivateKey:
         ``value ** d % n`` (by the Chinese remainder theorem): the bare RSA
         operation that undoes :meth:`RSAPublicKey.encrypt`.
         """
-        m1 = pow(value, self._dp, self._p)
-        m2 = pow(value, self._dq, self._q)
+        m1 = _dh.modexp(value, self._dp, self._p)
+        m2 = _dh.modexp(value, self._dq, self._q)
         return m2 + (self._qinv * (m1 - m2) % self._p) * self._q
 
     def __repr__(self) -> str:
