@@ -43,6 +43,7 @@ from __future__ import annotations
 import enum
 import functools
 import hmac
+import math
 import os
 import struct
 import threading
@@ -124,6 +125,25 @@ def _check_clock(clock: Callable[[], float] | None) -> Callable[[], float]:
     if not callable(clock):
         raise _errors.not_callable("clock", clock)
     return clock
+
+
+def _now(clock: Callable[[], float]) -> float:
+    # A reading of the caller's clock, checked.
+    value = clock()
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise _errors.not_number("clock()", value)
+    if not math.isfinite(value):
+        raise _errors.not_finite("clock()", value)
+    return float(value)
+
+
+def _msg_id(value: Any, from_client: bool) -> int:
+    # A msg_id of new_msg_id(), checked: an int64, divisible by 4 from a
+    # client, odd from a server.
+    msg_id = _int_arg("new_msg_id()", value, -(1 << 63), (1 << 63) - 1)
+    if (msg_id % 4 != 0) if from_client else (msg_id % 2 != 1):
+        raise _errors.pack_msg_id(msg_id, from_client)
+    return msg_id
 
 
 def _int_arg(name: str, value: Any, lo: int, hi: int) -> int:
@@ -543,7 +563,7 @@ class _MsgIds:
         self._last = 0
 
     def __call__(self) -> int:
-        msg_id = (int(self._clock() * 2**32) & ~3) | self._low
+        msg_id = (int(_now(self._clock) * 2**32) & ~3) | self._low
         if msg_id <= self._last:
             msg_id = self._last + 4
         self._last = msg_id
@@ -848,7 +868,7 @@ class ClientHandshake:
         return self._last_sent
 
     def _send(self, body: bytes) -> bytes:
-        self._last_sent = _pack_plain(self._new_msg_id(), body)
+        self._last_sent = _pack_plain(_msg_id(self._new_msg_id(), True), body)
         return self._last_sent
 
     def start(self) -> bytes:
@@ -863,8 +883,9 @@ class ClientHandshake:
                     "ClientHandshake", "start() called again", self._state.name
                 )
             self._nonce = _draw(self._rng, 16)
+            message = self._send(bytes(tl.functions.req_pq_multi(nonce=self._nonce)))
             self._state = HandshakeState.AWAITING_RES_PQ
-            return self._send(bytes(tl.functions.req_pq_multi(nonce=self._nonce)))
+            return message
 
     @_step
     def receive(self, message: Buffer) -> bytes | AuthKeyResult:
@@ -971,7 +992,7 @@ class ClientHandshake:
         self._g_a = int.from_bytes(g_a, "big")
         check_dh_range("g_a", self._g_a, self._dh_prime)
         self._server_time = server_time
-        self._time_offset = server_time - self._clock()
+        self._time_offset = server_time - _now(self._clock)
         self._state = HandshakeState.AWAITING_DH_GEN
         return self._set_client_dh_params(retry_id=0)
 
@@ -1182,7 +1203,7 @@ class ServerHandshake:
         return self._result
 
     def _send(self, obj: Any) -> bytes:
-        return _pack_plain(self._new_msg_id(), bytes(obj))
+        return _pack_plain(_msg_id(self._new_msg_id(), False), bytes(obj))
 
     @_step
     def receive(self, message: Buffer) -> bytes:
@@ -1237,7 +1258,7 @@ class ServerHandshake:
         if len(self._generators) > 1:
             self._g = self._generators[_draw(self._rng, 1)[0] % len(self._generators)]
         self._a, g_a = _draw_exponent(self._rng, self._g, self._dh_prime, "exponents a")
-        self._server_time = int(self._clock())
+        self._server_time = int(_now(self._clock))
         inner = tl.types.server_DH_inner_data(
             nonce=self._nonce,
             server_nonce=self._server_nonce,

@@ -1353,6 +1353,52 @@ def test_client_key_arguments() -> None:
         assert isinstance(out, bytes)
 
 
+@pytest.mark.parametrize(
+    ("kw", "error", "message"),
+    [
+        (
+            {"clock": lambda: "now"},
+            ArgumentTypeError,
+            r"^clock\(\) must be an int or a float, not 'str'$",
+        ),
+        (
+            {"clock": lambda: float("nan")},
+            ArgumentValueError,
+            r"^clock\(\) must be a finite number, got nan$",
+        ),
+        (
+            {"new_msg_id": lambda: 6},
+            ArgumentValueError,
+            "^msg_id of a message from the client must be divisible by 4, got 6$",
+        ),
+        (
+            {"new_msg_id": lambda: 1 << 63},
+            ArgumentValueError,
+            r"^new_msg_id\(\) must be in -9223372036854775808\.\.9223372036854775807",
+        ),
+        (
+            {"new_msg_id": lambda: 4.0},
+            ArgumentTypeError,
+            r"^new_msg_id\(\) must be an int, not 'float'$",
+        ),
+    ],
+)
+def test_bad_clock_and_msg_ids_are_reported(
+    kw: dict[str, Any], error: type, message: str
+) -> None:
+    client = ClientHandshake(handshake.TEST_KEYS, dc_id=2, **kw)
+    with pytest.raises(error, match=message):
+        client.start()
+    assert client.state is HandshakeState.IDLE
+    server = ServerHandshake([server_key()], new_msg_id=lambda: 8)
+    with pytest.raises(
+        ArgumentValueError,
+        match="^msg_id of a message from the server must be odd, got 8$",
+    ):
+        server.receive(ClientHandshake(handshake.TEST_KEYS, dc_id=2).start())
+    assert server.state is FAILED
+
+
 def test_a_bad_rng_is_reported() -> None:
     client = ClientHandshake(handshake.TEST_KEYS, dc_id=2, rng=lambda n: bytes(n - 1))
     with pytest.raises(
