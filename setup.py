@@ -4,6 +4,8 @@ Build of the one extension, mtcore._cmtcore (mtcore/_cmtcore.pyx + src_c/).
 MTCORE_PUREPYTHON=1 (or a non-CPython interpreter) gives an announced
 pure-Python install; otherwise a compiler failure fails the build.
 MTCORE_DEBUG_BUILD=1 builds with -O0 -g3 and Cython line tracing.
+MTCORE_SANITIZE=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer
+(GCC/Clang; run it as .ci/sanitize does: libasan preloaded).
 """
 
 import glob
@@ -21,6 +23,7 @@ def flag(name):
 
 PURE = flag("MTCORE_PUREPYTHON") or platform.python_implementation() != "CPython"
 DEBUG = flag("MTCORE_DEBUG_BUILD")
+SANITIZE = flag("MTCORE_SANITIZE")
 
 ext_modules = []
 cflags = []
@@ -36,8 +39,14 @@ else:
     from Cython.Build import cythonize
 
     cflags = ["-Wall", "-Wsign-compare", "-Wno-unused-function"]
+    ldflags = []
     if sys.platform != "win32":
         cflags += ["-O0", "-g3", "-UNDEBUG"] if DEBUG else ["-O3"]
+    if SANITIZE:
+        # Any UB report aborts (no recovery), with stacks that name lines.
+        sanitize = ["-fsanitize=address,undefined", "-fno-sanitize-recover=undefined"]
+        cflags += sanitize + ["-fno-omit-frame-pointer", "-g", "-O1"]  # -O1 wins
+        ldflags += sanitize
     if flag("MTCORE_WERROR"):
         cflags.append("-Werror")
     if flag("MTCORE_NO_X86NI"):
@@ -64,6 +73,7 @@ else:
                 depends=glob.glob("src_c/*.h") + glob.glob("mtcore/*.pxd")
                 + glob.glob("mtcore/_*.pyx"),
                 extra_compile_args=cflags,
+                extra_link_args=ldflags,
                 define_macros=[("CYTHON_TRACE", "1")] if DEBUG else [],
             )
         ],

@@ -2,9 +2,6 @@
 # The pure twin is mtcore/_py/aes.py; both raise the errors of
 # mtcore/_errors.py in the same order: data, key, iv, then out.
 
-# Below this many bytes the kernel runs faster than releasing the GIL costs.
-cdef Py_ssize_t NOGIL_MIN = 4096
-
 cdef enum AesOp:
     IGE_ENCRYPT
     IGE_DECRYPT
@@ -107,14 +104,7 @@ cdef inline void _run(const mtc_aes_impl *impl, AesOp op, const uint8_t *key,
         memcpy(dst, tmp, n)
 
 
-cdef bint _flag(str name):
-    return os.environ.get(name, "") not in ("", "0")
-
-
-# Chosen once, at import; read-only afterwards.
-cdef const mtc_aes_impl *_best = mtc_aes_best(_flag("MTCORE_FORCE_PORTABLE"))
-
-#: The kernel the module-level functions use.
+#: The kernel the module-level functions use (chosen in _cmtcore.pyx).
 aes_kernel = (<bytes>_best.name).decode()
 
 
@@ -122,8 +112,15 @@ def aes_kernels():
     """
     The AES kernels this machine can run, fastest first.
     """
-    return tuple(name for name in ("vaes", "aesni", "portable")
-                 if mtc_aes_get(name.encode()) != NULL)
+    cdef size_t i = 0
+    cdef const mtc_aes_impl *impl = mtc_aes_at(0)
+    names = []
+    while impl != NULL:
+        if mtc_aes_get(impl.name) != NULL:
+            names.append((<bytes>impl.name).decode())
+        i += 1
+        impl = mtc_aes_at(i)
+    return tuple(names)
 
 
 def cpu_features():

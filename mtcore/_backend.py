@@ -1,7 +1,9 @@
 """
 Chooses the implementation once, at import: the compiled extension
 ``mtcore._cmtcore`` on CPython unless ``MTCORE_PUREPYTHON`` is set (to
-anything but ``0`` or empty), else the pure-Python twin ``mtcore._py``.
+anything but ``0`` or empty; read once, in mtcore._env), else the
+pure-Python twin ``mtcore._py``.  The extension picks its kernels itself
+when imported; backend_info() reports what was decided.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import os
 import platform
 import warnings
 from typing import TYPE_CHECKING, Any
+
+from mtcore import _env
 
 __all__ = [
     "BUILD",
@@ -63,10 +67,6 @@ PUBLIC_API = (
 )
 
 
-def _flag(name: str) -> bool:
-    return os.environ.get(name, "") not in ("", "0")
-
-
 def _build_info() -> dict[str, Any] | None:
     # What setup.py recorded of this copy's build (mtcore/_buildinfo.py,
     # written into wheels and installs); None in a source tree.
@@ -78,7 +78,7 @@ def _build_info() -> dict[str, Any] | None:
     return dict(build)
 
 
-PURE_REQUESTED = _flag("MTCORE_PUREPYTHON")
+PURE_REQUESTED = _env.PURE_REQUESTED
 NO_EXTENSIONS = PURE_REQUESTED or platform.python_implementation() != "CPython"
 BUILD = _build_info()
 #: Why the compiled extension is not in use although it was expected (the
@@ -140,7 +140,7 @@ def backend_info() -> dict[str, Any]:
         "sha_kernels": impl.sha_kernels(),
         "cpu_features": impl.cpu_features(),
         "pure_requested": PURE_REQUESTED,
-        "force_portable": _flag("MTCORE_FORCE_PORTABLE"),
+        "force_portable": _env.FORCE_PORTABLE,
         "extension_error": EXTENSION_ERROR,
         "version": __version__,
         "package_dir": os.path.dirname(os.path.abspath(__file__)),

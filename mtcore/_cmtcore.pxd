@@ -2,4 +2,5 @@
 # the parts that other Cython code (the TL codec) calls directly, included
 # as MagicStack/py-pgproto pgproto.pxd includes its buffer.pxd.
 
+include "_state.pxd"
 include "_tlbuf.pxd"

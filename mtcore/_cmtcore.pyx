@@ -29,7 +29,13 @@ from mtcore.cpythonx cimport (
 
 import os
 
-from mtcore import _errors
+from mtcore import _env, _errors
+
+# The shared state of _state.pxd, decided once, here.
+NOGIL_MIN = 4096
+_best = mtc_aes_best(_env.FORCE_PORTABLE)
+_sha_best = mtc_sha_best(_env.FORCE_PORTABLE)
+_kernels_best = mtc_kernels(aes=_best, sha=_sha_best)
 
 include "_buffer.pyx"
 include "_aes.pyx"

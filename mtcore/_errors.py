@@ -32,6 +32,7 @@ from mtcore.exceptions import (
     SessionIdMismatch,
     SRPIdInvalid,
     TLDecodeError,
+    TLLimitError,
     TLSchemaError,
     UnsupportedPasswordAlgorithm,
 )
@@ -331,10 +332,24 @@ def schema_unknown_flag_word(
     )
 
 
-def schema_flag_bit_range(where: str, bit: int, token: str, comb: str) -> TLSchemaError:
+def schema_flag_bit_range(where: str, bit: str, token: str, comb: str) -> TLSchemaError:
     return _schema(
-        where, f"flag bit {bit} of {token!r} in {comb} is out of range 0..31"
+        where,
+        f"flag bit {_digits(bit)} of {_short(token)!r} in {comb} is out of range 0..31",
     )
+
+
+def schema_layer_range(where: str, digits: str) -> TLSchemaError:
+    return _schema(where, f"layer {_digits(digits)} is out of range 0..2147483647")
+
+
+def _digits(text: str) -> str:
+    # A number as written, shortened when very long.
+    return text if len(text) <= 20 else f"{text[:12]}... ({len(text)} digits)"
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def schema_bad_result(where: str, comb: str, text: str) -> TLSchemaError:
@@ -391,8 +406,8 @@ def tl_wrong_type(cid: int, name: str, expected: str, offset: int) -> TLDecodeEr
     )
 
 
-def tl_too_deep(limit: int, offset: int) -> TLDecodeError:
-    return TLDecodeError(
+def tl_too_deep(limit: int, offset: int) -> TLLimitError:
+    return TLLimitError(
         f"objects nested deeper than {limit} levels at offset {offset}"
     )
 
@@ -401,14 +416,32 @@ def tl_gzip_bad(offset: int, reason: str) -> TLDecodeError:
     return TLDecodeError(f"gzip_packed at offset {offset}: {reason}")
 
 
-def tl_gzip_too_large(offset: int, limit: int) -> TLDecodeError:
-    return TLDecodeError(
-        f"gzip_packed at offset {offset} unpacks to more than {limit} bytes"
+def tl_gzip_trailing(offset: int, extra: bytes) -> TLDecodeError:
+    # extra: what zlib left after the end of the first gzip member
+    if extra[:2] == b"\x1f\x8b":
+        return tl_gzip_bad(offset, "a second gzip member follows the first")
+    return tl_gzip_bad(offset, f"{len(extra)} bytes follow the end of the gzip stream")
+
+
+def tl_unpacked_budget(offset: int, limit: int, left: int) -> TLLimitError:
+    return TLLimitError(
+        f"gzip_packed at offset {offset} unpacks to more than the {left} bytes "
+        f"left of max_unpacked={limit} ({limit - left} unpacked before it in "
+        f"this decode)"
     )
 
 
-def tl_gzip_nested(offset: int) -> TLDecodeError:
-    return TLDecodeError(f"gzip_packed at offset {offset} is nested too deeply")
+def tl_object_budget(limit: int, left: int, need: int, offset: int) -> TLLimitError:
+    # left: what was left of the budget before the need more at offset
+    return TLLimitError(
+        f"the decode passes max_objects={limit} at offset {offset}: "
+        f"{limit - left} objects and vector elements made so far, {need} more "
+        f"needed"
+    )
+
+
+def tl_gzip_nested(offset: int) -> TLLimitError:
+    return TLLimitError(f"gzip_packed at offset {offset} is nested too deeply")
 
 
 def tl_message_length(length: int, offset: int, left: int) -> TLDecodeError:

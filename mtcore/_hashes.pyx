@@ -1,11 +1,7 @@
 # Included by _cmtcore.pyx: SHA-1 and SHA-256 over several buffers (the
 # pure twin is mtcore/_py/hashes.py).
 
-# Chosen once, at import; read-only afterwards.
-cdef const mtc_sha_impl *_sha_best = mtc_sha_best(
-    _flag("MTCORE_FORCE_PORTABLE"))
-
-#: The SHA kernel the module-level functions use.
+#: The SHA kernel the module-level functions use (chosen in _cmtcore.pyx).
 sha_kernel = (<bytes>_sha_best.name).decode()
 
 
@@ -13,8 +9,15 @@ def sha_kernels():
     """
     The SHA kernels this machine can run, fastest first.
     """
-    return tuple(name for name in ("shani", "portable")
-                 if mtc_sha_get(name.encode()) != NULL)
+    cdef size_t i = 0
+    cdef const mtc_sha_impl *impl = mtc_sha_at(0)
+    names = []
+    while impl != NULL:
+        if mtc_sha_get(impl.name) != NULL:
+            names.append((<bytes>impl.name).decode())
+        i += 1
+        impl = mtc_sha_at(i)
+    return tuple(names)
 
 
 cdef const mtc_sha_impl *_sha_named(object name) except NULL:

@@ -26,12 +26,14 @@ cdef extern from "mtc.h" nogil:
         void (*ige_many)(int decrypt, const mtc_ige_job *jobs,
                          size_t count) noexcept nogil
 
+    const mtc_aes_impl *mtc_aes_at(size_t i)
     const mtc_aes_impl *mtc_aes_get(const char *name)
     const mtc_aes_impl *mtc_aes_best(int force_portable)
 
     ctypedef struct mtc_sha_impl:
         const char *name
 
+    const mtc_sha_impl *mtc_sha_at(size_t i)
     const mtc_sha_impl *mtc_sha_get(const char *name)
     const mtc_sha_impl *mtc_sha_best(int force_portable)
 
@@ -126,7 +128,7 @@ cdef extern from "mtc.h" nogil:
     void mtc_memzero(void *p, size_t n) noexcept nogil
 
 
-# The byte-order helpers of src_c/inner.h (memcpy-free, alignment-safe).
+# The byte-order helpers of src_c/inner.h (through memcpy: alignment-safe).
 cdef extern from "inner.h" nogil:
     uint64_t mtc_dec64le(const uint8_t *p)
     void mtc_enc64le(uint8_t *p, uint64_t x)

@@ -5,8 +5,6 @@
 
 from mtcore._message import Message
 
-cdef mtc_kernels _kernels_best = mtc_kernels(aes=_best, sha=_sha_best)
-
 # TL longs are taken signed or unsigned.
 cdef object _I64_MIN = -(1 << 63)
 cdef object _U64_MAX = (1 << 64) - 1

@@ -1,20 +1,34 @@
 /*
- * aes_select.c: the table of AES implementations and run-time choice.
+ * aes_select.c: the table of AES implementations and run-time choice
+ * (the names users see are in inner.h).
  */
 #include "inner.h"
 
 /* see mtc.h */
+const mtc_aes_impl *mtc_aes_at(size_t i)
+{
+    static const mtc_aes_impl *const order[] = {
+#if MTC_X86
+        &mtc_aes_x86vaes,
+        &mtc_aes_x86ni,
+#endif
+        &mtc_aes_ct64,
+    };
+    return i < sizeof(order) / sizeof(order[0]) ? order[i] : NULL;
+}
+
+/* see mtc.h */
 const mtc_aes_impl *mtc_aes_get(const char *name)
 {
-    if (strcmp(name, "portable") == 0) {
-        return &mtc_aes_portable;
+    if (strcmp(name, MTC_NAME_CT64) == 0) {
+        return &mtc_aes_ct64;
     }
 #if MTC_X86
     unsigned f = mtc_cpu_features();
-    if (strcmp(name, "aesni") == 0 && (f & MTC_CPU_AESNI)) {
+    if (strcmp(name, MTC_NAME_X86NI_AES) == 0 && (f & MTC_CPU_AESNI)) {
         return &mtc_aes_x86ni;
     }
-    if (strcmp(name, "vaes") == 0 && (f & MTC_CPU_VAES)) {
+    if (strcmp(name, MTC_NAME_X86VAES) == 0 && (f & MTC_CPU_VAES)) {
         return &mtc_aes_x86vaes;
     }
 #endif
@@ -24,20 +38,18 @@ const mtc_aes_impl *mtc_aes_get(const char *name)
 /* see mtc.h */
 const mtc_aes_impl *mtc_aes_best(int force_portable)
 {
-    static const char *const order[] = {"vaes", "aesni"};
-    if (!force_portable) {
-        for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-            const mtc_aes_impl *impl = mtc_aes_get(order[i]);
-            if (impl != NULL) {
-                return impl;
-            }
+    const mtc_aes_impl *impl;
+    for (size_t i = 0; !force_portable && (impl = mtc_aes_at(i)) != NULL;
+         i++) {
+        if ((impl = mtc_aes_get(impl->name)) != NULL) {
+            return impl;
         }
     }
-    return &mtc_aes_portable;
+    return &mtc_aes_ct64;
 }
 
-const mtc_aes_impl mtc_aes_portable = {
-    .name = "portable",
+const mtc_aes_impl mtc_aes_ct64 = {
+    .name = MTC_NAME_CT64,
     .ige_encrypt = mtc_ct64_ige_encrypt,
     .ige_decrypt = mtc_ct64_ige_decrypt,
     .cbc_encrypt = mtc_ct64_cbc_encrypt,
@@ -50,24 +62,24 @@ const mtc_aes_impl mtc_aes_portable = {
 
 #if MTC_X86
 const mtc_aes_impl mtc_aes_x86ni = {
-    .name = "aesni",
+    .name = MTC_NAME_X86NI_AES,
     .ige_encrypt = mtc_x86ni_ige_encrypt,
     .ige_decrypt = mtc_x86ni_ige_decrypt,
     .cbc_encrypt = mtc_x86ni_cbc_encrypt,
     .cbc_decrypt = mtc_x86ni_cbc_decrypt,
-    .ige_decrypt_sha256 = mtc_x86ni_ige_decrypt_sha256,
+    .ige_decrypt_sha256 = mtc_x86ni_mtp_ige_decrypt_sha256,
     .ige_many = mtc_x86ni_ige_many,
     .ctr_key = mtc_x86ni_ctr_key,
     .ctr_blocks = mtc_x86ni_ctr_blocks,
 };
 
 const mtc_aes_impl mtc_aes_x86vaes = {
-    .name = "vaes",
+    .name = MTC_NAME_X86VAES,
     .ige_encrypt = mtc_x86ni_ige_encrypt, /* IGE is sequential */
     .ige_decrypt = mtc_x86ni_ige_decrypt,
     .cbc_encrypt = mtc_x86ni_cbc_encrypt, /* so is CBC encryption */
     .cbc_decrypt = mtc_x86vaes_cbc_decrypt,
-    .ige_decrypt_sha256 = mtc_x86ni_ige_decrypt_sha256,
+    .ige_decrypt_sha256 = mtc_x86ni_mtp_ige_decrypt_sha256,
     .ige_many = mtc_x86vaes_ige_many,
     .ctr_key = mtc_x86ni_ctr_key,
     .ctr_blocks = mtc_x86vaes_ctr_blocks,
@@ -91,5 +103,5 @@ void mtc_ige_many_serial(const mtc_aes_impl *impl, int decrypt,
 /* see inner.h */
 void mtc_ct64_ige_many(int decrypt, const mtc_ige_job *jobs, size_t count)
 {
-    mtc_ige_many_serial(&mtc_aes_portable, decrypt, jobs, count);
+    mtc_ige_many_serial(&mtc_aes_ct64, decrypt, jobs, count);
 }

@@ -110,5 +110,57 @@ MTC_NI_INLINE __m128i mtc_ni_bswap(__m128i x)
         x, _mm_set_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
 }
 
+/* The decryption round keys (equivalent inverse cipher) of key. */
+MTC_NI_INLINE void mtc_ni_ige_dec_keys(__m128i dk[15], const uint8_t key[32])
+{
+    __m128i rk[15];
+
+    mtc_ni_key_enc(rk, key);
+    mtc_ni_key_dec(dk, rk);
+    mtc_ni_wipe(rk, 15);
+}
+
+/*
+ * IGE decryption: p_i = D(c_i ^ p_{i-1}) ^ c_{i-1}, c_0 = iv[0:16],
+ * p_0 = iv[16:32].  As in encryption, the links are folded into the last
+ * round key.  Block i is decrypted by mtc_ni_ige_dec_next (i + 1 < n) or
+ * mtc_ni_ige_dec_last; st carries s (the next round-0 state), last and c.
+ */
+typedef struct {
+    __m128i s, last, c;
+} mtc_ni_ige_dec_state;
+
+MTC_NI_INLINE void mtc_ni_ige_dec_init(mtc_ni_ige_dec_state *st,
+                                       const __m128i dk[15],
+                                       const uint8_t iv[32],
+                                       const uint8_t *in)
+{
+    __m128i cprev = mtc_ni_load(iv);
+    st->c = mtc_ni_load(in);
+    st->s = _mm_xor_si128(_mm_xor_si128(st->c, mtc_ni_load(iv + 16)), dk[0]);
+    st->last = _mm_xor_si128(dk[14], cprev);
+}
+
+MTC_NI_INLINE void mtc_ni_ige_dec_next(mtc_ni_ige_dec_state *st,
+                                       const __m128i dk[15],
+                                       const uint8_t *next_in, uint8_t *out)
+{
+    __m128i cn = mtc_ni_load(next_in);
+    __m128i link = _mm_xor_si128(cn, dk[0]);
+    /* s' = p_i ^ c_{i+1} ^ dk0: the next block's round-0 state. */
+    st->s = _mm_aesdeclast_si128(mtc_ni_dec13(st->s, dk),
+                                 _mm_xor_si128(st->last, link));
+    mtc_ni_store(out, _mm_xor_si128(st->s, link));
+    st->last = _mm_xor_si128(dk[14], st->c);
+    st->c = cn;
+}
+
+MTC_NI_INLINE void mtc_ni_ige_dec_last(mtc_ni_ige_dec_state *st,
+                                       const __m128i dk[15], uint8_t *out)
+{
+    mtc_ni_store(out, _mm_aesdeclast_si128(mtc_ni_dec13(st->s, dk),
+                                           st->last));
+}
+
 #endif /* MTC_X86 */
 #endif /* MTC_AES_X86NI_H */

@@ -199,8 +199,30 @@ MTC_INLINE void mtc_ctr_add(uint8_t ctr[16], uint64_t n)
     mtc_enc64be(ctr + 8, lo + n);
 }
 
-/* The implementations (aes_select.c collects them). */
-extern const mtc_aes_impl mtc_aes_portable;
+/*
+ * The implementations, by the name of their code (the files and function
+ * prefixes) and by the name users see (mtcore.backend_info(),
+ * AesKernel(name), MtprotoKernel(aes, sha)):
+ *
+ *   code     user name  what                                 files
+ *   ct64     portable   bitsliced constant-time AES-256      aes_ct64*.c
+ *   x86ni    aesni      AES-NI                               aes_x86ni*.c
+ *   x86vaes  vaes       VAES on AVX-512 (IGE on AES-NI)      aes_x86vaes*.c
+ *   generic  portable   SHA-1 and SHA-256 in plain C         sha*_generic.c
+ *   x86ni    shani      SHA-NI, with AVX-512 batches where   sha_x86ni.c,
+ *                       the CPU has them (x86mb)             sha_x86mb.c
+ *   x86ni    -          the fused MTProto kernels, used by   mtp_x86ni.c
+ *                       the aesni/vaes and shani kernels
+ *
+ * aes_select.c and sha_select.c collect them, fastest first.
+ */
+#define MTC_NAME_CT64 "portable"
+#define MTC_NAME_X86NI_AES "aesni"
+#define MTC_NAME_X86VAES "vaes"
+#define MTC_NAME_GENERIC_SHA "portable"
+#define MTC_NAME_X86NI_SHA "shani"
+
+extern const mtc_aes_impl mtc_aes_ct64;
 #if MTC_X86
 extern const mtc_aes_impl mtc_aes_x86ni;
 extern const mtc_aes_impl mtc_aes_x86vaes;
@@ -251,12 +273,6 @@ void mtc_x86ni_ige_encrypt(const uint8_t key[32], const uint8_t iv[32],
                            const uint8_t *in, uint8_t *out, size_t len);
 void mtc_x86ni_ige_decrypt(const uint8_t key[32], const uint8_t iv[32],
                            const uint8_t *in, uint8_t *out, size_t len);
-void mtc_x86ni_ige_decrypt_sha256(const uint8_t key[32],
-                                  const uint8_t iv[32], const uint8_t *in,
-                                  uint8_t *out, size_t len,
-                                  const mtc_sha_impl *sha,
-                                  const uint8_t prefix[32],
-                                  uint8_t digest[32]);
 void mtc_x86ni_ige_many(int decrypt, const mtc_ige_job *jobs,
                         size_t count);
 void mtc_x86ni_cbc_encrypt(const uint8_t key[32], uint8_t iv[16],
@@ -277,18 +293,18 @@ void mtc_x86vaes_ctr_blocks(const mtc_aes256_keys *ks, uint8_t ctr[16],
                             size_t nblocks);
 #endif
 
-/* SHA compression functions (sha1.c, sha256.c, sha_x86ni.c). */
-extern const uint32_t mtc_sha256_k[64];  /* FIPS 180-4 4.2.2, in sha256.c */
+/* SHA compression functions (sha*_generic.c, sha_x86ni.c, sha_x86mb.c). */
+extern const uint32_t mtc_sha256_k[64];  /* FIPS 180-4 4.2.2, in sha256_generic.c */
 extern const uint32_t mtc_sha256_iv[8];  /* FIPS 180-4 5.3.3, in sha_common.c */
-void mtc_sha1_blocks_portable(uint32_t state[5], const uint8_t *data,
-                              size_t nblocks);
-void mtc_sha256_blocks_portable(uint32_t state[8], const uint8_t *data,
-                                size_t nblocks);
+void mtc_generic_sha1_blocks(uint32_t state[5], const uint8_t *data,
+                             size_t nblocks);
+void mtc_generic_sha256_blocks(uint32_t state[8], const uint8_t *data,
+                               size_t nblocks);
 #if MTC_X86
 #define MTC_TARGET_SHANI MTC_TARGET("sse2,ssse3,sse4.1,sha")
-void mtc_sha1_blocks_shani(uint32_t state[5], const uint8_t *data,
+void mtc_x86ni_sha1_blocks(uint32_t state[5], const uint8_t *data,
                            size_t nblocks);
-void mtc_sha256_blocks_shani(uint32_t state[8], const uint8_t *data,
+void mtc_x86ni_sha256_blocks(uint32_t state[8], const uint8_t *data,
                              size_t nblocks);
 void mtc_x86ni_sha256(const uint8_t *data, size_t len, uint8_t out[32]);
 void mtc_x86ni_sha256_prefixed(const uint8_t prefix[32], const uint8_t *data,
@@ -297,6 +313,15 @@ void mtc_x86mb_sha256_prefixed_many(const uint8_t prefix[32],
                                     const uint8_t *const data[],
                                     const size_t len[], size_t count,
                                     uint8_t *out);
+
+/* The fused MTProto kernels (mtp_x86ni.c): the mtc_aes_impl entry
+ * ige_decrypt_sha256 and the mtc_sha_impl entry mtp_kdf. */
+void mtc_x86ni_mtp_ige_decrypt_sha256(const uint8_t key[32],
+                                      const uint8_t iv[32],
+                                      const uint8_t *in, uint8_t *out,
+                                      size_t len, const mtc_sha_impl *sha,
+                                      const uint8_t prefix[32],
+                                      uint8_t digest[32]);
 void mtc_x86ni_mtp_kdf(const uint8_t auth_key[256], unsigned x,
                        const uint8_t msg_key[16], uint8_t aes_key[32],
                        uint8_t aes_iv[32]);

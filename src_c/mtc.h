@@ -1,8 +1,8 @@
 /*
  * mtc.h: the C kernels of mtcore, as the Cython layer sees them.
  *
- * Every function here assumes valid input: the callers (mtcore/_aes.pyx)
- * check lengths and buffers first.  Lengths are in bytes; "blocks" are 16
+ * Every function here assumes valid input: the callers (the Cython parts,
+ * mtcore/_*.pyx) check lengths and buffers first.  Lengths are in bytes; "blocks" are 16
  * bytes.  Where a function takes `in` and `out`, they may be the same
  * pointer (in-place) but must not otherwise overlap.
  */
@@ -26,8 +26,20 @@ typedef struct {
     _Alignas(16) uint64_t w[120];
 } mtc_aes256_keys;
 
+struct mtc_sha_impl;
+
+/* One independent IGE message of a batch (see ige_many). */
+typedef struct {
+    const uint8_t *key;  /* 32 bytes */
+    const uint8_t *iv;   /* 32 bytes */
+    const uint8_t *in;
+    uint8_t *out;        /* may equal in; no other overlap */
+    size_t len;          /* a multiple of 16 */
+} mtc_ige_job;
+
 /*
- * One AES-256 implementation.  Every function pointer is set.
+ * One AES-256 implementation.  Every function pointer is set but
+ * ige_decrypt_sha256.
  *
  * ige_encrypt / ige_decrypt: AES-256-IGE over len bytes (a multiple of 16,
  *   possibly 0) with Telegram's 32-byte IV: iv[0:16] is the previous
@@ -49,17 +61,6 @@ typedef struct {
  *   counter block ctr (one 128-bit big-endian integer) and leaves ctr at the
  *   next unused counter (mod 2^128).
  */
-struct mtc_sha_impl;
-
-/* One independent IGE message of a batch (see ige_many). */
-typedef struct {
-    const uint8_t *key;  /* 32 bytes */
-    const uint8_t *iv;   /* 32 bytes */
-    const uint8_t *in;
-    uint8_t *out;        /* may equal in; no other overlap */
-    size_t len;          /* a multiple of 16 */
-} mtc_ige_job;
-
 typedef struct mtc_aes_impl {
     const char *name;
     void (*ige_encrypt)(const uint8_t key[32], const uint8_t iv[32],
@@ -81,8 +82,15 @@ typedef struct mtc_aes_impl {
 } mtc_aes_impl;
 
 /*
- * The implementation called name ("portable", "aesni", "vaes"), or NULL
- * when this build or this CPU cannot run it.
+ * The i-th implementation of this build, fastest first (whether this CPU
+ * runs it or not), or NULL past the last.  Their names are the ones users
+ * see ("vaes", "aesni", "portable"; the table is in inner.h).
+ */
+const mtc_aes_impl *mtc_aes_at(size_t i);
+
+/*
+ * The implementation called name, or NULL when this build or this CPU
+ * cannot run it.
  */
 const mtc_aes_impl *mtc_aes_get(const char *name);
 
@@ -163,6 +171,9 @@ typedef struct mtc_sha_impl {
                     const uint8_t msg_key[16], uint8_t aes_key[32],
                     uint8_t aes_iv[32]);
 } mtc_sha_impl;
+
+/* As mtc_aes_at for SHA ("shani", "portable"). */
+const mtc_sha_impl *mtc_sha_at(size_t i);
 
 /* The implementation called name, or NULL where it cannot run. */
 const mtc_sha_impl *mtc_sha_get(const char *name);

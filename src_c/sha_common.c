@@ -1,49 +1,8 @@
 /*
- * sha_common.c: the table of SHA implementations, run-time choice, and
- * streaming SHA-256 / SHA-1 (FIPS 180-4 5.1.1 padding) over them.
+ * sha_common.c: streaming and one-shot SHA-256 / SHA-1 (FIPS 180-4 5.1.1
+ * padding) over any implementation's compression functions.
  */
 #include "inner.h"
-
-static const mtc_sha_impl mtc_sha_portable = {
-    "portable", mtc_sha1_blocks_portable, mtc_sha256_blocks_portable,
-    NULL, NULL, NULL, NULL,
-};
-
-#if MTC_X86
-static const mtc_sha_impl mtc_sha_x86ni = {
-    "shani", mtc_sha1_blocks_shani, mtc_sha256_blocks_shani,
-    mtc_x86ni_sha256, mtc_x86ni_sha256_prefixed, NULL, mtc_x86ni_mtp_kdf,
-};
-/* The same where AVX-512 can hash batches of messages side by side. */
-static const mtc_sha_impl mtc_sha_x86ni_avx512 = {
-    "shani", mtc_sha1_blocks_shani, mtc_sha256_blocks_shani,
-    mtc_x86ni_sha256, mtc_x86ni_sha256_prefixed,
-    mtc_x86mb_sha256_prefixed_many, mtc_x86ni_mtp_kdf,
-};
-#endif
-
-/* see mtc.h */
-const mtc_sha_impl *mtc_sha_get(const char *name)
-{
-    if (strcmp(name, "portable") == 0) {
-        return &mtc_sha_portable;
-    }
-#if MTC_X86
-    if (strcmp(name, "shani") == 0
-        && (mtc_cpu_features() & MTC_CPU_SHANI)) {
-        return mtc_cpu_features() & MTC_CPU_AVX512 ? &mtc_sha_x86ni_avx512
-                                                   : &mtc_sha_x86ni;
-    }
-#endif
-    return NULL;
-}
-
-/* see mtc.h */
-const mtc_sha_impl *mtc_sha_best(int force_portable)
-{
-    const mtc_sha_impl *impl = force_portable ? NULL : mtc_sha_get("shani");
-    return impl != NULL ? impl : &mtc_sha_portable;
-}
 
 /* Both compression functions have this type (array parameters decay). */
 typedef void (*mtc_sha_blocks_fn)(uint32_t *state, const uint8_t *data,

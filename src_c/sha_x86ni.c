@@ -5,7 +5,7 @@
  * lane order the instructions expect, each message vector holds four
  * schedule words (the first in the highest lane for SHA-1, the lowest for
  * SHA-256), and the schedule runs one vector ahead of the rounds.
- * Whole-message SHA-256 (one-shot, MTProto's msg_key and KDF) builds the
+ * Whole-message SHA-256 (one-shot, MTProto's msg_key) builds the
  * padded last blocks in registers: a block assembled in memory from
  * smaller stores and read back as vectors stalls on store forwarding, on
  * the critical path of every message.
@@ -46,7 +46,7 @@ static inline __m128i mtc_sha1_next(__m128i w0, __m128i w1, __m128i w2,
 
 /* see inner.h */
 MTC_TARGET_SHANI
-void mtc_sha1_blocks_shani(uint32_t state[5], const uint8_t *data,
+void mtc_x86ni_sha1_blocks(uint32_t state[5], const uint8_t *data,
                            size_t nblocks)
 {
     /* Reverses all 16 bytes: the first big-endian word goes to lane 3. */
@@ -120,7 +120,7 @@ void mtc_sha1_blocks_shani(uint32_t state[5], const uint8_t *data,
 
 /* see inner.h */
 MTC_TARGET_SHANI
-void mtc_sha256_blocks_shani(uint32_t state[8], const uint8_t *data,
+void mtc_x86ni_sha256_blocks(uint32_t state[8], const uint8_t *data,
                              size_t nblocks)
 {
     __m128i abef, cdgh;
@@ -211,44 +211,6 @@ void mtc_x86ni_sha256(const uint8_t *data, size_t len, uint8_t out[32])
     if (len < 16) {
         mtc_memzero(small, sizeof small);
     }
-}
-
-/* see inner.h */
-MTC_TARGET_SHANI
-void mtc_x86ni_mtp_kdf(const uint8_t auth_key[256], unsigned x,
-                       const uint8_t msg_key[16], uint8_t aes_key[32],
-                       uint8_t aes_iv[32])
-{
-    /* Words 13..15 of the one block of a 52-byte message: 0x80, then the
-     * bit length 416 (FIPS 180-4 5.1.1); lane 0 is taken from elsewhere. */
-    const __m128i tail = _mm_set_epi32(416, 0, (int)0x80000000u, 0);
-    const uint8_t *k = auth_key + x;
-    __m128i mk = mtc_sha256_ni_words(msg_key);
-    __m128i a_abef, a_cdgh, b_abef, b_cdgh, a03, a47, b03, b47;
-
-    /* Both blocks are built in registers (no block buffer to store and
-     * reload) and compressed side by side. */
-    mtc_sha256_ni_load(mtc_sha256_iv, &a_abef, &a_cdgh);
-    b_abef = a_abef;
-    b_cdgh = a_cdgh;
-    /* sha256_a = SHA256(msg_key + substr(auth_key, x, 36)) */
-    mtc_sha256_ni_block(&a_abef, &a_cdgh, mk, mtc_sha256_ni_words(k),
-                        mtc_sha256_ni_words(k + 16),
-                        _mm_blend_epi16(mtc_sha256_ni_words(k + 32), tail,
-                                        0xfc));
-    /* sha256_b = SHA256(substr(auth_key, 40 + x, 36) + msg_key) */
-    mtc_sha256_ni_block(&b_abef, &b_cdgh, mtc_sha256_ni_words(k + 40),
-                        mtc_sha256_ni_words(k + 56),
-                        _mm_alignr_epi8(mk, mtc_sha256_ni_words(k + 60), 12),
-                        _mm_blend_epi16(_mm_srli_si128(mk, 12), tail, 0xfc));
-    mtc_sha256_ni_unpack(a_abef, a_cdgh, &a03, &a47);
-    mtc_sha256_ni_unpack(b_abef, b_cdgh, &b03, &b47);
-    /* aes_key = substr(a, 0, 8) + substr(b, 8, 16) + substr(a, 24, 8),
-     * aes_iv = substr(b, 0, 8) + substr(a, 8, 16) + substr(b, 24, 8). */
-    mtc_sha256_ni_put(aes_key, _mm_blend_epi16(a03, b03, 0xf0));
-    mtc_sha256_ni_put(aes_key + 16, _mm_blend_epi16(b47, a47, 0xf0));
-    mtc_sha256_ni_put(aes_iv, _mm_blend_epi16(b03, a03, 0xf0));
-    mtc_sha256_ni_put(aes_iv + 16, _mm_blend_epi16(a47, b47, 0xf0));
 }
 
 #endif /* MTC_X86 */

@@ -1,7 +1,7 @@
 /*
  * sha_x86ni.h: SHA-256 with the Intel SHA extensions, as inline pieces
- * shared by the compression function (sha_x86ni.c) and the kernel that
- * interleaves it with AES-IGE decryption (aes_x86ni_ige.c).  The state
+ * shared by the compression function (sha_x86ni.c) and the fused MTProto
+ * kernels (mtp_x86ni.c).  The state
  * lives in two xmm registers in the lane order SHA256RNDS2 expects (ABEF
  * and CDGH); each message vector holds four schedule words, the first in
  * the lowest lane.

@@ -144,3 +144,28 @@ def test_pure_request_is_silent_and_bench_needs_the_flag():
     assert [w for w in caught if "mtcore" in w] == []
     assert status == 2 and error is None
     assert "(MTCORE_PUREPYTHON is set). Pass --pure" in proc.stderr
+
+
+def test_public_submodules_are_attributes_imported_lazily():
+    # "import mtcore; mtcore.login" works, and importing mtcore does not
+    # import the TL codec, the login layer or the drop-ins yet.
+    code = textwrap.dedent(
+        """
+        import json, sys
+        import mtcore
+        lazy = ("tl", "login", "qr", "auth", "compat")
+        before = [m for m in lazy if f"mtcore.{m}" in sys.modules]
+        got = {m: getattr(mtcore, m).__name__ for m in lazy}
+        print(json.dumps([before, got, sorted(set(lazy) - set(dir(mtcore)))]))
+        """
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT.parent, env=_env(),
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    before, got, missing = json.loads(proc.stdout)
+    assert before == [] and missing == []
+    assert got == {m: f"mtcore.{m}" for m in ("tl", "login", "qr", "auth", "compat")}
+    with pytest.raises(AttributeError, match="module 'mtcore' has no attribute 'nothing'"):
+        mtcore.nothing  # noqa: B018

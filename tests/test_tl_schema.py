@@ -931,3 +931,21 @@ def test_public_names() -> None:
         "default_schema",
     ):
         assert hasattr(mtcore.tl, name)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("// LAYER 2147483648\n", "line 1: layer 2147483648 is out of range 0..2147483647"),
+        ("// LAYER " + "9" * 5000 + "\n", "line 1: layer 999999999999... (5000 digits) is out of range"),
+        (
+            "f flags:# a:flags." + "9" * 5000 + "?int = F;\n",
+            "line 1: flag bit 999999999999... (5000 digits) of ",
+        ),
+    ],
+)
+def test_numbers_too_large_are_schema_errors(text: str, message: str) -> None:
+    # Found by the fuzzer: these raised ArgumentValueError and ValueError.
+    with pytest.raises(TLSchemaError) as info:
+        Schema.parse(text)
+    assert str(info.value).startswith(message)

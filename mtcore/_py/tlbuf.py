@@ -286,7 +286,10 @@ class TLReader:
 
     __module__ = "mtcore.tl"  # its public home (the twin is private)
 
-    __slots__ = ("_data", "_pos")
+    # The input is _data[_start:_end] (a reader made by read_sub shares its
+    # parent's bytes); _pos is an index into _data, offsets in the API and
+    # in errors count from _start.
+    __slots__ = ("_data", "_end", "_pos", "_start")
 
     def __init__(self, data: Buffer) -> None:
         if type(data) is bytes:
@@ -294,40 +297,41 @@ class TLReader:
         else:
             with _view("data", data) as view:
                 self._data = view.tobytes()
-        self._pos = 0
+        self._pos = self._start = 0
+        self._end = len(self._data)
 
     @property
     def position(self) -> int:
         """
         The offset of the next byte to read.
         """
-        return self._pos
+        return self._pos - self._start
 
     @property
     def remaining(self) -> int:
         """
         How many bytes are left to read.
         """
-        return len(self._data) - self._pos
+        return self._end - self._pos
 
     def at_end(self) -> bool:
         """
         Whether every byte has been read.
         """
-        return self._pos >= len(self._data)
+        return self._pos >= self._end
 
     def seek(self, pos: int) -> None:
         """
         Move to offset pos (0..the input's length).
         """
-        self._pos = _int("pos", pos, 0, len(self._data))
+        self._pos = self._start + _int("pos", pos, 0, self._end - self._start)
 
     def _take(self, n: int, what: str) -> int:
-        # The offset of the next n bytes, which the read then consumes.
+        # The index of the next n bytes, which the read then consumes.
         pos = self._pos
-        left = len(self._data) - pos
+        left = self._end - pos
         if n > left:
-            raise _errors.tl_short(what, n, left, pos)
+            raise _errors.tl_short(what, n, left, pos - self._start)
         self._pos = pos + n
         return pos
 
@@ -386,28 +390,44 @@ class TLReader:
         pos = self._take(n, "read_raw")
         return self._data[pos : pos + n]
 
+    def read_sub(self, n: int) -> TLReader:
+        """
+        The next n bytes as a reader of their own (offsets count from their
+        start), over this reader's memory: nothing is copied.
+        """
+        if not isinstance(n, int):
+            raise _errors.not_int("n", n)
+        if n < 0:
+            raise _errors.negative("n", n)
+        pos = self._take(n, "read_sub")
+        sub = TLReader.__new__(TLReader)
+        sub._data = self._data
+        sub._pos = sub._start = pos
+        sub._end = pos + n
+        return sub
+
     def _tl_bytes(self, what: str) -> tuple[int, int]:
-        # (offset, length) of the data of a TL bytes value; consumes it
+        # (index, length) of the data of a TL bytes value; consumes it
         # with its prefix and padding.
         data = self._data
         pos = self._pos
-        left = len(data) - pos
+        left = self._end - pos
         if left < 1:
-            raise _errors.tl_short(what, 4, left, pos)
+            raise _errors.tl_short(what, 4, left, pos - self._start)
         n = data[pos]
         if n < 254:
             start = pos + 1
             total = (n + 4) & ~3  # 1 + n rounded up to 4
         elif n == 254:
             if left < 4:
-                raise _errors.tl_short(what, 4, left, pos)
+                raise _errors.tl_short(what, 4, left, pos - self._start)
             n = _unpack_u32(data, pos)[0] >> 8
             start = pos + 4
             total = (n + 7) & ~3  # 4 + n rounded up to 4
         else:
-            raise _errors.tl_bad_length_byte(what, pos)
+            raise _errors.tl_bad_length_byte(what, pos - self._start)
         if total > left:
-            raise _errors.tl_short(what, total, left, pos)
+            raise _errors.tl_short(what, total, left, pos - self._start)
         self._pos = pos + total
         return start, n
 
@@ -438,20 +458,22 @@ class TLReader:
         if cid == BOOL_FALSE:
             return False
         self._pos = pos
-        raise _errors.tl_bad_bool(cid, pos)
+        raise _errors.tl_bad_bool(cid, pos - self._start)
 
     def _count(self, what: str, min_size: int) -> int:
         # A vector count that min_size-byte elements can fit in the bytes
         # left; consumed only when it does.
         pos = self._take(4, what)
         count = _unpack_i32(self._data, pos)[0]
-        left = len(self._data) - self._pos
+        left = self._end - self._pos
         if count < 0:
             self._pos = pos
-            raise _errors.tl_negative_count(what, count, pos)
+            raise _errors.tl_negative_count(what, count, pos - self._start)
         if count * min_size > left:
             self._pos = pos
-            raise _errors.tl_count_too_large(what, count, min_size, left, pos)
+            raise _errors.tl_count_too_large(
+                what, count, min_size, left, pos - self._start
+            )
         return count  # type: ignore[no-any-return]
 
     def _vector(self, what: str, min_size: int) -> int:
@@ -459,7 +481,7 @@ class TLReader:
         cid = _unpack_u32(self._data, pos)[0]
         if cid != VECTOR:
             self._pos = pos
-            raise _errors.tl_bad_vector(what, cid, pos)
+            raise _errors.tl_bad_vector(what, cid, pos - self._start)
         try:
             return self._count(what, min_size)
         except BaseException:

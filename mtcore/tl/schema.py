@@ -100,6 +100,7 @@ _TYPE_RE = re.compile(rf"([!%]?)({_NAME}|#)(?:<(.+)>)?\Z")
 _GENERIC_RE = re.compile(r"\{(\w+):(\S+)\}\Z")
 _REPEAT_RE = re.compile(r"(?:\d+\*)?\[ \w+ \]\Z")
 _LAYER_RE = re.compile(r"//\s*LAYER\s+(\d+)\b")
+_LAYER_MAX = 0x7FFFFFFF  # a TL int
 
 # Normalization for the CRC32 rule (core.telegram.org/mtproto/TL-tl).
 _NORM_ID_RE = re.compile(r"^(\S+?)#[0-9a-fA-F]+")
@@ -442,7 +443,11 @@ class _Parser:
         match = _LAYER_RE.match(comment)
         if match is None:
             return
-        layer = int(match.group(1))
+        digits = match.group(1)
+        # int() of a long run of digits is slow, and refused past 4300
+        if len(digits) > 10 or int(digits) > _LAYER_MAX:
+            raise _errors.schema_layer_range(_where(self.source, number), digits)
+        layer = int(digits)
         if self.layer is not None and layer != self.layer:
             raise _errors.schema_layer_conflict(
                 _where(self.source, number),
@@ -553,9 +558,9 @@ class _Parser:
         name, word, bit, type_text = match.groups()
         flag = None
         if word is not None:
+            if len(bit) > 2 or int(bit) > 31:
+                raise _errors.schema_flag_bit_range(where, bit, token, combinator)
             b = int(bit)
-            if b > 31:
-                raise _errors.schema_flag_bit_range(where, b, token, combinator)
             flag = Flag(word, b)
         type_ = self._type(where, type_text, combinator, generics)
         if type_.name == "#" and flag is not None:

@@ -48,8 +48,8 @@
  * mtc_aes_get("vaes") are NULL and the harness says so (the test checks
  * that nothing else the CPU runs is left out).  Those kernels are argued
  * constant-time instruction by instruction in the next comment, to which
- * each of their files points: sha_x86ni.c with sha_x86ni.h, the SHA-NI
- * part of aes_x86ni_ige.c, sha_x86mb.c, aes_x86vaes.c and
+ * each of their files points: sha_x86ni.c with sha_x86ni.h, mtp_x86ni.c,
+ * sha_x86mb.c, aes_x86vaes.c and
  * aes_x86vaes_ige_many.c.  A valgrind whose CPUID offers them runs them
  * here unchanged.
  */
@@ -103,8 +103,8 @@
  * VPCMPLEUQ, VPCMPEQD, VPSUBD, VPSUBQ, VPAND(D), VPMOVQD, VPEXTRD,
  * VINSERTPS, VPINSRQ; masked stores; REP STOS; calls) has public operands.
  *
- * sha_x86ni.c with sha_x86ni.h (SHA-1 and SHA-256 blocks; the one-shot,
- * prefixed and KDF SHA-256).  (B) The loops over nblocks; the one-shot's
+ * sha_x86ni.c with sha_x86ni.h (SHA-1 and SHA-256 blocks; the one-shot
+ * and prefixed SHA-256) and mtp_x86ni.c's KDF.  (B) The loops over nblocks; the one-shot's
  * len < 16 and its tail vectors (r = len % 64 against 16 j); the prefixed
  * form's block and padding vectors (done, m, d, total, from n); the KDF has
  * no branch.  (A) Data and state at the caller's pointers plus multiples of
@@ -114,13 +114,14 @@
  * the bit length (public) goes in by PINSRD; memcpy and memset of public
  * lengths, mtc_memzero.
  *
- * aes_x86ni_ige.c, mtc_ni_ige_dec_sha256_ni (IGE decryption with the
+ * mtp_x86ni.c, mtc_ni_ige_dec_sha256_ni (IGE decryption with the
  * msg_key's SHA-256 interleaved).  (B) The dispatch (len >= 16, which SHA
  * kernel), the loops over blocks i < n, done == 0, then
  * mtc_sha256_ni_prefixed_from as above.  (A) in + 16 i, out + 16 i,
  * out + 64 done - 32, the prefix, the round keys on the stack.  Its AES
  * steps are the inline functions of the AES-NI IGE decryption valgrind
- * checks (mtc_ni_ige_dec_*), its SHA steps those of sha_x86ni.h.
+ * checks (mtc_ni_ige_dec_* in aes_x86ni.h), its SHA steps those of
+ * sha_x86ni.h.
  *
  * sha_x86mb.c (SHA-256 of 16 messages, one per 32-bit lane of zmm
  * registers).  (B) Which lanes are busy, each lane's next block and block

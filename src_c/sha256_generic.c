@@ -1,5 +1,5 @@
 /*
- * sha256.c: portable SHA-256 compression (FIPS 180-4 6.2.2).
+ * sha256_generic.c: portable SHA-256 compression (FIPS 180-4 6.2.2).
  */
 #include "inner.h"
 
@@ -68,7 +68,7 @@ _Alignas(16) const uint32_t mtc_sha256_k[64] = {
     } while (0)
 
 /* see inner.h */
-void mtc_sha256_blocks_portable(uint32_t state[8], const uint8_t *data,
+void mtc_generic_sha256_blocks(uint32_t state[8], const uint8_t *data,
                                 size_t nblocks)
 {
     uint32_t w[16];

@@ -1,5 +1,5 @@
 /*
- * sha1.c: portable SHA-1 compression (FIPS 180-4 6.1.2), fully unrolled
+ * sha1_generic.c: portable SHA-1 compression (FIPS 180-4 6.1.2), fully unrolled
  * over a 16-word rolling message schedule.
  */
 #include "inner.h"
@@ -49,7 +49,7 @@
     } while (0)
 
 /* see inner.h */
-void mtc_sha1_blocks_portable(uint32_t state[5], const uint8_t *data,
+void mtc_generic_sha1_blocks(uint32_t state[5], const uint8_t *data,
                               size_t nblocks)
 {
     uint32_t w[16];
