@@ -226,9 +226,8 @@ def test_server_verifies_the_client(password: str, wrong: str, seed: int) -> Non
         with pytest.raises(
             PasswordHashInvalid,
             match=r"^the SRP proof does not match the password \(PASSWORD_HASH_INVALID\)$",
-        ) as e:
+        ):  # the fixed text, nothing of the input
             session.verify(srp.compute_check(session.password(), wrong))
-        assert (password not in str(e.value)) or not password
 
 
 def test_server_and_telethon_client() -> None:
