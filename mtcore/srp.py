@@ -19,8 +19,10 @@ are checked as in the key exchange (:func:`mtcore.handshake.check_dh_params`),
 ``srp_B`` and the values derived from it as the page asks.
 
 The password, its hashes and the exponents are Python objects that
-cannot be wiped; ``pow`` on them is not constant-time.  The proof ``M1``
-is compared in constant time.
+cannot be wiped.  The exponentiations with a secret exponent run in the
+backend's ``modexp`` (in C, constant-time in the exponent; the pure twin's
+``pow`` is not), the rest of the arithmetic in CPython.  The server
+compares the proof ``M1`` in constant time.
 """
 
 from __future__ import annotations
