@@ -16,10 +16,15 @@ import functools
 from typing import Any
 
 import pytest
-from handshake_peers import Transcript, seeded, server_key
+from handshake_peers import seeded, server_key
 
 from mtcore.exceptions import MtcoreError
-from mtcore.handshake import AuthKeyResult, ClientHandshake, HandshakeState, ServerHandshake
+from mtcore.handshake import (
+    AuthKeyResult,
+    ClientHandshake,
+    HandshakeState,
+    ServerHandshake,
+)
 
 hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import example, given, settings  # noqa: E402
@@ -30,7 +35,9 @@ CLOCK = lambda: 1_700_000_000.0  # noqa: E731
 
 
 def client(seed: int) -> ClientHandshake:
-    return ClientHandshake([server_key().public_key], dc_id=2, rng=seeded(seed), clock=CLOCK)
+    return ClientHandshake(
+        [server_key().public_key], dc_id=2, rng=seeded(seed), clock=CLOCK
+    )
 
 
 def server(seed: int) -> ServerHandshake:
@@ -73,13 +80,19 @@ mutations = st.tuples(
 @FEW
 @given(seed=st.integers(0, 2**32), expires_in=st.none() | st.integers(1, 2**31 - 1))
 def test_client_and_server_agree(seed: int, expires_in: int | None) -> None:
-    c = ClientHandshake([server_key().public_key], dc_id=3, expires_in=expires_in, rng=seeded(seed))
+    c = ClientHandshake(
+        [server_key().public_key], dc_id=3, expires_in=expires_in, rng=seeded(seed)
+    )
     s = ServerHandshake([server_key()], rng=seeded(~seed))
     out: Any = c.start()
     while not isinstance(out, AuthKeyResult):
         out = c.receive(s.receive(out))
     assert s.result is not None
-    assert (s.result.auth_key, s.result.server_salt, s.result.dc) == (out.auth_key, out.server_salt, 3)
+    assert (s.result.auth_key, s.result.server_salt, s.result.dc) == (
+        out.auth_key,
+        out.server_salt,
+        3,
+    )
     assert s.result.expires_in == out.expires_in == expires_in
 
 
