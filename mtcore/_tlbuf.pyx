@@ -28,19 +28,6 @@ cdef extern from "Python.h":
 
 cdef extern from *:
     """
-    #define MTC_TL_BOOL_TRUE 0x997275b5u
-    #define MTC_TL_BOOL_FALSE 0xbc799737u
-    #define MTC_TL_VECTOR 0x1cb5c415u
-    """
-    const uint32_t TL_BOOL_TRUE "MTC_TL_BOOL_TRUE"
-    const uint32_t TL_BOOL_FALSE "MTC_TL_BOOL_FALSE"
-    const uint32_t TL_VECTOR "MTC_TL_VECTOR"
-
-cdef enum:
-    TL_BYTES_MAX = 0xFFFFFF     # TL's 3-byte length
-
-cdef extern from *:
-    """
     /* A new list of n empty slots that the GC does not track until
      * mtc_list_close(): filled in between, while objects are allocated and
      * Python code may run, it is never visible half-filled (to a gc
@@ -90,10 +77,6 @@ cdef extern from *:
     void mtc_list_close(object list)
     list mtc_tl_int_list(const uint8_t *p, Py_ssize_t n, bint wide)
 
-# Range ends that do not fit a C long long, for the error texts.
-cdef object _TL_I64_MIN = -(1 << 63)
-cdef object _TL_U64_MAX = (1 << 64) - 1
-
 
 # --- Python ints to C, with mtcore's errors ----------------------------------
 
@@ -107,23 +90,6 @@ cdef int64_t _tl_int(object v, str name, int64_t lo, int64_t hi) except? -1:
     if overflow or x < lo or x > hi:
         raise _errors.out_of_range(name, lo, hi, v)
     return x
-
-
-cdef int64_t _tl_long(object v, str name) except? -1:
-    # v as a TL long: -2**63..2**64-1, the upper half as two's complement.
-    cdef int overflow = 0
-    cdef long long x
-    if not PyLong_Check(v):
-        raise _errors.not_int(name, v)
-    x = PyLong_AsLongLongAndOverflow(v, &overflow)
-    if overflow == 0:
-        return x
-    if overflow > 0:
-        try:
-            return <int64_t>PyLong_AsUnsignedLongLong(v)
-        except OverflowError:
-            pass
-    raise _errors.out_of_range(name, _TL_I64_MIN, _TL_U64_MAX, v)
 
 
 cdef double _tl_double(object v, str name) except? -1.0:
@@ -295,7 +261,7 @@ cdef class TLWriter:
         A TL ``long``: 64-bit, given signed (-2**63..2**63-1) or unsigned
         (up to 2**64-1, written as its two's complement).
         """
-        self.write_int64(_tl_long(v, "long"))
+        self.write_int64(wire_long(v, "long"))
 
     cdef int _write_fixed(self, object b, str name, Py_ssize_t size) except -1:
         cdef Py_buffer view
@@ -436,9 +402,9 @@ cdef class TLWriter:
                     if PyLong_Check(v):
                         x = PyLong_AsLongLongAndOverflow(v, &overflow)
                         if overflow:
-                            x = _tl_long(v, name.format(i))
+                            x = wire_long(v, name.format(i))
                     else:
-                        x = _tl_long(v, name.format(i))
+                        x = wire_long(v, name.format(i))
                     self.write_int64(<int64_t>x)
                 else:
                     if PyLong_Check(v):

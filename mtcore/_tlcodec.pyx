@@ -32,9 +32,14 @@ from cpython.memoryview cimport PyMemoryView_FromMemory
 
 cdef extern from *:
     """
+    /* The member-descriptor names of CPython 3.12+, and structmember.h's
+     * before (3.9..3.11). */
     #ifndef Py_T_OBJECT_EX
     #include <structmember.h>
     #define Py_T_OBJECT_EX T_OBJECT_EX
+    #endif
+    #ifndef Py_READONLY
+    #define Py_READONLY READONLY
     #endif
 
     /* A new instance of a TL object class, as object.__new__(cls) makes it
@@ -69,7 +74,7 @@ cdef extern from *:
             return -1;
         }
         m = ((PyMemberDescrObject *)d)->d_member;
-        if (m->type != Py_T_OBJECT_EX || (m->flags & READONLY)) {
+        if (m->type != Py_T_OBJECT_EX || (m->flags & Py_READONLY)) {
             return -1;
         }
         return m->offset;
@@ -137,13 +142,6 @@ cdef enum:
     # take deeper objects, and cycles, and raise RecursionError for them)
     TL_MAX_WRITE_DEPTH = 200
 
-cdef extern from *:
-    """
-    #define MTC_TL_GZIP 0x3072cfa1u
-    #define MTC_TL_CONTAINER 0x73f1f8dcu
-    """
-    const uint32_t TL_GZIP "MTC_TL_GZIP"
-    const uint32_t TL_CONTAINER "MTC_TL_CONTAINER"
 
 
 cdef struct TLOp:
@@ -731,12 +729,14 @@ cdef inline _TLPlan _tl_plan_of_obj(object v):
 
 
 cdef int _tl_write_obj_body(TLWriter w, _TLPlan p, object v, int depth) except -1:
-    cdef PyObject *vals = mtc_tl_get_slot(v, _tl_v_off)
-    if vals == NULL or depth > TL_MAX_WRITE_DEPTH:
+    cdef PyObject *slot = mtc_tl_get_slot(v, _tl_v_off)
+    cdef object vals
+    if slot == NULL or depth > TL_MAX_WRITE_DEPTH:
         # unset, or nested so deep (a cycle?) that the Python loops should
         # say what is wrong
         raise _TLGiveUp()
-    return _tl_write_body(w, p, <object>vals, depth)
+    vals = <object>slot  # a reference of our own, whatever becomes of _v
+    return _tl_write_body(w, p, vals, depth)
 
 
 cdef int _tl_write_body(TLWriter w, _TLPlan p, object vals, int depth) except -1:
@@ -748,6 +748,7 @@ cdef int _tl_write_body(TLWriter w, _TLPlan p, object vals, int depth) except -1
     cdef TLOp *op
     cdef TLFlagSrc *src
     cdef PyObject *v
+    cdef object item
     if (p.python_only or not PyList_CheckExact(vals)
             or PyList_GET_SIZE(vals) != p.nfields):
         raise _TLGiveUp()
@@ -768,6 +769,10 @@ cdef int _tl_write_body(TLWriter w, _TLPlan p, object vals, int depth) except -1
             fw[op.mask] = f
             w.write_uint32(f)
             continue
+        if PyList_GET_SIZE(vals) != p.nfields:
+            # changed by Python code run meanwhile (a lookup on a type with
+            # odd attribute names can run some): the Python loops decide
+            raise _TLGiveUp()
         v = mtc_list_item(vals, i)
         i += 1
         if op.word >= 0:
@@ -777,7 +782,8 @@ cdef int _tl_write_body(TLWriter w, _TLPlan p, object vals, int depth) except -1
                 raise _TLGiveUp()
         if op.kind == K_TRUE:
             continue
-        _tl_write_value(w, op.kind, op.sub, <object>v, depth)
+        item = <object>v  # held while it is written
+        _tl_write_value(w, op.kind, op.sub, item, depth)
     return 0
 
 
@@ -827,6 +833,7 @@ cdef int _tl_write_value(TLWriter w, int kind, PyObject *sub, object v,
     cdef Py_ssize_t n, i
     cdef int ek
     cdef PyObject *es
+    cdef object item
     if kind == K_INT:
         return w.write_int32(<int32_t>_tl_exact_int(v, -0x80000000, 0x7FFFFFFF))
     if kind == K_LONG:
@@ -879,12 +886,16 @@ cdef int _tl_write_value(TLWriter w, int kind, PyObject *sub, object v,
             ek = <object>mtc_tuple_item(<object>sub, 0)
             es = mtc_tuple_item(<object>sub, 3)
         for i in range(n):
-            # the sequence is not changed meanwhile: nothing here runs
-            # Python code
+            # Each element held while it is written, and the list's size
+            # checked again: Python code run meanwhile (see _tl_write_body)
+            # may have changed it.
             if PyList_CheckExact(v):
-                _tl_write_value(w, ek, es, <object>mtc_list_item(v, i), depth)
+                if i >= PyList_GET_SIZE(v):
+                    raise _TLGiveUp()
+                item = <object>mtc_list_item(v, i)
             else:
-                _tl_write_value(w, ek, es, <object>mtc_tuple_item(v, i), depth)
+                item = <object>mtc_tuple_item(v, i)
+            _tl_write_value(w, ek, es, item, depth)
         return 0
     if kind == K_DOUBLE:
         if not PyFloat_CheckExact(v):

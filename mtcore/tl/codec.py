@@ -43,6 +43,7 @@ import contextlib
 import functools
 import keyword
 import sys
+import threading
 import zlib
 from collections.abc import Iterator
 from typing import Any
@@ -68,8 +69,14 @@ __all__ = [
     "encode",
 ]
 
-Writer = _impl.TLWriter
-Reader = _impl.TLReader
+if _impl.__name__ == "mtcore._py":
+    # The pure loops' own reader and writer are never shared: the unlocked
+    # classes under the public (locked) ones.
+    from mtcore._py.tlbuf import _TLReader as Reader
+    from mtcore._py.tlbuf import _TLWriter as Writer
+else:
+    Writer = _impl.TLWriter
+    Reader = _impl.TLReader
 
 # The extension's compiled loops over the same plans (mtcore/_tlcodec.pyx),
 # or None on the pure backend; _fast is what decode()/encode() use now
@@ -611,6 +618,7 @@ class Codec:
         self._by_name: dict[str, Desc] = {}
         self.types = Namespace(self, "", False)
         self.functions = Namespace(self, "", True)
+        self._lock = threading.RLock()
         # The compiled loops' table of plans by id (None: pure backend).
         self._ctab = _CIMPL._TLTables(self) if _CIMPL is not None else None
 
@@ -642,6 +650,14 @@ class Codec:
         return None if c is None else self._compile(c)
 
     def _compile(self, c: Combinator) -> Desc:
+        # One Desc (and one class) per combinator, whatever the threads:
+        # two compiling the same one at once would make two classes, and
+        # objects of one would not equal those of the other.
+        with self._lock:
+            d = self._all.get(c.id)
+            return d if d is not None else self._compile_new(c)
+
+    def _compile_new(self, c: Combinator) -> Desc:
         d = Desc()
         d.id = c.id
         d.name = c.name
