@@ -90,6 +90,10 @@ cdef extern from "mtc.h" nogil:
         MTC_PQ_OK
         MTC_PQ_TOO_SMALL
     int mtc_factorize_pq(uint64_t pq, uint64_t *p, uint64_t *q)
+    enum:
+        MTC_MODEXP_MAX_BYTES
+    int mtc_modexp(uint8_t *out, const uint8_t *base, const uint8_t *exp,
+                   size_t exp_len, const uint8_t *mod, size_t mod_len)
     int mtc_ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
 
     ctypedef struct mtc_ctr_pos:

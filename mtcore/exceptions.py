@@ -11,14 +11,23 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "AnswerHashMismatch",
     "ArgumentTypeError",
     "ArgumentValueError",
     "AuthKeyIdMismatch",
     "BadMessageError",
+    "DHGeneratorError",
+    "DHParamsError",
+    "DHPrimeError",
+    "DHRangeError",
     "FactorizationError",
+    "FieldMismatch",
+    "FingerprintMismatch",
     "FrameChecksumError",
     "FrameLengthError",
     "FrameSeqNoError",
+    "HandshakeFailed",
+    "HandshakeStateError",
     "InvalidLength",
     "LoginFlowError",
     "LoginURLError",
@@ -27,10 +36,15 @@ __all__ = [
     "MessageLengthError",
     "MissingExtra",
     "MtcoreError",
+    "NonceHashMismatch",
+    "NonceMismatch",
+    "PasswordHashInvalid",
     "PendingLimitError",
     "ProxySecretError",
+    "RSAPadError",
     "ResendLimitError",
     "RpcError",
+    "SRPIdInvalid",
     "SecurityError",
     "SessionError",
     "SessionIdMismatch",
@@ -39,6 +53,7 @@ __all__ = [
     "TLSchemaError",
     "TransportError",
     "TransportTagError",
+    "UnsupportedPasswordAlgorithm",
 ]
 
 
@@ -299,4 +314,123 @@ class PendingLimitError(SessionError):
     """
     :meth:`mtcore.session.Session.send` was called while ``max_pending``
     requests were waiting for their answers: wait for some first.
+# --- the auth key exchange (mtcore.handshake) and SRP (mtcore.srp) ----------
+
+
+class HandshakeStateError(MtcoreError, ValueError):
+    """
+    A :class:`~mtcore.handshake.ClientHandshake` or
+    :class:`~mtcore.handshake.ServerHandshake` got a call its state does not
+    allow: ``start()`` twice, ``receive()`` before ``start()``, anything
+    after the exchange ended.  The state is unchanged.
+    """
+
+
+class HandshakeFailed(MtcoreError):
+    """
+    The peer ended the key exchange: the server answered
+    ``server_DH_params_fail`` or ``dh_gen_fail`` (their hashes checked), a
+    transport error code such as -404, or more ``dh_gen_retry`` than the
+    limit.  Start a new exchange.  ``code`` holds the transport error code
+    when there was one, else None.
+    """
+
+    def __init__(self, message: str, code: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class NonceMismatch(SecurityError):
+    """
+    A ``nonce``, ``server_nonce`` or ``new_nonce`` field of a key-exchange
+    message is not the value this exchange uses.
+    """
+
+
+class NonceHashMismatch(SecurityError):
+    """
+    ``new_nonce_hash`` (of ``server_DH_params_fail``) or
+    ``new_nonce_hash1/2/3`` (of ``dh_gen_ok/retry/fail``) is not the hash
+    of this exchange's new_nonce and key (compared in constant time).
+    """
+
+
+class AnswerHashMismatch(SecurityError):
+    """
+    An AES-IGE encrypted part of the key exchange (``encrypted_answer`` or
+    ``set_client_DH_params.encrypted_data``) does not decrypt to SHA-1 of
+    the data, the data and 0..15 bytes of padding.
+    """
+
+
+class FingerprintMismatch(SecurityError):
+    """
+    No RSA key of the client matches a fingerprint of ``resPQ``, or
+    ``req_DH_params`` names a key the server does not have.
+    """
+
+
+class RSAPadError(SecurityError):
+    """
+    ``req_DH_params.encrypted_data`` decrypts neither to RSA_PAD with a
+    valid SHA-256 nor to the legacy SHA-1 padded block.
+    """
+
+
+class FieldMismatch(SecurityError):
+    """
+    A field of a key-exchange or binding message disagrees with what the
+    exchange established: ``pq``, ``p`` or ``q``, the DC, ``retry_id``,
+    ``expires_at``, a key id or session id of ``auth.bindTempAuthKey``.
+    The message names the field.
+    """
+
+
+class DHParamsError(SecurityError):
+    """
+    A Diffie-Hellman value of the key exchange or of SRP failed a check of
+    core.telegram.org/mtproto/security_guidelines; the subclass names
+    which.
+    """
+
+
+class DHPrimeError(DHParamsError):
+    """
+    ``dh_prime`` (or SRP's ``p``) is not a 2048-bit safe prime.
+    """
+
+
+class DHGeneratorError(DHParamsError):
+    """
+    ``g`` is not in 2..7 or does not generate the subgroup of order
+    (p - 1) / 2 (the quadratic-residue condition for its value).
+    """
+
+
+class DHRangeError(DHParamsError):
+    """
+    ``g_a``, ``g_b``, SRP's ``srp_B`` or one derived from them is outside
+    1 < x < dh_prime - 1 or ``2^(2048-64) <= x <= dh_prime - 2^(2048-64)``.
+    """
+
+
+class PasswordHashInvalid(SecurityError):
+    """
+    The SRP proof ``M1`` (or ``A``) of an ``inputCheckPasswordSRP`` does not
+    match the password: Telegram answers ``400 PASSWORD_HASH_INVALID``.
+    """
+
+
+class SRPIdInvalid(SecurityError):
+    """
+    An ``inputCheckPasswordSRP`` names an ``srp_id`` the server did not
+    issue, or one already used: Telegram answers ``400 SRP_ID_INVALID``.
+    """
+
+
+class UnsupportedPasswordAlgorithm(MtcoreError, ValueError):
+    """
+    The account's password uses a key-derivation algorithm other than
+    ``passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow``
+    (Telegram's apps ask the user to update).
     """

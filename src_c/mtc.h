@@ -309,6 +309,20 @@ int mtc_factorize_pq(uint64_t pq, uint64_t *p, uint64_t *q);
 /* 1 when n is prime (deterministic Miller-Rabin for every 64-bit n). */
 int mtc_is_prime_u64(uint64_t n);
 
+/*
+ * out = base^exp mod mod, big-endian byte strings: mod of mod_len bytes
+ * (odd, at least 3, at most MTC_MODEXP_MAX_BYTES), base of mod_len bytes
+ * (any value below 2^(8 mod_len)), exp of exp_len bytes, out of mod_len
+ * bytes.  Montgomery multiplication and a fixed 4-bit window whose table is
+ * read whole: time and memory accesses depend on mod, mod_len and exp_len
+ * only, never on the values of base or exp (the key exchange's and SRP's
+ * secret exponents).  Returns 0, or -1 (out untouched) for a modulus it
+ * does not take.  Wipes its intermediate values.
+ */
+#define MTC_MODEXP_MAX_BYTES 512
+int mtc_modexp(uint8_t *out, const uint8_t *base, const uint8_t *exp,
+               size_t exp_len, const uint8_t *mod, size_t mod_len);
+
 /* 1 when the n bytes at a and b are equal, in time independent of them. */
 int mtc_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
 

@@ -71,6 +71,32 @@ SNIPPETS = {
         login.login_url(5)  # E
         login.parse_login_url(b"tg://login?token=AA")  # E
     """,
+    "handshake": """
+        from mtcore import handshake
+        hs = handshake.ClientHandshake(handshake.PRODUCTION_KEYS, dc_id=2)
+        first: bytes = hs.start()
+        out = hs.receive(memoryview(b""))
+        if isinstance(out, handshake.AuthKeyResult):
+            salt: int = out.server_salt
+        key = handshake.RSAPrivateKey.generate()
+        reply: bytes = handshake.ServerHandshake([key]).receive(first)
+        fingerprint: int = key.public_key.fingerprint
+        padded: bytes = handshake.rsa_pad(bytearray(b"x"), key.public_key)
+        handshake.ClientHandshake(handshake.TEST_KEYS, dc_id="2")  # E
+        handshake.rsa_pad("x", key.public_key)  # E
+        wrong: str = hs.start()  # E
+    """,
+    "srp": """
+        from mtcore import srp
+        algo = object()
+        verifier: bytes = srp.make_verifier("pw", algo)
+        x: bytes = srp.password_hash(b"pw", algo)
+        check = srp.compute_check(object(), "pw")
+        srp.ServerSession(verifier, algo).verify(check)
+        srp.compute_check(object(), 5)  # E
+        srp.make_verifier(None, algo)  # E
+        bad: int = srp.password_hash("pw", algo)  # E
+    """,
     "compat": """
         from mtcore.compat import cryptg, tgcrypto
         from mtcore.compat.telethon import AESModeCTR

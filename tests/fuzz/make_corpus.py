@@ -23,6 +23,7 @@ from fuzzlib import CORPUS, HERE
 
 sys.path.insert(0, str(HERE.parent))  # tests/: the TL sample objects
 
+import exchange  # noqa: E402
 import fuzz_mtproto_decrypt as mt  # noqa: E402
 import fuzz_session_receive as sr  # noqa: E402
 import fuzz_tl_decode  # noqa: E402
@@ -31,6 +32,7 @@ import test_tl_codec  # noqa: E402
 import mtcore  # noqa: E402
 from mtcore import login, tl  # noqa: E402
 from mtcore._py import encrypt_message  # noqa: E402
+from mtcore._py.aes import ige_decrypt  # noqa: E402
 
 T, F = tl.types, tl.functions
 
@@ -353,6 +355,71 @@ def session_seeds() -> dict[str, bytes]:
         "server-container": msg(container(bytes(F.help.getConfig())), seq=0, delta=9, to_client=False),
     }
     return out
+def _unpadded(data: bytes) -> bytes:
+    # The one TL object at the start of data, without the 0..15 random
+    # bytes after it.
+    for pad in range(16):
+        try:
+            tl.decode(data[: len(data) - pad])
+        except mtcore.exceptions.TLDecodeError:
+            continue
+        return data[: len(data) - pad]
+    raise ValueError("no TL object in the data")
+
+
+def handshake_client_seeds() -> dict[str, bytes]:
+    ex = exchange.recorded()
+    res = exchange.body(ex.answers[0])
+    key, iv = exchange.tmp_key_iv(ex.new_nonce, res.server_nonce)
+    answer = ige_decrypt(exchange.body(ex.answers[1]).encrypted_answer, key, iv)
+    inner = _unpadded(answer[20:])
+    return {
+        "raw-res-pq": b"\x00" + ex.answers[0],
+        "raw-server-dh-params": b"\x01" + ex.answers[1],
+        "raw-dh-gen-ok": b"\x02" + ex.answers[2],
+        "raw-transport-error": b"\x00" + struct.pack("<i", -404),
+        "raw-truncated": b"\x01" + ex.answers[1][:100],
+        "sealed-res-pq": b"\x04" + ex.answers[0][20:],
+        "sealed-res-pq-other-key": b"\x04" + ex.answers[0][20:-8] + bytes(8),
+        "sealed-server-dh-inner-data": b"\x05" + inner,
+        "sealed-g-2": b"\x05" + inner[:36] + struct.pack("<i", 2) + inner[40:],
+        "sealed-dh-gen-ok": b"\x06\x00",
+        "sealed-dh-gen-retry": b"\x06\x01",
+        "sealed-dh-gen-fail": b"\x06\x02",
+        "sealed-dh-gen-ok-bad-hash": b"\x06\x00\x01",
+    }
+
+
+def handshake_server_seeds() -> dict[str, bytes]:
+    ex = exchange.recorded()
+    res = exchange.body(ex.answers[0])
+    req = exchange.body(ex.sent[2])
+    key, iv = exchange.tmp_key_iv(ex.new_nonce, req.server_nonce)
+    client_inner = _unpadded(ige_decrypt(req.encrypted_data, key, iv)[20:])
+    p, q = mtcore.auth.factorize_pq(res.pq)
+    fields = {
+        "pq": res.pq,
+        "p": p.to_bytes(4, "big"),
+        "q": q.to_bytes(4, "big"),
+        "nonce": res.nonce,
+        "server_nonce": res.server_nonce,
+        "new_nonce": ex.new_nonce,
+        "dc": 2,
+    }
+    pq_inner = bytes(T.p_q_inner_data_dc(**fields))
+    temp_inner = bytes(T.p_q_inner_data_temp_dc(**fields, expires_in=60))
+    return {
+        "raw-req-pq-multi": b"\x00" + ex.sent[0],
+        "raw-req-dh-params": b"\x01" + ex.sent[1],
+        "raw-set-client-dh-params": b"\x02" + ex.sent[2],
+        "raw-short": b"\x00" + ex.sent[0][:19],
+        "sealed-req-pq": b"\x04" + bytes(F.req_pq(nonce=res.nonce)),
+        "sealed-p-q-inner-data-dc": b"\x05" + pq_inner,
+        "sealed-p-q-inner-data-temp-dc": b"\x05" + temp_inner,
+        "sealed-legacy": b"\x0d" + pq_inner,
+        "sealed-client-dh-inner-data": b"\x06" + client_inner,
+        "sealed-g-b-1": b"\x06" + client_inner[:44] + b"\x01\x01\x00\x00",
+    }
 
 
 def seeds() -> dict[str, dict[str, bytes]]:
@@ -372,6 +439,8 @@ def seeds() -> dict[str, dict[str, bytes]]:
         "session_receive": session_seeds(),
         **{f"transport_{f}": transport_seeds(f)
            for f in ("abridged", "intermediate", "padded_intermediate", "full")},
+        "handshake_client": handshake_client_seeds(),
+        "handshake_server": handshake_server_seeds(),
     }
 
 
