@@ -11,16 +11,15 @@ from mtcore.exceptions import (
     ArgumentValueError,
     AuthKeyIdMismatch,
     BadMessageError,
-    FactorizationError,
-    FrameChecksumError,
-    FrameLengthError,
-    FrameSeqNoError,
     DHGeneratorError,
     DHPrimeError,
     DHRangeError,
     FactorizationError,
     FieldMismatch,
     FingerprintMismatch,
+    FrameChecksumError,
+    FrameLengthError,
+    FrameSeqNoError,
     HandshakeFailed,
     HandshakeStateError,
     InvalidLength,
@@ -30,12 +29,12 @@ from mtcore.exceptions import (
     MessageKeyMismatch,
     MessageLengthError,
     MissingExtra,
-    PendingLimitError,
-    ProxySecretError,
-    ResendLimitError,
     NonceHashMismatch,
     NonceMismatch,
     PasswordHashInvalid,
+    PendingLimitError,
+    ProxySecretError,
+    ResendLimitError,
     RSAPadError,
     SessionIdMismatch,
     SRPIdInvalid,
@@ -966,6 +965,8 @@ def unknown_request(what: str) -> ArgumentValueError:
 
 def request_length(got: int) -> InvalidLength:
     return InvalidLength(f"request must be a non-empty multiple of 4 bytes of TL, got {got}")
+
+
 # --- Diffie-Hellman checks (mtcore/_dh.py) -----------------------------------
 # Public DH values are named, never printed: the messages stay short and say
 # which rule failed.

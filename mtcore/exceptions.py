@@ -314,6 +314,9 @@ class PendingLimitError(SessionError):
     """
     :meth:`mtcore.session.Session.send` was called while ``max_pending``
     requests were waiting for their answers: wait for some first.
+    """
+
+
 # --- the auth key exchange (mtcore.handshake) and SRP (mtcore.srp) ----------
 
 

@@ -355,6 +355,8 @@ def session_seeds() -> dict[str, bytes]:
         "server-container": msg(container(bytes(F.help.getConfig())), seq=0, delta=9, to_client=False),
     }
     return out
+
+
 def _unpadded(data: bytes) -> bytes:
     # The one TL object at the start of data, without the 0..15 random
     # bytes after it.
@@ -436,11 +438,11 @@ def seeds() -> dict[str, dict[str, bytes]]:
         "login_url": raw(login_url_seeds()),  # type: ignore[arg-type]
         "login_token": login_token_seeds(),
         "tl_schema": raw(tl_schema_seeds()),
+        "handshake_client": handshake_client_seeds(),
+        "handshake_server": handshake_server_seeds(),
         "session_receive": session_seeds(),
         **{f"transport_{f}": transport_seeds(f)
            for f in ("abridged", "intermediate", "padded_intermediate", "full")},
-        "handshake_client": handshake_client_seeds(),
-        "handshake_server": handshake_server_seeds(),
     }
 
 
