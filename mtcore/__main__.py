@@ -2,7 +2,7 @@
 The command line, as the ``mtcore`` console script or ``python -m mtcore``:
 
 ``mtcore bench [--quick] [--json FILE] [--filter SUBSTR] [--pure]``: time
-mtcore against the installed peers (see ``mtcore/_bench.py``).
+mtcore against the installed peers (see ``mtcore/_bench/``).
 
 ``mtcore info [--json]``: what runs here (:func:`mtcore.backend_info`).
 
@@ -182,14 +182,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _info_main(args)
         parser.print_help()
         return 2
-    from mtcore import _bench
+    from mtcore._bench import cli as bench_cli
 
-    _bench.add_arguments(bench)
+    bench_cli.add_arguments(bench)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
-    return _bench.main(args)
+    return bench_cli.main(args)
 
 
 if __name__ == "__main__":
