@@ -30,6 +30,7 @@ from mtcore._bench.registry import (
     make_inputs,
     register,
 )
+from mtcore._bench.rivals import Rival, rival_missing, rival_module, rival_rows
 
 #: The payload sizes of the AES operations.
 SIZES = (16, 64, 1 * KiB, 16 * KiB, 512 * KiB, 4 * MiB)
@@ -85,19 +86,22 @@ def _mtcore_ctr() -> list[Contender]:
     ]
 
 
-def _peer_fn(module: str, fname: str, iv: str = "bytes") -> Contender:
+def _rival_fn(fname: str, iv: str = "bytes") -> Callable[[Rival], Contender]:
     """
-    A peer's one-shot ``fname(data, key, iv)``; ``iv="bytearray"`` hands
-    it a private bytearray, for peers that write the next IV into it.
+    A rival's one-shot ``fname(data, key, iv)``; ``iv="bytearray"`` hands
+    it a private bytearray, for rivals that write the next IV into it.
     """
 
-    def make(i: Inputs) -> Bench:
-        fn = getattr(import_peer(module), fname)
-        return functools.partial(
-            fn, i.data, i.key, bytearray(i.iv) if iv == "bytearray" else i.iv
-        )
+    def row(rival: Rival) -> Contender:
+        def make(i: Inputs) -> Bench:
+            fn = getattr(rival_module(rival), fname)
+            return functools.partial(
+                fn, i.data, i.key, bytearray(i.iv) if iv == "bytearray" else i.iv
+            )
 
-    return Contender(module, make, peer_missing(module))
+        return Contender(rival.name, make, rival_missing(rival))
+
+    return row
 
 
 def _cryptography(mode: str, decrypt: bool = False) -> Contender:
@@ -117,18 +121,18 @@ def _cryptography(mode: str, decrypt: bool = False) -> Contender:
     return Contender("cryptography", make, peer_missing("cryptography"))
 
 
-def _ctr_state_peer(module: str) -> Contender:
+def _rival_ctr(rival: Rival) -> Contender:
     """
-    tgcrypto / hypercrypto ``ctr256_encrypt(data, key, iv, state)``: a
-    stream when the 16-byte iv and the 1-byte state are bytearrays that
-    the call updates.
+    tgcrypto's ``ctr256_encrypt(data, key, iv, state)`` (and its
+    followers'): a stream when the 16-byte iv and the 1-byte state are
+    bytearrays that the call updates.
     """
 
     def make(i: Inputs) -> Bench:
-        fn = import_peer(module).ctr256_encrypt
+        fn = rival_module(rival).ctr256_encrypt
         return functools.partial(fn, i.data, i.key, bytearray(i.iv), bytearray(1))
 
-    return Contender(module, make, peer_missing(module))
+    return Contender(rival.name, make, rival_missing(rival))
 
 
 def _pyaes_ctr() -> Contender:
@@ -143,8 +147,8 @@ def _pyaes_ctr() -> Contender:
 
 
 _CHAINED = (
-    "tgcrypto and cryptography carry the IV from call to call (a reused "
-    "context): the same work per call."
+    "tgcrypto (and its followers) and cryptography carry the IV from call to "
+    "call (a reused context): the same work per call."
 )
 
 register(
@@ -155,11 +159,12 @@ register(
         lambda size: make_inputs(size, 32),
         (
             *_mtcore_one_shot("ige_encrypt"),
-            _peer_fn("tgcrypto", "ige256_encrypt"),
-            _peer_fn("cryptg", "encrypt_ige"),
-            _peer_fn("hypercrypto", "ige256_encrypt"),
+            *rival_rows(
+                ige=_rival_fn("ige256_encrypt"), ige_cryptg=_rival_fn("encrypt_ige")
+            ),
         ),
         notes=("cryptography offers no IGE.",),
+        headline=(64, 16 * KiB, 512 * KiB),
     )
 )
 register(
@@ -170,10 +175,11 @@ register(
         lambda size: make_inputs(size, 32),
         (
             *_mtcore_one_shot("ige_decrypt"),
-            _peer_fn("tgcrypto", "ige256_decrypt"),
-            _peer_fn("cryptg", "decrypt_ige"),
-            _peer_fn("hypercrypto", "ige256_decrypt"),
+            *rival_rows(
+                ige=_rival_fn("ige256_decrypt"), ige_cryptg=_rival_fn("decrypt_ige")
+            ),
         ),
+        headline=(64, 512 * KiB),
     )
 )
 register(
@@ -184,12 +190,12 @@ register(
         lambda size: make_inputs(size, 16),
         (
             *_mtcore_ctr(),
-            _ctr_state_peer("tgcrypto"),
-            _ctr_state_peer("hypercrypto"),
+            *rival_rows(ctr=_rival_ctr),
             _cryptography("CTR"),
             _pyaes_ctr(),
         ),
         verify_calls=2,
+        headline=(16, 512 * KiB),
         notes=("Every contender keeps one stream and continues it call after call.",),
     )
 )
@@ -201,10 +207,11 @@ register(
         lambda size: make_inputs(size, 16),
         (
             *_mtcore_one_shot("cbc_encrypt"),
-            _peer_fn("tgcrypto", "cbc256_encrypt", iv="bytearray"),
+            *rival_rows(cbc=_rival_fn("cbc256_encrypt", iv="bytearray")),
             _cryptography("CBC"),
         ),
         notes=(_CHAINED,),
+        headline=(16 * KiB,),
     )
 )
 register(
@@ -215,9 +222,10 @@ register(
         lambda size: make_inputs(size, 16),
         (
             *_mtcore_one_shot("cbc_decrypt"),
-            _peer_fn("tgcrypto", "cbc256_decrypt", iv="bytearray"),
+            *rival_rows(cbc=_rival_fn("cbc256_decrypt", iv="bytearray")),
             _cryptography("CBC", decrypt=True),
         ),
         notes=(_CHAINED,),
+        headline=(16 * KiB,),
     )
 )

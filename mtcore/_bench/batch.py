@@ -17,9 +17,7 @@ from mtcore._bench.available import (
     KERNELS,
     PURE_MAX,
     backend_module,
-    import_peer,
     kernel_missing,
-    peer_missing,
     pure_api_missing,
     pure_twin,
 )
@@ -42,6 +40,7 @@ from mtcore._bench.registry import (
     Unavailable,
     register,
 )
+from mtcore._bench.rivals import RIVALS, rival_missing, rival_module
 
 #: The batch cases: count x payload size.
 BATCHES = (Batch(8, 512 * KiB), Batch(16, 512 * KiB), Batch(32, 64 * KiB))
@@ -129,11 +128,13 @@ def _ige_many_contenders() -> list[Contender]:
     def pure(i: BatchInputs) -> Bench:
         return functools.partial(pure_twin().ige_encrypt_many, i.items)
 
-    def peer(module: str, fname: str) -> Contender:
-        def make(i: BatchInputs) -> Bench:
-            return _loop(getattr(import_peer(module), fname), i.items)
+    def peer(name: str, fname: str) -> Contender:
+        rival = RIVALS[name]
 
-        return Contender(module, make, peer_missing(module))
+        def make(i: BatchInputs) -> Bench:
+            return _loop(getattr(rival_module(rival), fname), i.items)
+
+        return Contender(name, make, rival_missing(rival))
 
     def compiled() -> str | None:
         if _backend.IMPLEMENTATION != "c":
@@ -168,6 +169,7 @@ register(
         BATCHES,
         make_batch,
         tuple(_ige_many_contenders()),
+        headline=(Batch(16, 512 * KiB), Batch(32, 64 * KiB)),
         notes=(
             (
                 "mtcore and mtcore-<kernel>: ige_encrypt_many(items), one call; "
@@ -253,10 +255,12 @@ def _encrypt_messages_contenders() -> list[Contender]:
             pts=i.plaintexts,
         )
 
+    hc = RIVALS["hypercrypto"]
+
     def hypercrypto(i: MsgBatchInputs) -> Bench:
         return Stmt(
             "[f(k, p, True) for p in pts]",
-            f=import_peer("hypercrypto").pack_message,
+            f=rival_module(hc).pack_message,
             k=i.auth_key,
             pts=i.plaintexts,
         )
@@ -267,7 +271,7 @@ def _encrypt_messages_contenders() -> list[Contender]:
         Contender(
             "hypercrypto",
             hypercrypto,
-            peer_missing("hypercrypto"),
+            rival_missing(hc),
             output=_msg_batch_plaintexts(True),
         ),
     ]
@@ -289,5 +293,6 @@ register(
             ("Checked: mtcore decrypts every packet of every row to its plaintext."),
         ),
         check=_check_msg_batch,
+        headline=(Batch(16, 512 * KiB),),
     )
 )

@@ -540,6 +540,7 @@ register(
         (Batch(PQ_COUNT, 8),),
         make_pqs,
         _factorize_rows(),
+        headline=(Batch(PQ_COUNT, 8),),
         notes=(
             (
                 f"Per call: all {PQ_COUNT} pq (divide by {PQ_COUNT} for the mean per "

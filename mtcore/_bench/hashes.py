@@ -12,8 +12,6 @@ from mtcore._bench.available import (
     api_attr,
     api_missing,
     backend_module,
-    import_peer,
-    peer_missing,
     pure_api_missing,
     pure_twin,
     sha_kernel_missing,
@@ -30,6 +28,7 @@ from mtcore._bench.registry import (
     make_inputs,
     register,
 )
+from mtcore._bench.rivals import Rival, rival_missing, rival_module, rival_rows
 
 
 def _hash_contenders(name: str) -> list[Contender]:
@@ -64,15 +63,18 @@ def _hash_contenders(name: str) -> list[Contender]:
         Contender("hashlib", hashlib_),
     ]
     if name == "sha256":
-        rows.append(_peer_digest("hypercrypto", "sha256"))
+        rows += rival_rows(sha256=_rival_digest("sha256"))
     return rows
 
 
-def _peer_digest(module: str, fname: str) -> Contender:
-    def make(i: Inputs) -> Bench:
-        return functools.partial(getattr(import_peer(module), fname), i.data)
+def _rival_digest(fname: str) -> Callable[[Rival], Contender]:
+    def row(rival: Rival) -> Contender:
+        def make(i: Inputs) -> Bench:
+            return functools.partial(getattr(rival_module(rival), fname), i.data)
 
-    return Contender(module, make, peer_missing(module))
+        return Contender(rival.name, make, rival_missing(rival))
+
+    return row
 
 
 register(
@@ -82,6 +84,7 @@ register(
         (52, 1 * KiB, 1 * MiB),
         lambda size: make_inputs(size, 16),
         tuple(_hash_contenders("sha256")),
+        headline=(52,),
         notes=(
             (
                 "mtcore: mtcore.hashes.sha256(data); hashlib: "

@@ -30,7 +30,6 @@ from mtcore._bench.available import (
     import_peer,
     mtproto_kernel,
     pair_missing,
-    peer_missing,
     peers_missing,
     pure_api_missing,
     pure_twin,
@@ -45,6 +44,7 @@ from mtcore._bench.registry import (
     Unavailable,
     register,
 )
+from mtcore._bench.rivals import Rival, rival_missing, rival_module, rival_rows
 
 #: The body sizes of the MTProto cases (the message body, a TL object; the
 #: inner plaintext adds the 32-byte header).
@@ -400,9 +400,9 @@ def _pyrogram_decrypt() -> Contender:
     )
 
 
-def _hypercrypto_decrypt() -> Contender:
+def _hypercrypto_decrypt(rival: Rival) -> Contender:
     def make(i: MsgInputs) -> Bench:
-        hc = import_peer("hypercrypto")
+        hc = rival_module(rival)
         # It takes msg_key + ciphertext, without the auth_key_id.
         return functools.partial(
             hc.unpack_message, i.auth_key, i.packet[8:], i.from_client
@@ -413,7 +413,26 @@ def _hypercrypto_decrypt() -> Contender:
         (length,) = struct.unpack_from("<i", pt, 28)
         return pt[16:28] + pt[32 : 32 + length]
 
-    return Contender("hypercrypto", make, peer_missing("hypercrypto"), output=output)
+    return Contender(rival.name, make, rival_missing(rival), output=output)
+
+
+def _pyrogram_shape_decrypt(rival: Rival) -> Contender:
+    # unpack_message(packet, session_id, auth_key, auth_key_id) of a server
+    # message, giving (msg_id, seq_no, length, body, ...).
+    def make(i: MsgInputs) -> Bench:
+        _server_only(rival.name, i)
+        return functools.partial(
+            rival_module(rival).unpack_message,
+            i.packet,
+            struct.pack("<q", i.session_id),
+            i.auth_key,
+            auth_key_id_of(i.auth_key),
+        )
+
+    def output(i: MsgInputs, m: Any) -> bytes:
+        return struct.pack("<qi", m[0], m[1]) + bytes(m[3])
+
+    return Contender(rival.name, make, rival_missing(rival), output=output)
 
 
 def _reads_mtcore(
@@ -476,9 +495,9 @@ def _pyrogram_encrypt() -> Contender:
     )
 
 
-def _hypercrypto_encrypt() -> Contender:
+def _hypercrypto_encrypt(rival: Rival) -> Contender:
     def make(i: MsgInputs) -> Bench:
-        hc = import_peer("hypercrypto")
+        hc = rival_module(rival)
         return functools.partial(
             hc.pack_message, i.auth_key, i.plaintext, i.from_client
         )
@@ -488,11 +507,34 @@ def _hypercrypto_encrypt() -> Contender:
         return auth_key_id_of(i.auth_key) + packet
 
     return Contender(
-        "hypercrypto",
+        rival.name,
         make,
-        peer_missing("hypercrypto"),
+        rival_missing(rival),
         output=output,
-        cross=_reads_mtcore(_hypercrypto_decrypt(), from_client=True),
+        cross=_reads_mtcore(_hypercrypto_decrypt(rival), from_client=True),
+    )
+
+
+def _pyrogram_shape_encrypt(rival: Rival) -> Contender:
+    # pack_message(msg_id, seq_no, body, salt, session_id, auth_key,
+    # auth_key_id) of a client message: the whole packet.
+    def make(i: MsgInputs) -> Bench:
+        return functools.partial(
+            rival_module(rival).pack_message,
+            i.msg_id,
+            i.seq_no,
+            i.body,
+            i.salt,
+            struct.pack("<q", i.session_id),
+            i.auth_key,
+            auth_key_id_of(i.auth_key),
+        )
+
+    return Contender(
+        rival.name,
+        make,
+        rival_missing(rival),
+        cross=_reads_mtcore(_pyrogram_shape_decrypt(rival), from_client=False),
     )
 
 
@@ -506,7 +548,10 @@ register(
             *_mtcore_messages(encrypt=True),
             _telethon_encrypt(),
             _pyrogram_encrypt(),
-            _hypercrypto_encrypt(),
+            *rival_rows(
+                mtproto_hypercrypto=_hypercrypto_encrypt,
+                mtproto_pyrogram=_pyrogram_shape_encrypt,
+            ),
         ),
         notes=(
             (
@@ -523,7 +568,9 @@ register(
                 "header without salt and session_id, which it adds; pyrogram: "
                 "mtproto.pack (tgcrypto), its Message body pre-serialized; "
                 "hypercrypto: pack_message, whose packet lacks the 8-byte "
-                "auth_key_id (the caller's concatenation is not timed)."
+                "auth_key_id (the caller's concatenation is not timed); "
+                "warpcrypto, harukacrypto: pack_message(msg_id, seq_no, body, "
+                "salt, session_id, auth_key, auth_key_id), as Pyrogram's pack."
             ),
             (
                 "Checked: mtcore decrypts every packet to the plaintext that went "
@@ -531,6 +578,7 @@ register(
             ),
         ),
         check=check_packet,
+        headline=MTPROTO_SIZES,
     )
 )
 register(
@@ -543,7 +591,10 @@ register(
             *_mtcore_messages(encrypt=False),
             _telethon_decrypt(),
             _pyrogram_decrypt(),
-            _hypercrypto_decrypt(),
+            *rival_rows(
+                mtproto_hypercrypto=_hypercrypto_decrypt,
+                mtproto_pyrogram=_pyrogram_shape_decrypt,
+            ),
         ),
         notes=(
             (
@@ -559,9 +610,12 @@ register(
                 "its Session does) parses the TL body too and checks session_id, "
                 "padding and msg_id parity; hypercrypto: unpack_message checks "
                 "msg_key only, is given the packet without its auth_key_id and "
-                "returns the plaintext with its padding."
+                "returns the plaintext with its padding; warpcrypto, "
+                "harukacrypto: unpack_message(packet, session_id, auth_key, "
+                "auth_key_id) returns msg_id, seq_no, length and body."
             ),
         ),
         check=check_message,
+        headline=(64, 512 * KiB),
     )
 )

@@ -175,6 +175,9 @@ class Operation:
         with one output or ``None``; it replaces the comparison with
         mtcore's output and is applied to mtcore's own row too.
 
+    :param headline: the sizes that belong in the summary table (and, with
+        ``--quick``, the sizes timed; an operation without any is timed at
+        its smallest and largest size there).
     :param memory: when set, the peak of memory allocated during one call
         of each timed contender is measured too (tracemalloc), and reported
         as a multiple of ``memory(inputs, contender_name)``, the bytes that
@@ -190,6 +193,7 @@ class Operation:
     notes: tuple[str, ...] = ()
     check: Callable[[Any, bytes], str | None] | None = None
     memory: Callable[[Any, str], int] | None = None
+    headline: tuple[Any, ...] = ()
 
     def contender(self, name: str) -> Contender:
         for c in self.contenders:
@@ -210,6 +214,8 @@ def register(op: Operation) -> Operation:
         raise ValueError(f"operation {op.name!r} is already registered")
     if not op.contenders or not op.contenders[0].name == "mtcore":
         raise ValueError("mtcore's default must be the first contender")
+    if not set(op.headline) <= set(op.sizes):
+        raise ValueError(f"{op.name}: a headline size is not one of its sizes")
     OPERATIONS[op.name] = op
     return op
 

@@ -11,7 +11,6 @@ import functools
 import importlib
 import json
 import random
-import struct
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -406,17 +405,10 @@ def _pure_codec() -> Any:
     return mod
 
 
-def _relabel(want_id: int) -> Callable[[TLInputs, Any], bytes]:
-    """
-    Pyrogram's encode output compared with mtcore's: its function's
-    constructor number (layer 158) swapped for layer 229's; the rest of
-    the bytes must be equal.
-    """
-
-    def output(i: TLInputs, result: Any) -> bytes:
-        return struct.pack("<I", want_id) + bytes(result)[4:]
-
-    return output
+def _pyrogram_send_output(i: TLInputs, result: Any) -> bytes:
+    # Layer 158's sendMessage has another constructor number; with no
+    # reply_to the rest of the bytes are the same as layer 229's.
+    return i.data[:4] + bytes(result)[4:]
 
 
 def _tl_encode_contenders(what: str, build: bool) -> list[Contender]:
@@ -452,13 +444,6 @@ def _tl_encode_contenders(what: str, build: bool) -> list[Contender]:
 
         return make
 
-    pyro_out = None
-    if what == "send":
-        # layer 158's sendMessage has another constructor number; with no
-        # reply_to the rest of the bytes are the same as layer 229's.
-        def pyro_out(i: TLInputs, result: Any) -> bytes:
-            return i.data[:4] + bytes(result)[4:]
-
     return [
         Contender("mtcore", row("mtcore", "encode")),
         Contender("mtcore-pure", row("mtcore-pure", "encode"), _tl_pure_missing),
@@ -467,7 +452,7 @@ def _tl_encode_contenders(what: str, build: bool) -> list[Contender]:
             "pyrogram",
             row("pyrogram", "write"),
             peer_missing("pyrogram"),
-            output=pyro_out,
+            output=_pyrogram_send_output if what == "send" else None,
         ),
     ]
 
@@ -590,82 +575,85 @@ _TL_BUILD_NOTES = (
     "telethon: <Name>Request(...)._bytes(); pyrogram: <Name>(...).write()."
 )
 
-register(
-    Operation(
-        "tl_encode_login_token",
-        "TL encode auth.exportLoginToken, prebuilt object (2 except_ids)",
-        (TL_SIZES["tl_encode_login_token"],),
-        lambda size: make_tl("tl_encode_login_token"),
-        tuple(_tl_encode_contenders("login", build=False)),
-        notes=(_TL_ENCODE_NOTES,),
+
+def _register_tl(
+    name: str,
+    title: str,
+    contenders: list[Contender],
+    notes: tuple[str, ...],
+    headline: bool = False,
+    **extra: Any,
+) -> None:
+    # One TL case: one size, the bytes mtcore writes of it.
+    size = TL_SIZES[name]
+    register(
+        Operation(
+            name,
+            title,
+            (size,),
+            lambda size: make_tl(name),
+            tuple(contenders),
+            notes=notes,
+            headline=(size,) if headline else (),
+            **extra,
+        )
     )
+
+
+_register_tl(
+    "tl_encode_login_token",
+    "TL encode auth.exportLoginToken, prebuilt object (2 except_ids)",
+    _tl_encode_contenders("login", build=False),
+    (_TL_ENCODE_NOTES,),
 )
-register(
-    Operation(
-        "tl_build_login_token",
-        "TL build + encode auth.exportLoginToken (2 except_ids)",
-        (TL_SIZES["tl_build_login_token"],),
-        lambda size: make_tl("tl_build_login_token"),
-        tuple(_tl_encode_contenders("login", build=True)),
-        notes=(_TL_BUILD_NOTES,),
-    )
+_register_tl(
+    "tl_build_login_token",
+    "TL build + encode auth.exportLoginToken (2 except_ids)",
+    _tl_encode_contenders("login", build=True),
+    (_TL_BUILD_NOTES,),
 )
-register(
-    Operation(
-        "tl_encode_send_message",
-        "TL encode messages.sendMessage with 3 entities, prebuilt object",
-        (TL_SIZES["tl_encode_send_message"],),
-        lambda size: make_tl("tl_encode_send_message"),
-        tuple(_tl_encode_contenders("send", build=False)),
-        notes=(
-            _TL_ENCODE_NOTES,
-            (
-                f"{_PYROGRAM_LAYER}; its bytes differ from layer 229's only in "
-                "sendMessage's constructor number (checked)."
-            ),
+_register_tl(
+    "tl_encode_send_message",
+    "TL encode messages.sendMessage with 3 entities, prebuilt object",
+    _tl_encode_contenders("send", build=False),
+    (
+        _TL_ENCODE_NOTES,
+        (
+            f"{_PYROGRAM_LAYER}; its bytes differ from layer 229's only in "
+            "sendMessage's constructor number (checked)."
         ),
-    )
+    ),
+    headline=True,
 )
-register(
-    Operation(
-        "tl_build_send_message",
-        "TL build + encode messages.sendMessage with 3 entities",
-        (TL_SIZES["tl_build_send_message"],),
-        lambda size: make_tl("tl_build_send_message"),
-        tuple(_tl_encode_contenders("send", build=True)),
-        notes=(_TL_BUILD_NOTES,),
-    )
+_register_tl(
+    "tl_build_send_message",
+    "TL build + encode messages.sendMessage with 3 entities",
+    _tl_encode_contenders("send", build=True),
+    (_TL_BUILD_NOTES,),
+    headline=True,
 )
-register(
-    Operation(
-        "tl_decode_messages",
-        "TL decode messages.messages: 100 messages, 20 users",
-        (TL_SIZES["tl_decode_messages"],),
-        lambda size: make_tl("tl_decode_messages"),
-        tuple(_tl_decode_contenders("messages")),
-        notes=(
-            (
-                "mtcore: mtcore.tl.decode(data); mtcore-pure: the codec as under "
-                "MTCORE_PUREPYTHON=1 (Python loops, pure Reader); telethon: "
-                "BinaryReader(data)"
-                ".tgread_object(); pyrogram: TLObject.read(BytesIO(data))."
-            ),
-            (
-                f"{_PYROGRAM_LAYER}. Checked: every "
-                "field the case sets (ids, texts, dates, entities, users) reads "
-                "back equal."
-            ),
+_register_tl(
+    "tl_decode_messages",
+    "TL decode messages.messages: 100 messages, 20 users",
+    _tl_decode_contenders("messages"),
+    (
+        (
+            "mtcore: mtcore.tl.decode(data); mtcore-pure: the codec as under "
+            "MTCORE_PUREPYTHON=1 (Python loops, pure Reader); telethon: "
+            "BinaryReader(data).tgread_object(); pyrogram: "
+            "TLObject.read(BytesIO(data))."
         ),
-        memory=_tl_input_size,
-    )
+        (
+            f"{_PYROGRAM_LAYER}. Checked: every field the case sets (ids, "
+            "texts, dates, entities, users) reads back equal."
+        ),
+    ),
+    headline=True,
+    memory=_tl_input_size,
 )
-register(
-    Operation(
-        "tl_decode_message",
-        "TL decode one message (text, 3 entities)",
-        (TL_SIZES["tl_decode_message"],),
-        lambda size: make_tl("tl_decode_message"),
-        tuple(_tl_decode_contenders("message")),
-        notes=("As the 100-message case, one message of it.",),
-    )
+_register_tl(
+    "tl_decode_message",
+    "TL decode one message (text, 3 entities)",
+    _tl_decode_contenders("message"),
+    ("As the 100-message case, one message of it.",),
 )
