@@ -164,7 +164,7 @@ register(
             ),
         ),
         notes=("cryptography offers no IGE.",),
-        headline=(64, 16 * KiB, 512 * KiB),
+        headline=(16, 64, 16 * KiB, 512 * KiB),
     )
 )
 register(

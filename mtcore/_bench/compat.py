@@ -338,6 +338,7 @@ def _telethon_ctr_rows() -> tuple[Contender, ...]:
             pyaes_row,
             peers_missing("telethon", "pyaes"),
             TELETHON_PYAES_MAX,
+            quick_max_size=PYAES_MAX,
         ),
     )
 
@@ -529,6 +530,7 @@ def _factorize_rows() -> tuple[Contender, ...]:
             ),
             peer_missing("telethon"),
             output=_factor_pairs,
+            quick_max_size=0,
         ),
     )
 

@@ -125,6 +125,8 @@ class Contender:
     :param cross: an extra check at verification, ``cross(inputs)``:
         returns what went wrong or ``None`` (e.g. the peer's own decrypt
         reading mtcore's packet).
+    :param quick_max_size: with ``--quick``, larger payloads are skipped
+        too (0: a call takes seconds at any size).
     """
 
     name: str
@@ -133,19 +135,24 @@ class Contender:
     max_size: int | None = None
     output: Callable[[Any, Any], bytes] | None = None
     cross: Callable[[Any], str | None] | None = None
+    quick_max_size: int | None = None
 
-    def skip_reason(self, size: int | Batch) -> str | None:
+    def skip_reason(self, size: int | Batch, quick: bool = False) -> str | None:
         """
-        Why this contender is not timed at ``size``, or ``None``.
+        Why this contender is not timed at ``size`` (with ``--quick``), or
+        ``None``.
         """
         reason = self.requires()
-        if (
-            reason is None
-            and self.max_size is not None
-            and total_bytes(size) > self.max_size
-        ):
-            reason = f"too slow above {size_label(self.max_size)}"
-        return reason
+        if reason is not None:
+            return reason
+        if self.max_size is not None and total_bytes(size) > self.max_size:
+            return f"too slow above {size_label(self.max_size)}"
+        if quick and self.quick_max_size is not None:
+            if self.quick_max_size == 0:
+                return "seconds a call: timed only without --quick"
+            if total_bytes(size) > self.quick_max_size:
+                return f"too slow for --quick above {size_label(self.quick_max_size)}"
+        return None
 
     def result_bytes(self, inputs: Any, result: Any) -> bytes:
         """

@@ -148,29 +148,29 @@ class _GcOff:
 
 
 def time_contenders(
-    fns: Sequence[tuple[str, Bench]],
+    timers: Sequence[tuple[str, Timer]],
     samples: int,
     target_ns: int,
     progress: Callable[[str], None] = lambda s: None,
 ) -> list[Result]:
     """
-    Time the callables round-robin: calibrate each, then take ``samples``
-    rounds, each round timing every callable once, starting one further
-    along each round.
+    Time the loops (:func:`make_timer`, or a limit loop) round-robin:
+    calibrate each, then take ``samples`` rounds, each round timing every
+    loop once, starting one further along each round.  Ratios are against
+    the first.
     """
-    timers = [make_timer(fn) for _, fn in fns]
     with _GcOff():
         progress("calibrating")
-        loops = [calibrate(t, target_ns) for t in timers]
+        loops = [calibrate(t, target_ns) for _, t in timers]
         per_call: list[list[float]] = [[] for _ in timers]
         k = len(timers)
         for s in range(samples):
             progress(f"sample {s + 1}/{samples}")
             for j in range(k):
                 i = (s + j) % k
-                per_call[i].append(timers[i](loops[i]) / loops[i])
+                per_call[i].append(timers[i][1](loops[i]) / loops[i])
     results = [
-        Result(name, n, times) for (name, _), n, times in zip(fns, loops, per_call)
+        Result(name, n, times) for (name, _), n, times in zip(timers, loops, per_call)
     ]
     base = results[0].median_ns
     for r in results[1:]:
