@@ -46,22 +46,14 @@ static void mtc_limit_aes_call(const mtc_aes_impl *aes, int op,
                                const mtc_aes256_keys *ks, mtc_ctr_pos *pos,
                                uint8_t *buf, size_t len)
 {
-    switch (op) {
-    case MTC_LIMIT_IGE_ENCRYPT:
-        aes->ige_encrypt(key, iv, buf, buf + len, len);
-        break;
-    case MTC_LIMIT_IGE_DECRYPT:
-        aes->ige_decrypt(key, iv, buf, buf + len, len);
-        break;
-    case MTC_LIMIT_CBC_ENCRYPT:
-        aes->cbc_encrypt(key, iv, buf, buf + len, len);
-        break;
-    case MTC_LIMIT_CBC_DECRYPT:
-        aes->cbc_decrypt(key, iv, buf, buf + len, len);
-        break;
-    default:
+    if (op == MTC_LIMIT_IGE_ENCRYPT || op == MTC_LIMIT_IGE_DECRYPT) {
+        (op == MTC_LIMIT_IGE_ENCRYPT ? aes->ige_encrypt : aes->ige_decrypt)(
+            key, iv, buf, buf + len, len);
+    } else if (op == MTC_LIMIT_CBC_ENCRYPT || op == MTC_LIMIT_CBC_DECRYPT) {
+        (op == MTC_LIMIT_CBC_ENCRYPT ? aes->cbc_encrypt : aes->cbc_decrypt)(
+            key, iv, buf, buf + len, len);
+    } else {
         mtc_ctr_xor(aes, ks, pos, buf, buf + len, len);
-        break;
     }
 }
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from utils import load_tool
 
 from mtcore import _backend, _bench
 from mtcore._bench import cli, limits, report, rivals, run
@@ -357,3 +358,4 @@ def test_a_rival_in_its_own_process(tmp_path):
     assert merged["process"] == "own"
     assert merged["mtcore_ns"] == case["results"][0]["median_ns"]
     assert docs[0]["verified"] == ["hypercrypto"]
+

@@ -260,3 +260,25 @@ def run_mypy(tmp_path: Path, snippet: str, extra: Sequence[str] = ()) -> tuple[l
     )
     errors = [line for line in proc.stdout.splitlines() if ": error:" in line]
     return errors, proc.stdout + proc.stderr
+
+
+def load_tool(path: Path, name: str) -> Any:
+    """
+    The script at ``path`` (one of ``tools/``) imported as module ``name``,
+    or a skip where the tools are not in this tree (an installed copy).
+    """
+    import importlib.util
+
+    import pytest
+
+    if not path.exists():
+        pytest.skip(f"tools/{path.name} is not in this tree")
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # for its dataclasses
+    try:
+        spec.loader.exec_module(mod)
+    finally:
+        del sys.modules[spec.name]
+    return mod

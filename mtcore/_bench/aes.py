@@ -207,7 +207,10 @@ register(
         lambda size: make_inputs(size, 16),
         (
             *_mtcore_one_shot("cbc_encrypt"),
-            *rival_rows(cbc=_rival_fn("cbc256_encrypt", iv="bytearray")),
+            *rival_rows(
+                cbc=_rival_fn("cbc256_encrypt", iv="bytearray"),
+                cbc_bytes=_rival_fn("cbc256_encrypt"),
+            ),
             _cryptography("CBC"),
         ),
         notes=(_CHAINED,),
@@ -222,7 +225,10 @@ register(
         lambda size: make_inputs(size, 16),
         (
             *_mtcore_one_shot("cbc_decrypt"),
-            *rival_rows(cbc=_rival_fn("cbc256_decrypt", iv="bytearray")),
+            *rival_rows(
+                cbc=_rival_fn("cbc256_decrypt", iv="bytearray"),
+                cbc_bytes=_rival_fn("cbc256_decrypt"),
+            ),
             _cryptography("CBC", decrypt=True),
         ),
         notes=(_CHAINED,),

@@ -30,15 +30,24 @@ def import_peer(module: str) -> Any:
         raise Unavailable(f"{module} is not installed ({exc})") from None
 
 
-def peer_missing(module: str) -> Callable[[], str | None]:
+def _reason(get: Callable[[], Any]) -> Callable[[], str | None]:
+    """
+    A ``requires`` check: why ``get()`` raises :class:`Unavailable`, or
+    ``None``.
+    """
+
     def check() -> str | None:
         try:
-            import_peer(module)
+            get()
         except Unavailable as exc:
             return str(exc)
         return None
 
     return check
+
+
+def peer_missing(module: str) -> Callable[[], str | None]:
+    return _reason(lambda: import_peer(module))
 
 
 def backend_module() -> Any:
@@ -50,18 +59,45 @@ def backend_module() -> Any:
     return importlib.import_module("mtcore._py")
 
 
-def kernel_missing(name: str) -> Callable[[], str | None]:
-    def check() -> str | None:
-        impl = backend_module()
-        if _backend.IMPLEMENTATION != "c":
-            return "the compiled extension is not loaded"
-        if name == impl.aes_kernel:
-            return f"{name} is mtcore's default kernel (the mtcore row)"
-        if name not in impl.aes_kernels():
-            return f"the {name} kernel does not run on this machine"
-        return None
+def _kernels_missing(aes: str | None, sha: str | None) -> str | None:
+    # Why the row of mtcore's AES kernel aes, SHA kernel sha, or the pair,
+    # is not timed here, or None.
+    if _backend.IMPLEMENTATION != "c":
+        return "the compiled extension is not loaded"
+    impl = backend_module()
+    if sha is not None and not (
+        hasattr(impl, "MtprotoKernel") and hasattr(impl, "sha_kernels")
+    ):
+        return "this build has no MtprotoKernel"
+    if aes is None:
+        default, text = sha == impl.sha_kernel, f"{sha} is mtcore's default SHA kernel"
+    elif sha is None:
+        default, text = aes == impl.aes_kernel, f"{aes} is mtcore's default kernel"
+    else:
+        default = (aes, sha) == (impl.aes_kernel, impl.sha_kernel)
+        text = f"{aes}+{sha} are mtcore's default kernels"
+    if default:
+        return f"{text} (the mtcore row)"
+    if aes is not None and aes not in impl.aes_kernels():
+        return f"the {aes} kernel does not run on this machine"
+    if sha is not None and sha not in impl.sha_kernels():
+        return f"the {sha} SHA kernel does not run on this machine"
+    return None
 
-    return check
+
+def kernel_missing(name: str) -> Callable[[], str | None]:
+    return lambda: _kernels_missing(name, None)
+
+
+def sha_kernel_missing(sha: str) -> Callable[[], str | None]:
+    return lambda: _kernels_missing(None, sha)
+
+
+def pair_missing(aes: str, sha: str) -> Callable[[], str | None]:
+    """
+    Why ``MtprotoKernel(aes, sha)`` is not timed here, or ``None``.
+    """
+    return lambda: _kernels_missing(aes, sha)
 
 
 def pure_missing() -> str | None:
@@ -131,49 +167,11 @@ def pure_api_missing(*names: str) -> Callable[[], str | None]:
     return check
 
 
-def pair_missing(aes: str, sha: str) -> Callable[[], str | None]:
-    """
-    Why ``MtprotoKernel(aes, sha)`` is not timed here, or ``None``.
-    """
-
-    def check() -> str | None:
-        if _backend.IMPLEMENTATION != "c":
-            return "the compiled extension is not loaded"
-        impl = backend_module()
-        if not hasattr(impl, "MtprotoKernel") or not hasattr(impl, "sha_kernels"):
-            return "this build has no MtprotoKernel"
-        if (aes, sha) == (impl.aes_kernel, impl.sha_kernel):
-            return f"{aes}+{sha} are mtcore's default kernels (the mtcore row)"
-        if aes not in impl.aes_kernels():
-            return f"the {aes} kernel does not run on this machine"
-        if sha not in impl.sha_kernels():
-            return f"the {sha} SHA kernel does not run on this machine"
-        return None
-
-    return check
-
-
 def mtproto_kernel(aes: str, sha: str) -> Any:
     reason = pair_missing(aes, sha)()
     if reason is not None:
         raise Unavailable(reason)
     return backend_module().MtprotoKernel(aes, sha)
-
-
-def sha_kernel_missing(sha: str) -> Callable[[], str | None]:
-    def check() -> str | None:
-        if _backend.IMPLEMENTATION != "c":
-            return "the compiled extension is not loaded"
-        impl = backend_module()
-        if not hasattr(impl, "MtprotoKernel") or not hasattr(impl, "sha_kernels"):
-            return "this build has no MtprotoKernel"
-        if sha == impl.sha_kernel:
-            return f"{sha} is mtcore's default SHA kernel (the mtcore row)"
-        if sha not in impl.sha_kernels():
-            return f"the {sha} SHA kernel does not run on this machine"
-        return None
-
-    return check
 
 
 def peers_missing(*modules: str) -> Callable[[], str | None]:
@@ -200,14 +198,7 @@ def real_peer(name: str) -> Any:
 
 
 def real_missing(name: str) -> Callable[[], str | None]:
-    def check() -> str | None:
-        try:
-            real_peer(name)
-        except Unavailable as exc:
-            return str(exc)
-        return None
-
-    return check
+    return _reason(lambda: real_peer(name))
 
 
 def compat_module(name: str) -> Any:

@@ -164,28 +164,19 @@ def _pyrogram_missing(backend: str) -> Callable[[], str | None]:
     return check
 
 
-def _pyrogram_pack_row(backend: str) -> Contender:
+def _pyrogram_row(
+    backend: str, bench: Callable[[Any, MsgInputs], Bench], **kw: Any
+) -> Contender:
+    # Pyrogram's pack or unpack (bench) on a backend.
     def make(i: MsgInputs) -> Bench:
-        return pyrogram_pack_bench(_pyrogram_on(backend), i)
+        return bench(_pyrogram_on(backend), i)
 
     return Contender(
         backend,
         make,
         _pyrogram_missing(backend),
         PYAES_MAX if backend == "pyaes" else None,
-    )
-
-
-def _pyrogram_unpack_row(backend: str) -> Contender:
-    def make(i: MsgInputs) -> Bench:
-        return pyrogram_unpack_bench(_pyrogram_on(backend), i)
-
-    return Contender(
-        backend,
-        make,
-        _pyrogram_missing(backend),
-        PYAES_MAX if backend == "pyaes" else None,
-        output=pyrogram_output,
+        **kw,
     )
 
 
@@ -221,7 +212,7 @@ register(
         "Pyrogram crypto.mtproto.pack, client to server (size = message body)",
         MTPROTO_SIZES,
         lambda size: make_message(size, True),
-        tuple(_pyrogram_pack_row(b) for b in _PYROGRAM_BACKENDS),
+        tuple(_pyrogram_row(b, pyrogram_pack_bench) for b in _PYROGRAM_BACKENDS),
         notes=(
             _PYROGRAM_NOTE,
             (
@@ -238,7 +229,10 @@ register(
         "Pyrogram crypto.mtproto.unpack, server to client (size = message body)",
         MTPROTO_SIZES,
         lambda size: make_message(size, False),
-        tuple(_pyrogram_unpack_row(b) for b in _PYROGRAM_BACKENDS),
+        tuple(
+            _pyrogram_row(b, pyrogram_unpack_bench, output=pyrogram_output)
+            for b in _PYROGRAM_BACKENDS
+        ),
         notes=(_PYROGRAM_NOTE, "A BytesIO per call, as its Session does."),
         check=check_message,
     )

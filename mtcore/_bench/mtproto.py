@@ -538,84 +538,102 @@ def _pyrogram_shape_encrypt(rival: Rival) -> Contender:
     )
 
 
-register(
-    Operation(
-        "mtproto_encrypt",
-        "MTProto 2.0 encrypt, client to server (size = message body)",
-        MTPROTO_SIZES,
-        lambda size: make_message(size, True),
+def _message_rows(encrypt: bool) -> tuple[Contender, ...]:
+    """
+    mtcore's rows, then Telethon's, Pyrogram's and the rivals'.
+    """
+    telethon, pyrogram, hypercrypto, pyrogram_shape = (
         (
-            *_mtcore_messages(encrypt=True),
-            _telethon_encrypt(),
-            _pyrogram_encrypt(),
-            *rival_rows(
-                mtproto_hypercrypto=_hypercrypto_encrypt,
-                mtproto_pyrogram=_pyrogram_shape_encrypt,
-            ),
-        ),
-        notes=(
-            (
-                "Inner plaintext = 32-byte header + a body (a boxed upload.file); "
-                "random padding; the whole packet (auth_key_id + msg_key + "
-                "ciphertext) into fresh bytes."
-            ),
-            (
-                "mtcore: encrypt_message(AuthKey, plaintext); mtcore-pack: "
-                "pack_message builds the header from its fields."
-            ),
-            (
-                "telethon: MTProtoState.encrypt_message_data (cryptg), given the "
-                "header without salt and session_id, which it adds; pyrogram: "
-                "mtproto.pack (tgcrypto), its Message body pre-serialized; "
-                "hypercrypto: pack_message, whose packet lacks the 8-byte "
-                "auth_key_id (the caller's concatenation is not timed); "
-                "warpcrypto, harukacrypto: pack_message(msg_id, seq_no, body, "
-                "salt, session_id, auth_key, auth_key_id), as Pyrogram's pack."
-            ),
-            (
-                "Checked: mtcore decrypts every packet to the plaintext that went "
-                "in, and each peer's own decrypt reads mtcore's packet."
-            ),
-        ),
-        check=check_packet,
-        headline=MTPROTO_SIZES,
+            _telethon_encrypt,
+            _pyrogram_encrypt,
+            _hypercrypto_encrypt,
+            _pyrogram_shape_encrypt,
+        )
+        if encrypt
+        else (
+            _telethon_decrypt,
+            _pyrogram_decrypt,
+            _hypercrypto_decrypt,
+            _pyrogram_shape_decrypt,
+        )
     )
+    return (
+        *_mtcore_messages(encrypt),
+        telethon(),
+        pyrogram(),
+        *rival_rows(mtproto_hypercrypto=hypercrypto, mtproto_pyrogram=pyrogram_shape),
+    )
+
+
+def _register_messages(
+    encrypt: bool, title: str, notes: tuple[str, ...], **extra: Any
+) -> None:
+    # The direction of the cases: client to server for encryption.
+    register(
+        Operation(
+            "mtproto_encrypt" if encrypt else "mtproto_decrypt",
+            title,
+            MTPROTO_SIZES,
+            lambda size: make_message(size, encrypt),
+            _message_rows(encrypt),
+            notes=notes,
+            **extra,
+        )
+    )
+
+
+_register_messages(
+    True,
+    "MTProto 2.0 encrypt, client to server (size = message body)",
+    (
+        (
+            "Inner plaintext = 32-byte header + a body (a boxed upload.file); "
+            "random padding; the whole packet (auth_key_id + msg_key + "
+            "ciphertext) into fresh bytes."
+        ),
+        (
+            "mtcore: encrypt_message(AuthKey, plaintext); mtcore-pack: "
+            "pack_message builds the header from its fields."
+        ),
+        (
+            "telethon: MTProtoState.encrypt_message_data (cryptg), given the "
+            "header without salt and session_id, which it adds; pyrogram: "
+            "mtproto.pack (tgcrypto), its Message body pre-serialized; "
+            "hypercrypto: pack_message, whose packet lacks the 8-byte "
+            "auth_key_id (the caller's concatenation is not timed); "
+            "warpcrypto, harukacrypto: pack_message(msg_id, seq_no, body, "
+            "salt, session_id, auth_key, auth_key_id), as Pyrogram's pack."
+        ),
+        (
+            "Checked: mtcore decrypts every packet to the plaintext that went "
+            "in, and each peer's own decrypt reads mtcore's packet."
+        ),
+    ),
+    check=check_packet,
+    headline=MTPROTO_SIZES,
 )
-register(
-    Operation(
-        "mtproto_decrypt",
-        "MTProto 2.0 decrypt + checks, server to client (size = message body)",
-        MTPROTO_SIZES,
-        lambda size: make_message(size, False),
+_register_messages(
+    False,
+    "MTProto 2.0 decrypt + checks, server to client (size = message body)",
+    (
         (
-            *_mtcore_messages(encrypt=False),
-            _telethon_decrypt(),
-            _pyrogram_decrypt(),
-            *rival_rows(
-                mtproto_hypercrypto=_hypercrypto_decrypt,
-                mtproto_pyrogram=_pyrogram_shape_decrypt,
-            ),
+            "mtcore: decrypt_message checks auth_key_id, length, msg_key (in "
+            "constant time) and message_data_length/padding, returns header + "
+            "body; mtcore-unpack adds session_id and msg_id parity, returns a "
+            "Message."
         ),
-        notes=(
-            (
-                "mtcore: decrypt_message checks auth_key_id, length, msg_key (in "
-                "constant time) and message_data_length/padding, returns header + "
-                "body; mtcore-unpack adds session_id and msg_id parity, returns a "
-                "Message."
-            ),
-            (
-                "telethon: decrypt_message_data also parses the TL body into an "
-                "upload.File and checks session_id, msg_id parity and time, but "
-                "not the padding length; pyrogram: unpack (a BytesIO per call, as "
-                "its Session does) parses the TL body too and checks session_id, "
-                "padding and msg_id parity; hypercrypto: unpack_message checks "
-                "msg_key only, is given the packet without its auth_key_id and "
-                "returns the plaintext with its padding; warpcrypto, "
-                "harukacrypto: unpack_message(packet, session_id, auth_key, "
-                "auth_key_id) returns msg_id, seq_no, length and body."
-            ),
+        (
+            "telethon: decrypt_message_data also parses the TL body into an "
+            "upload.File and checks session_id, msg_id parity and time, but "
+            "not the padding length; pyrogram: unpack (a BytesIO per call, as "
+            "its Session does) parses the TL body too and checks session_id, "
+            "padding and msg_id parity; hypercrypto: unpack_message checks "
+            "msg_key only, is given the packet without its auth_key_id and "
+            "returns the plaintext with its padding; warpcrypto, "
+            "harukacrypto: unpack_message(packet, session_id, auth_key, "
+            "auth_key_id) returns msg_id, seq_no, length and body."
         ),
-        check=check_message,
-        headline=(64, 512 * KiB),
-    )
+    ),
+    check=check_message,
+    headline=(64, 512 * KiB),
 )

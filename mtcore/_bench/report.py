@@ -159,16 +159,7 @@ def _ratio(r: float | None) -> str:
 
 
 def _summary_table(doc: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
-    head = [
-        "operation",
-        "size",
-        "mtcore",
-        "best rival",
-        "rival/mtcore",
-        "C limit",
-        "of limit",
-        "",
-    ]
+    head = "operation|size|mtcore|best rival|rival/mtcore|C limit|of limit|".split("|")
     rows = [
         [
             r["operation"],
@@ -188,15 +179,10 @@ def _summary_table(doc: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
 
 
 def _hot_table(doc: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
-    head = [
-        "call",
-        "mtcore",
-        "C limit",
-        "Python call (mtcore - limit)",
-        HOT_RIVAL,
-        f"{HOT_RIVAL}/mtcore",
-        "",
-    ]
+    head = (
+        f"call|mtcore|C limit|Python call (mtcore - limit)|{HOT_RIVAL}|"
+        f"{HOT_RIVAL}/mtcore|".split("|")
+    )
 
     def t(ns: float | None) -> str:
         return "-" if ns is None else format_time(ns)
@@ -459,18 +445,12 @@ def _detail(doc: dict[str, Any], out: TextIO) -> None:
         print(_grid(head, rows), file=out)
 
 
-def _threads(doc: dict[str, Any], out: TextIO) -> None:
-    threads = doc.get("threads") or []
-    if not threads:
-        return
-    print(
-        "\nTwo threads vs one (IGE encrypt; each thread its own inputs; "
-        "2.00x is perfect on 2 cores;\n  the hashlib control, which releases "
-        "the GIL, shows what the machine allowed during the run)",
-        file=out,
-    )
+_THREAD_HEAD = ["size", "contender", "1 thread", "2 threads", "speedup"]
+
+
+def _thread_rows(doc: dict[str, Any], skipped: bool) -> list[list[str]]:
     rows = []
-    for entry in threads:
+    for entry in doc.get("threads") or ():
         size = size_label(entry["size"])
         for r in entry["results"]:
             rows.append(
@@ -483,13 +463,22 @@ def _threads(doc: dict[str, Any], out: TextIO) -> None:
                 ]
             )
             size = ""
-        for name, reason in entry["skipped"].items():
+        for name, reason in entry["skipped"].items() if skipped else ():
             rows.append([size, name, "skipped:", reason, ""])
             size = ""
+    return rows
+
+
+def _threads(doc: dict[str, Any], out: TextIO) -> None:
+    if not doc.get("threads"):
+        return
     print(
-        _grid(["size", "contender", "1 thread", "2 threads", "speedup"], rows),
+        "\nTwo threads vs one (IGE encrypt; each thread its own inputs; "
+        "2.00x is perfect on 2 cores;\n  the hashlib control, which releases "
+        "the GIL, shows what the machine allowed during the run)",
         file=out,
     )
+    print(_grid(_THREAD_HEAD, _thread_rows(doc, skipped=True)), file=out)
 
 
 def text(doc: dict[str, Any], out: TextIO) -> None:
@@ -561,20 +550,38 @@ def pivot(
     return _md(head, rows)
 
 
+def _without_flags(table: tuple[list[str], list[list[str]]]) -> str:
+    # The last column ("noisy") stays in the text report.
+    head, rows = table
+    return _md(head[:-1], [r[:-1] for r in rows])
+
+
+def summary_markdown(doc: dict[str, Any]) -> str:
+    return _without_flags(_summary_table(doc))
+
+
+def calls_markdown(doc: dict[str, Any]) -> str:
+    return _without_flags(_hot_table(doc))
+
+
+def threads_markdown(doc: dict[str, Any]) -> str:
+    return _md(_THREAD_HEAD, _thread_rows(doc, skipped=False))
+
+
 def markdown(doc: dict[str, Any]) -> str:
     """
-    The report in Markdown: what ran, the summary, the per-call cost and a
-    table per operation.
+    The report in Markdown: what ran, the summary, the per-call cost, a
+    table per operation and the two-thread check.
     """
-    parts = ["\n".join(f"    {line}" for line in _header(doc))]
-    head, rows = _summary_table(doc)
-    if rows:
-        parts.append(_md(head[:-1], [r[:-1] for r in rows]))
-    head, rows = _hot_table(doc)
-    if rows:
-        parts.append(_md(head[:-1], [r[:-1] for r in rows]))
+    parts = [
+        "\n".join(f"    {line}" for line in _header(doc)),
+        summary_markdown(doc),
+        calls_markdown(doc),
+    ]
     for op, op_cases in _by_operation(doc).items():
         parts.append(f"{op_cases[0]['title']}\n\n{pivot(doc, [op], variants=None)}")
+    if doc.get("threads"):
+        parts.append(threads_markdown(doc))
     return "\n\n".join(parts) + "\n"
 
 

@@ -47,7 +47,9 @@ class Rival:
         (``ige256_encrypt/decrypt(data, key, iv)``), ``ige_cryptg``
         (``encrypt_ige/decrypt_ige``), ``ctr`` (``ctr256_encrypt(data, key,
         iv, state)`` continuing a stream in ``iv`` and ``state``), ``cbc``
-        (``cbc256_encrypt/decrypt``, the next IV written into ``iv``),
+        (``cbc256_encrypt/decrypt``, the next IV written into ``iv``, which
+        is then a bytearray), ``cbc_bytes`` (the same taking ``iv`` as
+        ``bytes`` only),
         ``mtproto_hypercrypto`` (``pack_message(auth_key, plaintext,
         from_client)``), ``mtproto_pyrogram`` (``pack_message(msg_id,
         seq_no, body, salt, session_id, auth_key, auth_key_id)``, as
@@ -88,7 +90,7 @@ RIVALS = {
         _rival("warpcrypto", "warpcrypto", "ige", "ctr", "mtproto_pyrogram"),
         _rival("harukacrypto", "harukacrypto", "ige", "ctr", "mtproto_pyrogram"),
         _rival("tgcrypto-rs", "tgcrypto", "ige", "ctr", "cbc"),
-        _rival("tgcryptorust", "tgcrypto", "ige", "ctr", "cbc"),
+        _rival("tgcryptorust", "tgcrypto", "ige", "ctr", "cbc_bytes"),
         _rival("tgcrypto2", "tgcrypto", "ige", "ctr", "cbc"),
         _rival("cryptogram", "cryptogram", "ige", "ctr", "cbc"),
     )
