@@ -13,6 +13,7 @@ from cpython.bytes cimport (
     PyBytes_GET_SIZE,
 )
 from cpython.exc cimport PyErr_Clear
+from cpython.long cimport PyLong_AsLongLongAndOverflow, PyLong_AsUnsignedLongLong
 from cpython.mem cimport PyMem_Calloc, PyMem_Free, PyMem_Malloc
 from cpython.object cimport PyObject
 from cpython.ref cimport Py_INCREF
@@ -38,6 +39,7 @@ _sha_best = mtc_sha_best(_env.FORCE_PORTABLE)
 _kernels_best = mtc_kernels(aes=_best, sha=_sha_best)
 
 include "_buffer.pyx"
+include "_wire.pyx"
 include "_aes.pyx"
 include "_hashes.pyx"
 include "_mtproto.pyx"

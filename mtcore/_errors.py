@@ -19,6 +19,7 @@ from mtcore.exceptions import (
     MissingExtra,
     SessionIdMismatch,
     TLDecodeError,
+    TLLimitError,
     TLSchemaError,
 )
 
@@ -395,8 +396,8 @@ def tl_wrong_type(cid: int, name: str, expected: str, offset: int) -> TLDecodeEr
     )
 
 
-def tl_too_deep(limit: int, offset: int) -> TLDecodeError:
-    return TLDecodeError(
+def tl_too_deep(limit: int, offset: int) -> TLLimitError:
+    return TLLimitError(
         f"objects nested deeper than {limit} levels at offset {offset}"
     )
 
@@ -405,14 +406,32 @@ def tl_gzip_bad(offset: int, reason: str) -> TLDecodeError:
     return TLDecodeError(f"gzip_packed at offset {offset}: {reason}")
 
 
-def tl_gzip_too_large(offset: int, limit: int) -> TLDecodeError:
-    return TLDecodeError(
-        f"gzip_packed at offset {offset} unpacks to more than {limit} bytes"
+def tl_gzip_trailing(offset: int, extra: bytes) -> TLDecodeError:
+    # extra: what zlib left after the end of the first gzip member
+    if extra[:2] == b"\x1f\x8b":
+        return tl_gzip_bad(offset, "a second gzip member follows the first")
+    return tl_gzip_bad(offset, f"{len(extra)} bytes follow the end of the gzip stream")
+
+
+def tl_unpacked_budget(offset: int, limit: int, left: int) -> TLLimitError:
+    return TLLimitError(
+        f"gzip_packed at offset {offset} unpacks to more than the {left} bytes "
+        f"left of max_unpacked={limit} ({limit - left} unpacked before it in "
+        f"this decode)"
     )
 
 
-def tl_gzip_nested(offset: int) -> TLDecodeError:
-    return TLDecodeError(f"gzip_packed at offset {offset} is nested too deeply")
+def tl_object_budget(limit: int, left: int, need: int, offset: int) -> TLLimitError:
+    # left: what was left of the budget before the need more at offset
+    return TLLimitError(
+        f"the decode passes max_objects={limit} at offset {offset}: "
+        f"{limit - left} objects and vector elements made so far, {need} more "
+        f"needed"
+    )
+
+
+def tl_gzip_nested(offset: int) -> TLLimitError:
+    return TLLimitError(f"gzip_packed at offset {offset} is nested too deeply")
 
 
 def tl_message_length(length: int, offset: int, left: int) -> TLDecodeError:
@@ -601,6 +620,14 @@ def missing_extra(feature: str, package: str, extra: str) -> MissingExtra:
     return MissingExtra(
         f"{feature} needs the optional package {package!r} (mtcore's "
         f"{extra!r} extra), which is not installed: pip install {package}",
+        name=package,
+    )
+
+
+def missing_dependency(feature: str, package: str) -> MissingExtra:
+    return MissingExtra(
+        f"{feature} needs {package!r}, a dependency of mtcore that is not "
+        f"installed here (the compiled backend runs without it): pip install {package}",
         name=package,
     )
 

@@ -5,9 +5,6 @@
 
 from mtcore._message import Message
 
-# TL longs are taken signed or unsigned.
-cdef object _I64_MIN = -(1 << 63)
-cdef object _U64_MAX = (1 << 64) - 1
 
 
 @cython.final
@@ -457,22 +454,13 @@ cdef object _decrypt_into(const mtc_kernels *k, object auth_key,
         PyBuffer_Release(&p)
 
 
-cdef int64_t _int64(object v, str name) except? -1:
-    # A TL long given signed or unsigned, as its signed value.
-    if not isinstance(v, int):
-        raise _errors.not_int(name, v)
-    if not _I64_MIN <= v <= _U64_MAX:
-        raise _errors.out_of_range(name, _I64_MIN, _U64_MAX, v)
-    return <int64_t>(v - (1 << 64) if v >= (1 << 63) else v)
-
-
 cdef int64_t _long_id(object v, str name) except? -1:
     # salt or session_id: a TL long given signed or unsigned, or the 8
     # bytes of its wire form (little-endian, as Pyrogram keeps session_id).
     cdef Py_buffer b
     cdef int64_t out
     if isinstance(v, int):
-        return _int64(v, name)
+        return wire_long(v, name)
     if not PyObject_CheckBuffer(v):
         raise _errors.not_long_id(name, v)
     buf_init(&b)
@@ -482,14 +470,6 @@ cdef int64_t _long_id(object v, str name) except? -1:
     finally:
         PyBuffer_Release(&b)
     return out
-
-
-cdef int32_t _int32(object v, str name) except? -1:
-    if not isinstance(v, int):
-        raise _errors.not_int(name, v)
-    if not -0x80000000 <= v <= 0xFFFFFFFF:
-        raise _errors.out_of_range(name, -0x80000000, 0xFFFFFFFF, v)
-    return <int32_t>(v - (1 << 32) if v >= (1 << 31) else v)
 
 
 cdef object _pack_message(const mtc_kernels *k, object auth_key, object salt,
@@ -504,11 +484,11 @@ cdef object _pack_message(const mtc_kernels *k, object auth_key, object salt,
         _key_ref(auth_key, &ref, k.sha)
         mtc_enc64le(head, <uint64_t>_long_id(salt, "salt"))
         mtc_enc64le(head + 8, <uint64_t>_long_id(session_id, "session_id"))
-        mid = _int64(msg_id, "msg_id")
+        mid = wire_long(msg_id, "msg_id")
         if (mid & 3 if from_client else not mid & 1):
             raise _errors.pack_msg_id(<object>mid, bool(from_client))
         mtc_enc64le(head + 16, <uint64_t>mid)
-        mtc_enc32le(head + 24, <uint32_t>_int32(seq_no, "seq_no"))
+        mtc_enc32le(head + 24, <uint32_t>wire_word(seq_no, "seq_no"))
         get_buffer(body, &b, "body", False)
         if b.len % 4:
             raise _errors.body_not_aligned(b.len)

@@ -10,8 +10,10 @@
 # * decoding mirrors _read_body/_read_obj/_read_obj_slow/_read_value/
 #   _read_any/_read_gzip/_read_container/_read_message of codec.py step for
 #   step (the same reads in the same order, the same ``what`` names, the same
-#   _errors texts), so every input gives the same object or the same
-#   TLDecodeError;
+#   _errors texts, the same budget spent at the same points), so every input
+#   gives the same object or the same TLDecodeError; the lists of fields
+#   and elements stay untracked by the GC until full (mtc_list_open), and
+#   message bodies are read where they are (TLReader.sub);
 # * encoding writes the values whose types are exactly the common ones (int
 #   in range, str, bytes, list, TL objects of the right type ...); anything
 #   else -- a wrong type, an int subclass, a container, a bad flag -- makes
@@ -23,13 +25,21 @@
 # its ops point to stay alive.
 
 from cpython.object cimport PyObject_TypeCheck, PyTypeObject
+from cpython.buffer cimport PyBUF_READ
 from cpython.dict cimport PyDict_GetItem
+from cpython.list cimport PyList_SET_ITEM
+from cpython.memoryview cimport PyMemoryView_FromMemory
 
 cdef extern from *:
     """
+    /* The member-descriptor names of CPython 3.12+, and structmember.h's
+     * before (3.9..3.11). */
     #ifndef Py_T_OBJECT_EX
     #include <structmember.h>
     #define Py_T_OBJECT_EX T_OBJECT_EX
+    #endif
+    #ifndef Py_READONLY
+    #define Py_READONLY READONLY
     #endif
 
     /* A new instance of a TL object class, as object.__new__(cls) makes it
@@ -64,7 +74,7 @@ cdef extern from *:
             return -1;
         }
         m = ((PyMemberDescrObject *)d)->d_member;
-        if (m->type != Py_T_OBJECT_EX || (m->flags & READONLY)) {
+        if (m->type != Py_T_OBJECT_EX || (m->flags & Py_READONLY)) {
             return -1;
         }
         return m->offset;
@@ -132,13 +142,6 @@ cdef enum:
     # take deeper objects, and cycles, and raise RecursionError for them)
     TL_MAX_WRITE_DEPTH = 200
 
-cdef extern from *:
-    """
-    #define MTC_TL_GZIP 0x3072cfa1u
-    #define MTC_TL_CONTAINER 0x73f1f8dcu
-    """
-    const uint32_t TL_GZIP "MTC_TL_GZIP"
-    const uint32_t TL_CONTAINER "MTC_TL_CONTAINER"
 
 
 cdef struct TLOp:
@@ -164,7 +167,8 @@ cdef object _tl_RawVector = None
 cdef object _tl_MTMessage = None
 cdef object _tl_MessageContainer = None
 cdef object _tl_py_encode = None      # codec.py's encode over its Python loops
-cdef object _tl_py_read_body = None   # codec._read_body (plans we do not run)
+cdef object _tl_py_body = None        # codec._read_body (plans we do not run)
+cdef object _tl_Decoding = None       # codec._Decoding (its budget)
 cdef dict _tl_special_names = None
 cdef Py_ssize_t _tl_v_off = -1        # offset of TLObject._v
 cdef int _tl_max_depth = 64
@@ -363,6 +367,22 @@ cdef inline _TLPlan _tl_plan_of(object d):
 
 # --- decoding --------------------------------------------------------------------
 
+cdef struct TLDecoding:
+    # One _tl_decode call: what is left of its budget (codec._Decoding in
+    # the Python loops).
+    Py_ssize_t objects          # left of max_objects
+    Py_ssize_t unpacked         # left of max_unpacked
+    Py_ssize_t max_objects
+    Py_ssize_t max_unpacked
+
+
+cdef int _tl_spend(TLDecoding *s, Py_ssize_t n, Py_ssize_t offset) except -1:
+    # codec._spend: n more objects or vector elements, read at offset.
+    if n > s.objects:
+        raise _errors.tl_object_budget(s.max_objects, s.objects, n, offset)
+    s.objects -= n
+    return 0
+
 
 cdef object _tl_new(object cls, object vals):
     o = mtc_tl_alloc(cls)
@@ -370,12 +390,13 @@ cdef object _tl_new(object cls, object vals):
     return o
 
 
-cdef object _tl_read_body(_TLTables t, TLReader r, _TLPlan p, int depth):
+cdef object _tl_read_body(_TLTables t, TLDecoding *s, TLReader r, _TLPlan p,
+                          int depth):
     # codec._read_body: the fields of p (its constructor number read).
     cdef uint32_t fw[TL_MAX_WORDS]
     cdef Py_ssize_t k, i = 0
     cdef TLOp *op
-    cdef const char *s
+    cdef const char *b
     cdef Py_ssize_t n
     cdef uint32_t cid
     cdef Py_ssize_t pos
@@ -384,10 +405,13 @@ cdef object _tl_read_body(_TLTables t, TLReader r, _TLPlan p, int depth):
     if depth > _tl_max_depth:
         raise _errors.tl_too_deep(_tl_max_depth, r.frame.pos)
     if p.python_only:
-        return _tl_py_read_body(t.codec, r, p.desc, depth)
+        return _tl_py_read_body(t, s, r, p, depth)
+    if s.objects <= 0:
+        raise _errors.tl_object_budget(s.max_objects, s.objects, 1, r.frame.pos)
+    s.objects -= 1
     for k in range(p.nwords):
         fw[k] = 0
-    vals = PyList_New(p.nfields)
+    vals = mtc_list_open(p.nfields)
     for k in range(p.nops):
         op = &p.ops[k]
         if op.word >= 0 and not (fw[op.word] & op.mask):
@@ -400,10 +424,10 @@ cdef object _tl_read_body(_TLTables t, TLReader r, _TLPlan p, int depth):
             fw[op.mask] = r.read_uint32("read_uint")
             continue
         elif op.kind == K_STRING:
-            s = r.read_tl_bytes("read_string", &n)
-            v = PyUnicode_DecodeUTF8(<char *>s, n, "replace")
+            b = r.read_tl_bytes("read_string", &n)
+            v = PyUnicode_DecodeUTF8(<char *>b, n, "replace")
         elif op.kind == K_OBJ:
-            v = _tl_read_obj(t, r, op.sub, depth)
+            v = _tl_read_obj(t, s, r, op.sub, depth)
         elif op.kind == K_TRUE:
             v = True
         elif op.kind == K_BOOL:
@@ -417,33 +441,48 @@ cdef object _tl_read_body(_TLTables t, TLReader r, _TLPlan p, int depth):
                 r.frame.pos = pos
                 raise _errors.tl_bad_bool(cid, pos)
         else:
-            v = _tl_read_value(t, r, op.kind, <object>op.sub, depth)
+            v = _tl_read_value(t, s, r, op.kind, <object>op.sub, depth)
         Py_INCREF(v)
         PyList_SET_ITEM(vals, i, v)
         i += 1
+    mtc_list_close(vals)
     return _tl_new(p.cls, vals)
 
 
-cdef object _tl_read_obj(_TLTables t, TLReader r, PyObject *tl_type, int depth):
+cdef object _tl_py_read_body(_TLTables t, TLDecoding *s, TLReader r, _TLPlan p,
+                             int depth):
+    # A plan the compiled loops do not run: codec._read_body, the budget
+    # handed over and back.
+    x = _tl_Decoding(t.codec, s.max_unpacked, s.max_objects)
+    x.objects = s.objects
+    x.unpacked = s.unpacked
+    obj = _tl_py_body(x, r, p.desc, depth)
+    s.objects = x.objects
+    s.unpacked = x.unpacked
+    return obj
+
+
+cdef object _tl_read_obj(_TLTables t, TLDecoding *s, TLReader r,
+                         PyObject *tl_type, int depth):
     # codec._read_obj: a boxed object of type tl_type (interned).
     cdef uint32_t cid = r.read_uint32("read_constructor")
     cdef PyObject *pp = t.find(cid)
     if pp == NULL:
         p = t.get(cid)
         if p is None:
-            return _tl_read_obj_slow(t, r, cid, <object>tl_type, depth)
+            return _tl_read_obj_slow(t, s, r, cid, <object>tl_type, depth)
         pp = <PyObject *>p
     if <PyObject *>(<_TLPlan>pp).tl_type != tl_type:
-        return _tl_read_obj_slow(t, r, cid, <object>tl_type, depth)
-    return _tl_read_body(t, r, <_TLPlan>pp, depth + 1)
+        return _tl_read_obj_slow(t, s, r, cid, <object>tl_type, depth)
+    return _tl_read_body(t, s, r, <_TLPlan>pp, depth + 1)
 
 
-cdef object _tl_read_obj_slow(_TLTables t, TLReader r, uint32_t cid,
-                              object tl_type, int depth):
+cdef object _tl_read_obj_slow(_TLTables t, TLDecoding *s, TLReader r,
+                              uint32_t cid, object tl_type, int depth):
     # codec._read_obj_slow.
     cdef Py_ssize_t pos
     if cid == TL_GZIP:
-        return _tl_read_gzip(t, r, tl_type, depth)
+        return _tl_read_gzip(t, s, r, tl_type, depth)
     if tl_type is None:
         if cid == TL_BOOL_TRUE:
             return True
@@ -452,11 +491,13 @@ cdef object _tl_read_obj_slow(_TLTables t, TLReader r, uint32_t cid,
         if cid == TL_VECTOR:
             pos = r.frame.pos - 4
             r.frame.pos = pos
+            r.read_count_c("read_vector_header", True, 4)
+            r.frame.pos = pos
             n = r.frame.len - pos
             return _tl_RawVector(
                 PyBytes_FromStringAndSize(r.read_mem(n, "read_raw"), n))
         if cid == TL_CONTAINER:
-            return _tl_read_container(t, r, depth)
+            return _tl_read_container(t, s, r, depth)
     name = _tl_special_names.get(cid)
     if name is not None:
         raise _errors.tl_wrong_type(cid, name, tl_type or "Object", r.frame.pos - 4)
@@ -465,24 +506,25 @@ cdef object _tl_read_obj_slow(_TLTables t, TLReader r, uint32_t cid,
         raise _errors.tl_unknown_constructor(cid, r.frame.pos - 4)
     if tl_type is not None and d.tl_type != tl_type:
         raise _errors.tl_wrong_type(cid, d.name, tl_type, r.frame.pos - 4)
-    return _tl_read_body(t, r, _tl_plan_of(d), depth + 1)
+    return _tl_read_body(t, s, r, _tl_plan_of(d), depth + 1)
 
 
-cdef object _tl_read_any(_TLTables t, TLReader r, int depth):
+cdef object _tl_read_any(_TLTables t, TLDecoding *s, TLReader r, int depth):
     # codec._read_any: any complete boxed value.
     cdef uint32_t cid = r.read_uint32("read_constructor")
     cdef PyObject *pp = t.find(cid)
     if pp == NULL:
         p = t.get(cid)
         if p is None:
-            return _tl_read_obj_slow(t, r, cid, None, depth)
+            return _tl_read_obj_slow(t, s, r, cid, None, depth)
         pp = <PyObject *>p
-    return _tl_read_body(t, r, <_TLPlan>pp, depth + 1)
+    return _tl_read_body(t, s, r, <_TLPlan>pp, depth + 1)
 
 
-cdef list _tl_read_vector(_TLTables t, TLReader r, bint boxed, object esub_op,
-                          int depth):
+cdef list _tl_read_vector(_TLTables t, TLDecoding *s, TLReader r, bint boxed,
+                          object esub_op, int depth):
     # A Vector<T> (boxed) or vector<T> of the element op esub_op.
+    cdef Py_ssize_t pos = r.frame.pos
     cdef Py_ssize_t n, i
     cdef int ek = esub_op[0]
     cdef object es = esub_op[3]
@@ -491,58 +533,54 @@ cdef list _tl_read_vector(_TLTables t, TLReader r, bint boxed, object esub_op,
         n = r.read_count_c("read_vector_header", True, 4)
     else:
         n = r.read_count_c("read_count", False, 4)
-    out = PyList_New(n)
+    _tl_spend(s, n, pos)
+    out = mtc_list_open(n)
     for i in range(n):
         if ek == K_OBJ:
-            v = _tl_read_obj(t, r, <PyObject *>es, depth)
+            v = _tl_read_obj(t, s, r, <PyObject *>es, depth)
         else:
-            v = _tl_read_value(t, r, ek, es, depth)
+            v = _tl_read_value(t, s, r, ek, es, depth)
         Py_INCREF(v)
         PyList_SET_ITEM(out, i, v)
+    mtc_list_close(out)
     return out
 
 
-cdef object _tl_read_value(_TLTables t, TLReader r, int kind, object sub, int depth):
+cdef object _tl_read_value(_TLTables t, TLDecoding *s, TLReader r, int kind,
+                           object sub, int depth):
     # codec._read_value: one value of any kind but K_FLAGS/K_TRUE.
-    cdef const char *s
+    cdef const char *b
     cdef const uint8_t *q
-    cdef Py_ssize_t n, i, pos
+    cdef Py_ssize_t n, pos
     cdef uint32_t cid
     cdef uint64_t u
     cdef double dbl
-    cdef list out
     if kind == K_INT:
         return PyLong_FromLong(r.read_int32("read_int"))
     if kind == K_LONG:
         return PyLong_FromLongLong(r.read_int64("read_long"))
     if kind == K_STRING:
-        s = r.read_tl_bytes("read_string", &n)
-        return PyUnicode_DecodeUTF8(<char *>s, n, "replace")
+        b = r.read_tl_bytes("read_string", &n)
+        return PyUnicode_DecodeUTF8(<char *>b, n, "replace")
     if kind == K_OBJ:
-        return _tl_read_obj(t, r, <PyObject *>sub, depth)
+        return _tl_read_obj(t, s, r, <PyObject *>sub, depth)
     if kind == K_BYTES:
-        s = r.read_tl_bytes("read_bytes", &n)
-        return PyBytes_FromStringAndSize(s, n)
+        b = r.read_tl_bytes("read_bytes", &n)
+        return PyBytes_FromStringAndSize(b, n)
     if kind == K_VEC or kind == K_BVEC:
-        return _tl_read_vector(t, r, kind == K_VEC, sub, depth)
+        return _tl_read_vector(t, s, r, kind == K_VEC, sub, depth)
     if kind == K_VLONG:
+        pos = r.frame.pos
         n = r.read_count_c("read_vector_long", True, 8)
         q = <const uint8_t *>r.read_mem(8 * n, "read_vector_long")
-        out = PyList_New(n)
-        for i in range(n):
-            item = PyLong_FromLongLong(<int64_t>mtc_dec64le(q + 8 * i))
-            Py_INCREF(item)
-            PyList_SET_ITEM(out, i, item)
-        return out
+        _tl_spend(s, n, pos)
+        return mtc_tl_int_list(q, n, True)
     if kind == K_VINT:
+        pos = r.frame.pos
         n = r.read_count_c("read_vector_int", True, 4)
         q = <const uint8_t *>r.read_mem(4 * n, "read_vector_int")
-        out = PyList_New(n)
-        for i in range(n):
-            item = PyLong_FromLong(<int32_t>mtc_dec32le(q + 4 * i))
-            Py_INCREF(item)
-            PyList_SET_ITEM(out, i, item)
-        return out
+        _tl_spend(s, n, pos)
+        return mtc_tl_int_list(q, n, False)
     if kind == K_BOOL:
         pos = r.frame.pos
         cid = r.read_uint32("read_bool")
@@ -557,10 +595,10 @@ cdef object _tl_read_value(_TLTables t, TLReader r, int kind, object sub, int de
         memcpy(&dbl, &u, 8)
         return PyFloat_FromDouble(dbl)
     if kind == K_ANY:
-        return _tl_read_any(t, r, depth)
+        return _tl_read_any(t, s, r, depth)
     if kind == K_BARE:
         d = t.codec.desc(sub)
-        return _tl_read_body(t, r, _tl_plan_of(d), depth + 1)
+        return _tl_read_body(t, s, r, _tl_plan_of(d), depth + 1)
     if kind == K_INT128:
         return PyBytes_FromStringAndSize(r.read_mem(16, "read_int128"), 16)
     if kind == K_INT256:
@@ -568,49 +606,55 @@ cdef object _tl_read_value(_TLTables t, TLReader r, int kind, object sub, int de
     raise AssertionError(kind)
 
 
-cdef object _tl_read_gzip(_TLTables t, TLReader r, object tl_type, int depth):
-    # codec._read_gzip.
+cdef object _tl_read_gzip(_TLTables t, TLDecoding *s, TLReader r, object tl_type,
+                          int depth):
+    # codec._read_gzip; zlib reads the packed bytes where they are.
     cdef Py_ssize_t pos = r.frame.pos - 4
-    cdef Py_ssize_t n
-    cdef const char *s
+    cdef Py_ssize_t n, left = s.unpacked
+    cdef const char *b
     cdef TLReader inner
     if depth + _tl_gzip_step > _tl_max_depth:
         raise _errors.tl_gzip_nested(pos)
-    s = r.read_tl_bytes("read_bytes", &n)
-    packed = PyBytes_FromStringAndSize(s, n)
-    limit = _tl_codec_mod.GZIP_LIMIT
+    b = r.read_tl_bytes("read_bytes", &n)
     z = _tl_zlib.decompressobj(31)
     try:
-        data = z.decompress(packed, limit)
+        data = z.decompress(PyMemoryView_FromMemory(<char *>b, n, PyBUF_READ),
+                            left + 1)
     except _tl_zlib.error as exc:
         raise _errors.tl_gzip_bad(pos, str(exc)) from None
-    if z.unconsumed_tail:
-        raise _errors.tl_gzip_too_large(pos, limit)
+    n = PyBytes_GET_SIZE(data)
+    if n > left:
+        raise _errors.tl_unpacked_budget(pos, s.max_unpacked, left)
     if not z.eof:
         raise _errors.tl_gzip_bad(pos, "the gzip stream is truncated")
+    if z.unused_data:
+        raise _errors.tl_gzip_trailing(pos, z.unused_data)
+    s.unpacked = left - n
     inner = TLReader(data)
     if tl_type is None:
-        obj = _tl_read_any(t, inner, depth + _tl_gzip_step)
+        obj = _tl_read_any(t, s, inner, depth + _tl_gzip_step)
     else:
-        obj = _tl_read_obj(t, inner, <PyObject *>tl_type, depth + _tl_gzip_step)
+        obj = _tl_read_obj(t, s, inner, <PyObject *>tl_type,
+                           depth + _tl_gzip_step)
     if inner.frame.pos < inner.frame.len:
-        raise _errors.tl_trailing("the gzip_packed payload", inner.frame.pos,
-                                  len(data))
+        raise _errors.tl_trailing("the gzip_packed payload", inner.frame.pos, n)
     return obj
 
 
-cdef object _tl_read_container(_TLTables t, TLReader r, int depth):
+cdef object _tl_read_container(_TLTables t, TLDecoding *s, TLReader r, int depth):
     # codec._read_container.
-    cdef Py_ssize_t n = r.read_count_c("read_count", False, 4)
-    cdef Py_ssize_t i
+    cdef Py_ssize_t pos = r.frame.pos
+    cdef Py_ssize_t n, i
     cdef list msgs = []
+    n = r.read_count_c("read_count", False, 4)
+    _tl_spend(s, n + 1, pos)
     for i in range(n):
-        msgs.append(_tl_read_message(t, r, depth + 1))
+        msgs.append(_tl_read_message(t, s, r, depth + 1))
     return _tl_new(_tl_MessageContainer, [msgs])
 
 
-cdef object _tl_read_message(_TLTables t, TLReader r, int depth):
-    # codec._read_message.
+cdef object _tl_read_message(_TLTables t, TLDecoding *s, TLReader r, int depth):
+    # codec._read_message; the body is read where it is (TLReader.sub).
     cdef int64_t msg_id
     cdef int32_t seqno, length
     cdef Py_ssize_t pos, left
@@ -624,27 +668,48 @@ cdef object _tl_read_message(_TLTables t, TLReader r, int depth):
     left = r.frame.len - r.frame.pos
     if length < 0 or length & 3 or length > left:
         raise _errors.tl_message_length(length, pos, left)
-    body_reader = TLReader(PyBytes_FromStringAndSize(
-        r.read_mem(length, "read_raw"), length))
-    body = _tl_read_any(t, body_reader, depth)
+    body_reader = r.sub(length, "read_sub")
+    body = _tl_read_any(t, s, body_reader, depth)
     if body_reader.frame.pos < body_reader.frame.len:
         raise _errors.tl_trailing(f"the body of message {msg_id}",
                                   body_reader.frame.pos, length)
     return _tl_new(_tl_MTMessage, [msg_id, seqno, body])
 
 
-def _tl_decode(_TLTables tables not None, data, op):
+cdef Py_ssize_t _tl_limit(object v, str name) except -1:
+    # codec._limit: a budget, an int in 0..sys.maxsize // 2 (so that
+    # left + 1 cannot overflow); codec._limit says what is wrong with
+    # anything else, or caps it.
+    cdef int overflow = 0
+    cdef long long x
+    if PyLong_CheckExact(v):
+        x = PyLong_AsLongLongAndOverflow(v, &overflow)
+        if not overflow and 0 <= x <= PY_SSIZE_T_MAX // 2:
+            return <Py_ssize_t>x
+    return _tl_codec_mod._limit(name, v)
+
+
+def _tl_decode(_TLTables tables not None, data, op, max_unpacked, max_objects):
     """
     codec.decode over the compiled loops: one complete boxed value (op is
-    None), or a value of the op codec.Codec.type_op gave; private.
+    None), or a value of the op codec.Codec.type_op gave, within the budget
+    (max_unpacked, max_objects: ints); private.
     """
-    cdef TLReader r = TLReader(data)
+    cdef TLDecoding s
+    cdef TLReader r
     cdef int kind
+    if tables.table == NULL:
+        raise _errors.not_initialised("_TLTables")
+    if _tl_codec_mod is None:
+        raise _errors.not_initialised("the compiled TL codec")
+    s.unpacked = s.max_unpacked = _tl_limit(max_unpacked, "max_unpacked")
+    s.objects = s.max_objects = _tl_limit(max_objects, "max_objects")
+    r = TLReader(data)
     if op is None:
-        obj = _tl_read_any(tables, r, 0)
+        obj = _tl_read_any(tables, &s, r, 0)
     else:
         kind = op[0]
-        obj = _tl_read_value(tables, r, kind, op[3], 0)
+        obj = _tl_read_value(tables, &s, r, kind, op[3], 0)
     if r.frame.pos < r.frame.len:
         raise _errors.tl_trailing("the object", r.frame.pos, r.frame.len)
     return obj
@@ -664,12 +729,14 @@ cdef inline _TLPlan _tl_plan_of_obj(object v):
 
 
 cdef int _tl_write_obj_body(TLWriter w, _TLPlan p, object v, int depth) except -1:
-    cdef PyObject *vals = mtc_tl_get_slot(v, _tl_v_off)
-    if vals == NULL or depth > TL_MAX_WRITE_DEPTH:
+    cdef PyObject *slot = mtc_tl_get_slot(v, _tl_v_off)
+    cdef object vals
+    if slot == NULL or depth > TL_MAX_WRITE_DEPTH:
         # unset, or nested so deep (a cycle?) that the Python loops should
         # say what is wrong
         raise _TLGiveUp()
-    return _tl_write_body(w, p, <object>vals, depth)
+    vals = <object>slot  # a reference of our own, whatever becomes of _v
+    return _tl_write_body(w, p, vals, depth)
 
 
 cdef int _tl_write_body(TLWriter w, _TLPlan p, object vals, int depth) except -1:
@@ -681,6 +748,7 @@ cdef int _tl_write_body(TLWriter w, _TLPlan p, object vals, int depth) except -1
     cdef TLOp *op
     cdef TLFlagSrc *src
     cdef PyObject *v
+    cdef object item
     if (p.python_only or not PyList_CheckExact(vals)
             or PyList_GET_SIZE(vals) != p.nfields):
         raise _TLGiveUp()
@@ -701,6 +769,10 @@ cdef int _tl_write_body(TLWriter w, _TLPlan p, object vals, int depth) except -1
             fw[op.mask] = f
             w.write_uint32(f)
             continue
+        if PyList_GET_SIZE(vals) != p.nfields:
+            # changed by Python code run meanwhile (a lookup on a type with
+            # odd attribute names can run some): the Python loops decide
+            raise _TLGiveUp()
         v = mtc_list_item(vals, i)
         i += 1
         if op.word >= 0:
@@ -710,7 +782,8 @@ cdef int _tl_write_body(TLWriter w, _TLPlan p, object vals, int depth) except -1
                 raise _TLGiveUp()
         if op.kind == K_TRUE:
             continue
-        _tl_write_value(w, op.kind, op.sub, <object>v, depth)
+        item = <object>v  # held while it is written
+        _tl_write_value(w, op.kind, op.sub, item, depth)
     return 0
 
 
@@ -760,6 +833,7 @@ cdef int _tl_write_value(TLWriter w, int kind, PyObject *sub, object v,
     cdef Py_ssize_t n, i
     cdef int ek
     cdef PyObject *es
+    cdef object item
     if kind == K_INT:
         return w.write_int32(<int32_t>_tl_exact_int(v, -0x80000000, 0x7FFFFFFF))
     if kind == K_LONG:
@@ -812,12 +886,16 @@ cdef int _tl_write_value(TLWriter w, int kind, PyObject *sub, object v,
             ek = <object>mtc_tuple_item(<object>sub, 0)
             es = mtc_tuple_item(<object>sub, 3)
         for i in range(n):
-            # the sequence is not changed meanwhile: nothing here runs
-            # Python code
+            # Each element held while it is written, and the list's size
+            # checked again: Python code run meanwhile (see _tl_write_body)
+            # may have changed it.
             if PyList_CheckExact(v):
-                _tl_write_value(w, ek, es, <object>mtc_list_item(v, i), depth)
+                if i >= PyList_GET_SIZE(v):
+                    raise _TLGiveUp()
+                item = <object>mtc_list_item(v, i)
             else:
-                _tl_write_value(w, ek, es, <object>mtc_tuple_item(v, i), depth)
+                item = <object>mtc_tuple_item(v, i)
+            _tl_write_value(w, ek, es, item, depth)
         return 0
     if kind == K_DOUBLE:
         if not PyFloat_CheckExact(v):
@@ -875,7 +953,7 @@ def _tl_install(mod):
     Called once by mtcore.tl.codec (mod) with itself; private.
     """
     global _tl_codec_mod, _tl_TLObject, _tl_RawVector, _tl_MTMessage
-    global _tl_MessageContainer, _tl_py_encode, _tl_py_read_body
+    global _tl_MessageContainer, _tl_py_encode, _tl_py_body, _tl_Decoding
     global _tl_special_names, _tl_v_off, _tl_max_depth, _tl_gzip_step, _tl_zlib
     import zlib
     kinds = dict(K_INT=K_INT, K_LONG=K_LONG, K_FLAGS=K_FLAGS, K_STRING=K_STRING,
@@ -899,7 +977,8 @@ def _tl_install(mod):
     _tl_MTMessage = mod.MTMessage
     _tl_MessageContainer = mod.MessageContainer
     _tl_py_encode = mod._encode_py
-    _tl_py_read_body = mod._read_body
+    _tl_py_body = mod._read_body
+    _tl_Decoding = mod._Decoding
     _tl_special_names = dict(mod._SPECIAL_NAMES)
     _tl_v_off = off
     _tl_max_depth = mod.MAX_DEPTH

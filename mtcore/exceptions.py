@@ -24,6 +24,7 @@ __all__ = [
     "SecurityError",
     "SessionIdMismatch",
     "TLDecodeError",
+    "TLLimitError",
     "TLSchemaError",
 ]
 
@@ -74,6 +75,17 @@ class TLDecodeError(MtcoreError, ValueError):
     constructor is not the expected one, a vector count cannot fit the
     bytes left, or a length prefix is not valid.  The message names what
     was read and where (the offset from the start of the input).
+    """
+
+
+class TLLimitError(TLDecodeError):
+    """
+    A TL decode passed one of its limits (:func:`mtcore.tl.decode`): objects
+    nested deeper than ``MAX_DEPTH``, more objects and vector elements than
+    ``max_objects``, or more bytes unpacked from ``gzip_packed`` values than
+    ``max_unpacked``.  The input may be well-formed TL; it is refused to
+    bound the memory and time one decode can take.  The message names the
+    limit and what was seen.
     """
 
 

@@ -190,3 +190,90 @@ def test_shared_qr_login_flow():
 
         got = sorted(run_threads(work))
         assert got == ["ShowQR"] + ["refused"] * (THREADS - 1)
+
+
+# --- TL ---------------------------------------------------------------------
+
+
+def test_shared_tl_writer(tl_impl):
+    # Each write lands whole: the shared writer's output parses back into
+    # exactly the records the threads wrote, in some interleaving.
+    w = tl_impl.Writer()
+    per_thread = 300
+
+    def work(i: int) -> None:
+        for r in range(per_thread):
+            w.write_bytes(bytes([i]) * (1 + r % 300))
+
+    run_threads(work)
+    reader = tl_impl.Reader(w.getvalue())
+    got: dict[int, list[int]] = {i: [] for i in range(THREADS)}
+    while not reader.at_end():
+        rec = reader.read_bytes()
+        assert rec == rec[:1] * len(rec)
+        got[rec[0]].append(len(rec))
+    assert got == {i: [1 + r % 300 for r in range(per_thread)] for i in range(THREADS)}
+
+
+def test_shared_tl_reader(tl_impl):
+    # Each read takes whole values: every record is read exactly once.
+    n = 8000
+    w = tl_impl.Writer()
+    for v in range(n):
+        w.write_bytes(v.to_bytes(4, "little") * (1 + v % 70))
+    reader = tl_impl.Reader(w.getvalue())
+
+    def work(i: int) -> list[int]:
+        out = []
+        for _ in range(n // THREADS):
+            rec = reader.read_bytes()
+            out.append(int.from_bytes(rec[:4], "little"))
+            assert rec == rec[:4] * (1 + out[-1] % 70)
+        return out
+
+    values = sorted(v for part in run_threads(work) for v in part)
+    assert values == list(range(n))
+    assert reader.at_end()
+
+
+def test_first_use_of_a_class_from_threads():
+    # Threads that name the same combinators of a fresh codec at once get
+    # one class each, not one per thread.
+    from mtcore.tl.codec import Codec
+    from mtcore.tl.registry import default_schema
+
+    names = sorted(default_schema().constructors)[:300]
+    for _ in range(3):
+        codec = Codec(default_schema())
+
+        def work(i: int) -> list[type]:
+            return [codec.desc_by_name(name, False).cls for name in names]
+
+        first, *others = run_threads(work)
+        assert all(o == first for o in others)
+
+
+def test_encode_decode_from_threads():
+    # The compiled encoder's spare writer and the plan tables under threads:
+    # every result equals the single-threaded one.
+    from mtcore.tl import decode, functions, types
+
+    objs = [
+        functions.messages.sendMessage(
+            peer=types.inputPeerUser(user_id=i, access_hash=-i),
+            message="x" * (i % 50),
+            random_id=i,
+            entities=[types.messageEntityBold(offset=0, length=i % 7)],
+        )
+        for i in range(200)
+    ]
+    expected = [bytes(o) for o in objs]
+
+    def work(t: int) -> bool:
+        for _ in range(5):
+            for o, e in zip(objs, expected):
+                if bytes(o) != e or decode(e) != o:
+                    return False
+        return True
+
+    assert run_threads(work) == [True] * THREADS

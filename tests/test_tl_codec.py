@@ -653,7 +653,7 @@ def test_depth_limit() -> None:
 def test_gzip_limits() -> None:
     from mtcore.tl import codec
 
-    bomb = gzip.compress(b"\0" * (codec.GZIP_LIMIT + 4))
+    bomb = gzip.compress(b"\0" * (codec.MAX_UNPACKED + 4))
     with pytest.raises(TLDecodeError, match="more than"):
         decode(bytes(types.gzip_packed(packed_data=bomb)))
     with pytest.raises(TLDecodeError, match="gzip_packed"):

@@ -43,6 +43,7 @@ import contextlib
 import functools
 import keyword
 import sys
+import threading
 import zlib
 from collections.abc import Iterator
 from typing import Any
@@ -54,8 +55,9 @@ from mtcore.tl.registry import default_schema
 from mtcore.tl.schema import ANY_TYPE, VECTOR_ID, Combinator, Schema, TLType
 
 __all__ = [
-    "GZIP_LIMIT",
     "MAX_DEPTH",
+    "MAX_OBJECTS",
+    "MAX_UNPACKED",
     "Codec",
     "Desc",
     "MTMessage",
@@ -67,8 +69,14 @@ __all__ = [
     "encode",
 ]
 
-Writer = _impl.TLWriter
-Reader = _impl.TLReader
+if _impl.__name__ == "mtcore._py":
+    # The pure loops' own reader and writer are never shared: the unlocked
+    # classes under the public (locked) ones.
+    from mtcore._py.tlbuf import _TLReader as Reader
+    from mtcore._py.tlbuf import _TLWriter as Writer
+else:
+    Writer = _impl.TLWriter
+    Reader = _impl.TLReader
 
 # The extension's compiled loops over the same plans (mtcore/_tlcodec.pyx),
 # or None on the pure backend; _fast is what decode()/encode() use now
@@ -78,8 +86,19 @@ _fast: Any = _CIMPL
 
 #: The deepest nesting of objects the decoder accepts.
 MAX_DEPTH = 64
-#: The most bytes one ``gzip_packed`` may unpack to.
-GZIP_LIMIT = 16 * 1024 * 1024
+#: The default ``max_unpacked`` of :func:`decode`: the most bytes the
+#: ``gzip_packed`` values of one call may unpack to, together.
+MAX_UNPACKED = 16 * 1024 * 1024
+#: The default ``max_objects`` of :func:`decode`: the most TL objects and
+#: vector elements one call may make.  Real responses count one per 30 to
+#: 40 bytes (the 100-message ``messages.messages`` of the benchmark: 659 in
+#: 24.5 kB), so 2**20 pass a response of 30 MiB or more, about twice what
+#: :data:`MAX_UNPACKED` lets a gzip_packed one unpack to, while capping what
+#: hostile input can make: an object of many absent flag fields, read from
+#: 8 bytes, takes about 300 bytes, so 2**20 of them stay under 300 MiB.
+MAX_OBJECTS = 1 << 20
+# Budgets above this (more than any memory) are taken as this.
+_LIMIT_CAP = sys.maxsize // 2
 # A gzip_packed counts as this many levels of nesting, so at most
 # MAX_DEPTH // _GZIP_STEP of them can be open at once (bounded memory).
 _GZIP_STEP = 16
@@ -336,12 +355,27 @@ class RawVector:
         """
         return int.from_bytes(self.data[4:8], "little") if len(self.data) >= 8 else 0
 
-    def decode(self, type: str, schema: Schema | None = None) -> list[Any]:
+    def decode(
+        self,
+        type: str,
+        schema: Schema | None = None,
+        *,
+        max_unpacked: int | None = None,
+        max_objects: int | None = None,
+    ) -> list[Any]:
         """
         Decode the elements as ``type`` (``"Vector<long>"``,
-        ``"Vector<User>"``, or the name of the function whose result this is).
+        ``"Vector<User>"``, or the name of the function whose result this
+        is), with a budget of its own (``max_unpacked``, ``max_objects``:
+        as in :func:`decode`).
         """
-        return decode(self.data, schema, type=type)  # type: ignore[no-any-return]
+        return decode(  # type: ignore[no-any-return]
+            self.data,
+            schema,
+            type=type,
+            max_unpacked=max_unpacked,
+            max_objects=max_objects,
+        )
 
     def __bytes__(self) -> bytes:
         return self.data
@@ -584,6 +618,7 @@ class Codec:
         self._by_name: dict[str, Desc] = {}
         self.types = Namespace(self, "", False)
         self.functions = Namespace(self, "", True)
+        self._lock = threading.RLock()
         # The compiled loops' table of plans by id (None: pure backend).
         self._ctab = _CIMPL._TLTables(self) if _CIMPL is not None else None
 
@@ -615,6 +650,14 @@ class Codec:
         return None if c is None else self._compile(c)
 
     def _compile(self, c: Combinator) -> Desc:
+        # One Desc (and one class) per combinator, whatever the threads:
+        # two compiling the same one at once would make two classes, and
+        # objects of one would not equal those of the other.
+        with self._lock:
+            d = self._all.get(c.id)
+            return d if d is not None else self._compile_new(c)
+
+    def _compile_new(self, c: Combinator) -> Desc:
         d = Desc()
         d.id = c.id
         d.name = c.name
@@ -793,10 +836,32 @@ def _default_codec() -> Codec:
 # --- decoding --------------------------------------------------------------------
 
 
-def _read_body(c: Codec, r: Any, d: Desc, depth: int) -> TLObject:
+class _Decoding:
+    # One decode() call: the codec's descriptors and what is left of the
+    # call's budget (the compiled loops keep the same in a C struct).
+    __slots__ = ("desc", "descs", "max_objects", "max_unpacked", "objects", "unpacked")
+
+    def __init__(self, c: Codec, max_unpacked: int, max_objects: int) -> None:
+        self.descs = c.descs
+        self.desc = c.desc
+        self.max_unpacked = self.unpacked = max_unpacked
+        self.max_objects = self.objects = max_objects
+
+
+def _spend(x: _Decoding, n: int, offset: int) -> None:
+    # n more objects or vector elements, read at offset.
+    if n > x.objects:
+        raise _errors.tl_object_budget(x.max_objects, x.objects, n, offset)
+    x.objects -= n
+
+
+def _read_body(x: _Decoding, r: Any, d: Desc, depth: int) -> TLObject:
     # The fields of d (its constructor number already read).
     if depth > MAX_DEPTH:
         raise _errors.tl_too_deep(MAX_DEPTH, r.position)
+    if x.objects <= 0:
+        raise _errors.tl_object_budget(x.max_objects, x.objects, 1, r.position)
+    x.objects -= 1
     vals: list[Any] = []
     append = vals.append
     fw = [0] * d.nwords
@@ -812,32 +877,34 @@ def _read_body(c: Codec, r: Any, d: Desc, depth: int) -> TLObject:
         elif kind == K_STRING:
             append(r.read_string())
         elif kind == K_OBJ:
-            append(_read_obj(c, r, sub, depth))
+            append(_read_obj(x, r, sub, depth))
         elif kind == K_TRUE:
             append(True)
         elif kind == K_BOOL:
             append(r.read_bool())
         else:
-            append(_read_value(c, r, kind, sub, depth))
+            append(_read_value(x, r, kind, sub, depth))
     o: Any = _new(d.cls)
     o._v = vals
     return o
 
 
-def _read_obj(c: Codec, r: Any, tl_type: str, depth: int) -> Any:
+def _read_obj(x: _Decoding, r: Any, tl_type: str, depth: int) -> Any:
     # A boxed object of type tl_type.
     cid = r.read_constructor()
-    d = c.descs.get(cid)
+    d = x.descs.get(cid)
     if d is None or d.tl_type is not tl_type:
-        return _read_obj_slow(c, r, cid, tl_type, depth)
-    return _read_body(c, r, d, depth + 1)
+        return _read_obj_slow(x, r, cid, tl_type, depth)
+    return _read_body(x, r, d, depth + 1)
 
 
-def _read_obj_slow(c: Codec, r: Any, cid: int, tl_type: str | None, depth: int) -> Any:
+def _read_obj_slow(
+    x: _Decoding, r: Any, cid: int, tl_type: str | None, depth: int
+) -> Any:
     # A boxed object whose constructor is not compiled yet, is a special,
     # or is of another type than tl_type (None: any type).
     if cid == GZIP_ID:
-        return _read_gzip(c, r, tl_type, depth)
+        return _read_gzip(x, r, tl_type, depth)
     if tl_type is None:
         if cid == BOOL_TRUE_ID:
             return True
@@ -846,19 +913,21 @@ def _read_obj_slow(c: Codec, r: Any, cid: int, tl_type: str | None, depth: int) 
         if cid == VECTOR_ID:
             pos = r.position - 4
             r.seek(pos)
+            r.read_vector_header()  # its count must fit the bytes left
+            r.seek(pos)
             return RawVector(r.read_raw(r.remaining))
         if cid == CONTAINER_ID:
-            return _read_container(c, r, depth)
+            return _read_container(x, r, depth)
     if cid in _SPECIAL_NAMES:
         raise _errors.tl_wrong_type(
             cid, _SPECIAL_NAMES[cid], tl_type or "Object", r.position - 4
         )
-    d = c.desc(cid)
+    d = x.desc(cid)
     if d is None:
         raise _errors.tl_unknown_constructor(cid, r.position - 4)
     if tl_type is not None and d.tl_type != tl_type:
         raise _errors.tl_wrong_type(cid, d.name, tl_type, r.position - 4)
-    return _read_body(c, r, d, depth + 1)
+    return _read_body(x, r, d, depth + 1)
 
 
 _SPECIAL_NAMES = {
@@ -869,15 +938,15 @@ _SPECIAL_NAMES = {
 }
 
 
-def _read_any(c: Codec, r: Any, depth: int) -> Any:
+def _read_any(x: _Decoding, r: Any, depth: int) -> Any:
     cid = r.read_constructor()
-    d = c.descs.get(cid)
+    d = x.descs.get(cid)
     if d is None:
-        return _read_obj_slow(c, r, cid, None, depth)
-    return _read_body(c, r, d, depth + 1)
+        return _read_obj_slow(x, r, cid, None, depth)
+    return _read_body(x, r, d, depth + 1)
 
 
-def _read_value(c: Codec, r: Any, kind: int, sub: Any, depth: int) -> Any:
+def _read_value(x: _Decoding, r: Any, kind: int, sub: Any, depth: int) -> Any:
     # One value of any kind but K_FLAGS/K_TRUE.
     if kind == K_INT:
         return r.read_int()
@@ -886,29 +955,37 @@ def _read_value(c: Codec, r: Any, kind: int, sub: Any, depth: int) -> Any:
     if kind == K_STRING:
         return r.read_string()
     if kind == K_OBJ:
-        return _read_obj(c, r, sub, depth)
+        return _read_obj(x, r, sub, depth)
     if kind == K_BYTES:
         return r.read_bytes()
     if kind == K_VEC or kind == K_BVEC:
+        pos = r.position
         n = r.read_vector_header() if kind == K_VEC else r.read_count()
+        _spend(x, n, pos)
         ek = sub[0]
         es = sub[3]
         if ek == K_OBJ:
-            return [_read_obj(c, r, es, depth) for _ in range(n)]
-        return [_read_value(c, r, ek, es, depth) for _ in range(n)]
-    if kind == K_VLONG:
-        return r.read_vector_long()
-    if kind == K_VINT:
-        return r.read_vector_int()
+            return [_read_obj(x, r, es, depth) for _ in range(n)]
+        return [_read_value(x, r, ek, es, depth) for _ in range(n)]
+    if kind == K_VLONG or kind == K_VINT:
+        # the count spent before the list is made, once the read below
+        # would take it (else that read raises its own error)
+        pos = r.position
+        if r.remaining >= 8 and r.read_constructor() == VECTOR_ID:
+            n = r.read_int()
+            if 0 <= n and n * (8 if kind == K_VLONG else 4) <= r.remaining:
+                _spend(x, n, pos)
+        r.seek(pos)
+        return r.read_vector_long() if kind == K_VLONG else r.read_vector_int()
     if kind == K_BOOL:
         return r.read_bool()
     if kind == K_DOUBLE:
         return r.read_double()
     if kind == K_ANY:
-        return _read_any(c, r, depth)
+        return _read_any(x, r, depth)
     if kind == K_BARE:
-        d = c.desc(sub)
-        return _read_body(c, r, d, depth + 1)  # type: ignore[arg-type]
+        d = x.desc(sub)
+        return _read_body(x, r, d, depth + 1)  # type: ignore[arg-type]
     if kind == K_INT128:
         return r.read_int128()
     if kind == K_INT256:
@@ -916,41 +993,50 @@ def _read_value(c: Codec, r: Any, kind: int, sub: Any, depth: int) -> Any:
     raise AssertionError(kind)  # pragma: no cover
 
 
-def _read_gzip(c: Codec, r: Any, tl_type: str | None, depth: int) -> Any:
+def _read_gzip(x: _Decoding, r: Any, tl_type: str | None, depth: int) -> Any:
     pos = r.position - 4
     if depth + _GZIP_STEP > MAX_DEPTH:
         raise _errors.tl_gzip_nested(pos)
     packed = r.read_bytes()
+    left = x.unpacked
     z = zlib.decompressobj(31)  # gzip only
     try:
-        data = z.decompress(packed, GZIP_LIMIT)
+        # one byte more than the budget allows tells a stream that would
+        # pass it from one that ends right at it
+        data = z.decompress(packed, left + 1)
     except zlib.error as exc:
         raise _errors.tl_gzip_bad(pos, str(exc)) from None
-    if z.unconsumed_tail:
-        raise _errors.tl_gzip_too_large(pos, GZIP_LIMIT)
+    del packed
+    if len(data) > left:
+        raise _errors.tl_unpacked_budget(pos, x.max_unpacked, left)
     if not z.eof:
         raise _errors.tl_gzip_bad(pos, "the gzip stream is truncated")
+    if z.unused_data:
+        raise _errors.tl_gzip_trailing(pos, z.unused_data)
+    x.unpacked = left - len(data)
     inner = Reader(data)
     if tl_type is None:
-        obj = _read_any(c, inner, depth + _GZIP_STEP)
+        obj = _read_any(x, inner, depth + _GZIP_STEP)
     else:
-        obj = _read_obj(c, inner, tl_type, depth + _GZIP_STEP)
+        obj = _read_obj(x, inner, tl_type, depth + _GZIP_STEP)
     if not inner.at_end():
         raise _errors.tl_trailing("the gzip_packed payload", inner.position, len(data))
     return obj
 
 
-def _read_container(c: Codec, r: Any, depth: int) -> MessageContainer:
+def _read_container(x: _Decoding, r: Any, depth: int) -> MessageContainer:
+    pos = r.position
     n = r.read_count()
+    _spend(x, n + 1, pos)
     msgs = []
     for _ in range(n):
-        msgs.append(_read_message(c, r, depth + 1))
+        msgs.append(_read_message(x, r, depth + 1))
     o = _new(MessageContainer)
     o._v = [msgs]
     return o
 
 
-def _read_message(c: Codec, r: Any, depth: int) -> MTMessage:
+def _read_message(x: _Decoding, r: Any, depth: int) -> MTMessage:
     if depth > MAX_DEPTH:
         raise _errors.tl_too_deep(MAX_DEPTH, r.position)
     msg_id = r.read_long()
@@ -959,8 +1045,8 @@ def _read_message(c: Codec, r: Any, depth: int) -> MTMessage:
     length = r.read_int()
     if length < 0 or length & 3 or length > r.remaining:
         raise _errors.tl_message_length(length, pos, r.remaining)
-    body_reader = Reader(r.read_raw(length))
-    body = _read_any(c, body_reader, depth)
+    body_reader = r.read_sub(length)  # the body where it is, not a copy
+    body = _read_any(x, body_reader, depth)
     if not body_reader.at_end():
         raise _errors.tl_trailing(
             f"the body of message {msg_id}", body_reader.position, length
@@ -970,35 +1056,79 @@ def _read_message(c: Codec, r: Any, depth: int) -> MTMessage:
     return o
 
 
-def decode(data: Any, schema: Schema | None = None, *, type: str | None = None) -> Any:
+def _limit(name: str, v: Any) -> int:
+    # A budget argument of decode(): an int >= 0, taken as _LIMIT_CAP (more
+    # than any memory) above that.  The compiled loops check the common
+    # case (an int in range) themselves and call this for the rest.
+    if v.__class__ is int and 0 <= v <= _LIMIT_CAP:
+        return v  # type: ignore[no-any-return]
+    if not isinstance(v, int) or isinstance(v, bool):
+        raise _errors.not_int(name, v)
+    if v < 0:
+        raise _errors.negative(name, v)
+    return min(int(v), _LIMIT_CAP)
+
+
+def decode(
+    data: Any,
+    schema: Schema | None = None,
+    *,
+    type: str | None = None,
+    max_unpacked: int | None = None,
+    max_objects: int | None = None,
+) -> Any:
     """
     Decode one complete boxed TL value.
+
+    The input is read where it is (message bodies of a ``msg_container``
+    too), so one call holds at most the input, ``max_unpacked`` bytes of
+    unpacked ``gzip_packed`` data and the objects it makes, at most
+    ``max_objects`` of them.
 
     :param data: The bytes (any bytes-like object); all of them must be used.
     :param schema: The schema; the bundled layer 229 by default.
     :param type: Read a value of this type instead of any boxed object:
         a type as written in the schema (``"Vector<long>"``, ``"User"``,
         ``"int"``) or the name of a function, meaning its result type.
+    :param max_unpacked: The most bytes the ``gzip_packed`` values of this
+        call may unpack to, all of them together (nested ones too);
+        :data:`MAX_UNPACKED` (16 MiB) when None.
+    :param max_objects: The most objects and vector elements this call may
+        make: each TL object counts one, each vector (``Vector<long>``
+        too) its length, a ``msg_container`` one and one per message;
+        :data:`MAX_OBJECTS` (1048576) when None.
     :returns: A :class:`TLObject`; ``True``/``False`` for ``boolTrue`` /
         ``boolFalse``; a :class:`MessageContainer`; a :class:`RawVector` for
         a boxed vector of unknown elements; the unpacked object for a
         ``gzip_packed``; a list for ``type="Vector<...>"``.
     :raises mtcore.exceptions.TLDecodeError: If the bytes are not a valid
-        value (an unknown constructor is named in hex).
+        value (an unknown constructor is named in hex).  Its subclass
+        :class:`~mtcore.exceptions.TLLimitError` if they nest deeper than
+        :data:`MAX_DEPTH` or pass ``max_unpacked`` or ``max_objects``; a
+        ``gzip_packed`` with bytes after its gzip stream (a second member)
+        is a TLDecodeError.
+    :raises mtcore.exceptions.ArgumentTypeError: If a budget is not an int.
+    :raises mtcore.exceptions.ArgumentValueError: If a budget is negative.
     """
-    # The compiled loops (mtcore/_tlcodec.pyx) run the same plans when the
-    # compiled backend is in use; the Python loops below otherwise.
     c = codec_for(schema)
+    op = None if type is None else c.type_op(type)
+    if max_unpacked is None:
+        max_unpacked = MAX_UNPACKED
+    if max_objects is None:
+        max_objects = MAX_OBJECTS
+    # The compiled loops (mtcore/_tlcodec.pyx) run the same plans when the
+    # compiled backend is in use (checking the budget as _limit does); the
+    # Python loops below otherwise.
     if _fast is not None:
-        return _fast._tl_decode(
-            c._ctab, data, None if type is None else c.type_op(type)
-        )
+        return _fast._tl_decode(c._ctab, data, op, max_unpacked, max_objects)
+    x = _Decoding(
+        c, _limit("max_unpacked", max_unpacked), _limit("max_objects", max_objects)
+    )
     r = Reader(data)
-    if type is None:
-        obj = _read_any(c, r, 0)
+    if op is None:
+        obj = _read_any(x, r, 0)
     else:
-        kind, _, _, sub, _ = c.type_op(type)
-        obj = _read_value(c, r, kind, sub, 0)
+        obj = _read_value(x, r, op[0], op[3], 0)
     if not r.at_end():
         raise _errors.tl_trailing("the object", r.position, r.position + r.remaining)
     return obj
