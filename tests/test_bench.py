@@ -228,7 +228,8 @@ def test_compare_two_saved_runs(saved_run, tmp_path):
     rows = [line.split() for line in table if line.strip()]
     both = len(new["cases"][0]["results"]) + 1
     assert len(rows) == both
-    assert all(r[-1] == "2.00x" for r in rows)
+    assert all(r[-3] == "2.00x" for r in rows)
+    assert all(r[-2] == r[-1] for r in rows)  # the same ratios in both runs
     assert rows[-1][:2] == ["sha1/256B", "mtcore"]
 
 
@@ -359,3 +360,40 @@ def test_a_rival_in_its_own_process(tmp_path):
     assert merged["mtcore_ns"] == case["results"][0]["median_ns"]
     assert docs[0]["verified"] == ["hypercrypto"]
 
+
+# --- the README's tables -------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+README_TOOL = ROOT / "tools" / "bench_readme.py"
+README_RUN = ROOT / "benches" / "readme-run.json"
+
+
+@pytest.fixture(scope="module")
+def readme_tool() -> Any:
+    return load_tool(README_TOOL, "bench_readme")
+
+
+def test_readme_blocks_are_drawn_from_a_run(readme_tool, saved_run, tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "intro\n<!-- bench:summary -->\nold\n<!-- /bench:summary -->\n"
+        "<!-- bench:hashes -->\n<!-- /bench:hashes -->\nend\n",
+        encoding="utf-8",
+    )
+    args = [str(saved_run), "--readme", str(readme)]
+    assert readme_tool.main([*args, "--check"]) == 1
+    assert readme_tool.main(args) == 0
+    text = readme.read_text(encoding="utf-8")
+    assert "old" not in text and text.startswith("intro\n") and text.endswith("end\n")
+    assert "| sha256 | 52 B |" in text
+    assert "| sha1 | 256 B |" in text
+    assert readme_tool.main([*args, "--check"]) == 0
+
+
+def test_readme_tables_are_the_committed_run(readme_tool):
+    # Every figure in the README's performance tables is this run's.
+    assert README_RUN.exists(), "benches/readme-run.json is missing"
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"<!-- bench:(\w+) -->", text)
+    assert set(blocks) == set(readme_tool.BLOCKS)
+    assert readme_tool.main([str(README_RUN), "--check"]) == 0

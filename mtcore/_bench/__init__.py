@@ -31,7 +31,14 @@ Adding an operation family (say key exchange):
    summary table.
 2. Add ``"kex"`` to :data:`FAMILIES` below (the table order).
 3. Optionally add a bench module in ``benches/`` parametrized with
-   :func:`registry.contender_names`.
+   :func:`registry.contender_names`, and a limit row (a C loop in
+   ``src_c/bench_limits.c``, reached through ``mtcore/_limits.pyx``, and
+   its case in :func:`limits.limit_for`).
+
+A peer that several families time (an AES library, say) belongs in
+:data:`rivals.RIVALS` with the call shapes it offers; the families then
+build its rows with :func:`rivals.rival_rows`, and ``--rivals all`` can
+install it where it cannot share this environment.
 
 The registry is filled when this package is imported (any submodule
 import does that first), in the order of :data:`FAMILIES`.

@@ -70,6 +70,13 @@ def label(case: dict[str, Any]) -> str:
     return size_label(case["size"])
 
 
+def _key(case: dict[str, Any]) -> str:
+    # Runs saved before the cases carried their key have none.
+    if "key" in case:
+        return str(case["key"])
+    return f"{case['operation']}/{label(case).replace(' ', '')}"
+
+
 def _row(case: dict[str, Any], name: str) -> dict[str, Any] | None:
     for r in case["results"]:
         if r["contender"] == name:
@@ -597,20 +604,22 @@ def compare(new: dict[str, Any], old: dict[str, Any], out: TextIO) -> None:
     for name, doc in (("then", old), ("now", new)):
         m = doc["machine"]
         print(f"{name}: {m['date']}, mtcore {m['mtcore']}, {m['cpu']}", file=out)
-    then = {(c["key"], r["contender"]): r for c in old["cases"] for r in c["results"]}
+    then = {(_key(c), r["contender"]): r for c in old["cases"] for r in c["results"]}
     rows = []
     for case in new["cases"]:
         for r in case["results"]:
-            before = then.get((case["key"], r["contender"]))
+            before = then.get((_key(case), r["contender"]))
             if before is None:
                 continue
             rows.append(
                 [
-                    case["key"],
+                    _key(case),
                     r["contender"],
                     format_time(before["median_ns"]),
                     format_time(r["median_ns"]),
                     _ratio(before["median_ns"] / r["median_ns"]),
+                    _ratio(before["ratio"]),
+                    _ratio(r["ratio"]),
                 ]
             )
     if not rows:
@@ -618,10 +627,11 @@ def compare(new: dict[str, Any], old: dict[str, Any], out: TextIO) -> None:
         return
     print(
         "\nThen / now per row (above 1: faster now; the C limit rows show the "
-        "machine's own drift)",
+        "machine's own drift), and each row's time / mtcore's in each run",
         file=out,
     )
-    print(_grid(["case", "contender", "then", "now", "then/now"], rows), file=out)
+    head = ["case", "contender", "then", "now", "then/now", "vs mtcore then", "now"]
+    print(_grid(head, rows), file=out)
 
 
 # --- plot ----------------------------------------------------------------------
