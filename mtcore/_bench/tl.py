@@ -400,7 +400,10 @@ def _pure_codec() -> Any:
         spec.loader.exec_module(mod)
     finally:
         sys.modules["mtcore._backend"] = real
-    if mod.Writer is not py.TLWriter or mod.Reader is not py.TLReader:  # type: ignore[attr-defined]
+    # Its Writer/Reader must be the pure twin's (the public ones, or the
+    # classes under them that the codec's loops take).
+    classes = (mod.Writer, mod.Reader)  # type: ignore[attr-defined]
+    if not all(c.__module__.startswith(py.__name__) for c in classes):
         raise Unavailable("the codec copy did not take the pure twin's Writer/Reader")
     return mod
 
