@@ -199,39 +199,23 @@ register(
         notes=("Every contender keeps one stream and continues it call after call.",),
     )
 )
-register(
-    Operation(
-        "cbc_encrypt",
-        "AES-256-CBC encrypt",
-        SIZES,
-        lambda size: make_inputs(size, 16),
-        (
-            *_mtcore_one_shot("cbc_encrypt"),
-            *rival_rows(
-                cbc=_rival_fn("cbc256_encrypt", iv="bytearray"),
-                cbc_bytes=_rival_fn("cbc256_encrypt"),
+for _op in ("cbc_encrypt", "cbc_decrypt"):
+    _fname = _op.replace("cbc_", "cbc256_")
+    register(
+        Operation(
+            _op,
+            f"AES-256-CBC {_op[4:]}",
+            SIZES,
+            lambda size: make_inputs(size, 16),
+            (
+                *_mtcore_one_shot(_op),
+                *rival_rows(
+                    cbc=_rival_fn(_fname, iv="bytearray"),
+                    cbc_bytes=_rival_fn(_fname),
+                ),
+                _cryptography("CBC", decrypt=_op == "cbc_decrypt"),
             ),
-            _cryptography("CBC"),
-        ),
-        notes=(_CHAINED,),
-        headline=(16 * KiB,),
+            notes=(_CHAINED,),
+            headline=(16 * KiB,),
+        )
     )
-)
-register(
-    Operation(
-        "cbc_decrypt",
-        "AES-256-CBC decrypt",
-        SIZES,
-        lambda size: make_inputs(size, 16),
-        (
-            *_mtcore_one_shot("cbc_decrypt"),
-            *rival_rows(
-                cbc=_rival_fn("cbc256_decrypt", iv="bytearray"),
-                cbc_bytes=_rival_fn("cbc256_decrypt"),
-            ),
-            _cryptography("CBC", decrypt=True),
-        ),
-        notes=(_CHAINED,),
-        headline=(16 * KiB,),
-    )
-)
