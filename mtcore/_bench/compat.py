@@ -135,11 +135,12 @@ def _pyrogram_on(backend: str) -> Any:
     import types
 
     import_peer("pyrogram")
-    target: Any = {
+    getters: dict[str, Callable[[], Any]] = {
         "mtcore": lambda: compat_module("tgcrypto"),
         "tgcrypto": lambda: real_peer("tgcrypto"),
         "pyaes": lambda: (import_peer("pyaes"), None)[1],
-    }[backend]()
+    }
+    target = getters[backend]()
     aes = _module_copy("pyrogram.crypto.aes", backend, {"tgcrypto": target})
     if (getattr(aes, "tgcrypto", None) is None) != (backend == "pyaes"):
         raise Unavailable(f"Pyrogram's crypto.aes did not take {backend}")

@@ -121,6 +121,7 @@ def timer(limit: Limit) -> Timer:
     loop = backend_module()._limit_ns
 
     def timed(n: int) -> int:
-        return round(loop(limit.what, limit.size, n, limit.lanes) * limit.scale)
+        ns: int = loop(limit.what, limit.size, n, limit.lanes)
+        return round(ns * limit.scale)
 
     return timed

@@ -188,8 +188,8 @@ def _plaintext_key(i: MsgInputs, pt: Any) -> bytes:
     """
     decrypt_message's result (header + body) as :func:`_message_key`.
     """
-    pt = bytes(pt)
-    return pt[16:28] + pt[32:]
+    data = bytes(pt)
+    return data[16:28] + data[32:]
 
 
 def _message_obj_key(i: MsgInputs, m: Any) -> bytes:
@@ -384,7 +384,7 @@ def pyrogram_unpack_bench(pm: Any, i: MsgInputs) -> Bench:
 
 def pyrogram_output(i: MsgInputs, m: Any) -> bytes:
     # What a Message from unpack holds, in the bytes mtcore's rows give.
-    return struct.pack("<qi", m.msg_id, m.seq_no) + m.body.write()
+    return struct.pack("<qi", m.msg_id, m.seq_no) + bytes(m.body.write())
 
 
 def _pyrogram_decrypt() -> Contender:

@@ -80,7 +80,8 @@ def _key(case: dict[str, Any]) -> str:
 def _row(case: dict[str, Any], name: str) -> dict[str, Any] | None:
     for r in case["results"]:
         if r["contender"] == name:
-            return r
+            row: dict[str, Any] = r
+            return row
     return None
 
 
@@ -549,7 +550,8 @@ def pivot(
         limit = _row(c, LIMIT)
         cells = [c["operation"], label(c), figure(mtcore["median_ns"], c["size"])]
         if limited:
-            cells.append(_pct(limit and limit["median_ns"] / mtcore["median_ns"]))
+            share = None if limit is None else limit["median_ns"] / mtcore["median_ns"]
+            cells.append(_pct(share))
         for n in names:
             r = _row(c, n)
             cells.append("-" if r is None else _ratio(r["ratio"]))

@@ -138,7 +138,7 @@ def owner(module: str) -> str | None:
     )
     for d in dists:
         for f in d.files or ():
-            if Path(d.locate_file(f)).resolve() == origin:
+            if Path(str(d.locate_file(f))).resolve() == origin:
                 return _normal(d.metadata["Name"])
     return None
 

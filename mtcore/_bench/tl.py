@@ -402,7 +402,7 @@ def _pure_codec() -> Any:
         sys.modules["mtcore._backend"] = real
     # Its Writer/Reader must be the pure twin's (the public ones, or the
     # classes under them that the codec's loops take).
-    classes = (mod.Writer, mod.Reader)  # type: ignore[attr-defined]
+    classes = (mod.Writer, mod.Reader)
     if not all(c.__module__.startswith(py.__name__) for c in classes):
         raise Unavailable("the codec copy did not take the pure twin's Writer/Reader")
     return mod
