@@ -1467,6 +1467,16 @@ def test_a_new_prime_is_tested_once() -> None:
     assert _dh.TELEGRAM_DH_PRIME not in _dh._verdicts  # known at once
 
 
+def test_small_primes_match_the_reference() -> None:
+    # The server's p and q come from is_small_prime (bases 2, 7 and 61: a
+    # base that is a multiple of n, as 61 is of 61, must not count against it).
+    assert [n for n in range(5000) if _dh.is_small_prime(n)] == [
+        n for n in range(5000) if is_prime(n)
+    ]
+    near = range(0x7FFFF000, 0x80000000)
+    assert [n for n in near if _dh.is_small_prime(n)] == [n for n in near if is_prime(n)]
+
+
 def test_check_dh_range_limits() -> None:
     p = _dh.TELEGRAM_DH_PRIME
     handshake.check_dh_range("x", 1 << 1984, p)
