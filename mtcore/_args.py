@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from mtcore import _errors
 
 #: A source of random bytes: ``rng(n)`` returns ``n`` bytes.
 Rng = Callable[[int], bytes]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def int_arg(name: str, value: Any, lo: int, hi: int) -> int:
@@ -29,13 +31,24 @@ def int_arg(name: str, value: Any, lo: int, hi: int) -> int:
 
 def rng_arg(rng: Rng | None) -> Rng:
     """
-    The ``rng`` argument: ``os.urandom`` for None, else a callable.
+    The ``rng`` argument: ``os.urandom`` for None.
     """
-    if rng is None:
-        return os.urandom
-    if not callable(rng):
-        raise _errors.not_callable("rng", rng)
-    return rng
+    return _callable_arg("rng", rng, os.urandom)
+
+
+def clock_arg(clock: Callable[[], float] | None) -> Callable[[], float]:
+    """
+    The ``clock`` argument: ``time.time`` for None.
+    """
+    return _callable_arg("clock", clock, time.time)
+
+
+def _callable_arg(name: str, value: _F | None, default: _F) -> _F:
+    if value is None:
+        return default
+    if not callable(value):
+        raise _errors.not_callable(name, value)
+    return value
 
 
 def draw(rng: Rng, size: int) -> bytes:
@@ -47,14 +60,3 @@ def draw(rng: Rng, size: int) -> bytes:
     if not isinstance(data, bytes) or len(data) != size:
         raise _errors.rng_output(size, data)
     return data
-
-
-def clock_arg(clock: Callable[[], float] | None) -> Callable[[], float]:
-    """
-    The ``clock`` argument: ``time.time`` for None, else a callable.
-    """
-    if clock is None:
-        return time.time
-    if not callable(clock):
-        raise _errors.not_callable("clock", clock)
-    return clock
