@@ -43,8 +43,9 @@ import pytest
 import mtcore
 import mtcore.aes
 from mtcore import _backend
+from mtcore._backend import MTPROTO_KERNEL_API
 
-from utils import MTPROTO_KERNEL_NAMES, TLLoops
+from utils import TLLoops
 
 C_EXTENSION = pytest.mark.c_extension
 
@@ -80,7 +81,7 @@ C_MTPROTO_KERNELS = (
     ("vaes", "portable"),
 )
 
-MTPROTO_API_NAMES = frozenset((*MTPROTO_KERNEL_NAMES, "AuthKey", "encrypted_length"))
+MTPROTO_API_NAMES = frozenset((*MTPROTO_KERNEL_API, "AuthKey", "encrypted_length"))
 
 
 class MtprotoImpl:
@@ -98,7 +99,7 @@ class MtprotoImpl:
         self.is_compiled = compiled
 
     def __getattr__(self, name: str) -> Any:
-        if name in MTPROTO_KERNEL_NAMES:
+        if name in MTPROTO_KERNEL_API:
             return getattr(self.kernel, name)
         if name in MTPROTO_API_NAMES:
             return getattr(self.module, name)
@@ -212,7 +213,7 @@ class Implementation:
         names: dict[str, Any] = {"sha1": hashes.sha1, "sha256": hashes.sha256}
         for name in ("ige_encrypt_many", "ige_decrypt_many"):
             names[name] = getattr(mtcore.aes, name)
-        for name in MTPROTO_KERNEL_NAMES:
+        for name in MTPROTO_KERNEL_API:
             if name not in names:
                 names[name] = getattr(mtproto, name)
         return MtprotoImpl("public", SimpleNamespace(**names), mtproto, self.is_compiled)

@@ -198,26 +198,6 @@ class GuardedPages:
         return self.view[end - len(data) : end]
 
 
-# What an MtprotoKernel carries: the MTProto functions bound to one AES and
-# one SHA kernel, the hashes and the batched IGE.
-MTPROTO_KERNEL_NAMES = (
-    "msg_key",
-    "kdf",
-    "encrypt_message",
-    "encrypt_messages",
-    "decrypt_message",
-    "decrypt_message_into",
-    "pack_message",
-    "unpack_message",
-    "tmp_aes_key_iv",
-    "new_nonce_hash",
-    "sha1",
-    "sha256",
-    "ige_encrypt_many",
-    "ige_decrypt_many",
-)
-
-
 def run_mypy(tmp_path: Path, snippet: str, extra: Sequence[str] = ()) -> tuple[list[str], str]:
     """
     ``mypy --strict`` on a user's snippet that imports mtcore (installed,
