@@ -21,6 +21,10 @@ Compiled params carry the ``c_extension`` mark; ``--no-extensions``
 deselects them, and so does a run with ``MTCORE_PUREPYTHON`` set (or on a
 non-CPython interpreter), where only ``python`` and ``public`` run.  A
 compiled kernel this CPU cannot run is skipped with a reason that names it.
+The params of the pure twin's AES and MTProto (and its backend module)
+carry the ``needs_cryptography`` mark: the twin's AES runs on cryptography
+(the ``pure`` extra), which some interpreters cannot install (3.13t), where
+``-m "not needs_cryptography"`` leaves them out.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from mtcore import _backend
 from utils import MTPROTO_KERNEL_NAMES, TLLoops
 
 C_EXTENSION = pytest.mark.c_extension
+NEEDS_CRYPTOGRAPHY = pytest.mark.needs_cryptography
 
 # The compiled kernels, slowest first.
 C_KERNELS = ("portable", "aesni", "vaes")
@@ -109,7 +114,8 @@ def _param(impl: AesImplementation) -> Any:
     compiled = impl.is_compiled or (
         impl.backend == "public" and _backend.IMPLEMENTATION == "c"
     )
-    return pytest.param(impl, marks=C_EXTENSION if compiled else (), id=str(impl))
+    marks = C_EXTENSION if compiled else NEEDS_CRYPTOGRAPHY
+    return pytest.param(impl, marks=marks, id=str(impl))
 
 
 # --- options and deselection ---------------------------------------------
@@ -199,7 +205,7 @@ def c_backend() -> ModuleType:
 @pytest.fixture(
     scope="session",
     params=[
-        pytest.param("python", id="python"),
+        pytest.param("python", id="python", marks=NEEDS_CRYPTOGRAPHY),
         pytest.param("c", id="c", marks=C_EXTENSION),
     ],
 )
@@ -321,7 +327,8 @@ def _mt_param(impl: MtprotoImplementation) -> Any:
     compiled = impl.is_compiled or (
         impl.backend == "public" and _backend.IMPLEMENTATION == "c"
     )
-    return pytest.param(impl, marks=C_EXTENSION if compiled else (), id=str(impl))
+    marks = C_EXTENSION if compiled else NEEDS_CRYPTOGRAPHY
+    return pytest.param(impl, marks=marks, id=str(impl))
 
 
 @pytest.fixture(
