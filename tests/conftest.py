@@ -178,8 +178,11 @@ def c_kernel(request: pytest.FixtureRequest) -> Any:
 @pytest.fixture(scope="session")
 def py_kernel() -> Any:
     """
-    The pure twin's only kernel, ``AesKernel("python")``.
+    The pure twin's only kernel, ``AesKernel("python")``, as an oracle: a
+    test skips where its AES cannot run (no cryptography), as without the
+    other oracles.
     """
+    pytest.importorskip("cryptography")
     return PY_IMPL.load()
 
 
@@ -360,8 +363,10 @@ def mt_c_kernel(request: pytest.FixtureRequest) -> MtprotoImpl:
 @pytest.fixture(scope="session")
 def mt_py_kernel() -> MtprotoImpl:
     """
-    The pure twin, ``MtprotoKernel("python", "python")``.
+    The pure twin, ``MtprotoKernel("python", "python")``, as an oracle
+    (skips without cryptography, as ``py_kernel``).
     """
+    pytest.importorskip("cryptography")
     return PY_MTPROTO.load()
 
 
