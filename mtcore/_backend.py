@@ -63,6 +63,7 @@ PUBLIC_API = (
     "TLReader",
     # key exchange
     "factorize_pq",
+    "modexp",
     # TL codec loops (mtcore.tl.codec is the layer above them)
     "tl_decode",
     "tl_encode",

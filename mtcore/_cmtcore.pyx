@@ -23,9 +23,8 @@ from libc.string cimport memcpy, memmove, memset
 
 from mtcore._kernels cimport *
 from mtcore.cpythonx cimport (
-    PyObject_GetBuffer_noraise, buf_filled, buf_hold, buf_init, bytes_shrunk,
-    fastcall_function,
-    sha1_impl, sha256_impl, tuple5,
+    PyObject_GetBuffer_noraise, buf_filled, buf_hold, buf_init, buf_release,
+    bytes_shrunk, fastcall_function, sha1_impl, sha256_impl, tuple5,
 )
 
 import os
@@ -46,3 +45,4 @@ include "_mtproto.pyx"
 include "_tlbuf.pyx"
 include "_tlcodec.pyx"
 include "_auth.pyx"
+include "_limits.pyx"

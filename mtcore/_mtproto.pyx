@@ -73,7 +73,7 @@ cdef int _copy_key(object data, uint8_t *dst) except -1:
             raise _errors.bad_length("auth_key", 256, b.len)
         memcpy(dst, b.buf, 256)
     finally:
-        PyBuffer_Release(&b)
+        buf_release(&b)
     return 0
 
 
@@ -135,7 +135,7 @@ cdef object _msg_key(const mtc_kernels *k, object auth_key, object plaintext,
     finally:
         mtc_memzero(large, sizeof(large))
         _key_done(&ref)
-        PyBuffer_Release(&p)
+        buf_release(&p)
 
 
 cdef object _kdf(const mtc_kernels *k, object auth_key, object msg_key,
@@ -154,7 +154,7 @@ cdef object _kdf(const mtc_kernels *k, object auth_key, object msg_key,
     finally:
         mtc_memzero(out, sizeof(out))
         _key_done(&ref)
-        PyBuffer_Release(&m)
+        buf_release(&m)
 
 
 def encrypted_length(n):
@@ -232,8 +232,8 @@ cdef object _encrypt(const mtc_kernels *k, KeyRef *ref, unsigned x,
         return result
     finally:
         mtc_memzero(padbuf, sizeof(padbuf))
-        PyBuffer_Release(&o)
-        PyBuffer_Release(&pad)
+        buf_release(&o)
+        buf_release(&pad)
 
 
 cdef inline void _place(uint8_t *dst, const uint8_t *head, size_t headlen,
@@ -258,7 +258,7 @@ cdef object _encrypt_message(const mtc_kernels *k, object auth_key,
                         <const uint8_t *>p.buf, <size_t>p.len, padding, out)
     finally:
         _key_done(&ref)
-        PyBuffer_Release(&p)
+        buf_release(&p)
 
 
 cdef object _encrypt_messages(const mtc_kernels *k, object auth_key,
@@ -307,7 +307,7 @@ cdef object _encrypt_messages(const mtc_kernels *k, object auth_key,
                 jobs[i].len = n + padlen
                 total += n + padlen
             finally:
-                PyBuffer_Release(&p)
+                buf_release(&p)
         if total >= <size_t>NOGIL_MIN:
             with nogil:
                 mtc_mtp_encrypt_many(k, ref.key, ref.key_id, x, jobs,
@@ -418,7 +418,7 @@ cdef object _decrypt_message(const mtc_kernels *k, object auth_key,
         if on_stack and p.len > 24:
             mtc_memzero(small, <size_t>(p.len - 24))
         _key_done(&ref)
-        PyBuffer_Release(&p)
+        buf_release(&p)
 
 
 cdef object _decrypt_into(const mtc_kernels *k, object auth_key,
@@ -450,8 +450,8 @@ cdef object _decrypt_into(const mtc_kernels *k, object auth_key,
             mtc_memzero(tmp, n)
             PyMem_Free(tmp)
         _key_done(&ref)
-        PyBuffer_Release(&o)
-        PyBuffer_Release(&p)
+        buf_release(&o)
+        buf_release(&p)
 
 
 cdef int64_t _long_id(object v, str name) except? -1:
@@ -468,7 +468,7 @@ cdef int64_t _long_id(object v, str name) except? -1:
         _fixed(v, &b, name, 8)
         out = <int64_t>mtc_dec64le(<const uint8_t *>b.buf)
     finally:
-        PyBuffer_Release(&b)
+        buf_release(&b)
     return out
 
 
@@ -497,7 +497,7 @@ cdef object _pack_message(const mtc_kernels *k, object auth_key, object salt,
                         <const uint8_t *>b.buf, <size_t>b.len, padding, None)
     finally:
         _key_done(&ref)
-        PyBuffer_Release(&b)
+        buf_release(&b)
 
 
 cdef object _tmp_aes_key_iv(const mtc_kernels *k, object new_nonce,
@@ -530,8 +530,8 @@ cdef object _tmp_aes_key_iv(const mtc_kernels *k, object new_nonce,
         mtc_memzero(h2, 20)
         mtc_memzero(h3, 20)
         mtc_memzero(out, 64)
-        PyBuffer_Release(&sn)
-        PyBuffer_Release(&nn)
+        buf_release(&sn)
+        buf_release(&nn)
 
 
 cdef void _sha1_two(const mtc_sha_impl *sha, mtc_sha1_ctx *c, Py_buffer *a,
@@ -568,7 +568,7 @@ cdef object _new_nonce_hash(const mtc_kernels *k, object auth_key,
     finally:
         mtc_memzero(h, 20)
         _key_done(&ref)
-        PyBuffer_Release(&nn)
+        buf_release(&nn)
 
 
 def msg_key(auth_key, plaintext, *, from_client):

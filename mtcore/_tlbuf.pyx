@@ -272,7 +272,7 @@ cdef class TLWriter:
                 raise _errors.bad_length(name, size, view.len)
             self.write_mem(<const char *>view.buf, size)
         finally:
-            PyBuffer_Release(&view)
+            buf_release(&view)
         return 0
 
     @cython.critical_section
@@ -311,7 +311,7 @@ cdef class TLWriter:
                 raise _errors.tl_bytes_too_long("bytes", view.len)
             self.write_tl_bytes(<const char *>view.buf, view.len)
         finally:
-            PyBuffer_Release(&view)
+            buf_release(&view)
 
     @cython.critical_section
     def write_string(self, s):
@@ -381,7 +381,7 @@ cdef class TLWriter:
             get_buffer(data, &view, "data", False)
             self.write_mem(<const char *>view.buf, view.len)
         finally:
-            PyBuffer_Release(&view)
+            buf_release(&view)
 
     cdef int _vector(self, object seq, bint is_long) except -1:
         # Writes the header, then the elements; the count written is the
@@ -468,7 +468,7 @@ cdef class TLReader:
                 self._owner = PyBytes_FromStringAndSize(
                     <const char *>view.buf, view.len)
             finally:
-                PyBuffer_Release(&view)
+                buf_release(&view)
         self.frame.buf = PyBytes_AS_STRING(self._owner)
         self.frame.len = PyBytes_GET_SIZE(self._owner)
         self.frame.pos = 0

@@ -203,14 +203,13 @@ cdef struct TLFlagSrc:
 
 
 # What the loops take from the plan layer, once, here.
-import zlib as _tl_zlib
-
 from mtcore import _tlplan
 
 cdef object _tl_TLBase = _tlplan.TLBase
 cdef object _tl_RawVector = _tlplan.RawVector
 cdef object _tl_check_py = _tlplan.check
 cdef object _tl_limit_py = _tlplan.limit
+cdef object _tl_gunzip = _tlplan.gunzip
 cdef dict _tl_special_names = dict(_tlplan.SPECIAL_NAMES)
 # the offset of TLBase._v, the field list of every object
 cdef Py_ssize_t _tl_v_off = mtc_tl_member_offset(_tlplan.TLBase.__dict__["_v"])
@@ -683,7 +682,7 @@ cdef object _tl_read_value(_TLTables t, TLDecoding *s, TLReader r, int kind,
 
 cdef object _tl_read_gzip(_TLTables t, TLDecoding *s, TLReader r, object tl_type,
                           int depth):
-    # codec._read_gzip; zlib reads the packed bytes where they are.
+    # The pure twin's _read_gzip; zlib reads the packed bytes where they are.
     cdef Py_ssize_t pos = r.frame.pos - 4
     cdef Py_ssize_t n, left = s.unpacked
     cdef const char *b
@@ -691,19 +690,9 @@ cdef object _tl_read_gzip(_TLTables t, TLDecoding *s, TLReader r, object tl_type
     if depth + TL_GZIP_STEP > TL_MAX_DEPTH:
         raise _errors.tl_gzip_nested(pos)
     b = r.read_tl_bytes("read_bytes", &n)
-    z = _tl_zlib.decompressobj(31)
-    try:
-        data = z.decompress(PyMemoryView_FromMemory(<char *>b, n, PyBUF_READ),
-                            left + 1)
-    except _tl_zlib.error as exc:
-        raise _errors.tl_gzip_bad(pos, str(exc)) from None
+    data = _tl_gunzip(PyMemoryView_FromMemory(<char *>b, n, PyBUF_READ), pos,
+                      left, s.max_unpacked)
     n = PyBytes_GET_SIZE(data)
-    if n > left:
-        raise _errors.tl_unpacked_budget(pos, s.max_unpacked, left)
-    if not z.eof:
-        raise _errors.tl_gzip_bad(pos, "the gzip stream is truncated")
-    if z.unused_data:
-        raise _errors.tl_gzip_trailing(pos, z.unused_data)
     s.unpacked = left - n
     inner = TLReader(data)
     if tl_type is None:

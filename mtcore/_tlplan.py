@@ -26,6 +26,7 @@ The compiled loops have the kinds and limits as C constants of their own
 from __future__ import annotations
 
 import sys
+import zlib
 from typing import TYPE_CHECKING, Any
 
 from mtcore import _errors
@@ -351,3 +352,27 @@ def limit(name: str, v: Any) -> int:
     if v < 0:
         raise _errors.negative(name, v)
     return min(int(v), LIMIT_CAP)
+
+
+def gunzip(packed: Any, pos: int, left: int, max_unpacked: int) -> bytes:
+    """
+    The payload of a ``gzip_packed`` whose packed bytes are packed (any
+    bytes-like object, read where it is), at offset pos: one whole gzip
+    stream (RFC 1952) and nothing after it, of at most left bytes
+    (max_unpacked, for the error text, being the call's whole budget).
+    The one home of this rule: both codec loops and mtcore.session use it.
+    """
+    z = zlib.decompressobj(31)  # gzip only
+    try:
+        # one byte more than the budget allows tells a stream that would
+        # pass it from one that ends right at it
+        data = z.decompress(packed, left + 1)
+    except zlib.error as exc:
+        raise _errors.tl_gzip_bad(pos, str(exc)) from None
+    if len(data) > left:
+        raise _errors.tl_unpacked_budget(pos, max_unpacked, left)
+    if not z.eof:
+        raise _errors.tl_gzip_bad(pos, "the gzip stream is truncated")
+    if z.unused_data:
+        raise _errors.tl_gzip_trailing(pos, z.unused_data)
+    return data

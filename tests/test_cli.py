@@ -22,9 +22,8 @@ from mtcore import __main__ as cli
 from mtcore import _backend
 
 ROOT = Path(mtcore.__file__).resolve().parent.parent
-# The project's pyproject.toml: beside tests/ (a checkout, or the copy of
-# tests/ a wheel's test run makes), wherever mtcore is installed.
-PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
+# The checkout these tests are in (its pyproject.toml).
+CHECKOUT = Path(__file__).resolve().parent.parent
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -55,7 +54,7 @@ def test_no_command_prints_help(capsys):
 
 def test_console_script_is_declared():
     tomllib = pytest.importorskip("tomllib")
-    project = tomllib.loads(PYPROJECT.read_text())["project"]
+    project = tomllib.loads((CHECKOUT / "pyproject.toml").read_text())["project"]
     assert project["scripts"] == {"mtcore": "mtcore.__main__:main"}
 
 
@@ -226,7 +225,7 @@ def test_cryptography_is_required_only_where_the_pure_twin_runs():
     tomllib = pytest.importorskip("tomllib")
     from packaging.requirements import Requirement
 
-    project = tomllib.loads(PYPROJECT.read_text())["project"]
+    project = tomllib.loads((CHECKOUT / "pyproject.toml").read_text())["project"]
 
     def needed(reqs, implementation):
         env = {"platform_python_implementation": implementation}

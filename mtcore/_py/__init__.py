@@ -21,6 +21,7 @@ from mtcore._py.aes import ige_decrypt_many as ige_decrypt_many
 from mtcore._py.aes import ige_encrypt as ige_encrypt
 from mtcore._py.aes import ige_encrypt_many as ige_encrypt_many
 from mtcore._py.auth import factorize_pq as factorize_pq
+from mtcore._py.auth import modexp as modexp
 from mtcore._py.hashes import sha1 as sha1
 from mtcore._py.hashes import sha256 as sha256
 from mtcore._py.hashes import sha_kernel as sha_kernel

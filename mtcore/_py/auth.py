@@ -150,3 +150,25 @@ def factorize_pq(pq: int | Buffer) -> tuple[int, int]:
     if code != _OK:
         raise _errors.pq_refused(n, code)
     return p, q
+
+
+def modexp(base: int, exponent: int, modulus: int) -> int:
+    """
+    ``base ** exponent % modulus``, the 2048-bit modular exponentiation of
+    the key exchange and SRP (core.telegram.org/mtproto/auth_key): here
+    CPython's ``pow``, whose time depends on the exponent's bits (the
+    compiled twin's does not).
+
+    :param base: an int.
+    :param exponent: an int >= 0.
+    :param modulus: an int >= 1.
+    :returns: an int in ``0 .. modulus - 1``.
+    """
+    for name, value in (("base", base), ("exponent", exponent), ("modulus", modulus)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise _errors.not_int(name, value)
+    if exponent < 0:
+        raise _errors.negative("exponent", exponent)
+    if modulus < 1:
+        raise _errors.modulus_not_positive(modulus)
+    return pow(base, exponent, modulus)

@@ -18,7 +18,6 @@ slow path: their ids are never in the table of compiled combinators.
 
 from __future__ import annotations
 
-import zlib
 from typing import TYPE_CHECKING, Any
 
 from mtcore import _errors
@@ -49,6 +48,7 @@ from mtcore._tlplan import (
     Desc,
     RawVector,
     check,
+    gunzip,
     limit,
 )
 from mtcore._wire import (
@@ -274,23 +274,8 @@ def _read_gzip(x: Decoding, r: Any, tl_type: str | None, depth: int) -> Any:
     pos = r.position - 4
     if depth + GZIP_STEP > MAX_DEPTH:
         raise _errors.tl_gzip_nested(pos)
-    packed = r.read_bytes()
-    left = x.unpacked
-    z = zlib.decompressobj(31)  # gzip only
-    try:
-        # one byte more than the budget allows tells a stream that would
-        # pass it from one that ends right at it
-        data = z.decompress(packed, left + 1)
-    except zlib.error as exc:
-        raise _errors.tl_gzip_bad(pos, str(exc)) from None
-    del packed
-    if len(data) > left:
-        raise _errors.tl_unpacked_budget(pos, x.max_unpacked, left)
-    if not z.eof:
-        raise _errors.tl_gzip_bad(pos, "the gzip stream is truncated")
-    if z.unused_data:
-        raise _errors.tl_gzip_trailing(pos, z.unused_data)
-    x.unpacked = left - len(data)
+    data = gunzip(r.read_bytes(), pos, x.unpacked, x.max_unpacked)
+    x.unpacked -= len(data)
     inner = Reader(data)
     if tl_type is None:
         obj = _read_any(x, inner, depth + GZIP_STEP)
