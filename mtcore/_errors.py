@@ -867,6 +867,14 @@ def transport_prefix(framing: str, expected: bytes) -> TransportTagError:
     )
 
 
+def transport_unsupported() -> TransportTagError:
+    return TransportTagError(
+        "the connection starts with an HTTP request or a TLS record, not an "
+        "MTProto transport (abridged, intermediate, padded intermediate, full "
+        "or obfuscated)"
+    )
+
+
 def obfuscation_tag() -> TransportTagError:
     return TransportTagError(
         "the obfuscation header's protocol tag is none of efefefef, eeeeeeee, "
