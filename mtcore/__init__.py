@@ -8,8 +8,8 @@ implementation and kernels run them.  The other public modules
 (:mod:`mtcore.tl`, :mod:`mtcore.handshake`, :mod:`mtcore.srp`,
 :mod:`mtcore.transport`, :mod:`mtcore.session`, :mod:`mtcore.login`,
 :mod:`mtcore.qr`, :mod:`mtcore.auth`, :mod:`mtcore.client`,
-:mod:`mtcore.compat`) are imported on
-first use of the attribute, so ``import mtcore`` stays cheap.
+:mod:`mtcore.compat`) are imported on first use of the attribute, so
+``import mtcore`` stays cheap.
 """
 
 from __future__ import annotations
