@@ -6,7 +6,6 @@ migration, updates and QR login.
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
 import os
 import platform
@@ -14,7 +13,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Iterable
 from typing import Any, Callable, Optional, Union
 
-from mtcore import _errors, handshake, login, srp, tl, transport
+from mtcore import _errors, _qr_drive, handshake, login, tl, transport
 from mtcore.client._connection import Connection
 from mtcore.client._store import DCState, SessionStore
 from mtcore.exceptions import RpcError
@@ -33,13 +32,6 @@ _HOME_MIGRATIONS = frozenset(("PHONE_MIGRATE", "NETWORK_MIGRATE", "USER_MIGRATE"
 _LOGGED_OUT = frozenset(("AUTH_KEY_UNREGISTERED", "SESSION_REVOKED", "SESSION_EXPIRED", "USER_DEACTIVATED"))
 # How many *_MIGRATE answers one request follows.
 _MAX_MIGRATIONS = 3
-# The longest a QR login sleeps before it looks at its clock again (an
-# injected clock may jump ahead).
-_QR_TICK = 0.25
-# Marks the end of the updates (the client closed) and a connection that
-# was opened again (updates may have been lost meanwhile).
-_CLOSED = object()
-_RECONNECTED = object()
 
 
 class Client:
@@ -224,7 +216,7 @@ class Client:
         self._conns.clear()
         for conn in conns:
             await conn.close()
-        self._push(_CLOSED)
+        self._push(_qr_drive.CLOSED)
         if self._own_store:
             self.store.close()
 
@@ -384,7 +376,7 @@ class Client:
         self._push(update)
 
     def _push(self, item: Any) -> None:
-        if item is not _RECONNECTED:
+        if item is not _qr_drive.RECONNECTED:
             self._updates.append(item)
             if self._update_event is not None:
                 self._update_event.set()
@@ -407,7 +399,7 @@ class Client:
         while True:
             while self._updates:
                 item = self._updates.popleft()
-                if item is _CLOSED:
+                if item is _qr_drive.CLOSED:
                     return
                 yield item
             if self._closed:
@@ -444,10 +436,7 @@ class Client:
             (``PASSWORD_HASH_INVALID`` with a wrong str password;
             ``SESSION_PASSWORD_NEEDED`` without a password).
         """
-        if not callable(on_url):
-            raise _errors.not_callable("on_url", on_url)
-        if not (password is None or isinstance(password, str) or callable(password)):
-            raise _errors.password_type(password)
+        _qr_drive.check_arguments(on_url, password)
         flow_args = (self.api_id, self.api_hash, except_ids)
         login.QRLoginFlow(*flow_args)  # the arguments checked now, not when awaited
         run = self._qr_login(on_url, password, flow_args)
@@ -461,79 +450,35 @@ class Client:
         flow = login.QRLoginFlow(
             *flow_args, dc_id=dc, clock=self._clock, clock_offset=self._time_offset(dc)
         )
-        queue: asyncio.Queue[Any] = asyncio.Queue()
-        self._listeners.append(queue)
+        port = _ClientPort(self)
+        self._listeners.append(port.updates)
         try:
-            action: Any = flow.start()
-            while True:
-                if isinstance(action, login.Send):
-                    try:
-                        result = await self(action.request, dc_id=action.dc_id)
-                    except RpcError as exc:
-                        action = flow.on_rpc_error(exc.code, exc.message)
-                    else:
-                        flow.clock_offset = self._time_offset(flow.dc_id or dc)
-                        action = flow.on_response(result)
-                    continue
-                if isinstance(action, login.ShowQR):
-                    await _maybe_await(on_url(action.url, action.login_token.expires))
-                if isinstance(action, (login.ShowQR, login.Wait)):
-                    action = await self._qr_wait(flow, queue, action.timeout)
-                elif isinstance(action, login.PasswordNeeded):
-                    target = action.dc_id or dc
-                    authorization = await self._check_password(target, password)
-                    return authorization.user
-                elif isinstance(action, login.Done):
-                    # The login was recorded by __call__ (loginTokenSuccess).
-                    return action.authorization.user
-                else:  # Failed
-                    raise RpcError(action.error_code, action.error_message)
+            return await _qr_drive.drive(flow, port, on_url, password)
         finally:
-            self._listeners.remove(queue)
-
-    async def _qr_wait(self, flow: login.QRLoginFlow, queue: asyncio.Queue[Any], timeout: Optional[float]) -> Any:
-        # An update, a connection opened again, or the flow's timer; the
-        # clock is looked at every _QR_TICK seconds at least.
-        step = _QR_TICK if timeout is None else min(timeout, _QR_TICK)
-        try:
-            item = await asyncio.wait_for(queue.get(), step)
-        except asyncio.TimeoutError:
-            return flow.on_timeout()
-        if item is _CLOSED:
-            raise _errors.client_closed()
-        if item is _RECONNECTED:
-            # The server may have sent updateLoginToken to the lost
-            # connection: ask where the login stands.
-            return flow.on_update(tl.types.updateLoginToken())
-        if getattr(item, "tl_type", None) in ("Update", "Updates"):
-            return flow.on_update(item)
-        return flow.on_timeout()
-
-    async def _check_password(self, dc: int, password: Any) -> Any:
-        """
-        The 2FA step: ``account.getPassword``, the SRP proof of the
-        password (in a thread: PBKDF2 with 100,000 iterations), and
-        ``auth.checkPassword``; a callable password is asked again after
-        ``PASSWORD_HASH_INVALID``.
-        """
-        loop = asyncio.get_running_loop()
-        while True:
-            info = await self(tl.functions.account.getPassword(), dc_id=dc)
-            if password is None:
-                raise RpcError(401, login.SESSION_PASSWORD_NEEDED)
-            secret = await _maybe_await(password(info.hint)) if callable(password) else password
-            if not isinstance(secret, str):
-                raise _errors.password_type(secret)
-            check = await loop.run_in_executor(None, srp.compute_check, info, secret)
-            try:
-                return await self(tl.functions.auth.checkPassword(password=check), dc_id=dc)
-            except RpcError as exc:
-                if exc.message != "PASSWORD_HASH_INVALID" or not callable(password):
-                    raise
-                log.info("wrong 2FA password; asking again")
+            self._listeners.remove(port.updates)
 
     def _reconnected(self, conn: Connection) -> None:
-        self._push(_RECONNECTED)
+        self._push(_qr_drive.RECONNECTED)
+
+
+class _ClientPort:
+    # The QR-login driver's view of a Client (see mtcore._qr_drive).
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+        self.updates: asyncio.Queue[Any] = asyncio.Queue()
+        self._dc: Optional[int] = None
+
+    async def call(self, request: Any, dc_id: Optional[int]) -> Any:
+        self._dc = dc_id
+        return await self.client(request, dc_id=dc_id)
+
+    def time_offset(self) -> float:
+        return self.client._time_offset(self.client.home_dc if self._dc is None else self._dc)
+
+    async def logged_in(self, authorization: Any) -> Any:
+        # Recorded in the store by Client.__call__ (_note) already.
+        return authorization.user
 
 
 class _Namespace:
@@ -571,12 +516,6 @@ def _bind(client: Client, target: Any) -> Any:
     method.__qualname__ = f"Client.{target.tl_name}"
     method.__doc__ = target.__doc__
     return method
-
-
-async def _maybe_await(value: Any) -> Any:
-    if inspect.isawaitable(value):
-        return await value
-    return value
 
 
 def _check_int(name: str, value: Any, lo: int) -> int:
