@@ -30,6 +30,19 @@ PRODUCTION_DC = (2, "149.154.167.51", 443)
 _HOME_MIGRATIONS = frozenset(("PHONE_MIGRATE", "NETWORK_MIGRATE", "USER_MIGRATE"))
 # RPC errors (code 401) that say the key is logged out.
 _LOGGED_OUT = frozenset(("AUTH_KEY_UNREGISTERED", "SESSION_REVOKED", "SESSION_EXPIRED", "USER_DEACTIVATED"))
+# Functions sent to a DC as they are: the login's own (no authorization
+# is exported for them).
+_LOGIN_FUNCTIONS = frozenset(
+    (
+        "auth.exportAuthorization",
+        "auth.importAuthorization",
+        "auth.importLoginToken",
+        "auth.exportLoginToken",
+        "auth.checkPassword",
+        "account.getPassword",
+        "auth.bindTempAuthKey",
+    )
+)
 # How many *_MIGRATE answers one request follows.
 _MAX_MIGRATIONS = 3
 
@@ -246,6 +259,11 @@ class Client:
             raise _errors.not_function(request.tl_name)
         dc = self.home_dc if dc_id is None else dc_id
         for _ in range(_MAX_MIGRATIONS):
+            home = self.home_dc
+            if dc != home and request.tl_name not in _LOGIN_FUNCTIONS:
+                # Another DC serves the logged-in user once it imported
+                # the home DC's authorization.
+                await self._authorize(dc, home)
             conn = await self._connection(dc)
             try:
                 result = await conn.invoke(request)
@@ -282,7 +300,7 @@ class Client:
         log.info("%s: to DC %d", exc.message, target)
         if exc.name in _HOME_MIGRATIONS:
             self.store.set_home_dc(target)
-        await self._authorize(target, dc)
+            await self._authorize(target, dc)
         return target
 
     async def _authorize(self, target: int, source: int) -> None:

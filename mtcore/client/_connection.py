@@ -421,9 +421,25 @@ class Connection:
             elif isinstance(event, Update):
                 self.client._dispatch_update(event.object)
             elif isinstance(event, NewSession):
-                log.debug("DC %d: new session created by the server", self.dc_id)
+                self._forgotten(event.first_msg_id)
             else:  # DecodeFailed: acknowledged and dropped
                 log.warning("DC %d: a message did not decode: %s", self.dc_id, event.error)
+
+    def _forgotten(self, first_msg_id: int) -> None:
+        """
+        The server started a new session (``new_session_created``): it
+        forgot the messages before ``first_msg_id``.  The session sends
+        again those it did not acknowledge; those it did, unanswered, are
+        sent again here (a server that keeps a session per connection
+        answers them nowhere else).
+        """
+        session = self.session
+        assert session is not None
+        for req, (fut, obj) in list(self._waiters.items()):
+            if req.acked and not req.done and req.msg_id is not None and req.msg_id < first_msg_id:
+                del self._waiters[req]
+                session.cancel(req)
+                self._send(obj, fut)
 
     # flushing ---------------------------------------------------------------
 
