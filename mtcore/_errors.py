@@ -1315,3 +1315,56 @@ def bind_failed(dc_id: int) -> ConnectionFailed:
         f"DC {dc_id} refused auth.bindTempAuthKey three times "
         "(ENCRYPTED_MESSAGE_INVALID)"
     )
+
+
+# --- the test cluster (mtcore.testing) -----------------------------------------
+
+
+def testing_not_loopback(host: object) -> ArgumentValueError:
+    return ArgumentValueError(
+        f"host must be a loopback address (127.0.0.1 or ::1), got {host!r}: "
+        "the test server never listens on a reachable interface"
+    )
+
+
+def testing_dcs(dcs: object) -> ArgumentValueError:
+    return ArgumentValueError(
+        f"dcs must be a count of DCs (1 or more) or distinct DC ids in 1..999, got {dcs!r}"
+    )
+
+
+def testing_unknown_dc(dc_id: object, known: list[int]) -> ArgumentValueError:
+    return ArgumentValueError(f"the cluster has no DC {dc_id!r} (its DCs: {known})")
+
+
+def testing_not_function(obj: object) -> ArgumentValueError:
+    return ArgumentValueError(
+        "a handler is registered for a TL function (its class, as "
+        "tl.functions.help.getConfig, or its name), not for "
+        f"{obj!r}"
+    )
+
+
+def testing_cluster_options(names: list[str]) -> ArgumentTypeError:
+    return ArgumentTypeError(
+        f"the options {names} are for the cluster a TestServer makes alone, "
+        "not for a server given cluster="
+    )
+
+
+def testing_user_type(user: object) -> ArgumentTypeError:
+    return ArgumentTypeError(
+        f"user must be an Account of this cluster or its id, not {type(user).__name__!r}"
+    )
+
+
+def testing_unknown_user(user_id: object) -> ArgumentValueError:
+    return ArgumentValueError(f"the cluster has no account with id {user_id!r}")
+
+
+def testing_user_id(user_id: object) -> ArgumentValueError:
+    return ArgumentValueError(f"user_id must be a positive int, got {user_id!r}")
+
+
+def testing_user_exists(user_id: int) -> ArgumentValueError:
+    return ArgumentValueError(f"the cluster already has an account with id {user_id}")
