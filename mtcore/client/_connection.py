@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections import deque
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Optional
 
-from mtcore import _errors, handshake
+from mtcore import _errors, handshake, tl
 from mtcore.client._store import DCState
 from mtcore.exceptions import (
     HandshakeFailed,
@@ -148,6 +149,7 @@ class Connection:
                     await self._new_session()
                 else:
                     self._handle(self.session.connection_reset(self._now()))
+                    self._poke()
                     self.client._reconnected(self)
                 self.connects += 1
                 reading = self._loop.create_task(self._read_loop())
@@ -424,6 +426,16 @@ class Connection:
                 self._forgotten(event.first_msg_id)
             else:  # DecodeFailed: acknowledged and dropped
                 log.warning("DC %d: a message did not decode: %s", self.dc_id, event.error)
+
+    def _poke(self) -> None:
+        """
+        After a reconnection, requests the server acknowledged and did not
+        answer are not sent again: a ping makes the server answer in the
+        session, or say it has a new one (new_session_created, see
+        :meth:`_forgotten`).
+        """
+        if self.session is not None and any(req.acked for req in self._waiters):
+            self.session.send(tl.functions.ping(ping_id=int.from_bytes(os.urandom(8), "little", signed=True)))
 
     def _forgotten(self, first_msg_id: int) -> None:
         """
