@@ -21,7 +21,7 @@ from io import BytesIO
 from typing import Any, Callable, Optional
 
 from mtcore import _errors, srp, tl
-from mtcore.exceptions import RpcError, TLDecodeError
+from mtcore.exceptions import ArgumentTypeError, RpcError, TLDecodeError
 from mtcore.login import (
     SESSION_PASSWORD_NEEDED,
     Done,
@@ -99,11 +99,11 @@ async def _next(flow: QRLoginFlow, updates: asyncio.Queue[Any], timeout: Optiona
         raise _errors.client_closed()
     if item is RECONNECTED:
         return flow.on_update(tl.types.updateLoginToken())
-    if isinstance(item, tl.TLObject) and item.tl_type not in ("Update", "Updates"):
-        return flow.on_timeout()
     try:
         return flow.on_update(item)
-    except TLDecodeError:  # a constructor of another layer: not ours
+    except (ArgumentTypeError, TLDecodeError):
+        # Not an update (Pyrogram hands over acks and other service
+        # messages too), or a constructor of another layer: not ours.
         return flow.on_timeout()
 
 
