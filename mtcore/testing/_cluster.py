@@ -255,9 +255,19 @@ class TestCluster:
         return tok.token
 
     def _accept(self, token: bytes, user: Account) -> LoginToken:
+        # The key that asked for the token is logged in from now on (or
+        # awaits the password) when the user lives on its DC; the others
+        # learn where to go from their next export.
         tok = self._store.accept(token, user)
         server = self._servers.get(tok.dc)
         if server is not None:
+            key = server._keys.get(tok.key_id)
+            holder = None if key is None else key.holder
+            if holder is not None and user.dc == tok.dc:
+                if user.has_password:
+                    holder.password_user = user
+                else:
+                    holder.user = user
             update = tl.types.updateShort(update=tl.types.updateLoginToken(), date=int(self.clock()))
             for conn, session in server._sessions_of(tok.key_id):
                 session.push(update)

@@ -183,12 +183,10 @@ def export_login_token(ctx: Context, request: Any) -> Any:
     holder = ctx._perm()
     if request.api_id <= 0 or not request.api_hash:
         raise RpcError(400, "API_ID_INVALID")
-    if holder.user is not None:
-        return T.auth.loginTokenSuccess(authorization=_authorization(holder.user))
     store = ctx.cluster._store
     tok = holder.login_token
     if tok is not None and tok.user is not None:
-        # Accepted since: log in here, or send the client to the user's DC.
+        # Accepted since: logged in here, or off to the user's DC.
         holder.login_token = None
         store.consume(tok)
         user = tok.user
@@ -196,6 +194,8 @@ def export_login_token(ctx: Context, request: Any) -> Any:
             moved = store.issue(user.dc, ctx.auth_key_id, user=user)
             return T.auth.loginTokenMigrateTo(dc_id=user.dc, token=moved.token)
         return _log_in(ctx, user)
+    if holder.user is not None:
+        return T.auth.loginTokenSuccess(authorization=_authorization(holder.user))
     tok = store.issue(ctx.dc_id, ctx.auth_key_id, except_ids=frozenset(request.except_ids))
     holder.login_token = tok
     ctx.cluster._issued(tok)
