@@ -25,6 +25,7 @@ from mtcore.exceptions import ArgumentTypeError, RpcError, TLDecodeError
 from mtcore.login import (
     SESSION_PASSWORD_NEEDED,
     Done,
+    LoginTokenSuccess,
     PasswordNeeded,
     QRLoginFlow,
     Send,
@@ -73,7 +74,7 @@ async def drive(flow: QRLoginFlow, port: Any, on_url: Callable[[str, Any], Any],
                 action = flow.on_rpc_error(exc.code, exc.message)
             else:
                 flow.clock_offset = port.time_offset()
-                action = flow.on_response(result)
+                action = flow.on_response(_answer(result))
         elif isinstance(action, ShowQR):
             await maybe_await(on_url(action.url, action.login_token.expires))
             action = await _next(flow, port.updates, action.timeout)
@@ -86,6 +87,16 @@ async def drive(flow: QRLoginFlow, port: Any, on_url: Callable[[str, Any], Any],
             return await port.logged_in(action.authorization)
         else:  # Failed
             raise RpcError(action.error_code, action.error_message)
+
+
+def _answer(result: Any) -> Any:
+    # Another library's auth.loginTokenSuccess goes to the flow as the
+    # wrapper alone: its authorization stays the library's object, whose
+    # User may be of another layer than mtcore's schema (Pyrogram 2.0 has
+    # layer 158's).
+    if not isinstance(result, tl.TLObject) and type(result).__name__ == "LoginTokenSuccess":
+        return LoginTokenSuccess(authorization=result.authorization)
+    return result
 
 
 async def _next(flow: QRLoginFlow, updates: asyncio.Queue[Any], timeout: Optional[float]) -> Any:

@@ -6,22 +6,22 @@ prints what happened as one JSON document::
     python pyrogram_peer.py tgcrypto   # Pyrogram's own backend
 
 A child process, because a Pyrogram imported once keeps the backend it
-found.  The cluster runs here too.  The client connects to DC 2 (the key
-exchange), makes RPCs, logs in by QR code with mtcore's adapter
-(``mtcore.login.pyrogram_qr_login``: a 2FA account on DC 1, so a
-migration and a password), then uploads a 512 KiB part and reads it back.
+found.  The cluster runs here too.  A first client connects to DC 2 (the
+key exchange), makes RPCs and logs in by QR code with mtcore's adapter
+(``mtcore.login.pyrogram_qr_login``) as a user of DC 2; a second logs in
+as a user of DC 1 with a 2FA password (a migration, then the password),
+then uploads a 512 KiB part and reads it back.
 
 Pyrogram speaks layer 158 and the cluster layer 229, whose ``user``
-constructor differs (``0x8f97c628`` in 158, ``0xb1b8cc83`` in 229): the
-results that carry users are re-encoded in layer 158 by handlers added
-here, as Telegram answers each client in its own layer.
+constructor differs: the cluster answers layer-158 keys in their layer
+where users are carried (``speak_layer158``, as Telegram answers each
+client in its own layer).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import struct
 import sys
 from typing import Any
 
@@ -36,82 +36,56 @@ from pyrogram import raw  # noqa: E402
 from pyrogram.connection import connection as pyrogram_connection  # noqa: E402
 from pyrogram.crypto import rsa as pyrogram_rsa  # noqa: E402
 
-from mtcore import login, tl  # noqa: E402
+from mtcore import login  # noqa: E402
+from mtcore.client._e2ebench import API_HASH, API_ID, speak_layer158  # noqa: E402
 from mtcore.testing import TestCluster  # noqa: E402
-from mtcore.testing._handlers import BUILTIN  # noqa: E402  (the handlers wrapped below)
-
-API_ID = 94575
-API_HASH = "a3406de8d171bb422bb6ddf3bbd800e2"
-_VECTOR = struct.Struct("<Ii")
 
 
-def layer158(value: Any) -> Any:
-    # A result of the built-in handlers with its users in Pyrogram's layer.
-    if isinstance(value, list):
-        return _VECTOR.pack(0x1CB5C415, len(value)) + b"".join(layer158(v) for v in value)
-    return _convert(value).write()
+async def log_in(cluster: TestCluster, user: Any, password: Any) -> tuple[Any, dict[str, Any]]:
+    client = pyrogram.Client(f"peer{user.id}", api_id=API_ID, api_hash=API_HASH, in_memory=True)
+    await client.connect()
+    out: dict[str, Any] = {"start_dc": await client.storage.dc_id()}
+    urls: list[str] = []
 
+    async def scan(url: str, expires: Any) -> None:
+        urls.append(url)
+        await cluster.accept_login(url, user=user)
 
-def _convert(obj: Any) -> Any:
-    name = obj.tl_name
-    if name == "user":
-        return raw.types.User(
-            id=obj.id, is_self=obj.self or None, access_hash=obj.access_hash,
-            first_name=obj.first_name, last_name=obj.last_name, username=obj.username,
-            phone=obj.phone, status=raw.types.UserStatusRecently(),
-        )
-    if name == "auth.authorization":
-        return raw.types.auth.Authorization(user=_convert(obj.user))
-    if name == "auth.loginTokenSuccess":
-        return raw.types.auth.LoginTokenSuccess(authorization=_convert(obj.authorization))
-    return raw.core.TLObject.read(__import__("io").BytesIO(bytes(obj)))
-
-
-def speak_layer158(cluster: TestCluster) -> None:
-    for name in ("auth.exportLoginToken", "auth.importLoginToken", "auth.checkPassword",
-                 "users.getUsers"):
-        builtin = BUILTIN[name]
-
-        def handler(ctx: Any, request: Any, builtin: Any = builtin) -> Any:
-            return layer158(builtin(ctx, request))
-
-        cluster.handler(name)(handler)
+    me = await login.pyrogram_qr_login(client, scan, password=password, timeout=30)
+    out.update(id=me.id, first_name=me.first_name, urls=len(urls),
+               url_prefix=urls[0].startswith(login.URL_PREFIX),
+               dc=await client.storage.dc_id(), stored_user=await client.storage.user_id())
+    users = await client.invoke(raw.functions.users.GetUsers(id=[raw.types.InputUserSelf()]))
+    out["me"] = users[0].id
+    return client, out
 
 
 async def main() -> dict[str, Any]:
     out: dict[str, Any] = {"backend": pyrogram.crypto.aes.tgcrypto.__name__}
     async with TestCluster(dcs=2) as cluster:
         speak_layer158(cluster)
-        user = cluster.add_user("Pyro", dc=1, password="pw")
+        here = cluster.add_user("Near", dc=2)
+        there = cluster.add_user("Far", dc=1, password="pw")
+        out["ids"] = [here.id, there.id]
         public = cluster.public_key
         pyrogram_rsa.server_public_keys[cluster.fingerprint] = pyrogram_rsa.PublicKey(public.n, public.e)
         addresses = {dc: server.address for dc, server in cluster.servers.items()}
         pyrogram_connection.DataCenter = lambda dc_id, test_mode, ipv6, media: addresses[dc_id]
 
-        client = pyrogram.Client("peer", api_id=API_ID, api_hash=API_HASH, in_memory=True)
-        await client.connect()
+        client, out["same_dc"] = await log_in(cluster, here, None)
         try:
-            out["dc"] = await client.storage.dc_id()
             out["keys_on_dc2"] = cluster.server(2).auth_keys
             nearest = await asyncio.gather(
                 *(client.invoke(raw.functions.help.GetNearestDc()) for _ in range(100))
             )
             out["rpcs"] = sorted({n.this_dc for n in nearest})
             config = await client.invoke(raw.functions.help.GetConfig())
-            out["dc_options"] = sorted({(o.id, o.port) for o in config.dc_options})
-            urls: list[str] = []
+            out["dc_options"] = sorted({o.id for o in config.dc_options})
+        finally:
+            await client.disconnect()
 
-            async def scan(url: str, expires: Any) -> None:
-                urls.append(url)
-                await cluster.accept_login(url, user=user)
-
-            me = await login.pyrogram_qr_login(client, scan, password="pw", timeout=30)
-            out["login"] = {"id": me.id, "first_name": me.first_name, "urls": len(urls),
-                            "url_prefix": urls[0].startswith(login.URL_PREFIX),
-                            "dc": await client.storage.dc_id(),
-                            "stored_user": await client.storage.user_id()}
-            users = await client.invoke(raw.functions.users.GetUsers(id=[raw.types.InputUserSelf()]))
-            out["me"] = users[0].id
+        client, out["migrated_2fa"] = await log_in(cluster, there, "pw")
+        try:
             part = bytes(range(256)) * 2048
             out["saved"] = await client.invoke(
                 raw.functions.upload.SaveFilePart(file_id=9, file_part=0, bytes=part)
@@ -126,7 +100,6 @@ async def main() -> dict[str, Any]:
                 )
             )
             out["read_back"] = got.bytes == part
-            out["user_id"] = user.id
         finally:
             await client.disconnect()
     return out

@@ -1,10 +1,11 @@
 """
 Pyrogram 2.0.106 against the test cluster (pyrogram_peer.py, in a child
 process): with mtcore installed as its tgcrypto, and on tgcrypto itself,
-it connects (key exchange on DC 2), makes 100 concurrent RPCs and
-help.getConfig, logs in by QR code through mtcore's adapter
-(``mtcore.login.pyrogram_qr_login``: a migration to DC 1 and a 2FA
-password), then uploads a 512 KiB part and reads it back.
+it connects (key exchange on DC 2), logs in by QR code through mtcore's
+adapter (``mtcore.login.pyrogram_qr_login``) and makes 100 concurrent RPCs
+and help.getConfig; a second client logs in as a user of DC 1 with a 2FA
+password (a migration, then the password), then uploads a 512 KiB part
+and reads it back.
 """
 
 from __future__ import annotations
@@ -33,11 +34,14 @@ def run_peer(mode: str) -> dict[str, Any]:
 def test_pyrogram_against_the_cluster(mode: str, backend: str) -> None:
     out = run_peer(mode)
     assert out["backend"] == backend
-    assert out["dc"] == 2 and out["keys_on_dc2"] == 1
-    assert out["rpcs"] == [2] and [dc for dc, _ in out["dc_options"]] == [1, 2]
-    user_id = out["user_id"]
-    assert out["login"] == {
-        "id": user_id, "first_name": "Pyro", "urls": 1, "url_prefix": True,
-        "dc": 1, "stored_user": user_id,
+    here, there = out["ids"]
+    assert out["same_dc"] == {
+        "start_dc": 2, "id": here, "first_name": "Near", "urls": 1, "url_prefix": True,
+        "dc": 2, "stored_user": here, "me": here,
     }
-    assert out["me"] == user_id and out["saved"] is True and out["read_back"] is True
+    assert out["keys_on_dc2"] == 1 and out["rpcs"] == [2] and out["dc_options"] == [1, 2]
+    assert out["migrated_2fa"] == {
+        "start_dc": 2, "id": there, "first_name": "Far", "urls": 1, "url_prefix": True,
+        "dc": 1, "stored_user": there, "me": there,
+    }
+    assert out["saved"] is True and out["read_back"] is True

@@ -94,7 +94,12 @@ class Client:
     :param connect_timeout: Seconds to wait for a TCP connection.
     :param ping_interval: Seconds between pings (the server closes a
         connection silent for this plus 15 s); None: no pings.
-    :param max_pending: The most requests in flight on one connection.
+    :param max_pending: The most requests in flight on one connection
+        (more wait for a free place).
+    :param gzip_min: Requests of at least this many bytes go as
+        ``gzip_packed`` when that is smaller; None (the default) never:
+        the large requests are file parts, which do not compress, and
+        trying costs more than sending them.
     :param max_updates: The most updates kept for :meth:`updates` (the
         oldest are dropped beyond).
     :param device_model: ``initConnection`` field (and the next three).
@@ -121,6 +126,7 @@ class Client:
         ping_interval: Optional[float] = 60.0,
         max_pending: int = 1024,
         max_updates: int = 1024,
+        gzip_min: Optional[int] = None,
         device_model: Optional[str] = None,
         system_version: Optional[str] = None,
         app_version: str = "1.0",
@@ -147,6 +153,7 @@ class Client:
         self.connect_timeout = float(connect_timeout)
         self.ping_interval = ping_interval
         self.max_pending = _check_int("max_pending", max_pending, 1)
+        self.gzip_min = None if gzip_min is None else _check_int("gzip_min", gzip_min, 0)
         self._init_fields = {
             "api_id": self.api_id,
             "device_model": device_model or platform.machine() or "PC",

@@ -49,6 +49,8 @@ _BACKOFF_FIRST = 0.1
 _BACKOFF_MAX = 5.0
 # Bytes asked of the socket at a time.
 _READ_SIZE = 1 << 16
+# Requests of the connection's own beside the callers' max_pending.
+_OWN_REQUESTS = 16
 # Writes wait for the socket beyond this many buffered bytes.
 _WRITE_HIGH = 1 << 20
 
@@ -81,6 +83,9 @@ class Connection:
         # if the session has to be replaced.
         self._waiters: dict[Any, tuple[asyncio.Future[Any], Any]] = {}
         self._orphans: list[tuple[asyncio.Future[Any], Any]] = []
+        # Requests in flight, and those waiting for a place.
+        self._inflight = 0
+        self._queued: deque[asyncio.Future[None]] = deque()
         self._flush_handle: Optional[asyncio.Handle] = None
         self._timer: Optional[asyncio.TimerHandle] = None
         # Resolved once the session is initialized (initConnection done);
@@ -120,7 +125,9 @@ class Connection:
         """
         if self._task is None:
             self._task = self._loop.create_task(self._run())
-        await asyncio.shield(self._ready)
+        ready = self._ready
+        if not ready.done() or ready.exception() is not None:
+            await asyncio.shield(ready)
 
     async def close(self) -> None:
         """
@@ -296,7 +303,9 @@ class Connection:
             salt=salt,
             time_offset=time_offset,
             ping_interval=self.client.ping_interval,
-            max_pending=self.client.max_pending,
+            # Room for the connection's own requests (initConnection, pings).
+            max_pending=self.client.max_pending + _OWN_REQUESTS,
+            gzip_min=self.client.gzip_min,
         )
 
     async def _initialize(self, bind: Any) -> None:
@@ -377,11 +386,37 @@ class Connection:
         :raises mtcore.exceptions.RpcError: The server's error.
         :raises mtcore.exceptions.ConnectionFailed: The connection gave up.
         """
-        await asyncio.shield(self._ready)
+        ready = self._ready
+        if not ready.done() or ready.exception() is not None:
+            await asyncio.shield(ready)
         writer = self._writer
         if writer is not None and writer.transport.get_write_buffer_size() > _WRITE_HIGH:
             await writer.drain()
-        return await self._call(request)
+        # At most max_pending in flight: the others wait here, in order.
+        if self._inflight >= self.client.max_pending or self._queued:
+            fut: asyncio.Future[None] = self._loop.create_future()
+            self._queued.append(fut)
+            try:
+                await fut
+            except asyncio.CancelledError:
+                if fut.done() and not fut.cancelled():
+                    self._next_slot()  # woken and cancelled at once: pass it on
+                raise
+        else:
+            self._inflight += 1
+        try:
+            return await self._call(request)
+        finally:
+            self._next_slot()
+
+    def _next_slot(self) -> None:
+        # A request ended: its place goes to the first one waiting.
+        while self._queued:
+            fut = self._queued.popleft()
+            if not fut.done():
+                fut.set_result(None)
+                return
+        self._inflight -= 1
 
     async def _call(self, request: Any) -> Any:
         fut: asyncio.Future[Any] = self._loop.create_future()

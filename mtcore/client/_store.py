@@ -112,6 +112,10 @@ class SessionStore:
         except BaseException:
             self._db.close()
             raise
+        # The account row, read on every request: kept here too (this
+        # object is its only writer).
+        self._home, self._user = self._db.execute("SELECT home_dc, user FROM account").fetchone()
+        self._user_obj: Any = None
 
     def __repr__(self) -> str:
         return f"<SessionStore {self.path!r}>"
@@ -169,8 +173,7 @@ class SessionStore:
         """
         The DC the account lives on (where requests go by default), or None.
         """
-        with self._lock:
-            return self._db.execute("SELECT home_dc FROM account").fetchone()[0]  # type: ignore[no-any-return]
+        return self._home  # type: ignore[no-any-return]
 
     def set_home_dc(self, dc_id: int) -> None:
         """
@@ -178,24 +181,27 @@ class SessionStore:
         """
         with self._transaction() as db:
             db.execute("UPDATE account SET home_dc = ?", (dc_id,))
+        self._home = dc_id
 
     @property
     def user(self) -> Any:
         """
         The logged-in user (a TL ``User``), or None.
         """
-        with self._lock:
-            raw = self._db.execute("SELECT user FROM account").fetchone()[0]
-        return None if raw is None else tl.decode(raw, type="User")
+        if self._user is not None and self._user_obj is None:
+            self._user_obj = tl.decode(self._user, type="User")
+        return self._user_obj
 
     def save_login(self, user: Any, dc_id: int) -> None:
         """
         Record a login: the user, and ``dc_id`` as the home DC and
         authorized, in one transaction.
         """
+        raw = bytes(user)
         with self._transaction() as db:
-            db.execute("UPDATE account SET home_dc = ?, user = ?", (dc_id, bytes(user)))
+            db.execute("UPDATE account SET home_dc = ?, user = ?", (dc_id, raw))
             db.execute("UPDATE dcs SET authorized = 1 WHERE dc_id = ?", (dc_id,))
+        self._home, self._user, self._user_obj = dc_id, raw, None
 
     def clear_login(self) -> None:
         """
@@ -205,6 +211,7 @@ class SessionStore:
         with self._transaction() as db:
             db.execute("UPDATE account SET user = NULL")
             db.execute("UPDATE dcs SET authorized = 0")
+        self._user = self._user_obj = None
 
     def close(self) -> None:
         """

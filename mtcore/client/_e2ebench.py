@@ -1,0 +1,483 @@
+"""
+End-to-end benchmarks: real clients logged in to the test cluster over
+loopback, timing small RPCs (``help.getNearestDc``) and uploads
+(``upload.saveFilePart``, 512 KiB parts).
+
+Contenders: mtcore's :class:`~mtcore.client.Client`; Telethon on cryptg
+and on mtcore (``mtcore.compat.telethon.install()``); Pyrogram on tgcrypto
+and on mtcore (``mtcore.compat.install()``).  Each runs in a child process
+of its own (a client keeps the backend it imported first), and the cluster
+in another, so that a contender's CPU time (``time.process_time()`` of its
+process: its client and its event loop) is its own; wall time is bounded by
+the slower of client and server.  Each figure is the best of ``repeats``
+runs.  Every client starts with a key exchange and a QR login (the cluster
+accepts every token at once).
+
+Processes talk in JSON lines: the cluster prints its address and key, then
+answers ``stats``; a contender prints ``ready``, then answers ``rpc N``,
+``rpc_par N`` and ``upload N`` with ``{"n", "wall", "cpu"}``.
+
+:func:`rows` runs it all; ``python -m mtcore.client._e2ebench`` prints the
+table (``--quick``, ``--json FILE``, ``--contenders a,b``);
+``benches/bench_e2e.py`` times the same commands with pytest-benchmark.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import io
+import json
+import os
+import platform
+import struct
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any, Callable, Optional, TextIO
+
+API_ID = 94575
+API_HASH = "a3406de8d171bb422bb6ddf3bbd800e2"
+#: The one DC of the benchmark cluster: 2, where Pyrogram always starts.
+DC = 2
+PART = 512 * 1024
+
+#: name -> (library, backend), in the order of the table.
+CONTENDERS = {
+    "mtcore": ("mtcore.client", "mtcore"),
+    "telethon+cryptg": ("telethon", "cryptg"),
+    "telethon+mtcore": ("telethon", "mtcore"),
+    "pyrogram+tgcrypto": ("pyrogram", "tgcrypto"),
+    "pyrogram+mtcore": ("pyrogram", "mtcore"),
+}
+
+#: (command, count, quick count): what each contender is timed on.
+WORKLOADS = (
+    ("rpc", 300, 100),  # sequential: each awaited before the next
+    ("rpc_par", 2000, 500),  # all in flight at once
+    ("upload", 48, 16),  # sequential 512 KiB parts
+)
+
+
+# --- child processes ------------------------------------------------------
+
+
+class _Child:
+    # A child process speaking JSON lines on stdin/stdout.
+
+    def __init__(self, args: Sequence[str], env: Optional[dict[str, str]] = None) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "mtcore.client._e2ebench", *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        self.hello = self._read()
+
+    def _read(self) -> Any:
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        if not line:
+            code = self.proc.wait(30)
+            raise RuntimeError(f"the benchmark child {self.proc.args[3:]} ended (exit code {code})")
+        return json.loads(line)
+
+    def ask(self, command: str) -> Any:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(command + "\n")
+        self.proc.stdin.flush()
+        return self._read()
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                self.ask("quit")
+            except (OSError, RuntimeError, ValueError):
+                pass
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+    def __enter__(self) -> _Child:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class ClusterProcess(_Child):
+    """
+    A test cluster of DCs ``dcs`` in a child process, with one account
+    that accepts every login token at once.  :attr:`hello` holds
+    ``{"dcs": {id: [host, port]}, "pem": ..., "user": id}``; :meth:`stats`
+    the server's connections, tasks and (with ``trace=True``) the bytes
+    ``tracemalloc`` sees allocated.
+    """
+
+    def __init__(self, dcs: Iterable[int] = (DC,), *, trace: bool = False) -> None:
+        super().__init__(["serve", json.dumps({"dcs": list(dcs), "trace": trace})])
+
+    def stats(self) -> dict[str, Any]:
+        return self.ask("stats")  # type: ignore[no-any-return]
+
+
+class ContenderProcess(_Child):
+    """
+    One contender, connected and logged in, in a child process:
+    :meth:`run` times a workload there.
+    """
+
+    def __init__(self, name: str, cluster: dict[str, Any]) -> None:
+        if name not in CONTENDERS:
+            raise ValueError(f"unknown contender {name!r}; known: {', '.join(CONTENDERS)}")
+        self.name = name
+        super().__init__(["client", name, json.dumps(cluster)])
+
+    def run(self, command: str, n: int) -> dict[str, float]:
+        return self.ask(f"{command} {n}")  # type: ignore[no-any-return]
+
+
+# --- the cluster child ----------------------------------------------------
+
+
+def speak_layer158(cluster: Any) -> None:
+    """
+    Answer clients of layer 158 (Pyrogram 2.0) in their layer where it
+    matters: layer 229's ``user`` constructor is not theirs, so the results
+    that carry users are re-encoded with Pyrogram's own classes for a key
+    whose ``invokeWithLayer`` said 158.
+    """
+    from mtcore.testing._handlers import BUILTIN  # the handlers wrapped
+
+    for name in ("auth.exportLoginToken", "auth.importLoginToken", "auth.checkPassword",
+                 "users.getUsers"):
+        builtin = BUILTIN[name]
+
+        def handler(ctx: Any, request: Any, builtin: Any = builtin) -> Any:
+            result = builtin(ctx, request)
+            return _layer158(result) if ctx.layer == 158 else result
+
+        cluster.handler(name)(handler)
+
+
+def _layer158(value: Any) -> Any:
+    if isinstance(value, list):
+        return struct.pack("<Ii", 0x1CB5C415, len(value)) + b"".join(_layer158(v) for v in value)
+    return _pyrogram_object(value).write()
+
+
+def _pyrogram_object(obj: Any) -> Any:
+    from pyrogram import raw
+
+    name = obj.tl_name
+    if name == "user":
+        return raw.types.User(
+            id=obj.id, is_self=obj.self or None, access_hash=obj.access_hash,
+            first_name=obj.first_name, last_name=obj.last_name, username=obj.username,
+            phone=obj.phone, status=raw.types.UserStatusRecently(),
+        )
+    if name == "auth.authorization":
+        return raw.types.auth.Authorization(user=_pyrogram_object(obj.user))
+    if name == "auth.loginTokenSuccess":
+        return raw.types.auth.LoginTokenSuccess(authorization=_pyrogram_object(obj.authorization))
+    return raw.core.TLObject.read(io.BytesIO(bytes(obj)))
+
+
+async def _lines() -> Any:
+    # stdin, a line at a time, without blocking the event loop.
+    loop = asyncio.get_running_loop()
+    while True:
+        line = await loop.run_in_executor(None, sys.stdin.readline)
+        if not line or line.strip() == "quit":
+            return
+        yield line.split()
+
+
+def _say(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
+async def _serve(options: dict[str, Any]) -> None:
+    import tracemalloc
+
+    from mtcore.testing import TestCluster
+
+    if options["trace"]:
+        tracemalloc.start()
+    cluster = TestCluster(dcs=options["dcs"], max_connections=4096, max_file_bytes=256 << 20)
+    user = cluster.add_user("Bench", dc=options["dcs"][0])
+    cluster._auto_accept = user.id  # every fresh token accepted at once
+    speak_layer158(cluster)
+    async with cluster:
+        _say({
+            "dcs": {dc: list(s.address) for dc, s in cluster.servers.items()},
+            "pem": cluster.public_pem,
+            "user": user.id,
+        })
+        async for _ in _lines():
+            await asyncio.sleep(0.2)  # let closed connections end
+            gc.collect()
+            servers = cluster.servers.values()
+            _say({
+                "connections": sum(s.connections for s in servers),
+                "auth_keys": sum(s.auth_keys for s in servers),
+                "tasks": len(asyncio.all_tasks()),
+                "traced": tracemalloc.get_traced_memory()[0] if options["trace"] else None,
+            })
+    _say({"bye": True})
+
+
+# --- the contender child ----------------------------------------------------
+
+
+class _Harness:
+    # A logged-in client: rpc() and upload(i, part) coroutines.
+    rpc: Callable[[], Any]
+    upload: Callable[[int, int, bytes], Any]
+    close: Callable[[], Any]
+
+
+async def _mtcore(cluster: dict[str, Any]) -> _Harness:
+    from mtcore.client import Client
+
+    host, port = cluster["dcs"][str(DC)]
+    client = Client(None, API_ID, API_HASH, dc=(DC, host, port), rsa_keys=[cluster["pem"]])
+    await client.connect()
+    await client.qr_login(lambda url, expires: None, timeout=30)
+    h = _Harness()
+    h.rpc = client.help.getNearestDc
+    h.upload = lambda f, i, part: client.upload.saveFilePart(file_id=f, file_part=i, bytes=part)
+    h.close = client.close
+    return h
+
+
+async def _telethon(cluster: dict[str, Any], backend: str) -> _Harness:
+    import telethon
+    from telethon import functions
+    from telethon.crypto import rsa
+    from telethon.sessions import MemorySession
+
+    from mtcore.login import telethon_qr_login
+
+    if backend == "mtcore":
+        import mtcore.compat.telethon
+
+        mtcore.compat.telethon.install()
+    elif telethon.crypto.aes.cryptg is None:
+        raise RuntimeError("cryptg is not installed")
+    rsa.add_key(cluster["pem"], old=False)
+    host, port = cluster["dcs"][str(DC)]
+    client = telethon.TelegramClient(MemorySession(), API_ID, API_HASH)
+    client.session.set_dc(DC, host, port)
+    await client.connect()
+    await telethon_qr_login(client, lambda url, expires: None, timeout=30)
+    h = _Harness()
+    h.rpc = lambda: client(functions.help.GetNearestDcRequest())
+    h.upload = lambda f, i, part: client(functions.upload.SaveFilePartRequest(f, i, part))
+    h.close = client.disconnect
+    return h
+
+
+async def _pyrogram(cluster: dict[str, Any], backend: str) -> _Harness:
+    if backend == "mtcore":
+        import mtcore.compat
+
+        mtcore.compat.install()
+    import pyrogram
+    from pyrogram import raw
+    from pyrogram.connection import connection
+    from pyrogram.crypto import rsa
+
+    from mtcore.handshake import RSAPublicKey
+    from mtcore.login import pyrogram_qr_login
+
+    if pyrogram.crypto.aes.tgcrypto is None:
+        raise RuntimeError("tgcrypto is not installed")
+    key = RSAPublicKey.from_pem(cluster["pem"])
+    rsa.server_public_keys[key.fingerprint] = rsa.PublicKey(key.n, key.e)
+    host, port = cluster["dcs"][str(DC)]
+    connection.DataCenter = lambda dc_id, test_mode, ipv6, media: (host, port)
+    client = pyrogram.Client("bench", api_id=API_ID, api_hash=API_HASH, in_memory=True)
+    await client.connect()
+    await pyrogram_qr_login(client, lambda url, expires: None, timeout=30)
+    h = _Harness()
+    h.rpc = lambda: client.invoke(raw.functions.help.GetNearestDc())
+    h.upload = lambda f, i, part: client.invoke(
+        raw.functions.upload.SaveFilePart(file_id=f, file_part=i, bytes=part)
+    )
+    h.close = client.disconnect
+    return h
+
+
+async def _contend(name: str, cluster: dict[str, Any]) -> None:
+    import logging
+
+    logging.basicConfig(level=logging.ERROR)
+    library, backend = CONTENDERS[name]
+    if library == "mtcore.client":
+        h = await _mtcore(cluster)
+    elif library == "telethon":
+        h = await _telethon(cluster, backend)
+    else:
+        h = await _pyrogram(cluster, backend)
+    _say({"ready": name})
+    part = os.urandom(PART)
+    file_id = 0
+    async for words in _lines():
+        command, n = words[0], int(words[1])
+        gc.collect()
+        wall, cpu = time.perf_counter(), time.process_time()
+        if command == "rpc":
+            for _ in range(n):
+                await h.rpc()
+        elif command == "rpc_par":
+            await asyncio.gather(*(h.rpc() for _ in range(n)))
+        elif command == "upload":
+            file_id += 1
+            for i in range(n):
+                await h.upload(file_id, i, part)
+        else:
+            raise ValueError(command)
+        _say({"n": n, "wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu})
+    await h.close()
+    _say({"bye": True})
+
+
+# --- the table ------------------------------------------------------------------------
+
+
+def rows(
+    *,
+    quick: bool = False,
+    contenders: Optional[Sequence[str]] = None,
+    repeats: Optional[int] = None,
+    progress: Optional[Callable[[str], None]] = None,
+) -> list[dict[str, Any]]:
+    """
+    Run the end-to-end benchmarks.
+
+    :param quick: Fewer messages and repeats.
+    :param contenders: Names from :data:`CONTENDERS` (default: all).
+    :param repeats: Runs of each workload (the best counts); 3, or 1 quick.
+    :param progress: Called with a line of text as contenders start.
+    :returns: One dict a contender and workload: ``contender``,
+        ``workload``, ``n``, ``wall_s``, ``cpu_s``, ``per_s`` (RPCs or
+        MiB a second of wall time), ``unit``, ``cpu_us_per_msg``,
+        ``wall_us_per_msg``.
+    """
+    names = list(CONTENDERS) if contenders is None else list(contenders)
+    repeats = (1 if quick else 3) if repeats is None else repeats
+    out: list[dict[str, Any]] = []
+    with ClusterProcess() as cluster:
+        for name in names:
+            if progress is not None:
+                progress(f"{name} ...")
+            with ContenderProcess(name, cluster.hello) as proc:
+                proc.run("rpc", 20)  # warm up
+                for command, count, quick_count in WORKLOADS:
+                    n = quick_count if quick else count
+                    best = min((proc.run(command, n) for _ in range(repeats)), key=lambda r: r["wall"])
+                    out.append(_row(name, command, best))
+    return out
+
+
+def _row(name: str, command: str, m: dict[str, float]) -> dict[str, Any]:
+    n, wall, cpu = m["n"], m["wall"], m["cpu"]
+    upload = command == "upload"
+    return {
+        "contender": name,
+        "workload": {"rpc": "small RPCs, sequential", "rpc_par": "small RPCs, concurrent",
+                     "upload": "saveFilePart 512 KiB, sequential"}[command],
+        "n": n,
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "per_s": (n * PART / (1 << 20) if upload else n) / wall,
+        "unit": "MiB/s" if upload else "RPC/s",
+        "wall_us_per_msg": wall / n * 1e6,
+        "cpu_us_per_msg": cpu / n * 1e6,
+    }
+
+
+def ratios(table: list[dict[str, Any]]) -> list[tuple[str, str, float, float]]:
+    """
+    The goals' comparisons: (what, workload, wall ratio, CPU ratio), each
+    ratio how many times faster the first is (above 1: faster).
+    """
+    by = {(r["contender"], r["workload"]): r for r in table}
+    pairs = (
+        ("mtcore client vs Telethon+cryptg", "mtcore", "telethon+cryptg"),
+        ("Telethon: mtcore vs cryptg", "telethon+mtcore", "telethon+cryptg"),
+        ("Pyrogram: mtcore vs tgcrypto", "pyrogram+mtcore", "pyrogram+tgcrypto"),
+    )
+    out = []
+    for label, fast, slow in pairs:
+        for workload in dict.fromkeys(r["workload"] for r in table):
+            a, b = by.get((fast, workload)), by.get((slow, workload))
+            if a and b:
+                out.append((label, workload, b["wall_s"] / b["n"] / (a["wall_s"] / a["n"]),
+                            b["cpu_s"] / b["n"] / (a["cpu_s"] / a["n"])))
+    return out
+
+
+def report(table: list[dict[str, Any]], out: TextIO = sys.stdout) -> None:
+    """
+    Print the table and the ratios.
+    """
+    import mtcore
+
+    info = mtcore.backend_info()
+    load = os.getloadavg() if hasattr(os, "getloadavg") else ("?",) * 3
+    out.write(
+        f"mtcore {info['version']} ({info['implementation']}, AES {info['aes']}), "
+        f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"load average {' '.join(f'{x:.2f}' if isinstance(x, float) else x for x in load)}\n"
+    )
+    out.write(f"{'contender':<20} {'workload':<34} {'rate':>14} {'wall/msg':>11} {'CPU/msg':>11}\n")
+    for r in table:
+        out.write(
+            f"{r['contender']:<20} {r['workload']:<34} {r['per_s']:>8.1f} {r['unit']:<5} "
+            f"{r['wall_us_per_msg']:>8.0f} us {r['cpu_us_per_msg']:>8.0f} us\n"
+        )
+    out.write("\nratios (how many times faster; wall time, client CPU time):\n")
+    for label, workload, wall, cpu in ratios(table):
+        out.write(f"  {label:<34} {workload:<34} wall {wall:5.2f}x  CPU {cpu:5.2f}x\n")
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m mtcore.client._e2ebench",
+        description="End-to-end benchmarks: clients against the test cluster on loopback.",
+    )
+    sub = parser.add_subparsers(dest="mode")
+    sub.add_parser("serve").add_argument("options")
+    child = sub.add_parser("client")
+    child.add_argument("name")
+    child.add_argument("cluster")
+    parser.add_argument("--quick", action="store_true", help="fewer messages, one run each")
+    parser.add_argument("--json", metavar="FILE", help="also write the rows as JSON to FILE")
+    parser.add_argument("--contenders", help="comma-separated, of: " + ", ".join(CONTENDERS))
+    args = parser.parse_args(argv)
+    if args.mode == "serve":
+        asyncio.run(_serve(json.loads(args.options)))
+        return 0
+    if args.mode == "client":
+        asyncio.run(_contend(args.name, json.loads(args.cluster)))
+        return 0
+    names = args.contenders.split(",") if args.contenders else None
+    table = rows(quick=args.quick, contenders=names,
+                 progress=lambda line: print(line, file=sys.stderr, flush=True))
+    report(table)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump({"rows": table, "ratios": ratios(table)}, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
