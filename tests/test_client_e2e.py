@@ -392,6 +392,25 @@ def test_updates_iterator() -> None:
     run(main)
 
 
+def test_max_pending_makes_requests_wait() -> None:
+    async def main() -> None:
+        async with TestCluster(dcs=1) as cluster:
+            seen: list[int] = []
+
+            @cluster.handler(tl.functions.help.getNearestDc)
+            def count(ctx: Any, request: Any) -> Any:
+                seen.append(len(conn._waiters))
+                return tl.types.nearestDc(country="ZZ", this_dc=1, nearest_dc=1)
+
+            async with client_for(cluster, max_pending=3) as client:
+                conn = client._conns[1]
+                got = await asyncio.gather(*(client.help.getNearestDc() for _ in range(40)))
+                assert len(got) == 40 and len(seen) == 40
+                assert max(seen) == 3 and conn._inflight == 0 and not conn._queued
+
+    run(main)
+
+
 def test_store_shared_object_kept_open() -> None:
     store = SessionStore()
 
