@@ -4,6 +4,10 @@ The command line, as the ``mtcore`` console script or ``python -m mtcore``:
 ``mtcore bench [--quick] [--json FILE] [--filter SUBSTR] [--pure]``: time
 mtcore against the installed peers (see ``mtcore/_bench.py``).
 
+``mtcore e2e-bench [--quick] [--json FILE] [--contenders a,b]``: clients
+logged in to a local test cluster, timed end to end (see
+``mtcore/client/_e2ebench.py``).
+
 ``mtcore info [--json]``: what runs here (:func:`mtcore.backend_info`).
 
 ``mtcore qr (--url URL | --token-hex HEX) [--png FILE] [--svg FILE]``:
@@ -172,7 +176,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "Needs segno (the qr extra): pip install segno.",
     )
     _add_qr_arguments(qr)
+    commands.add_parser(
+        "e2e-bench",
+        help="time clients (mtcore's, Telethon, Pyrogram) against a local test cluster",
+        add_help=False,
+    )
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["e2e-bench"]:
+        from mtcore.client import _e2ebench
+
+        return _e2ebench.main(argv[1:])
     if argv[:1] in (["qr"], ["info"]) or not argv or argv[0].startswith("-"):
         # The bench harness is not needed (nor imported) for these.
         args = parser.parse_args(argv)
