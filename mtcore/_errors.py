@@ -117,6 +117,10 @@ def no_kernel(
     )
 
 
+def not_one_of(name: str, choices: tuple[str, ...], got: object) -> ArgumentValueError:
+    return ArgumentValueError(f"{name} must be one of {', '.join(choices)}; got {got!r}")
+
+
 def not_int(name: str, obj: object) -> ArgumentTypeError:
     return ArgumentTypeError(f"{name} must be an int, not {type(obj).__name__!r}")
 

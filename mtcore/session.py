@@ -993,7 +993,7 @@ class Session(_Endpoint):
         if cid in _TIME_EXEMPT:
             self._bad_msg(msg_id, body, now, events)
             return
-        obj = tl.decode(body, self.schema)
+        obj: Any = tl.decode(body, self.schema)
         if cid == MSGS_ACK:
             for acked in obj.msg_ids:
                 req = self._pending.get(acked)
@@ -1049,7 +1049,7 @@ class Session(_Endpoint):
             if _cid(data) == GZIP_PACKED:
                 data = self._unpacked(data)
             if _cid(data) == RPC_ERROR:
-                err = tl.decode(data, self.schema)
+                err: Any = tl.decode(data, self.schema)
                 self._fail(req, RpcError(err.error_code, err.error_message, request=req), events)
                 return
             result = tl.decode(data, self.schema, type=req.result_type)
@@ -1070,7 +1070,7 @@ class Session(_Endpoint):
         Handle bad_server_salt / bad_msg_notification; False when it names
         nothing we sent recently (then it is not trusted).
         """
-        note = tl.decode(body, self.schema)
+        note: Any = tl.decode(body, self.schema)
         bad = note.bad_msg_id
         if bad not in self._pending and bad not in self._sent and bad not in self._containers:
             return False
@@ -1475,7 +1475,7 @@ class ServerSession(_Endpoint):
                     continue
                 self._client_message(i_id, i_seq, i_body, now, events, False)
             return
-        obj = tl.decode(body, self.schema)
+        obj: Any = tl.decode(body, self.schema)
         if cid == MSGS_ACK:
             for acked in obj.msg_ids:
                 for q_id, answer in list(self._answers.items()):

@@ -22,6 +22,8 @@ from mtcore import __main__ as cli
 from mtcore import _backend
 
 ROOT = Path(mtcore.__file__).resolve().parent.parent
+# The checkout these tests are in (its pyproject.toml).
+CHECKOUT = Path(__file__).resolve().parent.parent
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -52,7 +54,7 @@ def test_no_command_prints_help(capsys):
 
 def test_console_script_is_declared():
     tomllib = pytest.importorskip("tomllib")
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    project = tomllib.loads((CHECKOUT / "pyproject.toml").read_text())["project"]
     assert project["scripts"] == {"mtcore": "mtcore.__main__:main"}
 
 

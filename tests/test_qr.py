@@ -450,8 +450,8 @@ def test_install_hint_names_what_the_extra_brings(no_segno):
     # it names the package the qr extra declares, not "mtcore[qr]" (no such
     # distribution may be reachable).
     tomllib = pytest.importorskip("tomllib")
-    root = Path(mtcore.__file__).resolve().parent.parent
-    extra = tomllib.loads((root / "pyproject.toml").read_text())["project"][
+    checkout = Path(__file__).resolve().parent.parent
+    extra = tomllib.loads((checkout / "pyproject.toml").read_text())["project"][
         "optional-dependencies"
     ]["qr"]
     with pytest.raises(MissingExtra) as info:

@@ -277,3 +277,83 @@ def test_encode_decode_from_threads():
         return True
 
     assert run_threads(work) == [True] * THREADS
+
+
+def one_winner(work: Callable[[int], Any]) -> tuple[list[Any], list[BaseException]]:
+    """work(i) in THREADS threads at once; what returned, and what raised."""
+    done: list[Any] = []
+    failed: list[BaseException] = []
+
+    def body(i: int) -> None:
+        try:
+            done.append(work(i))
+        except Exception as exc:  # the outcome under test
+            failed.append(exc)
+
+    run_threads(body)
+    return done, failed
+
+
+def test_shared_server_handshake():
+    # Four clients send one ServerHandshake their req_pq_multi at once.  A
+    # server may be asked to start over, so each gets its own resPQ (its own
+    # nonce back, a fresh server_nonce and pq), and the server goes on with
+    # the last one it answered: the answer with the highest msg_id.  The
+    # exchange then completes with that client.  Ten rounds, to let the
+    # threads interleave in many ways.
+    from handshake_peers import server_key
+
+    key = server_key()
+    for _ in range(10):
+        one_exchange(key)
+
+
+def one_exchange(key: Any) -> None:
+    import struct
+
+    from mtcore import handshake
+
+    clients = [handshake.ClientHandshake([key.public_key], dc_id=2) for _ in range(THREADS)]
+    server = handshake.ServerHandshake([key], dc=2)
+    starts = [c.start() for c in clients]
+    answers = run_threads(lambda i: server.receive(starts[i]))
+    res_pqs = [tl.decode(a[20:]) for a in answers]
+    for start, res_pq in zip(starts, res_pqs):
+        assert res_pq.nonce == tl.decode(start[20:]).nonce
+    assert len({(r.server_nonce, r.pq) for r in res_pqs}) == THREADS
+    msg_ids = [struct.unpack_from("<q", a, 8)[0] for a in answers]
+    last = msg_ids.index(max(msg_ids))
+    client = clients[last]
+    message = client.receive(answers[last])
+    while client.result is None:
+        reply = server.receive(message)
+        out = client.receive(reply)
+        if isinstance(out, bytes):
+            message = out
+    assert server.result is not None
+    assert server.result.auth_key == client.result.auth_key
+
+
+def test_shared_srp_server_session():
+    # One srp_id can be checked once: four threads checking the same right
+    # answer at once give one success and three SRPIdInvalid.
+    from mtcore import srp
+    from mtcore.exceptions import SRPIdInvalid
+
+    algo = srp.new_password_algo(
+        tl.types.passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow(
+            salt1=bytes(range(8)), salt2=bytes(16), g=3, p=_srp_prime()
+        )
+    )
+    session = srp.ServerSession(srp.make_verifier("pw", algo), algo)
+    check = srp.compute_check(session.password(), "pw")
+    done, failed = one_winner(lambda i: session.verify(check))
+    assert done == [None]
+    assert len(failed) == THREADS - 1
+    assert all(isinstance(exc, SRPIdInvalid) for exc in failed), failed
+
+
+def _srp_prime() -> bytes:
+    from mtcore import _dh
+
+    return _dh.TELEGRAM_DH_PRIME.to_bytes(256, "big")

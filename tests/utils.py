@@ -273,3 +273,25 @@ def TLLoops(label: str, module: Any) -> Any:
     loops.label = label  # type: ignore[attr-defined]
     loops.is_compiled = label == "c"  # type: ignore[attr-defined]
     return loops
+
+
+def load_tool(path: Path, name: str) -> Any:
+    """
+    The script at ``path`` (one of ``tools/``) imported as module ``name``,
+    or a skip where the tools are not in this tree (an installed copy).
+    """
+    import importlib.util
+
+    import pytest
+
+    if not path.exists():
+        pytest.skip(f"tools/{path.name} is not in this tree")
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # for its dataclasses
+    try:
+        spec.loader.exec_module(mod)
+    finally:
+        del sys.modules[spec.name]
+    return mod
