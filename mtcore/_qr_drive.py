@@ -14,6 +14,7 @@ library's way.  The library's RPC errors come back as
 from __future__ import annotations
 
 import asyncio
+import importlib
 import inspect
 import re
 from collections.abc import Iterable
@@ -45,6 +46,12 @@ CLOSED = object()
 # The longest the driver sleeps before it looks at the flow's clock again
 # (an injected clock may jump ahead).
 TICK = 0.25
+
+
+def _lib(name: str) -> Any:
+    # A module of Telethon or Pyrogram, imported when first used (neither
+    # is a dependency; neither ships type information).
+    return importlib.import_module(name)
 
 
 async def maybe_await(value: Any) -> Any:
@@ -154,8 +161,7 @@ async def _run(flow: QRLoginFlow, port: Any, on_url: Any, password: Any, timeout
 
 class _TelethonPort:
     def __init__(self, client: Any) -> None:
-        from telethon import events
-
+        events = _lib("telethon.events")
         self.client = client
         self.updates: asyncio.Queue[Any] = asyncio.Queue()
         self._event = events.Raw()
@@ -168,15 +174,14 @@ class _TelethonPort:
         self.client.remove_event_handler(self._on_update, self._event)
 
     async def call(self, request: Any, dc_id: Optional[int]) -> Any:
-        from telethon import errors
-        from telethon.extensions import BinaryReader
-
+        errors = _lib("telethon.errors")
+        reader = _lib("telethon.extensions").BinaryReader
         if dc_id is not None and dc_id != self.client.session.dc_id:
             # Telethon's own way to move (its PHONE_MIGRATE handling): the
             # new DC's address from help.getConfig, a new auth key there.
             await self.client._switch_dc(dc_id)
         try:
-            return await self.client(BinaryReader(bytes(request)).tgread_object())
+            return await self.client(reader(bytes(request)).tgread_object())
         except errors.RPCError as exc:
             raise RpcError(exc.code, _telethon_message(exc)) from exc
 
@@ -185,11 +190,9 @@ class _TelethonPort:
         return float(getattr(state, "time_offset", 0))
 
     async def logged_in(self, authorization: Any) -> Any:
-        from telethon.extensions import BinaryReader
-
         user = authorization.user
         if isinstance(user, tl.TLObject):
-            user = BinaryReader(bytes(user)).tgread_object()
+            user = _lib("telethon.extensions").BinaryReader(bytes(user)).tgread_object()
         await self.client._on_login(user)  # what Telethon's sign_in does
         return user
 
@@ -197,11 +200,9 @@ class _TelethonPort:
 def _telethon_message(exc: Any) -> str:
     # Telethon's typed errors keep a generic message (UNAUTHORIZED): the
     # one sent is the key of their class in rpc_errors_dict.
-    from telethon.errors import rpcerrorlist
-
-    for message, cls in rpcerrorlist.rpc_errors_dict.items():
+    for message, cls in _lib("telethon.errors.rpcerrorlist").rpc_errors_dict.items():
         if type(exc) is cls:
-            return message
+            return str(message)
     return str(exc.message)
 
 
@@ -262,27 +263,25 @@ class _PyrogramPort:
         self.client.__dict__.pop("handle_updates", None)
 
     async def call(self, request: Any, dc_id: Optional[int]) -> Any:
-        from pyrogram import errors
-        from pyrogram.raw.core import TLObject
-
+        errors = _lib("pyrogram.errors")
+        objects = _lib("pyrogram.raw.core").TLObject
         if dc_id is not None and dc_id != self.dc_id:
             await self._switch(dc_id)
         try:
-            return await self.client.invoke(TLObject.read(BytesIO(bytes(request))))
+            return await self.client.invoke(objects.read(BytesIO(bytes(request))))
         except errors.RPCError as exc:
             raise RpcError(exc.CODE, _pyrogram_message(exc)) from exc
 
     async def _switch(self, dc_id: int) -> None:
         # Pyrogram's own way to move (send_code on PHONE_MIGRATE): a new
         # auth key on the DC, a new session there.
-        from pyrogram.session import Auth, Session
-
+        sessions = _lib("pyrogram.session")
         client = self.client
         await client.session.stop()
         test_mode = await client.storage.test_mode()
         await client.storage.dc_id(dc_id)
-        await client.storage.auth_key(await Auth(client, dc_id, test_mode).create())
-        client.session = Session(client, dc_id, await client.storage.auth_key(), test_mode)
+        await client.storage.auth_key(await sessions.Auth(client, dc_id, test_mode).create())
+        client.session = sessions.Session(client, dc_id, await client.storage.auth_key(), test_mode)
         await client.session.start()
         self.dc_id = dc_id
 
@@ -290,16 +289,13 @@ class _PyrogramPort:
         return 0.0  # Pyrogram keeps none
 
     async def logged_in(self, authorization: Any) -> Any:
-        from pyrogram import types
-        from pyrogram.raw.core import TLObject
-
         user = authorization.user
         if isinstance(user, tl.TLObject):
-            user = TLObject.read(BytesIO(bytes(user)))
+            user = _lib("pyrogram.raw.core").TLObject.read(BytesIO(bytes(user)))
         # What Pyrogram's sign_in does.
         await self.client.storage.user_id(user.id)
         await self.client.storage.is_bot(False)
-        return types.User._parse(self.client, user)
+        return _lib("pyrogram.types").User._parse(self.client, user)
 
 
 _PYROGRAM_UNKNOWN = re.compile(r"\[(-?\d+) (\S+)\]")

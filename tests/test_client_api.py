@@ -47,9 +47,9 @@ def test_methods_by_tl_name() -> None:
     with pytest.raises(ArgumentTypeError, match="except_ids"):
         client.auth.exportLoginToken(api_id=1, api_hash=HASH, except_ids=5)
     with pytest.raises(AttributeError, match="did you mean 'auth.exportLoginToken'"):
-        client.auth.exportLoginTokn
+        _ = client.auth.exportLoginTokn
     with pytest.raises(AttributeError, match="no function or namespace|no function"):
-        client.nosuchthing
+        _ = client.nosuchthing
     assert "exportLoginToken" in dir(client.auth)
     # A valid call returns an awaitable without touching the network; it
     # fails only when awaited (here: the client is closed).

@@ -113,7 +113,7 @@ def test_telethon_recreate_breaks_on_migration() -> None:
                 await cluster.accept_login(qr.url, user=bob)
                 await qr.recreate()  # the export after the scan: loginTokenMigrateTo
                 with pytest.raises(AttributeError, match="'LoginTokenMigrateTo' object has no attribute 'expires'"):
-                    qr.expires
+                    _ = qr.expires
             finally:
                 await client.disconnect()
 

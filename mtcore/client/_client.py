@@ -43,6 +43,8 @@ _LOGIN_FUNCTIONS = frozenset(
         "auth.bindTempAuthKey",
     )
 )
+# The layer of the bundled schema, sent in invokeWithLayer.
+_LAYER: int = tl.default_schema().layer or 0
 # How many *_MIGRATE answers one request follows.
 _MAX_MIGRATIONS = 3
 
@@ -154,7 +156,7 @@ class Client:
         self.ping_interval = ping_interval
         self.max_pending = _check_int("max_pending", max_pending, 1)
         self.gzip_min = None if gzip_min is None else _check_int("gzip_min", gzip_min, 0)
-        self._init_fields = {
+        self._init_fields: dict[str, Any] = {
             "api_id": self.api_id,
             "device_model": device_model or platform.machine() or "PC",
             "system_version": system_version or platform.system() or "unknown",
@@ -377,7 +379,7 @@ class Client:
 
     def _init_request(self) -> Any:
         return tl.functions.invokeWithLayer(
-            layer=tl.default_schema().layer,
+            layer=_LAYER,
             query=tl.functions.initConnection(
                 **self._init_fields, query=tl.functions.help.getConfig()
             ),
@@ -527,7 +529,7 @@ class _Namespace:
         return f"<methods of {self._namespace!r}>"
 
 
-def _bind(client: Client, target: Any) -> Any:
+def _bind(client: Client, target: Any) -> Any:  # target: a TL class or namespace
     # A function class becomes a method that builds the request (its
     # fields checked now) and returns the awaitable call; a namespace
     # becomes a namespace of such methods.
@@ -537,8 +539,9 @@ def _bind(client: Client, target: Any) -> Any:
     def method(**fields: Any) -> Awaitable[Any]:
         return client(target(**fields))
 
-    method.__name__ = target.tl_name.rpartition(".")[2]
-    method.__qualname__ = f"Client.{target.tl_name}"
+    name: str = getattr(target, "tl_name")  # noqa: B009 (a TL class, typed as type)
+    method.__name__ = name.rpartition(".")[2]
+    method.__qualname__ = f"Client.{name}"
     method.__doc__ = target.__doc__
     return method
 

@@ -20,7 +20,6 @@ import asyncio
 import logging
 import os
 from collections import deque
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Optional
 
 from mtcore import _errors, handshake, tl
@@ -206,14 +205,13 @@ class Connection:
 
     async def _open_socket(self) -> None:
         host, port = self.client._address(self.dc_id)
-        self._reader, self._writer = await asyncio.wait_for(
+        reader, writer = await asyncio.wait_for(
             asyncio.open_connection(host, port, limit=_READ_SIZE), self.client.connect_timeout
         )
+        self._reader, self._writer = reader, writer
         self._codec = self.client._new_codec(self.dc_id)
         self._frames.clear()
-        start = getattr(self._codec, "start", None)
-        if start is not None:
-            self._writer.write(start())
+        writer.write(self._codec.start())  # the prefix or obfuscation header
 
     def _drop_socket(self) -> None:
         for handle in (self._flush_handle, self._timer):

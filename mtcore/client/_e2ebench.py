@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import importlib
 import io
 import json
 import os
@@ -36,7 +37,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterable, Sequence
-from typing import Any, Callable, Optional, TextIO
+from typing import Any, Callable, Optional, TextIO, TypeVar
 
 API_ID = 94575
 API_HASH = "a3406de8d171bb422bb6ddf3bbd800e2"
@@ -64,10 +65,14 @@ WORKLOADS = (
 # --- child processes ------------------------------------------------------
 
 
+_C = TypeVar("_C", bound="_Child")
+
+
 class _Child:
     # A child process speaking JSON lines on stdin/stdout.
 
     def __init__(self, args: Sequence[str], env: Optional[dict[str, str]] = None) -> None:
+        self.args = list(args)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "mtcore.client._e2ebench", *args],
             stdin=subprocess.PIPE,
@@ -82,7 +87,7 @@ class _Child:
         line = self.proc.stdout.readline()
         if not line:
             code = self.proc.wait(30)
-            raise RuntimeError(f"the benchmark child {self.proc.args[3:]} ended (exit code {code})")
+            raise RuntimeError(f"the benchmark child {self.args[:2]} ended (exit code {code})")
         return json.loads(line)
 
     def ask(self, command: str) -> Any:
@@ -103,7 +108,7 @@ class _Child:
             self.proc.kill()
             self.proc.wait()
 
-    def __enter__(self) -> _Child:
+    def __enter__(self: _C) -> _C:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -145,6 +150,11 @@ class ContenderProcess(_Child):
 # --- the cluster child ----------------------------------------------------
 
 
+def _lib(name: str) -> Any:
+    # A module of Telethon or Pyrogram (neither ships type information).
+    return importlib.import_module(name)
+
+
 def speak_layer158(cluster: Any) -> None:
     """
     Answer clients of layer 158 (Pyrogram 2.0) in their layer where it
@@ -172,8 +182,7 @@ def _layer158(value: Any) -> Any:
 
 
 def _pyrogram_object(obj: Any) -> Any:
-    from pyrogram import raw
-
+    raw = _lib("pyrogram.raw")
     name = obj.tl_name
     if name == "user":
         return raw.types.User(
@@ -258,12 +267,10 @@ async def _mtcore(cluster: dict[str, Any]) -> _Harness:
 
 
 async def _telethon(cluster: dict[str, Any], backend: str) -> _Harness:
-    import telethon
-    from telethon import functions
-    from telethon.crypto import rsa
-    from telethon.sessions import MemorySession
-
     from mtcore.login import telethon_qr_login
+
+    telethon = _lib("telethon")
+    functions = _lib("telethon.tl.functions")
 
     if backend == "mtcore":
         import mtcore.compat.telethon
@@ -271,9 +278,9 @@ async def _telethon(cluster: dict[str, Any], backend: str) -> _Harness:
         mtcore.compat.telethon.install()
     elif telethon.crypto.aes.cryptg is None:
         raise RuntimeError("cryptg is not installed")
-    rsa.add_key(cluster["pem"], old=False)
+    _lib("telethon.crypto.rsa").add_key(cluster["pem"], old=False)
     host, port = cluster["dcs"][str(DC)]
-    client = telethon.TelegramClient(MemorySession(), API_ID, API_HASH)
+    client = telethon.TelegramClient(_lib("telethon.sessions").MemorySession(), API_ID, API_HASH)
     client.session.set_dc(DC, host, port)
     await client.connect()
     await telethon_qr_login(client, lambda url, expires: None, timeout=30)
@@ -289,20 +296,18 @@ async def _pyrogram(cluster: dict[str, Any], backend: str) -> _Harness:
         import mtcore.compat
 
         mtcore.compat.install()
-    import pyrogram
-    from pyrogram import raw
-    from pyrogram.connection import connection
-    from pyrogram.crypto import rsa
-
     from mtcore.handshake import RSAPublicKey
     from mtcore.login import pyrogram_qr_login
 
-    if pyrogram.crypto.aes.tgcrypto is None:
+    pyrogram = _lib("pyrogram")
+    raw = _lib("pyrogram.raw")
+    rsa = _lib("pyrogram.crypto.rsa")
+    if _lib("pyrogram.crypto.aes").tgcrypto is None:
         raise RuntimeError("tgcrypto is not installed")
     key = RSAPublicKey.from_pem(cluster["pem"])
     rsa.server_public_keys[key.fingerprint] = rsa.PublicKey(key.n, key.e)
     host, port = cluster["dcs"][str(DC)]
-    connection.DataCenter = lambda dc_id, test_mode, ipv6, media: (host, port)
+    _lib("pyrogram.connection.connection").DataCenter = lambda dc_id, test_mode, ipv6, media: (host, port)
     client = pyrogram.Client("bench", api_id=API_ID, api_hash=API_HASH, in_memory=True)
     await client.connect()
     await pyrogram_qr_login(client, lambda url, expires: None, timeout=30)
