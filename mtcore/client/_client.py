@@ -273,7 +273,9 @@ class Client:
                 # Another DC serves the logged-in user once it imported
                 # the home DC's authorization.
                 await self._authorize(dc, home)
-            conn = await self._connection(dc)
+            conn = self._conns.get(dc)
+            if conn is None or not conn.ready:
+                conn = await self._connection(dc)
             try:
                 result = await conn.invoke(request)
             except RpcError as exc:

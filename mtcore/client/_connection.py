@@ -392,18 +392,24 @@ class Connection:
             await writer.drain()
         # At most max_pending in flight: the others wait here, in order.
         if self._inflight >= self.client.max_pending or self._queued:
-            fut: asyncio.Future[None] = self._loop.create_future()
-            self._queued.append(fut)
+            place: asyncio.Future[None] = self._loop.create_future()
+            self._queued.append(place)
             try:
-                await fut
+                await place
             except asyncio.CancelledError:
-                if fut.done() and not fut.cancelled():
+                if place.done() and not place.cancelled():
                     self._next_slot()  # woken and cancelled at once: pass it on
                 raise
         else:
             self._inflight += 1
+        fut: asyncio.Future[Any] = self._loop.create_future()
         try:
-            return await self._call(request)
+            self._send(request, fut)
+            self._schedule_flush()
+            return await fut
+        except asyncio.CancelledError:
+            self._abandon(fut)
+            raise
         finally:
             self._next_slot()
 
