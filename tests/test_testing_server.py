@@ -13,6 +13,9 @@ Every test runs its own event loop under a timeout and stops by itself.
 from __future__ import annotations
 
 import asyncio
+import signal
+import subprocess
+import sys
 import time
 from typing import Any
 
@@ -29,7 +32,7 @@ from testing_driver import (
 
 from mtcore import mtproto, srp, tl
 from mtcore.exceptions import ArgumentTypeError, ArgumentValueError, RpcError
-from mtcore.handshake import RSAPrivateKey
+from mtcore.handshake import RSAPrivateKey, RSAPublicKey
 from mtcore.testing import Account, ManualClock, TestCluster, TestServer
 
 F, T = tl.functions, tl.types
@@ -560,3 +563,71 @@ def test_service_queries(rsa_key: RSAPrivateKey) -> None:
             await client.close()
 
     run(main())
+
+
+# --- mtcore serve ------------------------------------------------------------------------
+
+
+def test_mtcore_serve() -> None:
+    # The console command: prints the DCs and the key, serves a client that
+    # trusts that key (the auto-accepting user logs it in), stops on Ctrl-C.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mtcore", "serve", "--dcs", "2", "--user", "Zoe:pw@2",
+         "--user", "Yann@1", "--auto-accept"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        lines = []
+        while not lines or lines[-1] != "Serving until Ctrl-C.":
+            line = proc.stdout.readline()
+            assert line, proc.stderr.read() if proc.stderr else ""
+            lines.append(line.rstrip("\n"))
+        ports = {int(ln.split()[1][:-1]): int(ln.rsplit(":", 1)[1]) for ln in lines if ln.startswith("DC ")}
+        assert sorted(ports) == [1, 2]
+        pem = "\n".join(lines[lines.index("-----BEGIN RSA PUBLIC KEY-----"):
+                              lines.index("-----END RSA PUBLIC KEY-----") + 1])
+        key = RSAPublicKey.from_pem(pem)
+        fp_line = next(ln for ln in lines if ln.startswith("RSA key fingerprint: "))
+        assert fp_line.split()[3] == f"{key.fingerprint & 0xFFFFFFFFFFFFFFFF:016x}"
+        assert "user 1000001 'Zoe' on DC 2, 2FA password, accepts every login token" in lines
+        assert "user 1000002 'Yann' on DC 1" in lines
+
+        class Remote:  # what RawClient needs of a cluster
+            public_key = key
+
+            def server(self, dc: int) -> Any:
+                class S:
+                    address = ("127.0.0.1", ports[dc])
+                return S()
+
+        async def main() -> None:
+            client = await RawClient(Remote(), 2).start()  # type: ignore[arg-type]
+            config = await client.call(F.help.getConfig())
+            assert sorted((o.id, o.port) for o in config.dc_options) == sorted(ports.items())
+            await client.export_token()
+            await client.wait_update()  # accepted by Zoe at once
+            await expect_rpc_error(client.export_token(), 401, "SESSION_PASSWORD_NEEDED")
+            await client.close()
+
+        run(main())
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_mtcore_serve_arguments() -> None:
+    for args, message in [
+        (["--user", ":pw"], "--user: expected NAME[:PASSWORD][@DC], got :pw"),
+        (["--user", "A@x"], "--user: expected NAME[:PASSWORD][@DC], got A@x"),
+        (["--auto-accept"], "--auto-accept needs a --user"),
+        (["--host", "0.0.0.0"], "host must be a loopback address"),
+        (["--user", "A@7"], "the cluster has no DC 7"),
+        (["--dcs", "0"], "--dcs must be 1 or more"),
+    ]:
+        proc = subprocess.run([sys.executable, "-m", "mtcore", "serve", *args],
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 2 and message in proc.stderr, (args, proc.stderr)
