@@ -28,9 +28,10 @@ from testing_driver import (
     RawClient,
     expect_rpc_error,
     url,
+    wrap,
 )
 
-from mtcore import mtproto, srp, tl
+from mtcore import mtproto, srp, tl, transport
 from mtcore.exceptions import ArgumentTypeError, ArgumentValueError, RpcError
 from mtcore.handshake import RSAPrivateKey, RSAPublicKey
 from mtcore.testing import Account, ManualClock, TestCluster, TestServer
@@ -113,6 +114,29 @@ def test_every_transport(rsa_key: RSAPrivateKey, framing: str) -> None:
             assert pong.ping_id == 77
             assert (nearest.this_dc, nearest.nearest_dc) == (2, 2)
             assert cluster.server(2).auth_keys == 1 and cluster.server(1).auth_keys == 0
+            await client.close()
+
+    run(main())
+
+
+# (The full framing has no quick acks.)
+@pytest.mark.parametrize("framing", ["abridged", "intermediate", "padded", "obfuscated-padded"])
+def test_quick_ack(rsa_key: RSAPrivateKey, framing: str) -> None:
+    # A packet sent with the quick-ack flag is acknowledged with its token
+    # before the answer.
+    async def main() -> None:
+        async with TestCluster(rsa_key=rsa_key) as cluster:
+            client = await RawClient(cluster, 1, framing).connect()
+            result = await client.exchange()
+            session = client.use(result)
+            session.send(wrap(F.help.getNearestDc()))
+            (packet,) = session.flush(time.time())
+            assert client.writer is not None
+            client.writer.write(client.codec.encode(packet, quick_ack=True))
+            ack = await client.frame()
+            assert ack == transport.QuickAck(transport.quick_ack_token(result.auth_key, packet))
+            answer = await client.frame()
+            assert isinstance(answer, transport.Packet)
             await client.close()
 
     run(main())
