@@ -35,6 +35,10 @@ _SESSIONS_PER_CONNECTION = 8
 _HANDSHAKES_PER_CONNECTION = 8
 # Seconds a closed connection keeps to send what it still buffers.
 _CLOSE_GRACE = 2.0
+# The largest answer worth a gzip_packed attempt, and how many answers a
+# session keeps for msg_resend_req.
+_GZIP_MAX = 64 << 10
+_KEPT_ANSWERS = 16
 
 Handler = Callable[["Context", Any], Any]
 
@@ -66,6 +70,17 @@ def function_name(function: Any) -> str:
         if desc is not None:
             return str(desc.name)
     raise _errors.testing_not_function(function)
+
+
+class _Session(ServerSession):
+    """
+    A ServerSession that does not try to gzip large answers (file parts:
+    about 50 ms a MiB of random bytes, for nothing), and keeps a few
+    answers for resending, not hundreds of them.
+    """
+
+    def _maybe_gzip(self, body: bytes) -> bytes:
+        return body if len(body) > _GZIP_MAX else super()._maybe_gzip(body)
 
 
 class _Key:
@@ -521,11 +536,12 @@ class TestServer:
 
     def _new_session(self, key: _Key, now: float) -> ServerSession:
         start = int(now)
-        return ServerSession(
+        return _Session(
             key.auth_key,
             salt=key.salt,
             future_salts=((start - 60, start + 86400, key.salt),),
             max_unpacked=self.max_frame * 4,
+            max_answers=_KEPT_ANSWERS,
         )
 
     def _sessions_of(self, key_id: bytes) -> list[tuple[_Connection, ServerSession]]:
