@@ -1435,6 +1435,10 @@ class ServerSession(_Endpoint):
                 return
             inner_cid = _cid(body)
         content = inner_cid not in _NOT_CONTENT
+        if inner_cid == PING:
+            # Pyrogram sends ping as not content-related (an even seq_no),
+            # and Telegram answers it all the same: the client decides.
+            content = bool(seq_no & 1)
         if content != bool(seq_no & 1):
             self._notify(msg_id, seq_no, 35 if content else 34)
             return

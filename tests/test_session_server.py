@@ -174,6 +174,15 @@ def test_ping_and_gzip_and_container() -> None:
     assert server.disconnect_at == NOW + 6
     server.receive(client.packet(bytes(F.ping(ping_id=9)), 7), NOW + 2)
     assert server.disconnect_at == NOW + 6
+    # A ping is answered with either parity (Pyrogram sends it with an even
+    # seq_no, Telegram answers); other content-related messages are not.
+    replies(server, NOW + 2)
+    mid = client.msg_id()
+    server.receive(client.packet(bytes(F.ping(ping_id=10)), 8, msg_id=mid), NOW + 2)
+    assert by_name(replies(server, NOW + 2))["pong"] == T.pong(msg_id=mid, ping_id=10)
+    mid = client.msg_id()
+    server.receive(client.packet(bytes(F.ping_delay_disconnect(ping_id=11, disconnect_delay=5)), 8, msg_id=mid), NOW + 2)
+    assert by_name(replies(server, NOW + 2))["bad_msg_notification"].error_code == 35
     # A container whose msg_id is not above its messages' is invalid (64).
     server, client = started()
     low = client.msg_id()

@@ -13,6 +13,10 @@ Every test runs its own event loop under a timeout and stops by itself.
 from __future__ import annotations
 
 import asyncio
+import signal
+import subprocess
+import sys
+import time
 from typing import Any
 
 import pytest
@@ -24,11 +28,12 @@ from testing_driver import (
     RawClient,
     expect_rpc_error,
     url,
+    wrap,
 )
 
-from mtcore import mtproto, srp, tl
+from mtcore import mtproto, srp, tl, transport
 from mtcore.exceptions import ArgumentTypeError, ArgumentValueError, RpcError
-from mtcore.handshake import RSAPrivateKey
+from mtcore.handshake import RSAPrivateKey, RSAPublicKey
 from mtcore.testing import Account, ManualClock, TestCluster, TestServer
 
 F, T = tl.functions, tl.types
@@ -109,6 +114,29 @@ def test_every_transport(rsa_key: RSAPrivateKey, framing: str) -> None:
             assert pong.ping_id == 77
             assert (nearest.this_dc, nearest.nearest_dc) == (2, 2)
             assert cluster.server(2).auth_keys == 1 and cluster.server(1).auth_keys == 0
+            await client.close()
+
+    run(main())
+
+
+# (The full framing has no quick acks.)
+@pytest.mark.parametrize("framing", ["abridged", "intermediate", "padded", "obfuscated-padded"])
+def test_quick_ack(rsa_key: RSAPrivateKey, framing: str) -> None:
+    # A packet sent with the quick-ack flag is acknowledged with its token
+    # before the answer.
+    async def main() -> None:
+        async with TestCluster(rsa_key=rsa_key) as cluster:
+            client = await RawClient(cluster, 1, framing).connect()
+            result = await client.exchange()
+            session = client.use(result)
+            session.send(wrap(F.help.getNearestDc()))
+            (packet,) = session.flush(time.time())
+            assert client.writer is not None
+            client.writer.write(client.codec.encode(packet, quick_ack=True))
+            ack = await client.frame()
+            assert ack == transport.QuickAck(transport.quick_ack_token(result.auth_key, packet))
+            answer = await client.frame()
+            assert isinstance(answer, transport.Packet)
             await client.close()
 
     run(main())
@@ -467,12 +495,11 @@ def test_unknown_constructor_answered(rsa_key: RSAPrivateKey) -> None:
             assert client.session is not None
             await client.call(F.help.getConfig())
             request = client.session.send(b"\x78\x56\x34\x12" + bytes(8))
-            loop = asyncio.get_running_loop()
-            for packet in client.session.flush(loop.time()):
+            for packet in client.session.flush(time.time()):
                 client.send(packet)
             while True:
                 frame = await client.frame()
-                events = client.session.receive(frame, loop.time())
+                events = client.session.receive(frame, time.time())
                 done = [e for e in events if getattr(e, "request", None) is request]
                 if done:
                     break
@@ -545,8 +572,7 @@ def test_service_queries(rsa_key: RSAPrivateKey) -> None:
             dropped = await client.call(F.rpc_drop_answer(req_msg_id=5))
             assert dropped.tl_name == "rpc_answer_unknown"
             client.session.send(F.destroy_session(session_id=42))
-            loop = asyncio.get_running_loop()
-            for packet in client.session.flush(loop.time()):
+            for packet in client.session.flush(time.time()):
                 client.send(packet)
             names = []
             while "destroy_session_none" not in names:
@@ -561,3 +587,71 @@ def test_service_queries(rsa_key: RSAPrivateKey) -> None:
             await client.close()
 
     run(main())
+
+
+# --- mtcore serve ------------------------------------------------------------------------
+
+
+def test_mtcore_serve() -> None:
+    # The console command: prints the DCs and the key, serves a client that
+    # trusts that key (the auto-accepting user logs it in), stops on Ctrl-C.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mtcore", "serve", "--dcs", "2", "--user", "Zoe:pw@2",
+         "--user", "Yann@1", "--auto-accept"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        lines = []
+        while not lines or lines[-1] != "Serving until Ctrl-C.":
+            line = proc.stdout.readline()
+            assert line, proc.stderr.read() if proc.stderr else ""
+            lines.append(line.rstrip("\n"))
+        ports = {int(ln.split()[1][:-1]): int(ln.rsplit(":", 1)[1]) for ln in lines if ln.startswith("DC ")}
+        assert sorted(ports) == [1, 2]
+        pem = "\n".join(lines[lines.index("-----BEGIN RSA PUBLIC KEY-----"):
+                              lines.index("-----END RSA PUBLIC KEY-----") + 1])
+        key = RSAPublicKey.from_pem(pem)
+        fp_line = next(ln for ln in lines if ln.startswith("RSA key fingerprint: "))
+        assert fp_line.split()[3] == f"{key.fingerprint & 0xFFFFFFFFFFFFFFFF:016x}"
+        assert "user 1000001 'Zoe' on DC 2, 2FA password, accepts every login token" in lines
+        assert "user 1000002 'Yann' on DC 1" in lines
+
+        class Remote:  # what RawClient needs of a cluster
+            public_key = key
+
+            def server(self, dc: int) -> Any:
+                class S:
+                    address = ("127.0.0.1", ports[dc])
+                return S()
+
+        async def main() -> None:
+            client = await RawClient(Remote(), 2).start()  # type: ignore[arg-type]
+            config = await client.call(F.help.getConfig())
+            assert sorted((o.id, o.port) for o in config.dc_options) == sorted(ports.items())
+            await client.export_token()
+            await client.wait_update()  # accepted by Zoe at once
+            await expect_rpc_error(client.export_token(), 401, "SESSION_PASSWORD_NEEDED")
+            await client.close()
+
+        run(main())
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_mtcore_serve_arguments() -> None:
+    for args, message in [
+        (["--user", ":pw"], "--user: expected NAME[:PASSWORD][@DC], got :pw"),
+        (["--user", "A@x"], "--user: expected NAME[:PASSWORD][@DC], got A@x"),
+        (["--auto-accept"], "--auto-accept needs a --user"),
+        (["--host", "0.0.0.0"], "host must be a loopback address"),
+        (["--user", "A@7"], "the cluster has no DC 7"),
+        (["--dcs", "0"], "--dcs must be 1 or more"),
+    ]:
+        proc = subprocess.run([sys.executable, "-m", "mtcore", "serve", *args],
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 2 and message in proc.stderr, (args, proc.stderr)

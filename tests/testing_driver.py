@@ -151,18 +151,17 @@ class RawClient:
         sent = [self._submit(r) for r in requests]
         waiting = {id(r): i for i, r in enumerate(sent)}
         out: list[Any] = [None] * len(sent)
-        loop = asyncio.get_running_loop()
-        for packet in self.session.flush(loop.time()):
+        for packet in self.session.flush(time.time()):
             self.send(packet)
         while waiting:
             frame = await self.frame()
-            for event in self.session.receive(frame, loop.time()):
+            for event in self.session.receive(frame, time.time()):
                 if isinstance(event, (RpcResult, RpcFailed)) and id(event.request) in waiting:
                     i = waiting.pop(id(event.request))
                     out[i] = event.result if isinstance(event, RpcResult) else event.error
                 elif isinstance(event, Update):
                     self.updates.append(event.object)
-            for packet in self.session.flush(loop.time()):
+            for packet in self.session.flush(time.time()):
                 self.send(packet)
         return out
 
@@ -180,10 +179,9 @@ class RawClient:
         The next update the server pushes.
         """
         assert self.session is not None
-        loop = asyncio.get_running_loop()
         while not self.updates:
             frame = await self.frame()
-            for event in self.session.receive(frame, loop.time()):
+            for event in self.session.receive(frame, time.time()):
                 if isinstance(event, Update):
                     self.updates.append(event.object)
         return self.updates.pop(0)

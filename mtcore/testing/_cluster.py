@@ -47,14 +47,15 @@ class TestCluster:
         login token at once, as if it scanned it (``mtcore serve`` uses it).
     :param idle_timeout: Seconds without a complete frame after which a
         connection is closed.
-    :param handshake_timeout: Seconds a connection has for its first frame
-        and each key exchange.
+    :param handshake_timeout: The same, for a connection without a key in
+        use yet: its first frame and each step of a key exchange.
     :param max_connections: Connections a DC keeps open at once (more are
         closed at once).
     :param max_frame: The largest frame a client may send.
     :param max_write_buffer: Bytes a connection may have waiting to be sent
         (a client that does not read is closed beyond it).
-    :param max_auth_keys: Auth keys a DC keeps (the oldest go first).
+    :param max_auth_keys: Auth keys a DC keeps (the least recently used go
+        first).
     :param max_file_bytes: Bytes of uploaded parts kept (the oldest files go
         first).
     """
@@ -359,8 +360,9 @@ class TestCluster:
         """
         for server in self._servers.values():
             await server._stop()
-        for fut in self._waiters:
-            fut.cancel()
+        waiting = [fut for fut in self._waiters if fut.cancel()]
+        if waiting:
+            await asyncio.sleep(0)  # the waiters' tasks take the cancellation
         self._started = False
 
     async def __aenter__(self) -> TestCluster:

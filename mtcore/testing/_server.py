@@ -35,6 +35,10 @@ _SESSIONS_PER_CONNECTION = 8
 _HANDSHAKES_PER_CONNECTION = 8
 # Seconds a closed connection keeps to send what it still buffers.
 _CLOSE_GRACE = 2.0
+# The largest answer worth a gzip_packed attempt, and how many answers a
+# session keeps for msg_resend_req.
+_GZIP_MAX = 64 << 10
+_KEPT_ANSWERS = 16
 
 Handler = Callable[["Context", Any], Any]
 
@@ -66,6 +70,17 @@ def function_name(function: Any) -> str:
         if desc is not None:
             return str(desc.name)
     raise _errors.testing_not_function(function)
+
+
+class _Session(ServerSession):
+    """
+    A ServerSession that does not try to gzip large answers (file parts:
+    about 50 ms a MiB of random bytes, for nothing), and keeps a few
+    answers for resending, not hundreds of them.
+    """
+
+    def _maybe_gzip(self, body: bytes) -> bytes:
+        return body if len(body) > _GZIP_MAX else super()._maybe_gzip(body)
 
 
 class _Key:
@@ -246,14 +261,14 @@ class _Connection:
         self.closed = False
         loop = asyncio.get_running_loop()
         self.last_frame = loop.time()
-        self.handshake_since: Optional[float] = loop.time()  # no frame yet counts as one
+        # Whether the connection has no key in use yet (nothing received,
+        # or a key exchange under way): its next frame is then due within
+        # the handshake timeout, else within the idle timeout.
+        self.keyless = True
 
     def deadline(self) -> float:
         srv = self.server
-        end = self.last_frame + srv.idle_timeout
-        if self.handshake_since is not None:
-            end = min(end, self.handshake_since + srv.handshake_timeout)
-        return end
+        return self.last_frame + (srv.handshake_timeout if self.keyless else srv.idle_timeout)
 
     def due(self, now: float) -> bool:
         # Whether a ping_delay_disconnect ran out (on the server clock).
@@ -316,7 +331,7 @@ class _Connection:
                 return
             self.handshakes += 1
             hs = self.handshake = srv.cluster._new_handshake(srv)
-            self.handshake_since = asyncio.get_running_loop().time()
+            self.keyless = True
         try:
             answer = hs.receive(payload)
         except MtcoreError as exc:
@@ -327,7 +342,7 @@ class _Connection:
         if result is not None:
             srv._add_key(result)
             self.handshake = None
-            self.handshake_since = None
+            self.keyless = False
         self.write(self.codec.encode(answer))
 
     async def encrypted(self, frame: transport.Packet) -> None:
@@ -338,7 +353,7 @@ class _Connection:
         if key is None:
             self.fail(404)
             return
-        self.handshake_since = None
+        self.keyless = False
         session = self.sessions.get(key_id)
         if session is None:
             if len(self.sessions) >= _SESSIONS_PER_CONNECTION:
@@ -511,18 +526,22 @@ class TestServer:
 
     def _key(self, key_id: bytes, now: float) -> Optional[_Key]:
         key = self._keys.get(key_id)
-        if key is not None and key.expires_at is not None and key.expires_at <= now:
+        if key is None:
+            return None
+        if key.expires_at is not None and key.expires_at <= now:
             del self._keys[key_id]
             return None
+        self._keys.move_to_end(key_id)  # the least recently used go first
         return key
 
     def _new_session(self, key: _Key, now: float) -> ServerSession:
         start = int(now)
-        return ServerSession(
+        return _Session(
             key.auth_key,
             salt=key.salt,
             future_salts=((start - 60, start + 86400, key.salt),),
             max_unpacked=self.max_frame * 4,
+            max_answers=_KEPT_ANSWERS,
         )
 
     def _sessions_of(self, key_id: bytes) -> list[tuple[_Connection, ServerSession]]:
