@@ -19,6 +19,7 @@ from collections import OrderedDict
 
 from mtcore import _errors
 from mtcore._backend import impl as _impl
+from mtcore._primes import miller_rabin as _miller_rabin
 
 # Telegram's 2048-bit safe prime, the dh_prime its servers send (printed on
 # core.telegram.org/mtproto/auth_key and used in the worked example of
@@ -61,25 +62,6 @@ def modexp(base: int, exponent: int, modulus: int) -> int:
     """
     result: int = _impl.modexp(base, exponent, modulus)
     return result
-
-
-def _miller_rabin(n: int, bases: tuple[int, ...] | list[int]) -> bool:
-    # True if the odd n > 3 is a strong probable prime to every base.
-    d, s = n - 1, 0
-    while not d & 1:
-        d >>= 1
-        s += 1
-    for a in bases:
-        x = pow(a, d, n)
-        if x == 1 or x == n - 1:
-            continue
-        for _ in range(s - 1):
-            x = x * x % n
-            if x == n - 1:
-                break
-        else:
-            return False
-    return True
 
 
 def is_small_prime(n: int) -> bool:

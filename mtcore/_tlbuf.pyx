@@ -549,6 +549,19 @@ cdef class TLReader:
         out.frame.len = n
         return out
 
+    cdef Py_ssize_t size_arg(self, object n, str what) except -1:
+        cdef int overflow = 0
+        cdef long long size
+        if not PyLong_Check(n):
+            raise _errors.not_int("n", n)
+        size = PyLong_AsLongLongAndOverflow(n, &overflow)
+        if overflow < 0 or (overflow == 0 and size < 0):
+            raise _errors.negative("n", n)
+        if overflow or size > self.frame.len - self.frame.pos:
+            raise _errors.tl_short(what, n, self.frame.len - self.frame.pos,
+                                   self.frame.pos)
+        return <Py_ssize_t>size
+
     # --- Python API ---
 
     @property
@@ -635,18 +648,8 @@ cdef class TLReader:
         """
         The next n bytes as they are.
         """
-        cdef int overflow = 0
-        cdef long long size
-        if not PyLong_Check(n):
-            raise _errors.not_int("n", n)
-        size = PyLong_AsLongLongAndOverflow(n, &overflow)
-        if overflow < 0 or (overflow == 0 and size < 0):
-            raise _errors.negative("n", n)
-        if overflow or size > self.frame.len - self.frame.pos:
-            raise _errors.tl_short("read_raw", n, self.frame.len - self.frame.pos,
-                                   self.frame.pos)
-        return PyBytes_FromStringAndSize(
-            self.read_mem(<Py_ssize_t>size, "read_raw"), <Py_ssize_t>size)
+        cdef Py_ssize_t size = self.size_arg(n, "read_raw")
+        return PyBytes_FromStringAndSize(self.read_mem(size, "read_raw"), size)
 
     @cython.critical_section
     def read_sub(self, n):
@@ -654,17 +657,7 @@ cdef class TLReader:
         The next n bytes as a reader of their own (offsets count from their
         start), over this reader's memory: nothing is copied.
         """
-        cdef int overflow = 0
-        cdef long long size
-        if not PyLong_Check(n):
-            raise _errors.not_int("n", n)
-        size = PyLong_AsLongLongAndOverflow(n, &overflow)
-        if overflow < 0 or (overflow == 0 and size < 0):
-            raise _errors.negative("n", n)
-        if overflow or size > self.frame.len - self.frame.pos:
-            raise _errors.tl_short("read_sub", n, self.frame.len - self.frame.pos,
-                                   self.frame.pos)
-        return self.sub(<Py_ssize_t>size, "read_sub")
+        return self.sub(self.size_arg(n, "read_sub"), "read_sub")
 
     @cython.critical_section
     def read_bytes(self):

@@ -44,15 +44,14 @@ import enum
 import functools
 import hmac
 import math
-import os
 import struct
 import threading
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from mtcore import _dh, _errors, tl
+from mtcore._args import Rng, clock_arg, draw, int_arg, rng_arg
 from mtcore._dh import TELEGRAM_DH_PRIME as TELEGRAM_DH_PRIME
 from mtcore._dh import check_dh_params as check_dh_params
 from mtcore._dh import check_dh_range as check_dh_range
@@ -80,9 +79,6 @@ __all__ = [
     "verify_bind_temp_auth_key",
 ]
 
-#: A source of random bytes: ``rng(n)`` returns ``n`` bytes.
-Rng = Callable[[int], bytes]
-
 _INT32_MAX = (1 << 31) - 1
 _UINT64 = 1 << 64
 _PLAIN = struct.Struct("<qqi")  # auth_key_id, msg_id, message_data_length
@@ -103,30 +99,6 @@ _CLIENT_DH_INNER_DATA = 0x6643B654
 _BIND_AUTH_KEY_INNER = 0x75A3F765
 
 
-def _check_rng(rng: Rng | None) -> Rng:
-    if rng is None:
-        return os.urandom
-    if not callable(rng):
-        raise _errors.not_callable("rng", rng)
-    return rng
-
-
-def _draw(rng: Rng, size: int) -> bytes:
-    # size bytes of rng, checked (a wrong length would skew every field).
-    data = rng(size)
-    if not isinstance(data, bytes) or len(data) != size:
-        raise _errors.rng_output(size, data)
-    return data
-
-
-def _check_clock(clock: Callable[[], float] | None) -> Callable[[], float]:
-    if clock is None:
-        return time.time
-    if not callable(clock):
-        raise _errors.not_callable("clock", clock)
-    return clock
-
-
 def _now(clock: Callable[[], float]) -> float:
     # A reading of the caller's clock, checked.
     value = clock()
@@ -140,18 +112,10 @@ def _now(clock: Callable[[], float]) -> float:
 def _msg_id(value: Any, from_client: bool) -> int:
     # A msg_id of new_msg_id(), checked: an int64, divisible by 4 from a
     # client, odd from a server.
-    msg_id = _int_arg("new_msg_id()", value, -(1 << 63), (1 << 63) - 1)
+    msg_id = int_arg("new_msg_id()", value, -(1 << 63), (1 << 63) - 1)
     if (msg_id % 4 != 0) if from_client else (msg_id % 2 != 1):
         raise _errors.pack_msg_id(msg_id, from_client)
     return msg_id
-
-
-def _int_arg(name: str, value: Any, lo: int, hi: int) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise _errors.not_int(name, value)
-    if not lo <= value <= hi:
-        raise _errors.out_of_range(name, lo, hi, value)
-    return int(value)
 
 
 def _be(n: int) -> bytes:
@@ -205,10 +169,10 @@ class RSAPublicKey:
     __slots__ = ("_e", "_fingerprint", "_n")
 
     def __init__(self, n: int, e: int) -> None:
-        n = _int_arg("n", n, 0, (1 << 2048) - 1)
+        n = int_arg("n", n, 0, (1 << 2048) - 1)
         if n.bit_length() != 2048:
             raise _errors.rsa_key_bits(n.bit_length())
-        e = _int_arg("e", e, 0, n)
+        e = int_arg("e", e, 0, n)
         if e < 3 or not e & 1 or e >= n:
             raise _errors.rsa_exponent()
         self._n = n
@@ -488,16 +452,16 @@ def rsa_pad(data: Buffer, key: RSAPublicKey, *, rng: Rng | None = None) -> bytes
     :returns: The 256-byte ``encrypted_data``.
     :raises mtcore.exceptions.InvalidLength: If data is too long.
     """
-    rng = _check_rng(rng)
+    rng = rng_arg(rng)
     payload = _bytes_of("data", data)
     if len(payload) > 144:
         raise _errors.rsa_pad_data(len(payload))
     # data_with_padding := data + random_padding_bytes (192 bytes)
-    data_with_padding = payload + _draw(rng, 192 - len(payload))
+    data_with_padding = payload + draw(rng, 192 - len(payload))
     # data_pad_reversed := BYTE_REVERSE(data_with_padding)
     data_pad_reversed = data_with_padding[::-1]
     while True:
-        temp_key = _draw(rng, 32)
+        temp_key = draw(rng, 32)
         # data_with_hash := data_pad_reversed + SHA256(temp_key + data_with_padding)
         data_with_hash = data_pad_reversed + sha256(temp_key, data_with_padding)
         # aes_encrypted := AES256_IGE(data_with_hash, temp_key, 0)
@@ -717,7 +681,7 @@ def _open_answer(
 
 def _encrypt_answer(data: bytes, key: bytes, iv: bytes, rng: Rng) -> bytes:
     # AES-IGE of SHA1(data) + data + 0..15 random bytes to a multiple of 16.
-    padding = _draw(rng, -(20 + len(data)) % 16)
+    padding = draw(rng, -(20 + len(data)) % 16)
     return ige_encrypt(sha1(data) + data + padding, key, iv)
 
 
@@ -725,7 +689,7 @@ def _draw_exponent(rng: Rng, g: int, dh_prime: int, what: str) -> tuple[int, int
     # A 2048-bit secret x (256 random bytes) and g^x mod dh_prime, drawn
     # again while g^x falls outside the guidelines' range.
     for _ in range(_MAX_DRAWS):
-        x = int.from_bytes(_draw(rng, 256), "big")
+        x = int.from_bytes(draw(rng, 256), "big")
         public = _dh.modexp(g, x, dh_prime)
         if _dh.in_range(public, dh_prime):
             return x, public
@@ -737,10 +701,57 @@ def _salt(new_nonce: bytes, server_nonce: bytes) -> int:
     return _long_le(_xor(new_nonce[:8], server_nonce[:8]))
 
 
+# --- what both sides share ---------------------------------------------------------
+
+
+class _Exchange:
+    # One side of the key exchange: its checked rng, clock and msg_ids,
+    # its state and result, the lock every input runs under (_step), and
+    # failing, which forgets the exchange's temporaries (_clear).
+
+    def __init__(
+        self,
+        state: HandshakeState,
+        rng: Rng | None,
+        clock: Callable[[], float] | None,
+        new_msg_id: Callable[[], int] | None,
+        from_client: bool,
+    ) -> None:
+        self._rng = rng_arg(rng)
+        self._clock = clock_arg(clock)
+        self._new_msg_id = _check_msg_ids(new_msg_id, self._clock, from_client)
+        self._state = state
+        self._result: AuthKeyResult | None = None
+        self._lock = threading.RLock()
+        self._clear()
+
+    def _clear(self) -> None:  # pragma: no cover - each side has its own
+        raise NotImplementedError
+
+    def _fail(self) -> None:
+        self._state = HandshakeState.FAILED
+        self._clear()
+
+    @property
+    def state(self) -> HandshakeState:
+        """
+        The current :class:`HandshakeState`.
+        """
+        return self._state
+
+    @property
+    def result(self) -> AuthKeyResult | None:
+        """
+        The :class:`AuthKeyResult` once the exchange is done (the client
+        has received ``dh_gen_ok``, the server has answered it), else None.
+        """
+        return self._result
+
+
 # --- the client -----------------------------------------------------------------
 
 
-class ClientHandshake:
+class ClientHandshake(_Exchange):
     """
     The client side of the key exchange, without I/O
     (core.telegram.org/mtproto/auth_key).
@@ -810,23 +821,17 @@ class ClientHandshake:
     ) -> None:
         keys = _rsa_keys("rsa_keys", rsa_keys, RSAPublicKey, RSAPublicKey.from_pem)
         self._keys = {key.fingerprint: key for key in reversed(keys)}
-        dc = _int_arg("dc_id", dc_id, 1, _INT32_MAX - _TEST_DC_OFFSET)
+        dc = int_arg("dc_id", dc_id, 1, _INT32_MAX - _TEST_DC_OFFSET)
         if test:
             dc += _TEST_DC_OFFSET
         self._dc = -dc if media else dc
         self._expires_in = (
             None
             if expires_in is None
-            else _int_arg("expires_in", expires_in, 1, _INT32_MAX)
+            else int_arg("expires_in", expires_in, 1, _INT32_MAX)
         )
-        self._rng = _check_rng(rng)
-        self._clock = _check_clock(clock)
-        self._new_msg_id = _check_msg_ids(new_msg_id, self._clock, True)
-        self._state = HandshakeState.IDLE
-        self._result: AuthKeyResult | None = None
         self._last_sent: bytes | None = None
-        self._lock = threading.RLock()
-        self._clear()
+        super().__init__(HandshakeState.IDLE, rng, clock, new_msg_id, True)
 
     def _clear(self) -> None:
         # Forget the exchange's temporaries (all Python can do: drop them).
@@ -837,26 +842,8 @@ class ClientHandshake:
         self._server_time = 0
         self._retries = 0
 
-    def _fail(self) -> None:
-        self._state = HandshakeState.FAILED
-        self._clear()
-
     def __repr__(self) -> str:
         return f"<ClientHandshake {self._state.name} dc={self._dc}>"
-
-    @property
-    def state(self) -> HandshakeState:
-        """
-        The current :class:`HandshakeState`.
-        """
-        return self._state
-
-    @property
-    def result(self) -> AuthKeyResult | None:
-        """
-        The :class:`AuthKeyResult` once the exchange is done, else None.
-        """
-        return self._result
 
     @property
     def last_sent(self) -> bytes | None:
@@ -882,7 +869,7 @@ class ClientHandshake:
                 raise _errors.hs_state(
                     "ClientHandshake", "start() called again", self._state.name
                 )
-            self._nonce = _draw(self._rng, 16)
+            self._nonce = draw(self._rng, 16)
             message = self._send(bytes(tl.functions.req_pq_multi(nonce=self._nonce)))
             self._state = HandshakeState.AWAITING_RES_PQ
             return message
@@ -924,7 +911,7 @@ class ClientHandshake:
             raise _errors.hs_no_key(fingerprints)
         p, q = factorize_pq(res.pq)
         p_bytes, q_bytes = _be(p), _be(q)
-        self._new_nonce = _draw(self._rng, 32)
+        self._new_nonce = draw(self._rng, 32)
         fields = dict(
             pq=res.pq,
             p=p_bytes,
@@ -1082,14 +1069,14 @@ def _next_prime(n: int) -> int:
 
 def _draw_pq(rng: Rng) -> tuple[int, int]:
     # Two distinct 31-bit primes p < q (pq < 2^62, as Telegram's are).
-    p = _next_prime(int.from_bytes(_draw(rng, 4), "big") & 0x3FFFFFFF | 0x40000001)
-    q = _next_prime(int.from_bytes(_draw(rng, 4), "big") & 0x3FFFFFFF | 0x40000001)
+    p = _next_prime(int.from_bytes(draw(rng, 4), "big") & 0x3FFFFFFF | 0x40000001)
+    q = _next_prime(int.from_bytes(draw(rng, 4), "big") & 0x3FFFFFFF | 0x40000001)
     if q == p:
         q = _next_prime(q + 2)
     return (p, q) if p < q else (q, p)
 
 
-class ServerHandshake:
+class ServerHandshake(_Exchange):
     """
     The server side of the key exchange, without I/O: the counterpart of
     :class:`ClientHandshake`, to test clients (mtcore's own and others')
@@ -1147,28 +1134,22 @@ class ServerHandshake:
         )
         self._keys = {key.fingerprint: key for key in reversed(keys)}
         self._fingerprints = list(dict.fromkeys(key.fingerprint for key in keys))
-        dh_prime = _int_arg("dh_prime", dh_prime, 0, (1 << 2048) - 1)
+        dh_prime = int_arg("dh_prime", dh_prime, 0, (1 << 2048) - 1)
         if g is None:
             rules = _dh.GENERATOR_RULES
             self._generators = [c for c, (m, ok) in rules.items() if dh_prime % m in ok]
             check_dh_params(dh_prime, 4)  # 4 suits every safe prime
         else:
-            g = _int_arg("g", g, 2, 7)
+            g = int_arg("g", g, 2, 7)
             check_dh_params(dh_prime, g)
             self._generators = [g]
         self._dh_prime = dh_prime
-        self._dc = None if dc is None else _int_arg("dc", dc, -_INT32_MAX, _INT32_MAX)
+        self._dc = None if dc is None else int_arg("dc", dc, -_INT32_MAX, _INT32_MAX)
         if key_id_in_use is not None and not callable(key_id_in_use):
             raise _errors.not_callable("key_id_in_use", key_id_in_use)
         self._key_id_in_use = key_id_in_use
-        self._max_retries = _int_arg("max_retries", max_retries, 0, 100)
-        self._rng = _check_rng(rng)
-        self._clock = _check_clock(clock)
-        self._new_msg_id = _check_msg_ids(new_msg_id, self._clock, False)
-        self._state = HandshakeState.AWAITING_REQ_PQ
-        self._result: AuthKeyResult | None = None
-        self._lock = threading.RLock()
-        self._clear()
+        self._max_retries = int_arg("max_retries", max_retries, 0, 100)
+        super().__init__(HandshakeState.AWAITING_REQ_PQ, rng, clock, new_msg_id, False)
 
     def _clear(self) -> None:
         self._nonce = self._server_nonce = self._new_nonce = b""
@@ -1181,26 +1162,8 @@ class ServerHandshake:
         self._retry_id = 0
         self._retries = 0
 
-    def _fail(self) -> None:
-        self._state = HandshakeState.FAILED
-        self._clear()
-
     def __repr__(self) -> str:
         return f"<ServerHandshake {self._state.name}>"
-
-    @property
-    def state(self) -> HandshakeState:
-        """
-        The current :class:`HandshakeState`.
-        """
-        return self._state
-
-    @property
-    def result(self) -> AuthKeyResult | None:
-        """
-        The :class:`AuthKeyResult` once ``dh_gen_ok`` is sent, else None.
-        """
-        return self._result
 
     def _send(self, obj: Any) -> bytes:
         return _pack_plain(_msg_id(self._new_msg_id(), False), bytes(obj))
@@ -1230,7 +1193,7 @@ class ServerHandshake:
 
     def _on_req_pq(self, request: Any) -> bytes:
         self._nonce = request.nonce
-        self._server_nonce = _draw(self._rng, 16)
+        self._server_nonce = draw(self._rng, 16)
         self._p, self._q = _draw_pq(self._rng)
         self._state = HandshakeState.AWAITING_REQ_DH_PARAMS
         return self._send(
@@ -1256,7 +1219,7 @@ class ServerHandshake:
         # The answer: server_DH_inner_data under the temporary AES key.
         self._g = self._generators[0]
         if len(self._generators) > 1:
-            self._g = self._generators[_draw(self._rng, 1)[0] % len(self._generators)]
+            self._g = self._generators[draw(self._rng, 1)[0] % len(self._generators)]
         self._a, g_a = _draw_exponent(self._rng, self._g, self._dh_prime, "exponents a")
         self._server_time = int(_now(self._clock))
         inner = tl.types.server_DH_inner_data(
@@ -1415,7 +1378,7 @@ def _long_arg(name: str, value: Any) -> int:
             return _long_le(view.tobytes())
     if not isinstance(value, int) or isinstance(value, bool):
         raise _errors.not_long_id(name, value)
-    n = _int_arg(name, value, -(1 << 63), _UINT64 - 1)
+    n = int_arg(name, value, -(1 << 63), _UINT64 - 1)
     return n - _UINT64 if n >= 1 << 63 else n
 
 
@@ -1486,9 +1449,9 @@ def bind_temp_auth_key_message(
     if msg_id % 4:
         raise _errors.pack_msg_id(msg_id, True)
     session = _long_arg("temp_session_id", temp_session_id)
-    expires_at = _int_arg("expires_at", expires_at, -(1 << 31), _INT32_MAX)
-    rng = _check_rng(rng)
-    nonce = _long_le(_draw(rng, 8)) if nonce is None else _long_arg("nonce", nonce)
+    expires_at = int_arg("expires_at", expires_at, -(1 << 31), _INT32_MAX)
+    rng = rng_arg(rng)
+    nonce = _long_le(draw(rng, 8)) if nonce is None else _long_arg("nonce", nonce)
     perm_id = _long_le(perm.key_id)
     inner = bytes(
         tl.types.bind_auth_key_inner(
@@ -1499,11 +1462,11 @@ def bind_temp_auth_key_message(
             expires_at=expires_at,
         )
     )
-    plaintext = _draw(rng, 16) + _BIND_HEADER.pack(msg_id, 0, len(inner)) + inner
+    plaintext = draw(rng, 16) + _BIND_HEADER.pack(msg_id, 0, len(inner)) + inner
     # msg_key = substr(SHA1(plaintext), 4, 16), over the data without padding
     msg_key = sha1(plaintext)[4:20]
     key, iv = _kdf_v1(bytes(perm), msg_key, 0)
-    padding = _draw(rng, -len(plaintext) % 16)
+    padding = draw(rng, -len(plaintext) % 16)
     encrypted = perm.key_id + msg_key + ige_encrypt(plaintext + padding, key, iv)
     return tl.functions.auth.bindTempAuthKey(
         perm_auth_key_id=perm_id,

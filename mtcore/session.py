@@ -55,6 +55,7 @@ import os
 import struct
 import threading
 from collections import OrderedDict, deque
+from dataclasses import dataclass
 from typing import Any, Callable, Optional, Union
 
 from mtcore import _errors, mtproto, tl
@@ -142,20 +143,11 @@ class Event:
     """
 
     __slots__ = ()
-    _fields: tuple[str, ...] = ()
-
-    def __repr__(self) -> str:
-        parts = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._fields)
-        return f"{type(self).__name__}({parts})"
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return all(getattr(self, f) == getattr(other, f) for f in self._fields)
-
-    __hash__ = None  # type: ignore[assignment]
 
 
+# Each event below is a dataclass (its repr, and == over its fields in
+# order, unhashable) with slots of its own.
+@dataclass
 class RpcResult(Event):
     """
     The answer to a request.
@@ -166,13 +158,11 @@ class RpcResult(Event):
     """
 
     __slots__ = ("request", "result")
-    _fields = ("request", "result")
-
-    def __init__(self, request: Request, result: Any) -> None:
-        self.request = request
-        self.result = result
+    request: Request
+    result: Any
 
 
+@dataclass
 class RpcFailed(Event):
     """
     A request that will get no result.
@@ -186,13 +176,11 @@ class RpcFailed(Event):
     """
 
     __slots__ = ("error", "request")
-    _fields = ("request", "error")
-
-    def __init__(self, request: Request, error: Exception) -> None:
-        self.request = request
-        self.error = error
+    request: Request
+    error: Exception
 
 
+@dataclass
 class Update(Event):
     """
     A message that is neither an answer nor a service message: an update
@@ -203,13 +191,11 @@ class Update(Event):
     """
 
     __slots__ = ("msg_id", "object")
-    _fields = ("msg_id", "object")
-
-    def __init__(self, msg_id: int, object: Any) -> None:
-        self.msg_id = msg_id
-        self.object = object
+    msg_id: int
+    object: Any
 
 
+@dataclass
 class NewSession(Event):
     """
     The server started a new session (``new_session_created``): updates
@@ -218,14 +204,12 @@ class NewSession(Event):
     """
 
     __slots__ = ("first_msg_id", "server_salt", "unique_id")
-    _fields = ("first_msg_id", "unique_id", "server_salt")
-
-    def __init__(self, first_msg_id: int, unique_id: int, server_salt: int) -> None:
-        self.first_msg_id = first_msg_id
-        self.unique_id = unique_id
-        self.server_salt = server_salt
+    first_msg_id: int
+    unique_id: int
+    server_salt: int
 
 
+@dataclass
 class DecodeFailed(Event):
     """
     A message passed every check but its body does not decode (a
@@ -240,12 +224,9 @@ class DecodeFailed(Event):
     """
 
     __slots__ = ("body", "error", "msg_id")
-    _fields = ("msg_id", "body", "error")
-
-    def __init__(self, msg_id: int, body: bytes, error: Exception) -> None:
-        self.msg_id = msg_id
-        self.body = body
-        self.error = error
+    msg_id: int
+    body: bytes
+    error: Exception
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
@@ -258,6 +239,7 @@ class DecodeFailed(Event):
         )
 
 
+@dataclass
 class Query(Event):
     """
     (:class:`ServerSession`) a client's query: answer it with
@@ -268,11 +250,8 @@ class Query(Event):
     """
 
     __slots__ = ("msg_id", "query")
-    _fields = ("msg_id", "query")
-
-    def __init__(self, msg_id: int, query: Any) -> None:
-        self.msg_id = msg_id
-        self.query = query
+    msg_id: int
+    query: Any
 
 
 for _cls in (Event, RpcResult, RpcFailed, Update, NewSession, DecodeFailed, Query):

@@ -29,12 +29,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import threading
 from collections import OrderedDict
 from typing import Any, NamedTuple
 
 from mtcore import _dh, _errors, tl
+from mtcore._args import draw, rng_arg
 from mtcore.hashes import sha256
 
 __all__ = [
@@ -207,28 +207,13 @@ def new_password_algo(new_algo: Any, *, rng: Any = None) -> Any:
         ``account.passwordInputSettings.new_algo``.
     """
     a = _algo(new_algo, "new_algo")
-    rng = _rng(rng)
+    rng = rng_arg(rng)
     return tl.types.passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow(
-        salt1=a.salt1 + _draw(rng, 32),
+        salt1=a.salt1 + draw(rng, 32),
         salt2=a.salt2,
         g=a.g,
         p=a.p.to_bytes(_SIZE, "big"),
     )
-
-
-def _rng(rng: Any) -> Any:
-    if rng is None:
-        return os.urandom
-    if not callable(rng):
-        raise _errors.not_callable("rng", rng)
-    return rng
-
-
-def _draw(rng: Any, size: int) -> bytes:
-    data = rng(size)
-    if not isinstance(data, bytes) or len(data) != size:
-        raise _errors.rng_output(size, data)
-    return data
 
 
 def _password_info(info: Any) -> Any:
@@ -269,7 +254,7 @@ def compute_check(password_info: Any, password: str | bytes, *, rng: Any = None)
     if not _INT64[0] <= srp_id <= _INT64[1]:
         raise _errors.out_of_range("srp_id", _INT64[0], _INT64[1], srp_id)
     secret = _password_bytes(password)
-    rng = _rng(rng)
+    rng = rng_arg(rng)
     p, g = algo.p, algo.g
     _dh.check_dh_params(p, g, "p")
     g_b = int.from_bytes(srp_b, "big")
@@ -282,7 +267,7 @@ def compute_check(password_info: Any, password: str | bytes, *, rng: Any = None)
         "srp_B - k*v mod p", (g_b - _k(algo) * _dh.modexp(g, x, p)) % p, p
     )
     for _ in range(_MAX_DRAWS):
-        a = int.from_bytes(_draw(rng, _SIZE), "big")
+        a = int.from_bytes(draw(rng, _SIZE), "big")
         g_a = _dh.modexp(g, a, p)
         if _dh.in_range(g_a, p) and _u(g_a, g_b):
             big_a, m1 = _proof(algo, x, g_b, a)
@@ -329,7 +314,7 @@ class ServerSession:
         if hint is not None and not isinstance(hint, str):
             raise _errors.not_str("hint", hint)
         self._hint = hint
-        self._rng = _rng(rng)
+        self._rng = rng_arg(rng)
         if not isinstance(max_pending, int) or isinstance(max_pending, bool):
             raise _errors.not_int("max_pending", max_pending)
         if max_pending < 1:
@@ -351,7 +336,7 @@ class ServerSession:
         """
         algo, p, g = self._algo, self._algo.p, self._algo.g
         for _ in range(_MAX_DRAWS):
-            b = int.from_bytes(_draw(self._rng, _SIZE), "big")
+            b = int.from_bytes(draw(self._rng, _SIZE), "big")
             g_b = _dh.modexp(g, b, p)
             # B := k*v + g^b mod p
             big_b = (_k(algo) * self._v + g_b) % p
@@ -360,9 +345,9 @@ class ServerSession:
         else:
             raise _errors.rng_stuck("exponents b", _MAX_DRAWS)
         with self._lock:
-            srp_id = int.from_bytes(_draw(self._rng, 8), "little", signed=True)
+            srp_id = int.from_bytes(draw(self._rng, 8), "little", signed=True)
             while srp_id in self._pending:
-                srp_id = int.from_bytes(_draw(self._rng, 8), "little", signed=True)
+                srp_id = int.from_bytes(draw(self._rng, 8), "little", signed=True)
             self._pending[srp_id] = (b, big_b)
             while len(self._pending) > self._max_pending:
                 self._pending.popitem(last=False)
@@ -374,12 +359,12 @@ class ServerSession:
             srp_id=srp_id,
             hint=self._hint,
             new_algo=kdf(
-                salt1=_draw(self._rng, 8), salt2=_draw(self._rng, 16), g=g, p=_pad(p)
+                salt1=draw(self._rng, 8), salt2=draw(self._rng, 16), g=g, p=_pad(p)
             ),
             new_secure_algo=tl.types.securePasswordKdfAlgoPBKDF2HMACSHA512iter100000(
-                salt=_draw(self._rng, 8)
+                salt=draw(self._rng, 8)
             ),
-            secure_random=_draw(self._rng, 32),
+            secure_random=draw(self._rng, 32),
         )
 
     def verify(self, check: Any) -> None:

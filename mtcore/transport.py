@@ -39,6 +39,7 @@ from mtcore import _errors
 from mtcore import aes as _aes
 from mtcore import hashes as _hashes
 from mtcore import mtproto as _mtproto
+from mtcore._args import int_arg
 from mtcore._typing import Buffer
 from mtcore.exceptions import TransportError
 
@@ -222,14 +223,6 @@ def _again(exc: TransportError) -> TransportError:
     return again
 
 
-def _int(name: str, value: Any, lo: int, hi: int) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise _errors.not_int(name, value)
-    if not lo <= value <= hi:
-        raise _errors.out_of_range(name, lo, hi, value)
-    return int(value)
-
-
 def _padding_arg(padding: Optional[Buffer]) -> Optional[bytes]:
     if padding is None:
         return None
@@ -297,7 +290,7 @@ class _Framing:
 
     def __init__(self, *, server: bool = False, max_frame: int = MAX_FRAME) -> None:
         self.server = bool(server)
-        self.max_frame = _int("max_frame", max_frame, 4, 2**31 - 1)
+        self.max_frame = int_arg("max_frame", max_frame, 4, 2**31 - 1)
         self._buf = bytearray()
         self._lock = threading.Lock()
         self._error: Optional[TransportError] = None
@@ -386,7 +379,7 @@ class _Framing:
             self._check_own()
             if not self.server:
                 raise _errors.wrong_side("encode_quick_ack()", "server")
-            token = _int("token", token, 0, 2**32 - 1)
+            token = int_arg("token", token, 0, 2**32 - 1)
             self._used = True
             return self._quick_ack(token | 0x80000000)
 
@@ -406,7 +399,7 @@ class _Framing:
                 raise _errors.wrong_side("encode_error()", "server")
             if pad is not None and not self._PADDED:
                 raise _errors.padding_unpadded(self.NAME)
-            code = _int("code", code, 1, 2**31)
+            code = int_arg("code", code, 1, 2**31)
             self._used = True
             with memoryview(_I32.pack(-code)) as view:
                 return self._frame(view, False, pad)
@@ -943,7 +936,7 @@ class Obfuscated:
         self.secret = None if secret is None else parse_proxy_secret(secret)
         if self.secret is not None and self.secret.kind == "ee":
             raise _errors.proxy_fake_tls()
-        self._max_frame = _int("max_frame", max_frame, 4, 2**31 - 1)
+        self._max_frame = int_arg("max_frame", max_frame, 4, 2**31 - 1)
         self._head = bytearray()
         # The CTR streams (mtcore.aes.Ctr), once keyed.
         self._enc: Any = None
@@ -972,7 +965,7 @@ class Obfuscated:
             if dc_id is None:
                 raise _errors.proxy_needs_dc()
         if dc_id is not None:
-            dc_id = _int("dc_id", dc_id, -32768, 32767)
+            dc_id = int_arg("dc_id", dc_id, -32768, 32767)
         if header is None:
             while True:
                 init = os.urandom(64)
@@ -1064,7 +1057,7 @@ class Obfuscated:
             framing = self._ready("encode_quick_ack()")
             if not self.server:
                 raise _errors.wrong_side("encode_quick_ack()", "server")
-            token = _int("token", token, 0, 2**32 - 1)
+            token = int_arg("token", token, 0, 2**32 - 1)
             out: bytes = self._enc.update(framing._quick_ack(token | 0x80000000))
             return out
 
@@ -1079,7 +1072,7 @@ class Obfuscated:
                 raise _errors.wrong_side("encode_error()", "server")
             if pad is not None and not framing._PADDED:
                 raise _errors.padding_unpadded(framing.NAME)
-            code = _int("code", code, 1, 2**31)
+            code = int_arg("code", code, 1, 2**31)
             with memoryview(_I32.pack(-code)) as view:
                 out: bytes = self._enc.update(framing._frame(view, False, pad))
             return out

@@ -28,6 +28,10 @@ Compiled params carry the ``c_extension`` mark; ``--no-extensions``
 deselects them, and so does a run with ``MTCORE_PUREPYTHON`` set (or on a
 non-CPython interpreter), where only ``python`` and ``public`` run.  A
 compiled kernel this CPU cannot run is skipped with a reason that names it.
+The params of the pure twin where its AES may run (all but the TL lists)
+carry the ``needs_cryptography`` mark: the twin's AES runs on cryptography
+(the ``pure`` extra), which some interpreters cannot install (3.13t),
+where ``-m "not needs_cryptography"`` leaves them out.
 """
 
 from __future__ import annotations
@@ -43,10 +47,12 @@ import pytest
 import mtcore
 import mtcore.aes
 from mtcore import _backend
+from mtcore._backend import MTPROTO_KERNEL_API
 
-from utils import MTPROTO_KERNEL_NAMES, TLLoops
+from utils import TLLoops
 
 C_EXTENSION = pytest.mark.c_extension
+NEEDS_CRYPTOGRAPHY = pytest.mark.needs_cryptography
 
 
 def _import_compiled() -> tuple[Optional[ModuleType], Optional[str]]:
@@ -80,7 +86,7 @@ C_MTPROTO_KERNELS = (
     ("vaes", "portable"),
 )
 
-MTPROTO_API_NAMES = frozenset((*MTPROTO_KERNEL_NAMES, "AuthKey", "encrypted_length"))
+MTPROTO_API_NAMES = frozenset((*MTPROTO_KERNEL_API, "AuthKey", "encrypted_length"))
 
 
 class MtprotoImpl:
@@ -98,7 +104,7 @@ class MtprotoImpl:
         self.is_compiled = compiled
 
     def __getattr__(self, name: str) -> Any:
-        if name in MTPROTO_KERNEL_NAMES:
+        if name in MTPROTO_KERNEL_API:
             return getattr(self.kernel, name)
         if name in MTPROTO_API_NAMES:
             return getattr(self.module, name)
@@ -154,8 +160,16 @@ class Implementation:
             return _backend.IMPLEMENTATION == "c"
         return self.backend == "c"
 
-    def param(self) -> Any:
-        return pytest.param(self, marks=C_EXTENSION if self.is_compiled else (), id=str(self))
+    def param(self, aes: bool = True) -> Any:
+        """
+        This implementation as a pytest param (aes: whether the test may run
+        its AES, which the pure twin's needs cryptography for).
+        """
+        if self.is_compiled:
+            marks: Any = C_EXTENSION
+        else:
+            marks = NEEDS_CRYPTOGRAPHY if aes else ()
+        return pytest.param(self, marks=marks, id=str(self))
 
     @property
     def module(self) -> ModuleType:
@@ -212,7 +226,7 @@ class Implementation:
         names: dict[str, Any] = {"sha1": hashes.sha1, "sha256": hashes.sha256}
         for name in ("ige_encrypt_many", "ige_decrypt_many"):
             names[name] = getattr(mtcore.aes, name)
-        for name in MTPROTO_KERNEL_NAMES:
+        for name in MTPROTO_KERNEL_API:
             if name not in names:
                 names[name] = getattr(mtproto, name)
         return MtprotoImpl("public", SimpleNamespace(**names), mtproto, self.is_compiled)
@@ -277,8 +291,8 @@ def pytest_report_header(config: pytest.Config) -> str:
 # --- fixtures ------------------------------------------------------------
 
 
-def _params(*impls: Implementation) -> list[Any]:
-    return [i.param() for i in impls]
+def _params(*impls: Implementation, aes: bool = True) -> list[Any]:
+    return [i.param(aes) for i in impls]
 
 
 @pytest.fixture(scope="session", params=_params(PY, *C_MTPROTO, PUBLIC))
@@ -310,8 +324,11 @@ def c_kernel(request: pytest.FixtureRequest) -> Any:
 @pytest.fixture(scope="session")
 def py_kernel() -> Any:
     """
-    The pure twin's only AES kernel, ``AesKernel("python")``.
+    The pure twin's only AES kernel, ``AesKernel("python")``, as an oracle:
+    a test skips where its AES cannot run (no cryptography), as without
+    the other oracles.
     """
+    pytest.importorskip("cryptography")
     return PY.aes
 
 
@@ -343,12 +360,14 @@ def mt_c_kernel(request: pytest.FixtureRequest) -> MtprotoImpl:
 @pytest.fixture(scope="session")
 def mt_py_kernel() -> MtprotoImpl:
     """
-    The pure twin, ``MtprotoKernel("python", "python")``.
+    The pure twin, ``MtprotoKernel("python", "python")``, as an oracle
+    (skips without cryptography, as ``py_kernel``).
     """
+    pytest.importorskip("cryptography")
     return PY.mtproto
 
 
-@pytest.fixture(scope="session", params=_params(PY, C, PUBLIC))
+@pytest.fixture(scope="session", params=_params(PY, C, PUBLIC, aes=False))
 def tl_impl(request: pytest.FixtureRequest) -> TLImpl:
     """
     Every TL implementation's ``.tl`` view: ``python``, ``c`` and
@@ -357,7 +376,7 @@ def tl_impl(request: pytest.FixtureRequest) -> TLImpl:
     return request.param.tl  # type: ignore[no-any-return]
 
 
-@pytest.fixture(scope="session", params=_params(PY, C))
+@pytest.fixture(scope="session", params=_params(PY, C, aes=False))
 def tl_loops(request: pytest.FixtureRequest) -> Any:
     """
     Each backend's TL codec loops (``.tl.loops``).

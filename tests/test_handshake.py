@@ -21,6 +21,7 @@ from typing import Any, Callable
 import pytest
 from handshake_peers import seeded, server_key
 from mtproto_ref import handshake as worked_example
+from mtproto_ref import ref_tmp_key_iv
 from utils import VECTORS_DIR, is_prime, ref_ige
 
 from mtcore import _dh, handshake, tl
@@ -81,16 +82,6 @@ def sha256(*parts: bytes) -> bytes:
 
 def xor(a: bytes, b: bytes) -> bytes:
     return bytes(x ^ y for x, y in zip(a, b))
-
-
-def ref_tmp_key_iv(new_nonce: bytes, server_nonce: bytes) -> tuple[bytes, bytes]:
-    # core.telegram.org/mtproto/auth_key, "Server responds with Server_DH_Params"
-    a, b, c = (
-        sha1(new_nonce, server_nonce),
-        sha1(server_nonce, new_nonce),
-        sha1(new_nonce, new_nonce),
-    )
-    return a + b[:12], b[12:] + c + new_nonce[:4]
 
 
 def ref_nonce_hash(new_nonce: bytes, number: int, auth_key: bytes) -> bytes:
@@ -177,13 +168,12 @@ class Run:
         return out
 
 
-def open_answer(run: Run, message: bytes) -> tuple[Any, int]:
+def open_sealed(key: bytes, iv: bytes, encrypted: bytes) -> tuple[Any, int]:
     """
-    The server_DH_inner_data of a server_DH_params_ok and its padding length.
+    The TL object under SHA-1(data) + data + padding, AES-IGE encrypted
+    (as both sides seal their inner data), and its padding length.
     """
-    ok = body_of(message)
-    key, iv = ref_tmp_key_iv(run.new_nonce, ok.server_nonce)
-    data = ref_ige(key, iv, ok.encrypted_answer, decrypt=True)
+    data = ref_ige(key, iv, encrypted, decrypt=True)
     for pad in range(16):
         try:
             inner = tl.decode(data[20 : len(data) - pad])
@@ -191,7 +181,16 @@ def open_answer(run: Run, message: bytes) -> tuple[Any, int]:
             continue
         assert data[:20] == sha1(bytes(inner))
         return inner, pad
-    raise AssertionError("no server_DH_inner_data in the answer")
+    raise AssertionError("no inner data under the encryption")
+
+
+def open_answer(run: Run, message: bytes) -> tuple[Any, int]:
+    """
+    The server_DH_inner_data of a server_DH_params_ok and its padding length.
+    """
+    ok = body_of(message)
+    key, iv = ref_tmp_key_iv(run.new_nonce, ok.server_nonce)
+    return open_sealed(key, iv, ok.encrypted_answer)
 
 
 def seal_answer(
@@ -983,7 +982,7 @@ def test_server_takes_every_inner_data_and_both_paddings(
 
 
 @pytest.mark.parametrize(
-    ("outer", "error", "message"),
+    ("kw", "error", "message"),
     [
         ({"nonce": bytes(16)}, NonceMismatch, r"^req_DH_params\.nonce is not"),
         (
@@ -1005,47 +1004,38 @@ def test_server_takes_every_inner_data_and_both_paddings(
         ),
         ({"encrypted_data": b"\xff" * 256}, RSAPadError, "decrypts neither"),
         ({"encrypted_data": bytes(255)}, RSAPadError, "decrypts neither"),
-    ],
-)
-def test_server_checks_req_dh_params(
-    outer: dict[str, Any], error: type, message: str
-) -> None:
-    run = Run()
-    request, _ = manual_req_dh_params(run, **outer)
-    with pytest.raises(error, match=message):
-        run.server.receive(request)
-    assert run.server.state is FAILED
-
-
-@pytest.mark.parametrize(
-    ("inner", "error", "message"),
-    [
-        ({"nonce": bytes(16)}, NonceMismatch, r"^p_q_inner_data_dc\.nonce is not"),
+        # the inner data
         (
-            {"server_nonce": bytes(16)},
+            {"inner": {"nonce": bytes(16)}},
+            NonceMismatch,
+            r"^p_q_inner_data_dc\.nonce is not",
+        ),
+        (
+            {"inner": {"server_nonce": bytes(16)}},
             NonceMismatch,
             r"^p_q_inner_data_dc\.server_nonce is not",
         ),
         (
-            {"pq": be(15)},
+            {"inner": {"pq": be(15)}},
             FieldMismatch,
             r"^p_q_inner_data_dc\.pq is not the pq of resPQ$",
         ),
-        ({"p": be(3)}, FieldMismatch, r"^p_q_inner_data_dc\.p is not"),
+        ({"inner": {"p": be(3)}}, FieldMismatch, r"^p_q_inner_data_dc\.p is not"),
         (
-            {"dc": 3},
+            {"inner": {"dc": 3}},
             FieldMismatch,
             r"^p_q_inner_data_dc\.dc is 3, not this server's 2$",
         ),
     ],
 )
-def test_server_checks_the_inner_data(
-    inner: dict[str, Any], error: type, message: str
+def test_server_checks_req_dh_params(
+    kw: dict[str, Any], error: type, message: str
 ) -> None:
     run = Run()
-    request, _ = manual_req_dh_params(run, inner=inner)
+    request, _ = manual_req_dh_params(run, **kw)
     with pytest.raises(error, match=message):
         run.server.receive(request)
+    assert run.server.state is FAILED
 
 
 def test_server_checks_expires_in_and_the_legacy_hash() -> None:
@@ -1202,13 +1192,7 @@ def replay_first(run: Run, message: bytes) -> bytes:
     # message with its client_DH_inner_data's retry_id set to 0.
     req = body_of(message)
     key, iv = ref_tmp_key_iv(run.new_nonce, req.server_nonce)
-    data = ref_ige(key, iv, req.encrypted_data, decrypt=True)
-    for pad in range(16):
-        try:
-            inner = tl.decode(data[20 : len(data) - pad])
-            break
-        except TLDecodeError:
-            continue
+    inner, _ = open_sealed(key, iv, req.encrypted_data)
     fields = {k: v for k, v in inner.to_dict().items() if k != "_"}
     assert fields["retry_id"] != 0
     fields["retry_id"] = 0
@@ -1465,6 +1449,16 @@ def test_a_new_prime_is_tested_once() -> None:
     assert _dh._verdicts.get(RFC3526_2048) is True
     handshake.check_dh_params(RFC3526_2048, 4)  # from the cache
     assert _dh.TELEGRAM_DH_PRIME not in _dh._verdicts  # known at once
+
+
+def test_small_primes_match_the_reference() -> None:
+    # The server's p and q come from is_small_prime (bases 2, 7 and 61: a
+    # base that is a multiple of n, as 61 is of 61, must not count against it).
+    assert [n for n in range(5000) if _dh.is_small_prime(n)] == [
+        n for n in range(5000) if is_prime(n)
+    ]
+    near = range(0x7FFFF000, 0x80000000)
+    assert [n for n in near if _dh.is_small_prime(n)] == [n for n in near if is_prime(n)]
 
 
 def test_check_dh_range_limits() -> None:

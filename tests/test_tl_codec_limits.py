@@ -289,27 +289,34 @@ def test_max_objects_refuses_a_vector_before_making_it(loops: TLLoops) -> None:
     assert loops.decode(small, type="Vector<long>", max_objects=1000) == [0] * 1000
 
 
+def assert_unpack_budget(
+    loops: TLLoops, data: bytes, total: int, before: int, last: int
+) -> Any:
+    """
+    data decodes with max_unpacked=total, the bytes its gzip_packed values
+    unpack to; one byte less is refused at the last of them, which unpacks
+    to last bytes after before bytes.  Returns the decoded value.
+    """
+    obj = loops.decode(data, max_unpacked=total)
+    with pytest.raises(TLLimitError) as exc:
+        loops.decode(data, max_unpacked=total - 1)
+    assert str(exc.value) == (
+        f"gzip_packed at offset 0 unpacks to more than the {last - 1} bytes "
+        f"left of max_unpacked={total - 1} ({before} unpacked before it in this "
+        f"decode)"
+    )
+    return obj
+
+
 def test_max_unpacked_reached_exactly(loops: TLLoops) -> None:
     a, b = upload_file(1000), upload_file(3000)
     one = gzip_packed(a)
-    assert loops.decode(one, max_unpacked=len(a)) == loops.decode(a)
-    with pytest.raises(TLLimitError) as exc:
-        loops.decode(one, max_unpacked=len(a) - 1)
-    assert str(exc.value) == (
-        f"gzip_packed at offset 0 unpacks to more than the {len(a) - 1} bytes "
-        f"left of max_unpacked={len(a) - 1} (0 unpacked before it in this decode)"
-    )
+    assert assert_unpack_budget(loops, one, len(a), 0, len(a)) == loops.decode(a)
     # the budget is the whole decode's: the second one gets what is left
     two = container(gzip_packed(a), gzip_packed(b))
     total = len(a) + len(b)
-    assert loops.decode(two, max_unpacked=total) == loops.decode(container(a, b))
-    with pytest.raises(TLLimitError) as exc:
-        loops.decode(two, max_unpacked=total - 1)
-    assert str(exc.value) == (
-        f"gzip_packed at offset 0 unpacks to more than the {len(b) - 1} bytes "
-        f"left of max_unpacked={total - 1} ({len(a)} unpacked before it in this "
-        f"decode)"
-    )
+    got = assert_unpack_budget(loops, two, total, len(a), len(b))
+    assert got == loops.decode(container(a, b))
     with pytest.raises(TLLimitError):
         loops.decode(one, max_unpacked=0)
 
@@ -317,18 +324,10 @@ def test_max_unpacked_reached_exactly(loops: TLLoops) -> None:
 def test_gzip_in_container_in_gzip(loops: TLLoops) -> None:
     inner = container(ping(2), ping(3))
     middle = container(gzip_packed(inner), ping(4))
-    obj = loops.decode(NESTED_GZIP)
+    total = len(middle) + len(inner)
+    obj = assert_unpack_budget(loops, NESTED_GZIP, total, len(middle), len(inner))
     assert obj == loops.decode(container(inner, ping(4)))
     assert obj.messages[0].body.messages[1].body == fn.ping(ping_id=3)
-    total = len(middle) + len(inner)
-    assert loops.decode(NESTED_GZIP, max_unpacked=total) == obj
-    with pytest.raises(TLLimitError) as exc:
-        loops.decode(NESTED_GZIP, max_unpacked=total - 1)
-    assert str(exc.value) == (
-        f"gzip_packed at offset 0 unpacks to more than the {len(inner) - 1} bytes "
-        f"left of max_unpacked={total - 1} ({len(middle)} unpacked before it in "
-        f"this decode)"
-    )
     with pytest.raises(TLLimitError):
         loops.decode(NESTED_GZIP, max_unpacked=len(middle) - 1)
 

@@ -598,20 +598,25 @@ def test_read_sub(tl_impl):
     assert r.read_sub(0).at_end()
 
 
-def test_read_sub_errors(tl_impl):
+@pytest.mark.parametrize("method", ["read_raw", "read_sub"])
+def test_sized_read_errors(tl_impl, method):
     r = tl_impl.Reader(bytes(20))
     r.seek(17)
+    read = getattr(r, method)
     with pytest.raises(TLDecodeError) as exc:
-        r.read_sub(4)
-    assert str(exc.value) == "read_sub needs 4 bytes, 3 left at offset 17"
+        read(4)
+    assert str(exc.value) == f"{method} needs 4 bytes, 3 left at offset 17"
     with pytest.raises(TLDecodeError) as exc:
-        r.read_sub(2**100)
-    assert str(exc.value) == f"read_sub needs {2**100} bytes, 3 left at offset 17"
+        read(2**100)
+    assert str(exc.value) == f"{method} needs {2**100} bytes, 3 left at offset 17"
     with pytest.raises(ArgumentValueError) as exc:
-        r.read_sub(-1)
+        read(-1)
     assert str(exc.value) == "n must be >= 0, got -1"
+    with pytest.raises(ArgumentValueError) as exc:
+        read(-(2**100))
+    assert str(exc.value) == f"n must be >= 0, got {-(2**100)}"
     with pytest.raises(ArgumentTypeError) as exc:
-        r.read_sub(1.0)
+        read(1.0)
     assert str(exc.value) == "n must be an int, not 'float'"
     assert r.position == 17
 
@@ -641,18 +646,6 @@ def test_short_fixed_reads(tl_impl, method, need):
                 f"{method} needs {need} bytes, {have} left at offset {prefix}"
             )
             assert r.position == prefix  # a failed read consumes nothing
-
-
-def test_short_raw_read(tl_impl):
-    r = tl_impl.Reader(bytes(20))
-    r.seek(17)
-    with pytest.raises(TLDecodeError) as exc:
-        r.read_raw(4)
-    assert str(exc.value) == "read_raw needs 4 bytes, 3 left at offset 17"
-    with pytest.raises(TLDecodeError) as exc:
-        r.read_raw(2**100)
-    assert str(exc.value) == f"read_raw needs {2**100} bytes, 3 left at offset 17"
-    assert r.position == 17
 
 
 def test_decode_error_is_a_value_error():

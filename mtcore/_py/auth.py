@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from mtcore import _errors
+from mtcore._primes import miller_rabin
 from mtcore._typing import Buffer
 from mtcore._py.aes import _view
 
@@ -33,24 +34,7 @@ def is_prime(n: int) -> bool:
             return n == p
     if n < 41 * 41:
         return True
-    d, s = n - 1, 0
-    while d % 2 == 0:
-        d //= 2
-        s += 1
-    for a in _MR_BASES:
-        a %= n
-        if a == 0:
-            continue
-        x = pow(a, d, n)
-        if x in (1, n - 1):
-            continue
-        for _ in range(s - 1):
-            x = x * x % n
-            if x == n - 1:
-                break
-        else:
-            return False
-    return True
+    return miller_rabin(n, _MR_BASES)
 
 
 def _rho(n: int, c0: int) -> int:

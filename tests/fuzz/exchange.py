@@ -2,8 +2,9 @@
 What the two key-exchange fuzz targets share (``fuzz_handshake_client.py``,
 ``fuzz_handshake_server.py``): a fixed RSA key, a client and a server on
 seeded randomness and a fixed clock, the exchange they make (recorded
-once), and the sealing of a fuzzed payload into a message whose outer
-checks pass, so that the fuzzer reaches the inner ones.
+once), the sealing of a fuzzed payload into a message whose outer
+checks pass, so that the fuzzer reaches the inner ones, and the oracle of
+a failed step (:func:`receive`).
 
 Everything here is deterministic, so the corpus ``make_corpus.py`` writes
 stays valid from run to run.  The key is test material, not a secret.
@@ -19,9 +20,10 @@ import struct
 import sys
 from typing import Any, NamedTuple
 
-from fuzzlib import HERE, instrumented
+from fuzzlib import HERE, Finding, instrumented, outcome
 
-sys.path.insert(0, str(HERE.parent))  # tests/: utils
+sys.path.insert(0, str(HERE.parent))  # tests/: utils, mtproto_ref
+from mtproto_ref import ref_tmp_key_iv as tmp_key_iv  # noqa: E402
 from utils import is_prime  # noqa: E402
 
 with instrumented():
@@ -132,19 +134,6 @@ def body(message: bytes) -> Any:
     return tl.decode(message[20:])
 
 
-def tmp_key_iv(new_nonce: bytes, server_nonce: bytes) -> tuple[bytes, bytes]:
-    # core.telegram.org/mtproto/auth_key (written here, not mtcore's).
-    def h(*parts: bytes) -> bytes:
-        return hashlib.sha1(b"".join(parts)).digest()
-
-    a, b, c = (
-        h(new_nonce, server_nonce),
-        h(server_nonce, new_nonce),
-        h(new_nonce, new_nonce),
-    )
-    return a + b[:12], b[12:] + c + new_nonce[:4]
-
-
 def seal(data: bytes, key: bytes, iv: bytes) -> bytes:
     """
     AES-IGE of SHA1(data) + data + zero padding to 16 bytes.
@@ -174,3 +163,19 @@ def quotes(message: str, secrets: list[bytes]) -> list[str]:
             if secret[i : i + 8].hex() in low:
                 found.append(secret[i : i + 8].hex())
     return found
+
+
+def receive(hs: Any, message: bytes, exchange: Exchange) -> Any:
+    """
+    The outcome (``fuzzlib.outcome``) of ``hs.receive(message)``, either
+    side's: an error must be an mtcore error, leave the exchange
+    ``FAILED`` and quote none of the exchange's secrets.
+    """
+    got = outcome(lambda: hs.receive(message), ALLOWED)
+    if got[0] != "ok":
+        if hs.state is not handshake.HandshakeState.FAILED:
+            raise Finding(f"{got[0].__name__} left the state {hs.state.name}")
+        leaked = quotes(got[1], secrets_of(exchange))
+        if leaked:
+            raise Finding(f"the message quotes a secret {leaked[:2]}: {got[1]}")
+    return got
