@@ -1148,7 +1148,7 @@ def server_codec(head: Buffer, *, max_frame: int = MAX_FRAME) -> Union[_Framing,
     :raises mtcore.exceptions.TransportTagError: the connection starts with
         an HTTP request or a TLS record (neither is served here).
     """
-    max_frame = _int("max_frame", max_frame, 4, 2**31 - 1)
+    max_frame = int_arg("max_frame", max_frame, 4, 2**31 - 1)
     with _view("head", head) as view:
         first = view[:8].tobytes()
     if first[:1] == Abridged.PREFIX:

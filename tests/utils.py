@@ -8,8 +8,10 @@ here from ``tests/vectors/``) or from an independent implementation
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import ctypes.util
+import importlib.util
 import json
 import mmap
 import os
@@ -19,6 +21,8 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Callable, Optional
+
+import pytest
 
 VECTORS_DIR = Path(__file__).parent / "vectors"
 
@@ -278,3 +282,15 @@ def load_tool(path: Path, name: str) -> Any:
     finally:
         del sys.modules[spec.name]
     return mod
+
+
+def import_pyrogram() -> None:
+    """
+    Import Pyrogram, or skip the test when it is not installed.  Its import
+    asks asyncio for the current event loop (``pyrogram/sync.py``), which
+    fails in a thread where ``asyncio.run()`` has ended one (the
+    end-to-end tests run before): it then gets a loop of its own.
+    """
+    if "pyrogram" not in sys.modules and importlib.util.find_spec("pyrogram") is not None:
+        asyncio.set_event_loop(asyncio.new_event_loop())
+    pytest.importorskip("pyrogram")
