@@ -1,6 +1,6 @@
 """
 End-to-end: clients logged in to the test cluster over loopback
-(mtcore/client/_e2ebench.py): mtcore's client, Telethon on cryptg and on
+(mtcore/_bench/e2e.py): mtcore's client, Telethon on cryptg and on
 mtcore, Pyrogram on tgcrypto and on mtcore, each in its child process, the
 cluster in another.  One timed call is one batch in the contender's
 process: 50 sequential small RPCs, 200 concurrent ones, or 4 sequential
@@ -8,7 +8,7 @@ process: 50 sequential small RPCs, 200 concurrent ones, or 4 sequential
 times of the last batch go to ``extra_info``.
 
 With ``--benchmark-disable`` (the default) each runs once as a smoke test.
-``python -m mtcore.client._e2ebench`` prints the full table.
+``mtcore bench --filter e2e`` prints the full table.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from mtcore.client._e2ebench import CONTENDERS, ClusterProcess, ContenderProcess
+from mtcore._bench.e2e import CONTENDERS, ClusterProcess, ContenderProcess
 
 BATCHES = {"rpc": 50, "rpc_par": 200, "upload": 4}
 

@@ -6,10 +6,6 @@ The command line, as the ``mtcore`` console script or ``python -m mtcore``:
 [--until-stable N] [--pure]``: time mtcore against its rivals and this
 machine's limits, and report (see ``mtcore/_bench/``).
 
-``mtcore e2e-bench [--quick] [--json FILE] [--contenders a,b]``: clients
-logged in to a local test cluster, timed end to end (see
-``mtcore/client/_e2ebench.py``).
-
 ``mtcore info [--json]``: what runs here (:func:`mtcore.backend_info`).
 
 ``mtcore qr (--url URL | --token-hex HEX) [--png FILE] [--svg FILE]``:
@@ -276,16 +272,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "calls a client makes on connecting.",
     )
     _add_serve_arguments(serve)
-    commands.add_parser(
-        "e2e-bench",
-        help="time clients (mtcore's, Telethon, Pyrogram) against a local test cluster",
-        add_help=False,
-    )
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] == ["e2e-bench"]:
-        from mtcore.client import _e2ebench
-
-        return _e2ebench.main(argv[1:])
     if argv[:1] in (["qr"], ["info"], ["serve"]) or not argv or argv[0].startswith("-"):
         # The bench harness is not needed (nor imported) for these.
         args = parser.parse_args(argv)

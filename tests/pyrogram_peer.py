@@ -37,7 +37,7 @@ from pyrogram.connection import connection as pyrogram_connection  # noqa: E402
 from pyrogram.crypto import rsa as pyrogram_rsa  # noqa: E402
 
 from mtcore import login  # noqa: E402
-from mtcore.client._e2ebench import API_HASH, API_ID, speak_layer158  # noqa: E402
+from mtcore._bench.e2e import API_HASH, API_ID, speak_layer158  # noqa: E402
 from mtcore.testing import TestCluster  # noqa: E402
 
 

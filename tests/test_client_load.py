@@ -1,6 +1,6 @@
 """
 Load with the real client: 200 mtcore clients at once against the test
-cluster (in a child process, ``mtcore.client._e2ebench.ClusterProcess``,
+cluster (in a child process, ``mtcore._bench.e2e.ClusterProcess``,
 with tracemalloc on), each with a new key (a key exchange) making 100
 RPCs, while 20 more log in by QR code in parallel; then the same 220
 clients again on their stored keys.
@@ -17,7 +17,7 @@ import asyncio
 from typing import Any
 
 from mtcore.client import Client, SessionStore
-from mtcore.client._e2ebench import API_HASH, API_ID, DC, ClusterProcess
+from mtcore._bench.e2e import API_HASH, API_ID, DC, ClusterProcess
 
 from client_utils import run
 

@@ -1,6 +1,7 @@
 """
-End-to-end benchmarks: real clients logged in to the test cluster over
-loopback, timing small RPCs (``help.getNearestDc``) and uploads
+The end-to-end section of ``mtcore bench``: real clients logged in to the
+test cluster (:mod:`mtcore.testing`) over loopback, timing small RPCs
+(``help.getNearestDc``, one at a time and all at once) and uploads
 (``upload.saveFilePart``, 512 KiB parts).
 
 Contenders: mtcore's :class:`~mtcore.client.Client`; Telethon on cryptg
@@ -15,12 +16,14 @@ accepts every token at once).
 
 Processes talk in JSON lines: the cluster prints its address and key, then
 answers ``stats``; a contender prints ``ready``, then answers ``rpc N``,
-``rpc_par N`` and ``upload N`` with ``{"n", "wall", "cpu"}``.
+``rpc_par N`` and ``upload N`` with ``{"n", "wall", "cpu"}``
+(``python -m mtcore._bench.e2e serve|client ...`` are the children).
 
-:func:`rows` runs it all; ``python -m mtcore.client._e2ebench`` prints the
-table (``--quick``, ``--json FILE``, ``--contenders a,b``);
-``benches/bench_e2e.py`` times the same commands with pytest-benchmark.
+:func:`run` is the section (its ``--filter`` keys are
+``e2e/<workload>/<contender>``); ``benches/bench_e2e.py`` times the same
+commands with pytest-benchmark.
 """
+
 
 from __future__ import annotations
 
@@ -28,16 +31,16 @@ import argparse
 import asyncio
 import gc
 import importlib
+import importlib.util
 import io
 import json
 import os
-import platform
 import struct
 import subprocess
 import sys
 import time
 from collections.abc import Iterable, Sequence
-from typing import Any, Callable, Optional, TextIO, TypeVar
+from typing import Any, Callable, Optional, TypeVar
 
 API_ID = 94575
 API_HASH = "a3406de8d171bb422bb6ddf3bbd800e2"
@@ -74,7 +77,7 @@ class _Child:
     def __init__(self, args: Sequence[str], env: Optional[dict[str, str]] = None) -> None:
         self.args = list(args)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "mtcore.client._e2ebench", *args],
+            [sys.executable, "-m", "mtcore._bench.e2e", *args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -221,7 +224,7 @@ async def _serve(options: dict[str, Any]) -> None:
         tracemalloc.start()
     cluster = TestCluster(dcs=options["dcs"], max_connections=4096, max_file_bytes=256 << 20)
     user = cluster.add_user("Bench", dc=options["dcs"][0])
-    cluster._auto_accept = user.id  # every fresh token accepted at once
+    cluster.auto_accept = user  # every fresh token accepted at once
     speak_layer158(cluster)
     async with cluster:
         _say({
@@ -354,51 +357,86 @@ async def _contend(name: str, cluster: dict[str, Any]) -> None:
     _say({"bye": True})
 
 
-# --- the table ------------------------------------------------------------------------
+# --- the section -------------------------------------------------------------------
 
 
-def rows(
+def keys() -> list[str]:
+    """
+    The ``--filter`` keys of the section: ``e2e/<workload>/<contender>``.
+    """
+    return [f"e2e/{command}/{name}" for command, _, _ in WORKLOADS for name in CONTENDERS]
+
+
+def missing(name: str) -> Optional[str]:
+    """
+    Why contender ``name`` cannot run here, or None.
+    """
+    library, backend = CONTENDERS[name]
+    for module in dict.fromkeys((library, backend)):
+        if importlib.util.find_spec(module) is None:
+            return f"{module} is not installed"
+    return None
+
+
+def run(
+    pattern: Optional[str] = None,
     *,
     quick: bool = False,
-    contenders: Optional[Sequence[str]] = None,
     repeats: Optional[int] = None,
     progress: Optional[Callable[[str], None]] = None,
-) -> list[dict[str, Any]]:
+) -> Optional[dict[str, Any]]:
     """
-    Run the end-to-end benchmarks.
+    Run the section: the contenders and workloads whose key contains
+    ``pattern``, each workload the best of ``repeats`` runs (3, or 1 with
+    ``quick``, which also sends fewer messages).
 
-    :param quick: Fewer messages and repeats.
-    :param contenders: Names from :data:`CONTENDERS` (default: all).
-    :param repeats: Runs of each workload (the best counts); 3, or 1 quick.
-    :param progress: Called with a line of text as contenders start.
-    :returns: One dict a contender and workload: ``contender``,
-        ``workload``, ``n``, ``wall_s``, ``cpu_s``, ``per_s`` (RPCs or
-        MiB a second of wall time), ``unit``, ``cpu_us_per_msg``,
-        ``wall_us_per_msg``.
+    :returns: None when no key matches ``pattern``, else ``{"rows": [...],
+        "skipped": {contender: reason}, "ratios": [...], "repeats": N}``;
+        a row a contender and workload: ``key``, ``contender``,
+        ``command``, ``workload``, ``n``, ``wall_s``, ``cpu_s``,
+        ``per_s`` (RPCs or MiB a second of wall time), ``unit``,
+        ``wall_us_per_msg``, ``cpu_us_per_msg``.
     """
-    names = list(CONTENDERS) if contenders is None else list(contenders)
+    wanted = [k for k in keys() if pattern is None or pattern in k]
+    if not wanted:
+        return None
     repeats = (1 if quick else 3) if repeats is None else repeats
+    names = [n for n in CONTENDERS if any(k.endswith(f"/{n}") for k in wanted)]
+    skipped = {n: why for n in names if (why := missing(n)) is not None}
     out: list[dict[str, Any]] = []
-    with ClusterProcess() as cluster:
-        for name in names:
-            if progress is not None:
-                progress(f"{name} ...")
-            with ContenderProcess(name, cluster.hello) as proc:
-                proc.run("rpc", 20)  # warm up
-                for command, count, quick_count in WORKLOADS:
-                    n = quick_count if quick else count
-                    best = min((proc.run(command, n) for _ in range(repeats)), key=lambda r: r["wall"])
-                    out.append(_row(name, command, best))
-    return out
+    if len(skipped) < len(names):
+        with ClusterProcess() as cluster:
+            for name in names:
+                if name in skipped:
+                    continue
+                if progress is not None:
+                    progress(f"end to end: {name}")
+                with ContenderProcess(name, cluster.hello) as proc:
+                    proc.run("rpc", 20)  # warm up
+                    for command, count, quick_count in WORKLOADS:
+                        if f"e2e/{command}/{name}" not in wanted:
+                            continue
+                        n = quick_count if quick else count
+                        runs = [proc.run(command, n) for _ in range(repeats)]
+                        out.append(_row(name, command, min(runs, key=lambda r: r["wall"])))
+    return {"rows": out, "skipped": skipped, "ratios": ratios(out), "repeats": repeats}
+
+
+_WORKLOAD_TITLES = {
+    "rpc": "small RPCs, one at a time",
+    "rpc_par": "small RPCs, all at once",
+    "upload": "saveFilePart 512 KiB",
+}
 
 
 def _row(name: str, command: str, m: dict[str, float]) -> dict[str, Any]:
     n, wall, cpu = m["n"], m["wall"], m["cpu"]
     upload = command == "upload"
     return {
+        "key": f"e2e/{command}/{name}",
         "contender": name,
-        "workload": {"rpc": "small RPCs, sequential", "rpc_par": "small RPCs, concurrent",
-                     "upload": "saveFilePart 512 KiB, sequential"}[command],
+        "command": command,
+        "workload": _WORKLOAD_TITLES[command],
         "n": n,
         "wall_s": wall,
         "cpu_s": cpu,
@@ -409,78 +447,51 @@ def _row(name: str, command: str, m: dict[str, float]) -> dict[str, Any]:
     }
 
 
-def ratios(table: list[dict[str, Any]]) -> list[tuple[str, str, float, float]]:
+#: The comparisons the section reports: (label, faster, slower).
+PAIRS = (
+    ("mtcore client vs Telethon+cryptg", "mtcore", "telethon+cryptg"),
+    ("Telethon: mtcore vs cryptg", "telethon+mtcore", "telethon+cryptg"),
+    ("Pyrogram: mtcore vs tgcrypto", "pyrogram+mtcore", "pyrogram+tgcrypto"),
+)
+
+
+def ratios(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """
-    The goals' comparisons: (what, workload, wall ratio, CPU ratio), each
-    ratio how many times faster the first is (above 1: faster).
+    The comparisons of :data:`PAIRS` on each workload both sides ran:
+    ``{"what", "workload", "wall", "cpu"}``, each ratio how many times
+    faster the first contender is per message (above 1: faster).
     """
-    by = {(r["contender"], r["workload"]): r for r in table}
-    pairs = (
-        ("mtcore client vs Telethon+cryptg", "mtcore", "telethon+cryptg"),
-        ("Telethon: mtcore vs cryptg", "telethon+mtcore", "telethon+cryptg"),
-        ("Pyrogram: mtcore vs tgcrypto", "pyrogram+mtcore", "pyrogram+tgcrypto"),
-    )
+    by = {(r["contender"], r["command"]): r for r in rows}
     out = []
-    for label, fast, slow in pairs:
-        for workload in dict.fromkeys(r["workload"] for r in table):
-            a, b = by.get((fast, workload)), by.get((slow, workload))
+    for label, fast, slow in PAIRS:
+        for command in _WORKLOAD_TITLES:
+            a, b = by.get((fast, command)), by.get((slow, command))
             if a and b:
-                out.append((label, workload, b["wall_s"] / b["n"] / (a["wall_s"] / a["n"]),
-                            b["cpu_s"] / b["n"] / (a["cpu_s"] / a["n"])))
+                out.append({
+                    "what": label,
+                    "workload": a["workload"],
+                    "wall": b["wall_us_per_msg"] / a["wall_us_per_msg"],
+                    "cpu": b["cpu_us_per_msg"] / a["cpu_us_per_msg"],
+                })
     return out
 
 
-def report(table: list[dict[str, Any]], out: TextIO = sys.stdout) -> None:
-    """
-    Print the table and the ratios.
-    """
-    import mtcore
-
-    info = mtcore.backend_info()
-    load = os.getloadavg() if hasattr(os, "getloadavg") else ("?",) * 3
-    out.write(
-        f"mtcore {info['version']} ({info['implementation']}, AES {info['aes']}), "
-        f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs, "
-        f"load average {' '.join(f'{x:.2f}' if isinstance(x, float) else x for x in load)}\n"
-    )
-    out.write(f"{'contender':<20} {'workload':<34} {'rate':>14} {'wall/msg':>11} {'CPU/msg':>11}\n")
-    for r in table:
-        out.write(
-            f"{r['contender']:<20} {r['workload']:<34} {r['per_s']:>8.1f} {r['unit']:<5} "
-            f"{r['wall_us_per_msg']:>8.0f} us {r['cpu_us_per_msg']:>8.0f} us\n"
-        )
-    out.write("\nratios (how many times faster; wall time, client CPU time):\n")
-    for label, workload, wall, cpu in ratios(table):
-        out.write(f"  {label:<34} {workload:<34} wall {wall:5.2f}x  CPU {cpu:5.2f}x\n")
-
-
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    # The child processes: the cluster, or one contender.
     parser = argparse.ArgumentParser(
-        prog="python -m mtcore.client._e2ebench",
-        description="End-to-end benchmarks: clients against the test cluster on loopback.",
+        prog="python -m mtcore._bench.e2e",
+        description="The child processes of mtcore bench's end-to-end section.",
     )
-    sub = parser.add_subparsers(dest="mode")
+    sub = parser.add_subparsers(dest="mode", required=True)
     sub.add_parser("serve").add_argument("options")
     child = sub.add_parser("client")
     child.add_argument("name")
     child.add_argument("cluster")
-    parser.add_argument("--quick", action="store_true", help="fewer messages, one run each")
-    parser.add_argument("--json", metavar="FILE", help="also write the rows as JSON to FILE")
-    parser.add_argument("--contenders", help="comma-separated, of: " + ", ".join(CONTENDERS))
     args = parser.parse_args(argv)
     if args.mode == "serve":
         asyncio.run(_serve(json.loads(args.options)))
-        return 0
-    if args.mode == "client":
+    else:
         asyncio.run(_contend(args.name, json.loads(args.cluster)))
-        return 0
-    names = args.contenders.split(",") if args.contenders else None
-    table = rows(quick=args.quick, contenders=names,
-                 progress=lambda line: print(line, file=sys.stderr, flush=True))
-    report(table)
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump({"rows": table, "ratios": ratios(table)}, f, indent=1)
     return 0
 
 
