@@ -6,7 +6,11 @@ it, every run bounded in time.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+import contextlib
+import signal
+import subprocess
+import sys
+from collections.abc import Awaitable, Iterator
 from typing import Any, Callable, Optional, TypeVar
 
 from mtcore.client import Client
@@ -64,3 +68,33 @@ class Scanner:
             if self.before is not None:
                 await self.before()
             await self.cluster.accept_login(url, user=self.user)
+
+
+@contextlib.contextmanager
+def serve(*args: str) -> Iterator[tuple[dict[int, int], str]]:
+    """
+    ``mtcore serve ARGS`` in a child process: yields the port of each DC
+    and the RSA key (PEM) it printed; stopped with Ctrl-C (SIGINT) at the
+    end, and must exit with 0.
+    """
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mtcore", "serve", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        lines: list[str] = []
+        while not lines or lines[-1] != "Serving until Ctrl-C.":
+            line = proc.stdout.readline()
+            assert line, proc.stderr.read() if proc.stderr else ""
+            lines.append(line.rstrip("\n"))
+        ports = {int(ln.split()[1][:-1]): int(ln.rsplit(":", 1)[1]) for ln in lines if ln.startswith("DC ")}
+        pem = "\n".join(lines[lines.index("-----BEGIN RSA PUBLIC KEY-----"):
+                              lines.index("-----END RSA PUBLIC KEY-----") + 1])
+        yield ports, pem
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

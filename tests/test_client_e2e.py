@@ -24,7 +24,8 @@ from mtcore.client import Client, ConnectionFailed, SessionStore
 from mtcore.exceptions import RpcError
 from mtcore.testing import ManualClock, TestCluster
 
-from client_utils import API_HASH, API_ID, Scanner, client_for, run
+from client_utils import API_HASH, API_ID, Scanner, client_for, run, serve
+from utils import readme_python
 
 
 def test_requests_by_tl_name() -> None:
@@ -421,3 +422,41 @@ def test_store_shared_object_kept_open() -> None:
 
     run(main)
     assert store.dc(1) is not None and store.dc(1).auth_key is not None  # type: ignore[union-attr]
+
+
+def test_readme_qr_login_in_twenty_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    # The README's example as written there, against `mtcore serve` (Alice
+    # on DC 2 with a password, scanning every code; the client starts on
+    # DC 1): a wrong password, then the right one; a second run reuses the
+    # session file without a QR code or a password.
+    import functools
+    import getpass
+
+    import mtcore.client
+
+    code = readme_python("QR login in twenty lines")
+    assert code.rstrip().endswith("\nasyncio.run(main())")
+    code = code.rstrip()[: -len("asyncio.run(main())")] + "asyncio.run(asyncio.wait_for(main(), 60))\n"
+    with serve("--dcs", "2", "--user", "Alice:secret@2", "--auto-accept") as (ports, pem):
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setattr(mtcore.client, "Client", functools.partial(
+            Client, dc=(1, "127.0.0.1", ports[1]), rsa_keys=[pem]))
+        answers = iter(["wrong", "secret"])
+        prompts: list[str] = []
+
+        def fake_getpass(prompt: str) -> str:
+            prompts.append(prompt)
+            return next(answers)
+
+        monkeypatch.setattr(getpass, "getpass", fake_getpass)
+        exec(compile(code, "<README.md>", "exec"), {"__name__": "readme"})  # noqa: S102
+        first = capsys.readouterr().out
+        assert len(prompts) == 2 and prompts[0].startswith("2FA password (")
+        assert "Scan it in Telegram before " in first
+        assert first.count("\u2588") > 100  # the code's modules, drawn by qr_terminal
+        assert first.rstrip().endswith("Logged in as Alice (id 1000001) on DC 2")
+        exec(compile(code, "<README.md>", "exec"), {"__name__": "readme"})  # noqa: S102
+        again = capsys.readouterr().out
+        assert again == "Logged in as Alice (id 1000001) on DC 2\n" and len(prompts) == 2
+    assert (tmp_path / "me.session").exists()

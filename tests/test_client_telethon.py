@@ -28,6 +28,7 @@ from mtcore.exceptions import RpcError
 from mtcore.testing import TestCluster
 
 from client_utils import API_HASH, API_ID, Scanner, run
+from utils import readme_python, run_snippet
 
 assert telethon.__version__.startswith("1.45"), telethon.__version__
 
@@ -165,3 +166,35 @@ def test_adapter_errors_and_same_dc() -> None:
                 await client.disconnect()
 
     run(main)
+
+
+def test_readme_adapter(capsys: pytest.CaptureFixture[str]) -> None:
+    # The README's Telethon adapter block as written there: Alice lives on
+    # DC 2 with a password and scans every code; the client starts on DC 1.
+    code = readme_python("QR login for Telethon and Pyrogram users")
+
+    async def main() -> None:
+        async with TestCluster(dcs=2) as cluster:
+            alice = cluster.add_user("Alice", dc=2, password="secret")
+            cluster.auto_accept = alice
+            client = telethon_client(cluster, 1)
+            shown: list[str] = []
+            hints: list[Any] = []
+
+            def show(url: str, expires: Any) -> None:
+                shown.append(url)
+
+            async def ask_password(hint: Any) -> str:
+                hints.append(hint)
+                return "secret"
+
+            try:
+                got = await run_snippet(code, client=client, show=show, ask_password=ask_password)
+                assert got["me"].id == alice.id and client.session.dc_id == 2
+                assert len(shown) == 1 and len(hints) == 1
+            finally:
+                await client.disconnect()
+
+    run(main)
+    out = capsys.readouterr().out
+    assert "first_name='Alice'" in out and "is_self=True" in out

@@ -20,6 +20,8 @@ from telethon.sessions import MemorySession
 from mtcore.handshake import RSAPrivateKey
 from mtcore.testing import TestCluster
 
+from utils import readme_python, run_snippet
+
 CONNECTIONS = [
     connection.ConnectionTcpFull,
     connection.ConnectionTcpAbridged,
@@ -78,27 +80,18 @@ def test_telethon_connects(rsa_key: RSAPrivateKey, conn: Any) -> None:
     asyncio.run(asyncio.wait_for(main(), 60))
 
 
-def test_readme_example(rsa_key: RSAPrivateKey) -> None:
-    # The README's "Test your client offline", as written there (the key
-    # of this module's fixture, the output checked).
-    async def main() -> Any:
-        TelegramClient._config = None
-        async with TestCluster(dcs=2, rsa_key=rsa_key) as cluster:
-            alice = cluster.add_user("Alice", dc=2, password="secret")
-            telethon.crypto.rsa.add_key(cluster.public_pem, old=False)
-            session = MemorySession()
-            session.set_dc(1, *cluster.server(1).address)
-            client = telethon.TelegramClient(session, 12345, "0123456789abcdef")
-            await client.connect()
-            qr = await client.qr_login()
-            try:
-                await asyncio.gather(qr.wait(), cluster.accept_login(qr.url, user=alice))
-            except telethon.errors.SessionPasswordNeededError:
-                await client.sign_in(password="secret")
-            me = await client.get_me()
-            assert client.session.dc_id == 2
-            await client.disconnect()
-            return me
+def test_readme_example(rsa_key: RSAPrivateKey, capsys: pytest.CaptureFixture[str]) -> None:
+    # The README's "Test your client offline" block as written there (its
+    # cluster's key joins Telethon's table, which the fixture restores).
+    code = readme_python("Test your client offline")
 
-    me = asyncio.run(asyncio.wait_for(main(), 60))
-    assert (me.first_name, me.is_self) == ("Alice", True)
+    async def main() -> dict[str, Any]:
+        TelegramClient._config = None
+        got = await run_snippet(code)
+        await got["client"].disconnect()
+        return got
+
+    got = asyncio.run(asyncio.wait_for(main(), 60))
+    assert got["client"].session.dc_id == 2
+    out = capsys.readouterr().out
+    assert "first_name='Alice'" in out and "is_self=True" in out
