@@ -460,3 +460,41 @@ def test_readme_qr_login_in_twenty_lines(tmp_path: Path, monkeypatch: pytest.Mon
         again = capsys.readouterr().out
         assert again == "Logged in as Alice (id 1000001) on DC 2\n" and len(prompts) == 2
     assert (tmp_path / "me.session").exists()
+
+
+def test_bot_session_refused_user_methods() -> None:
+    # A bot logs in by token (on another DC: USER_MIGRATE followed); the
+    # methods bots may not call get the server's error, QR login included;
+    # the others work.
+    async def main() -> None:
+        async with TestCluster(dcs=2) as cluster:
+            bot = cluster.add_bot("Robot", dc=2)
+            assert bot.bot_token is not None and bot.bot_token.startswith(f"{bot.id}:")
+            async with client_for(cluster, 1) as client:
+                with pytest.raises(RpcError) as bad:
+                    await client.auth.importBotAuthorization(
+                        flags=0, api_id=API_ID, api_hash=API_HASH,
+                        bot_auth_token=f"{bot.id}:{'A' * 35}")
+                assert (bad.value.code, bad.value.name) == (400, "ACCESS_TOKEN_INVALID")
+                auth = await client.auth.importBotAuthorization(
+                    flags=0, api_id=API_ID, api_hash=API_HASH, bot_auth_token=bot.bot_token)
+                assert auth.user.bot and auth.user.id == bot.id
+                assert client.home_dc == 2 and client.is_authorized
+                me = await client.get_me()
+                assert me.bot and me.self and me.first_name == "Robot"
+                assert (await client.help.getNearestDc()).this_dc == 2
+                with pytest.raises(RpcError) as refused:
+                    await client.auth.exportLoginToken(api_id=API_ID, api_hash=API_HASH, except_ids=[])
+                assert (refused.value.code, refused.value.name) == (400, "BOT_METHOD_INVALID")
+                with pytest.raises(RpcError) as refused:
+                    await client.qr_login(lambda url, expires: None, timeout=10)
+                assert refused.value.name == "BOT_METHOD_INVALID"
+                # A handler's user-only method joins the list.
+                cluster.handler(tl.functions.messages.getAllStickers)(lambda ctx, request: None)
+                cluster.bot_refused.add("messages.getAllStickers")
+                with pytest.raises(RpcError) as refused:
+                    await client.messages.getAllStickers(hash=0)
+                assert refused.value.name == "BOT_METHOD_INVALID"
+            assert list(cluster.errors) == []
+
+    run(main)

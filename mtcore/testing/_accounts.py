@@ -6,6 +6,7 @@ authorizations and uploaded files.  Plain data and the rules of each
 
 from __future__ import annotations
 
+import base64
 import hmac
 import os
 import time
@@ -72,11 +73,14 @@ class Account:
         from the others) and where the user's own RPCs are served.
     :ivar first_name: Its names, username and phone, as ``user`` shows them.
     :ivar has_password: Whether logging in needs a 2FA password.
+    :ivar bot_token: A bot's token for ``auth.importBotAuthorization``
+        (``"<id>:<secret>"``, as BotFather gives them), None for a user.
     """
 
     __slots__ = (
         "_srp",
         "access_hash",
+        "bot_token",
         "dc",
         "first_name",
         "hint",
@@ -97,8 +101,13 @@ class Account:
         password: Optional[str],
         hint: Optional[str],
         rng: Callable[[int], bytes],
+        bot: bool = False,
     ) -> None:
         self.id = user_id
+        self.bot_token: Optional[str] = None
+        if bot:
+            secret = base64.urlsafe_b64encode(rng(26)).decode("ascii").rstrip("=")
+            self.bot_token = f"{user_id}:{secret}"
         self.dc = dc
         self.first_name = first_name
         self.last_name = last_name
@@ -117,9 +126,13 @@ class Account:
     def has_password(self) -> bool:
         return self._srp is not None
 
+    @property
+    def is_bot(self) -> bool:
+        return self.bot_token is not None
+
     def __repr__(self) -> str:
-        tfa = ", 2FA" if self.has_password else ""
-        return f"<Account {self.id} {self.first_name!r} on DC {self.dc}{tfa}>"
+        kind = ", bot" if self.is_bot else ", 2FA" if self.has_password else ""
+        return f"<Account {self.id} {self.first_name!r} on DC {self.dc}{kind}>"
 
     def to_tl(self, *, is_self: bool = False) -> Any:
         """
@@ -134,6 +147,8 @@ class Account:
             username=self.username,
             phone=self.phone,
             status=tl.types.userStatusRecently(),
+            bot=self.is_bot,
+            bot_info_version=1 if self.is_bot else None,
         )
 
     def password_info(self, rng: Callable[[int], bytes] = os.urandom) -> Any:

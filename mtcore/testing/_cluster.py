@@ -17,6 +17,7 @@ from mtcore._typing import Buffer
 from mtcore.exceptions import RpcError
 from mtcore.handshake import RSAPrivateKey, RSAPublicKey, ServerHandshake
 from mtcore.testing._accounts import Account, LoginToken, Store
+from mtcore.testing._handlers import USER_ONLY
 from mtcore.testing._server import Handler, TestServer, check_loopback, function_name
 
 
@@ -113,6 +114,10 @@ class TestCluster:
                 self._servers[dc] = TestServer(dc, cluster=self)
         self._auto_accept: Optional[int] = None
         self.auto_accept = auto_accept
+        #: The methods a key logged in as a bot is answered
+        #: ``400 BOT_METHOD_INVALID`` (Telegram's method pages say which
+        #: bots may use); add the names of your handlers' user-only methods.
+        self.bot_refused: set[str] = set(USER_ONLY)
 
     def __repr__(self) -> str:
         dcs = ", ".join(f"{dc}: {s.host}:{s.port}" for dc, s in sorted(self._servers.items()))
@@ -200,6 +205,33 @@ class TestCluster:
             0.1 s here to make its SRP verifier).
         :param user_id: Its id (default: the next free one from 1000001).
         """
+        if password is not None and not isinstance(password, str):
+            raise _errors.not_str("password", password)
+        return self._new_account(
+            first_name, last_name, dc, password, hint, username, phone, user_id, bot=False
+        )
+
+    def add_bot(
+        self,
+        first_name: str = "Bot",
+        *,
+        dc: Optional[int] = None,
+        username: Optional[str] = None,
+        user_id: Optional[int] = None,
+    ) -> Account:
+        """
+        A new bot account: it logs in with ``auth.importBotAuthorization``
+        and its :attr:`~mtcore.testing.Account.bot_token`, and the methods
+        of :attr:`bot_refused` answer it ``400 BOT_METHOD_INVALID``.
+
+        :param dc: Its home DC (default: the first).
+        :param user_id: Its id (default: the next free one from 1000001).
+        """
+        return self._new_account(first_name, None, dc, None, None, username, None, user_id, bot=True)
+
+    def _new_account(self, first_name: str, last_name: Optional[str], dc: Optional[int],
+                     password: Optional[str], hint: Optional[str], username: Optional[str],
+                     phone: Optional[str], user_id: Optional[int], *, bot: bool) -> Account:
         dc = min(self._servers) if dc is None else dc
         self.server(dc)
         if user_id is None:
@@ -210,10 +242,9 @@ class TestCluster:
             raise _errors.testing_user_id(user_id)
         if user_id in self._store.accounts:
             raise _errors.testing_user_exists(user_id)
-        if password is not None and not isinstance(password, str):
-            raise _errors.not_str("password", password)
         account = Account(
-            user_id, dc, first_name, last_name, username, phone, password, hint, os.urandom
+            user_id, dc, first_name, last_name, username, phone, password, hint, os.urandom,
+            bot=bot,
         )
         self._store.accounts[user_id] = account
         return account

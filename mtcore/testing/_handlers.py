@@ -8,6 +8,7 @@ method's page).
 
 from __future__ import annotations
 
+import hmac
 import struct
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -264,6 +265,41 @@ def log_out(ctx: Context, request: Any) -> Any:
     ctx.require_user(home=False)
     ctx.authorize(None)
     return T.auth.loggedOut()
+
+
+#: The built-in methods a bot may not call (core.telegram.org/method/...:
+#: none of these says "Bots can use this method"), with a few common
+#: user-only methods that clients call after logging in.
+USER_ONLY = frozenset(
+    (
+        "auth.exportLoginToken",
+        "auth.importLoginToken",
+        "auth.acceptLoginToken",
+        "account.getPassword",
+        "auth.checkPassword",
+        "auth.sendCode",
+        "auth.signIn",
+        "messages.getDialogs",
+        "contacts.getContacts",
+    )
+)
+
+
+@_builtin("auth.importBotAuthorization")
+def import_bot_authorization(ctx: Context, request: Any) -> Any:
+    ctx._perm()
+    if request.api_id <= 0 or not request.api_hash:
+        raise RpcError(400, "API_ID_INVALID")
+    ident, _, _ = request.bot_auth_token.partition(":")
+    bot = ctx.cluster._store.accounts.get(int(ident)) if ident.isdigit() else None
+    if bot is None or bot.bot_token is None or not hmac.compare_digest(
+        bot.bot_token.encode(), request.bot_auth_token.encode()
+    ):
+        raise RpcError(400, "ACCESS_TOKEN_INVALID")
+    if bot.dc != ctx.dc_id:
+        raise RpcError(303, f"USER_MIGRATE_{bot.dc}")
+    ctx.authorize(bot)
+    return _authorization(bot)
 
 
 # --- the user ------------------------------------------------------------------------

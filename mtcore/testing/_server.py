@@ -503,6 +503,9 @@ class TestServer:
             fn = self._lookup(query.tl_name)
             if fn is None:
                 raise RpcError(400, "METHOD_INVALID")
+            user = ctx.user
+            if user is not None and user.is_bot and query.tl_name in self.cluster.bot_refused:
+                raise RpcError(400, "BOT_METHOD_INVALID")
             result = fn(ctx, query)
             if inspect.isawaitable(result):
                 result = await result
