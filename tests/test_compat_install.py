@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from compat_utils import MTCORE_ROOT, run_json
+from utils import import_pyrogram
 
 import mtcore.compat
 from mtcore.compat import cryptg as compat_cryptg
@@ -178,7 +179,7 @@ print(json.dumps({
 def test_install_after_pyrogram_fell_back():
     # Pyrogram binds its crypto when imported: one imported before
     # install() without tgcrypto runs pyaes, and install() must fix it.
-    pytest.importorskip("pyrogram")
+    import_pyrogram()
     got = run_json(_PYROGRAM_FIRST)
     assert got == {
         "done": ["tgcrypto", "cryptg", "pyrogram.crypto.aes"],

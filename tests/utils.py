@@ -8,8 +8,10 @@ here from ``tests/vectors/``) or from an independent implementation
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import ctypes.util
+import importlib.util
 import json
 import mmap
 import os
@@ -19,6 +21,8 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Callable, Optional
+
+import pytest
 
 VECTORS_DIR = Path(__file__).parent / "vectors"
 
@@ -278,3 +282,44 @@ def load_tool(path: Path, name: str) -> Any:
     finally:
         del sys.modules[spec.name]
     return mod
+
+
+def import_pyrogram() -> None:
+    """
+    Import Pyrogram, or skip the test when it is not installed.  Its import
+    asks asyncio for the current event loop (``pyrogram/sync.py``), which
+    fails in a thread where ``asyncio.run()`` has ended one (the
+    end-to-end tests run before): it then gets a loop of its own.
+    """
+    if "pyrogram" not in sys.modules and importlib.util.find_spec("pyrogram") is not None:
+        asyncio.set_event_loop(asyncio.new_event_loop())
+    pytest.importorskip("pyrogram")
+
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def readme_python(heading: str) -> str:
+    """
+    The first Python block of the README section ``heading`` (a ``###``
+    title), as written there.
+    """
+    text = README.read_text(encoding="utf-8")
+    start = text.index(f"\n### {heading}\n")
+    end = text.find("\n#", start + 1)
+    section = text[start : end if end != -1 else len(text)]
+    block = section.index("```python\n") + len("```python\n")
+    return section[block : section.index("```\n", block)]
+
+
+async def run_snippet(code: str, **names: Any) -> dict[str, Any]:
+    """
+    Run ``code``, a README block with top-level ``await``, as the body of
+    a coroutine function taking ``names``; returns its local names.
+    """
+    body = "".join(f"    {line}\n" for line in code.splitlines())
+    source = f"async def snippet({', '.join(names)}):\n{body}    return locals()\n"
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<README.md>", "exec"), namespace)  # noqa: S102 -- the README's own code
+    result: dict[str, Any] = await namespace["snippet"](**names)
+    return result
