@@ -145,31 +145,22 @@ def ref_ige(key: bytes, iv: bytes, data: bytes, decrypt: bool) -> bytes:
 
 
 # Miller-Rabin with the first twelve primes as bases decides every n < 2^64
-# (Jaeschke; Sorenson and Webster) -- written here, not taken from mtcore.
+# (Jaeschke; Sorenson and Webster).  The rounds are mtcore._primes' (one
+# home for them), held to a sieve by test_auth.test_is_prime_matches_a_sieve.
 _BASES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)
 
 
 def is_prime(n: int) -> bool:
+    # mtcore imported here, not above: the fuzz targets import this module
+    # before they import mtcore under atheris's instrumentation.
+    from mtcore._primes import miller_rabin
+
     if n < 2:
         return False
     for p in _BASES:
         if n % p == 0:
             return n == p
-    d, s = n - 1, 0
-    while d % 2 == 0:
-        d //= 2
-        s += 1
-    for a in _BASES:
-        x = pow(a, d, n)
-        if x in (1, n - 1):
-            continue
-        for _ in range(s - 1):
-            x = x * x % n
-            if x == n - 1:
-                break
-        else:
-            return False
-    return True
+    return miller_rabin(n, _BASES)
 
 
 def random_prime(rng: random.Random, bits: int) -> int:

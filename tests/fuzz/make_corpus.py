@@ -18,6 +18,7 @@ import struct
 import sys
 import zlib
 from pathlib import Path
+from typing import Any
 
 from fuzzlib import CORPUS, HERE
 
@@ -27,6 +28,7 @@ import exchange  # noqa: E402
 import fuzz_mtproto_decrypt as mt  # noqa: E402
 import fuzz_session_receive as sr  # noqa: E402
 import fuzz_tl_decode  # noqa: E402
+import fuzz_transport  # noqa: E402
 import test_tl_codec  # noqa: E402
 
 import mtcore  # noqa: E402
@@ -253,7 +255,19 @@ def tl_schema_seeds() -> dict[str, str | bytes]:
     }
 
 
-def transport_seeds(framing: str) -> dict[str, bytes]:
+def transport_seeds() -> dict[str, bytes]:
+    """
+    Every framing's seeds, each behind the selector byte that picks it, in
+    files named after the framing (``Abridged-server-chunked``).
+    """
+    return {
+        f"{cls.__name__}-{name}": bytes([selector]) + seed
+        for selector, cls in enumerate(fuzz_transport.FRAMINGS)
+        for name, seed in framing_seeds(cls).items()
+    }
+
+
+def framing_seeds(cls: Any) -> dict[str, bytes]:
     """
     Streams each side of a framing receives: real frames (with quick acks
     and transport errors), then edge cases; control bit 0 picks the server
@@ -261,8 +275,6 @@ def transport_seeds(framing: str) -> dict[str, bytes]:
     """
     from mtcore import transport
 
-    cls = {"abridged": transport.Abridged, "intermediate": transport.Intermediate,
-           "padded_intermediate": transport.PaddedIntermediate, "full": transport.Full}[framing]
     payloads = [bytes((i + j) & 255 for j in range(n)) for i, n in ((0, 24), (1, 72), (2, 508), (3, 512))]
     pad = {"padding": b"xyz"} if cls is transport.PaddedIntermediate else {}
     out = {}
@@ -445,8 +457,7 @@ def seeds() -> dict[str, dict[str, bytes]]:
         "handshake_client": handshake_client_seeds(),
         "handshake_server": handshake_server_seeds(),
         "session_receive": session_seeds(),
-        **{f"transport_{f}": transport_seeds(f)
-           for f in ("abridged", "intermediate", "padded_intermediate", "full")},
+        "transport": transport_seeds(),
     }
 
 
