@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Awaitable, Iterator
-from typing import Any, Callable, Optional, TypeVar
+from typing import Any, Callable, NamedTuple, Optional, TypeVar
 
 from mtcore.client import Client
 from mtcore.testing import TestCluster
@@ -70,12 +70,22 @@ class Scanner:
             await self.cluster.accept_login(url, user=self.user)
 
 
-@contextlib.contextmanager
-def serve(*args: str) -> Iterator[tuple[dict[int, int], str]]:
+class Served(NamedTuple):
     """
-    ``mtcore serve ARGS`` in a child process: yields the port of each DC
-    and the RSA key (PEM) it printed; stopped with Ctrl-C (SIGINT) at the
-    end, and must exit with 0.
+    What ``mtcore serve`` printed before it served: the port of each DC,
+    the RSA public key (PEM) and all its lines.
+    """
+
+    ports: dict[int, int]
+    pem: str
+    lines: list[str]
+
+
+@contextlib.contextmanager
+def serve(*args: str) -> Iterator[Served]:
+    """
+    ``mtcore serve ARGS`` in a child process, yielding what it printed;
+    stopped with Ctrl-C (SIGINT) at the end, and must exit with 0.
     """
     proc = subprocess.Popen(
         [sys.executable, "-m", "mtcore", "serve", *args],
@@ -91,7 +101,7 @@ def serve(*args: str) -> Iterator[tuple[dict[int, int], str]]:
         ports = {int(ln.split()[1][:-1]): int(ln.rsplit(":", 1)[1]) for ln in lines if ln.startswith("DC ")}
         pem = "\n".join(lines[lines.index("-----BEGIN RSA PUBLIC KEY-----"):
                               lines.index("-----END RSA PUBLIC KEY-----") + 1])
-        yield ports, pem
+        yield Served(ports, pem, lines)
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=30) == 0
     finally:

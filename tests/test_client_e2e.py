@@ -438,7 +438,7 @@ def test_readme_qr_login_in_twenty_lines(tmp_path: Path, monkeypatch: pytest.Mon
     code = readme_python("QR login in twenty lines")
     assert code.rstrip().endswith("\nasyncio.run(main())")
     code = code.rstrip()[: -len("asyncio.run(main())")] + "asyncio.run(asyncio.wait_for(main(), 60))\n"
-    with serve("--dcs", "2", "--user", "Alice:secret@2", "--auto-accept") as (ports, pem):
+    with serve("--dcs", "2", "--user", "Alice:secret@2", "--auto-accept") as (ports, pem, _):
         monkeypatch.chdir(tmp_path)
         monkeypatch.setattr(mtcore.client, "Client", functools.partial(
             Client, dc=(1, "127.0.0.1", ports[1]), rsa_keys=[pem]))

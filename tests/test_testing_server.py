@@ -13,13 +13,13 @@ Every test runs its own event loop under a timeout and stops by itself.
 from __future__ import annotations
 
 import asyncio
-import signal
 import subprocess
 import sys
 import time
 from typing import Any
 
 import pytest
+from client_utils import serve
 from testing_driver import (
     API_HASH,
     API_ID,
@@ -595,22 +595,10 @@ def test_service_queries(rsa_key: RSAPrivateKey) -> None:
 def test_mtcore_serve() -> None:
     # The console command: prints the DCs and the key, serves a client that
     # trusts that key (the auto-accepting user logs it in), stops on Ctrl-C.
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mtcore", "serve", "--dcs", "2", "--user", "Zoe:pw@2",
-         "--user", "Yann@1", "--auto-accept"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        lines = []
-        while not lines or lines[-1] != "Serving until Ctrl-C.":
-            line = proc.stdout.readline()
-            assert line, proc.stderr.read() if proc.stderr else ""
-            lines.append(line.rstrip("\n"))
-        ports = {int(ln.split()[1][:-1]): int(ln.rsplit(":", 1)[1]) for ln in lines if ln.startswith("DC ")}
+    with serve("--dcs", "2", "--user", "Zoe:pw@2", "--user", "Yann@1", "--auto-accept") as (
+        ports, pem, lines
+    ):
         assert sorted(ports) == [1, 2]
-        pem = "\n".join(lines[lines.index("-----BEGIN RSA PUBLIC KEY-----"):
-                              lines.index("-----END RSA PUBLIC KEY-----") + 1])
         key = RSAPublicKey.from_pem(pem)
         fp_line = next(ln for ln in lines if ln.startswith("RSA key fingerprint: "))
         assert fp_line.split()[3] == f"{key.fingerprint & 0xFFFFFFFFFFFFFFFF:016x}"
@@ -635,12 +623,6 @@ def test_mtcore_serve() -> None:
             await client.close()
 
         run(main())
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=30) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
 
 
 def test_mtcore_serve_arguments() -> None:
