@@ -10,7 +10,7 @@ import contextlib
 import signal
 import subprocess
 import sys
-from collections.abc import Awaitable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Iterator
 from typing import Any, Callable, NamedTuple, Optional, TypeVar
 
 from mtcore.client import Client
@@ -44,6 +44,17 @@ def client_for(cluster: TestCluster, dc: int = 1, store: Any = None, **options: 
     return Client(
         store, API_ID, API_HASH, dc=(dc, host, port), rsa_keys=[cluster.public_key], **options
     )
+
+
+@contextlib.asynccontextmanager
+async def logged_in(cluster: TestCluster, user: Any, **options: Any) -> AsyncIterator[Client]:
+    """
+    :func:`client_for` (``options`` passed on), logged in as ``user`` (an
+    account of the cluster with no password) by a QR login.
+    """
+    async with client_for(cluster, **options) as client:
+        assert (await client.qr_login(Scanner(cluster, user))).id == user.id
+        yield client
 
 
 class Scanner:
