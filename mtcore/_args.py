@@ -1,7 +1,8 @@
 """
 The argument checks of the sans-I/O layers (mtcore.handshake, mtcore.srp,
-mtcore.transport) and of ``modexp`` (both backends'): one checker per
-rule, each raising the text of mtcore/_errors.py that names the argument.
+mtcore.session, mtcore.transport), of mtcore.client, mtcore.qr and of
+``modexp`` (both backends'): one checker per rule, each raising the text
+of mtcore/_errors.py that names the argument.
 """
 
 from __future__ import annotations
@@ -26,6 +27,17 @@ def int_arg(name: str, value: Any, lo: int, hi: int) -> int:
         raise _errors.not_int(name, value)
     if not lo <= value <= hi:
         raise _errors.out_of_range(name, lo, hi, value)
+    return int(value)
+
+
+def int_at_least(name: str, value: Any, lo: int) -> int:
+    """
+    ``value``, an int (not a bool) of at least ``lo``.
+    """
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise _errors.not_int(name, value)
+    if value < lo:
+        raise _errors.at_least(name, lo, value)
     return int(value)
 
 
