@@ -7,6 +7,7 @@ of mtcore/_errors.py that names the argument.
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from typing import Any, Callable, TypeVar
@@ -39,6 +40,29 @@ def int_at_least(name: str, value: Any, lo: int) -> int:
     if value < lo:
         raise _errors.at_least(name, lo, value)
     return int(value)
+
+
+def number_arg(name: str, value: Any) -> float:
+    """
+    ``value``, an int or a float (not a bool), as a finite float.
+    """
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise _errors.not_number(name, value)
+    return finite_arg(name, value)
+
+
+def finite_arg(name: str, value: float) -> float:
+    """
+    ``value`` (an int or a float) as a float, if that is finite: an int
+    beyond a float's range is not.
+    """
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise _errors.not_finite(name, value)
+    return number
 
 
 def rng_arg(rng: Rng | None) -> Rng:

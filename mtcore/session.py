@@ -59,7 +59,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional, Union
 
 from mtcore import _errors, mtproto, tl
-from mtcore._args import int_at_least
+from mtcore._args import int_at_least, number_arg
 from mtcore._tlplan import gunzip
 from mtcore._typing import Buffer
 from mtcore.exceptions import RpcError, SessionError, TLDecodeError
@@ -342,15 +342,6 @@ def _signed64(name: str, value: Any) -> int:
     return int(_I64.unpack(raw)[0])
 
 
-def _number(name: str, value: Any) -> float:
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise _errors.not_number(name, value)
-    number = float(value)
-    if not math.isfinite(number):
-        raise _errors.not_finite(name, number)
-    return number
-
-
 def _cid(body: bytes) -> int:
     return int(_U32.unpack_from(body)[0]) if len(body) >= 4 else -1
 
@@ -475,9 +466,9 @@ class _Endpoint:
             _signed64("session_id", session_id) if session_id is not None else self._random_long()
         )
         self.salt = _signed64("salt", salt)
-        self.time_offset = _number("time_offset", time_offset)
+        self.time_offset = number_arg("time_offset", time_offset)
         self.schema = schema if schema is not None else tl.default_schema()
-        self.ack_delay = _number("ack_delay", ack_delay)
+        self.ack_delay = number_arg("ack_delay", ack_delay)
         self.ack_threshold = int_at_least("ack_threshold", ack_threshold, 1)
         self.max_unpacked = int_at_least("max_unpacked", max_unpacked, 1024)
         self.gzip_min = None if gzip_min is None else int_at_least("gzip_min", gzip_min, 0)
@@ -740,7 +731,7 @@ class Session(_Endpoint):
         self.layer = layer
         self.max_pending = int_at_least("max_pending", max_pending, 1)
         self.max_resends = int_at_least("max_resends", max_resends, 0)
-        self.ping_interval = None if ping_interval is None else _number("ping_interval", ping_interval)
+        self.ping_interval = None if ping_interval is None else number_arg("ping_interval", ping_interval)
         self._last_ping: Optional[float] = None
         self._ping: Optional[Request] = None  # the automatic ping in flight
         # The requests not done yet (given to send(), not internal), and
@@ -819,7 +810,7 @@ class Session(_Endpoint):
         ``ack_threshold`` says so) and a ping when one is due.  Frame each
         with a transport codec.
         """
-        now = _number("now", now)
+        now = number_arg("now", now)
         with self._lock:
             if self.ping_interval is not None:
                 if self._last_ping is None:
@@ -839,7 +830,7 @@ class Session(_Endpoint):
         fall due (the ping timer starts with the first flush); None when
         nothing is scheduled.
         """
-        now = _number("now", now)
+        now = number_arg("now", now)
         with self._lock:
             if self._queue or self._asks or len(self._acks) >= self.ack_threshold:
                 return now
@@ -860,7 +851,7 @@ class Session(_Endpoint):
         :returns: :class:`RpcFailed` for the requests that reached
             ``max_resends``.
         """
-        now = _number("now", now)
+        now = number_arg("now", now)
         with self._lock:
             self._last_ping = None
             if self._ping is not None:
@@ -890,7 +881,7 @@ class Session(_Endpoint):
             session, or has an even msg_id: drop it, and preferably
             reconnect.
         """
-        now = _number("now", now)
+        now = number_arg("now", now)
         with self._lock:
             salt, session_id, msg_id, seq_no, body = self._open(packet, padded)
             if session_id != self.session_id:
@@ -1287,7 +1278,7 @@ class ServerSession(_Endpoint):
         :raises mtcore.exceptions.SecurityError: the packet fails a check of
             decryption.
         """
-        now = _number("now", now)
+        now = number_arg("now", now)
         with self._lock:
             salt, session_id, msg_id, seq_no, body = self._open(packet, padded)
             events: list[Event] = []
@@ -1366,7 +1357,7 @@ class ServerSession(_Endpoint):
         The packets to send now: answers, pushed messages, notifications and
         acknowledgments.
         """
-        now = _number("now", now)
+        now = number_arg("now", now)
         with self._lock:
             if self.session_id is None:
                 return []
