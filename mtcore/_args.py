@@ -44,18 +44,11 @@ def int_at_least(name: str, value: Any, lo: int) -> int:
 
 def number_arg(name: str, value: Any) -> float:
     """
-    ``value``, an int or a float (not a bool), as a finite float.
+    ``value``, an int or a float (not a bool), as a finite float (an int
+    beyond a float's range is not finite).
     """
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         raise _errors.not_number(name, value)
-    return finite_arg(name, value)
-
-
-def finite_arg(name: str, value: float) -> float:
-    """
-    ``value`` (an int or a float) as a float, if that is finite: an int
-    beyond a float's range is not.
-    """
     try:
         number = float(value)
     except OverflowError:

@@ -47,7 +47,7 @@ from typing import Any, Callable, ClassVar, TypeVar, Union
 from urllib.parse import unquote
 
 from mtcore import _errors, tl
-from mtcore._args import finite_arg, number_arg
+from mtcore._args import number_arg
 from mtcore._typing import Buffer
 from mtcore.qr import qr_png, qr_svg, qr_terminal
 
@@ -166,7 +166,7 @@ def _unix_time(name: str, value: object) -> float:
         return value.timestamp()
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         raise _errors.not_time(name, value)
-    return finite_arg(name, value)
+    return number_arg(name, value)
 
 
 # --- requests -------------------------------------------------------------
