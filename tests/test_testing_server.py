@@ -19,7 +19,7 @@ import time
 from typing import Any
 
 import pytest
-from client_utils import serve
+from client_utils import run, serve
 from testing_driver import (
     API_HASH,
     API_ID,
@@ -45,10 +45,6 @@ def rsa_key() -> RSAPrivateKey:
     # One key for the module's clusters (each cluster makes its own by
     # default: test_default_key_per_cluster).
     return RSAPrivateKey.generate()
-
-
-def run(coro: Any, timeout: float = 60.0) -> Any:
-    return asyncio.run(asyncio.wait_for(coro, timeout))
 
 
 async def logged_in(cluster: TestCluster, user: Account, dc: int) -> RawClient:
@@ -87,7 +83,7 @@ def test_loopback_only(rsa_key: RSAPrivateKey) -> None:
             with pytest.raises(ArgumentValueError, match=r"^the cluster has no DC 3 \(its DCs: \[2, 4\]\)"):
                 cluster.server(3)
 
-    run(main())
+    run(main)
 
 
 def test_default_key_per_cluster() -> None:
@@ -116,7 +112,7 @@ def test_every_transport(rsa_key: RSAPrivateKey, framing: str) -> None:
             assert cluster.server(2).auth_keys == 1 and cluster.server(1).auth_keys == 0
             await client.close()
 
-    run(main())
+    run(main)
 
 
 # (The full framing has no quick acks.)
@@ -139,7 +135,7 @@ def test_quick_ack(rsa_key: RSAPrivateKey, framing: str) -> None:
             assert isinstance(answer, transport.Packet)
             await client.close()
 
-    run(main())
+    run(main)
 
 
 def test_wrappers_and_standalone_server(rsa_key: RSAPrivateKey) -> None:
@@ -164,7 +160,7 @@ def test_wrappers_and_standalone_server(rsa_key: RSAPrivateKey) -> None:
             await client.close()
         assert server.connections == 0
 
-    run(main())
+    run(main)
 
 
 # --- QR login ------------------------------------------------------------------------
@@ -207,7 +203,7 @@ def test_qr_login_same_dc(rsa_key: RSAPrivateKey) -> None:
             await expect_rpc_error(client.call(F.updates.getState()), 401, "AUTH_KEY_UNREGISTERED")
             await client.close()
 
-    run(main())
+    run(main)
 
 
 def test_qr_login_across_dcs(rsa_key: RSAPrivateKey) -> None:
@@ -251,7 +247,7 @@ def test_qr_login_across_dcs(rsa_key: RSAPrivateKey) -> None:
             for c in (first, home, media):
                 await c.close()
 
-    run(main())
+    run(main)
 
 
 def test_qr_login_with_password(rsa_key: RSAPrivateKey) -> None:
@@ -280,7 +276,7 @@ def test_qr_login_with_password(rsa_key: RSAPrivateKey) -> None:
             assert me.id == carol.id
             await client.close()
 
-    run(main(), timeout=90)
+    run(main, 90)
 
 
 def test_token_expiry_on_the_cluster_clock(rsa_key: RSAPrivateKey) -> None:
@@ -315,7 +311,7 @@ def test_token_expiry_on_the_cluster_clock(rsa_key: RSAPrivateKey) -> None:
             await client.close()
             await other.close()
 
-    run(main())
+    run(main)
 
 
 def test_accept_login_token_from_a_client(rsa_key: RSAPrivateKey) -> None:
@@ -337,7 +333,7 @@ def test_accept_login_token_from_a_client(rsa_key: RSAPrivateKey) -> None:
             await phone.close()
             await desktop.close()
 
-    run(main())
+    run(main)
 
 
 def test_auto_accept(rsa_key: RSAPrivateKey) -> None:
@@ -356,7 +352,7 @@ def test_auto_accept(rsa_key: RSAPrivateKey) -> None:
                 await cluster.accept_login(b"x" * 32, user="gina")  # type: ignore[arg-type]
             await client.close()
 
-    run(main())
+    run(main)
 
 
 def test_add_user_checks(rsa_key: RSAPrivateKey) -> None:
@@ -409,7 +405,7 @@ def test_temporary_key_bound_to_permanent(rsa_key: RSAPrivateKey) -> None:
             await perm_client.close()
             await temp_client.close()
 
-    run(main())
+    run(main)
 
 
 def test_bind_refusals(rsa_key: RSAPrivateKey) -> None:
@@ -429,7 +425,7 @@ def test_bind_refusals(rsa_key: RSAPrivateKey) -> None:
             for c in (a, b, other):
                 await c.close()
 
-    run(main())
+    run(main)
 
 
 # --- handlers ------------------------------------------------------------------------
@@ -473,7 +469,7 @@ def test_pluggable_handlers(rsa_key: RSAPrivateKey) -> None:
             await one.close()
             await two.close()
 
-    run(main())
+    run(main)
 
 
 def test_handler_registration_errors(rsa_key: RSAPrivateKey) -> None:
@@ -506,7 +502,7 @@ def test_unknown_constructor_answered(rsa_key: RSAPrivateKey) -> None:
             assert (done[0].error.code, done[0].error.message) == (400, "INPUT_METHOD_INVALID")
             await client.close()
 
-    run(main())
+    run(main)
 
 
 def test_files(rsa_key: RSAPrivateKey) -> None:
@@ -558,7 +554,7 @@ def test_files(rsa_key: RSAPrivateKey) -> None:
                 offset=0, limit=4096)), 400, "LOCATION_INVALID")
             await client.close()
 
-    run(main())
+    run(main)
 
 
 def test_service_queries(rsa_key: RSAPrivateKey) -> None:
@@ -586,7 +582,7 @@ def test_service_queries(rsa_key: RSAPrivateKey) -> None:
                 names += [b.tl_name for b in bodies]
             await client.close()
 
-    run(main())
+    run(main)
 
 
 # --- mtcore serve ------------------------------------------------------------------------
@@ -622,7 +618,7 @@ def test_mtcore_serve() -> None:
             await expect_rpc_error(client.export_token(), 401, "SESSION_PASSWORD_NEEDED")
             await client.close()
 
-        run(main())
+        run(main)
 
 
 def test_mtcore_serve_arguments() -> None:
