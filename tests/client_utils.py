@@ -13,6 +13,7 @@ import sys
 from collections.abc import Awaitable, Iterator
 from typing import Any, Callable, Optional, TypeVar
 
+from compat_utils import TESTS_DIR
 from mtcore.client import Client
 from mtcore.testing import TestCluster
 
@@ -80,6 +81,7 @@ def serve(*args: str) -> Iterator[tuple[dict[int, int], str]]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "mtcore", "serve", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=TESTS_DIR,
     )
     try:
         assert proc.stdout is not None
