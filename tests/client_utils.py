@@ -13,6 +13,7 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Iterator
 from typing import Any, Callable, NamedTuple, Optional, TypeVar
 
+from compat_utils import TESTS_DIR
 from mtcore.client import Client
 from mtcore.testing import TestCluster
 
@@ -101,6 +102,7 @@ def serve(*args: str) -> Iterator[Served]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "mtcore", "serve", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=TESTS_DIR,
     )
     try:
         assert proc.stdout is not None

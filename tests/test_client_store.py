@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from compat_utils import TESTS_DIR
 from mtcore import tl
 from mtcore.client import DCState, SessionStore
 from mtcore.client._store import SCHEMA_VERSION
@@ -114,7 +115,8 @@ _WRITER = textwrap.dedent(
 def test_killed_writer_leaves_whole_changes(tmp_path: Path, delay: float) -> None:
     path = tmp_path / "crash.session"
     child = subprocess.Popen(
-        [sys.executable, "-c", _WRITER, str(path)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", _WRITER, str(path)], stdout=subprocess.PIPE, text=True,
+        cwd=TESTS_DIR,
     )
     try:
         assert child.stdout is not None and child.stdout.readline() == "ready\n"

@@ -31,6 +31,7 @@ from testing_driver import (
     wrap,
 )
 
+from compat_utils import TESTS_DIR
 from mtcore import mtproto, srp, tl, transport
 from mtcore.exceptions import ArgumentTypeError, ArgumentValueError, RpcError
 from mtcore.handshake import RSAPrivateKey, RSAPublicKey
@@ -631,5 +632,5 @@ def test_mtcore_serve_arguments() -> None:
         (["--dcs", "0"], "--dcs must be 1 or more"),
     ]:
         proc = subprocess.run([sys.executable, "-m", "mtcore", "serve", *args],
-                              capture_output=True, text=True, timeout=60)
+                              capture_output=True, text=True, timeout=60, cwd=TESTS_DIR)
         assert proc.returncode == 2 and message in proc.stderr, (args, proc.stderr)
