@@ -1,11 +1,13 @@
 """
 The argument checks of the sans-I/O layers (mtcore.handshake, mtcore.srp,
-mtcore.transport) and of ``modexp`` (both backends'): one checker per
-rule, each raising the text of mtcore/_errors.py that names the argument.
+mtcore.session, mtcore.transport), of mtcore.client, mtcore.qr and of
+``modexp`` (both backends'): one checker per rule, each raising the text
+of mtcore/_errors.py that names the argument.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from typing import Any, Callable, TypeVar
@@ -27,6 +29,33 @@ def int_arg(name: str, value: Any, lo: int, hi: int) -> int:
     if not lo <= value <= hi:
         raise _errors.out_of_range(name, lo, hi, value)
     return int(value)
+
+
+def int_at_least(name: str, value: Any, lo: int) -> int:
+    """
+    ``value``, an int (not a bool) of at least ``lo``.
+    """
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise _errors.not_int(name, value)
+    if value < lo:
+        raise _errors.at_least(name, lo, value)
+    return int(value)
+
+
+def number_arg(name: str, value: Any) -> float:
+    """
+    ``value``, an int or a float (not a bool), as a finite float (an int
+    beyond a float's range is not finite).
+    """
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise _errors.not_number(name, value)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise _errors.not_finite(name, value)
+    return number
 
 
 def rng_arg(rng: Rng | None) -> Rng:

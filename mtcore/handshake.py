@@ -43,7 +43,6 @@ from __future__ import annotations
 import enum
 import functools
 import hmac
-import math
 import struct
 import threading
 from collections.abc import Iterable
@@ -51,7 +50,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from mtcore import _dh, _errors, tl
-from mtcore._args import Rng, clock_arg, draw, int_arg, rng_arg
+from mtcore._args import Rng, clock_arg, draw, int_arg, number_arg, rng_arg
 from mtcore._dh import TELEGRAM_DH_PRIME as TELEGRAM_DH_PRIME
 from mtcore._dh import check_dh_params as check_dh_params
 from mtcore._dh import check_dh_range as check_dh_range
@@ -101,12 +100,7 @@ _BIND_AUTH_KEY_INNER = 0x75A3F765
 
 def _now(clock: Callable[[], float]) -> float:
     # A reading of the caller's clock, checked.
-    value = clock()
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise _errors.not_number("clock()", value)
-    if not math.isfinite(value):
-        raise _errors.not_finite("clock()", value)
-    return float(value)
+    return number_arg("clock()", clock())
 
 
 def _msg_id(value: Any, from_client: bool) -> int:

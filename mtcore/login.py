@@ -38,7 +38,6 @@ import base64
 import datetime
 import enum
 import functools
-import math
 import re
 import threading
 import time
@@ -48,6 +47,7 @@ from typing import Any, Callable, ClassVar, TypeVar, Union
 from urllib.parse import unquote
 
 from mtcore import _errors, tl
+from mtcore._args import number_arg
 from mtcore._typing import Buffer
 from mtcore.qr import qr_png, qr_svg, qr_terminal
 
@@ -156,23 +156,6 @@ def _check_token(token: object, name: str = "token") -> bytes:
     return data
 
 
-def _check_number(name: str, value: object) -> float:
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise _errors.not_number(name, value)
-    return _finite(name, value)
-
-
-def _finite(name: str, value: float) -> float:
-    # A finite float of an int or float, or the error naming name.
-    try:
-        f = float(value)
-    except OverflowError:  # an int beyond float's range
-        f = math.inf
-    if not math.isfinite(f):
-        raise _errors.not_finite(name, value)
-    return f
-
-
 def _unix_time(name: str, value: object) -> float:
     # None: the system clock; an aware datetime; or a unix time.
     if value is None:
@@ -183,8 +166,7 @@ def _unix_time(name: str, value: object) -> float:
         return value.timestamp()
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         raise _errors.not_time(name, value)
-    _finite(name, value)
-    return float(value)
+    return number_arg(name, value)
 
 
 # --- requests -------------------------------------------------------------
@@ -402,7 +384,7 @@ class LoginToken:
         :raises mtcore.exceptions.ArgumentValueError: If now is a naive
             datetime.
         """
-        server_now = _unix_time("now", now) + _check_number(
+        server_now = _unix_time("now", now) + number_arg(
             "clock_offset", clock_offset
         )
         return server_now >= self.expires_timestamp
@@ -725,7 +707,7 @@ class QRLoginFlow:
         elif not callable(clock):
             raise _errors.not_callable("clock", clock)
         self._clock = clock
-        self._clock_offset = _check_number("clock_offset", clock_offset)
+        self._clock_offset = number_arg("clock_offset", clock_offset)
         self._dc_id = dc_id
         self._state = QRLoginState.IDLE
         self._login_token: LoginToken | None = None
@@ -769,7 +751,7 @@ class QRLoginFlow:
 
     @clock_offset.setter
     def clock_offset(self, value: float) -> None:
-        value = _check_number("clock_offset", value)
+        value = number_arg("clock_offset", value)
         with self._lock:
             self._clock_offset = value
 
@@ -925,13 +907,7 @@ class QRLoginFlow:
         return Send(request, dc_id=self._dc_id)
 
     def _now(self) -> float:
-        return _finite("clock()", self._check_clock_value(self._clock()))
-
-    @staticmethod
-    def _check_clock_value(value: object) -> float:
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            raise _errors.not_number("clock()", value)
-        return value
+        return number_arg("clock()", self._clock())
 
     def _pending(self) -> str:
         if self._state is QRLoginState.EXPORTING:

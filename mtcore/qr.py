@@ -20,6 +20,7 @@ import os
 from typing import IO, Any, Union, overload
 
 from mtcore import _errors
+from mtcore._args import int_at_least
 
 __all__ = ["qr_png", "qr_svg", "qr_terminal"]
 
@@ -66,11 +67,7 @@ def _check_border(border: object) -> int:
 
 def _check_scale(scale: object, integer: bool) -> Any:
     if integer:
-        if not isinstance(scale, int) or isinstance(scale, bool):
-            raise _errors.not_int("scale", scale)
-        if scale < 1:
-            raise _errors.at_least("scale", 1, scale)
-        return scale
+        return int_at_least("scale", scale, 1)
     if not isinstance(scale, (int, float)) or isinstance(scale, bool):
         raise _errors.not_number("scale", scale)
     if not scale > 0:  # also refuses NaN

@@ -59,6 +59,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional, Union
 
 from mtcore import _errors, mtproto, tl
+from mtcore._args import int_at_least, number_arg
 from mtcore._tlplan import gunzip
 from mtcore._typing import Buffer
 from mtcore.exceptions import RpcError, SessionError, TLDecodeError
@@ -341,23 +342,6 @@ def _signed64(name: str, value: Any) -> int:
     return int(_I64.unpack(raw)[0])
 
 
-def _number(name: str, value: Any) -> float:
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise _errors.not_number(name, value)
-    number = float(value)
-    if not math.isfinite(number):
-        raise _errors.not_finite(name, number)
-    return number
-
-
-def _count(name: str, value: Any, lo: int) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise _errors.not_int(name, value)
-    if value < lo:
-        raise _errors.at_least(name, lo, value)
-    return int(value)
-
-
 def _cid(body: bytes) -> int:
     return int(_U32.unpack_from(body)[0]) if len(body) >= 4 else -1
 
@@ -482,13 +466,13 @@ class _Endpoint:
             _signed64("session_id", session_id) if session_id is not None else self._random_long()
         )
         self.salt = _signed64("salt", salt)
-        self.time_offset = _number("time_offset", time_offset)
+        self.time_offset = number_arg("time_offset", time_offset)
         self.schema = schema if schema is not None else tl.default_schema()
-        self.ack_delay = _number("ack_delay", ack_delay)
-        self.ack_threshold = _count("ack_threshold", ack_threshold, 1)
-        self.max_unpacked = _count("max_unpacked", max_unpacked, 1024)
-        self.gzip_min = None if gzip_min is None else _count("gzip_min", gzip_min, 0)
-        self._seen = _Seen(_count("max_msg_ids", max_msg_ids, 1))
+        self.ack_delay = number_arg("ack_delay", ack_delay)
+        self.ack_threshold = int_at_least("ack_threshold", ack_threshold, 1)
+        self.max_unpacked = int_at_least("max_unpacked", max_unpacked, 1024)
+        self.gzip_min = None if gzip_min is None else int_at_least("gzip_min", gzip_min, 0)
+        self._seen = _Seen(int_at_least("max_msg_ids", max_msg_ids, 1))
         self._queue: deque[_Out] = deque()
         self._acks: list[int] = []
         self._ack_since: Optional[float] = None
@@ -745,9 +729,9 @@ class Session(_Endpoint):
         elif layer != schema_layer:
             raise _errors.layer_mismatch(layer, schema_layer)
         self.layer = layer
-        self.max_pending = _count("max_pending", max_pending, 1)
-        self.max_resends = _count("max_resends", max_resends, 0)
-        self.ping_interval = None if ping_interval is None else _number("ping_interval", ping_interval)
+        self.max_pending = int_at_least("max_pending", max_pending, 1)
+        self.max_resends = int_at_least("max_resends", max_resends, 0)
+        self.ping_interval = None if ping_interval is None else number_arg("ping_interval", ping_interval)
         self._last_ping: Optional[float] = None
         self._ping: Optional[Request] = None  # the automatic ping in flight
         # The requests not done yet (given to send(), not internal), and
@@ -803,7 +787,7 @@ class Session(_Endpoint):
         Queue ``get_future_salts(num)``: the salts it returns are used as
         the current one expires; its result is the ``future_salts`` too.
         """
-        num = _count("num", num, 1)
+        num = int_at_least("num", num, 1)
         return self.send(tl.functions.get_future_salts(num=num))
 
     def cancel(self, request: Request) -> RpcFailed:
@@ -826,7 +810,7 @@ class Session(_Endpoint):
         ``ack_threshold`` says so) and a ping when one is due.  Frame each
         with a transport codec.
         """
-        now = _number("now", now)
+        now = number_arg("now", now)
         with self._lock:
             if self.ping_interval is not None:
                 if self._last_ping is None:
@@ -846,7 +830,7 @@ class Session(_Endpoint):
         fall due (the ping timer starts with the first flush); None when
         nothing is scheduled.
         """
-        now = _number("now", now)
+        now = number_arg("now", now)
         with self._lock:
             if self._queue or self._asks or len(self._acks) >= self.ack_threshold:
                 return now
@@ -867,7 +851,7 @@ class Session(_Endpoint):
         :returns: :class:`RpcFailed` for the requests that reached
             ``max_resends``.
         """
-        now = _number("now", now)
+        now = number_arg("now", now)
         with self._lock:
             self._last_ping = None
             if self._ping is not None:
@@ -897,7 +881,7 @@ class Session(_Endpoint):
             session, or has an even msg_id: drop it, and preferably
             reconnect.
         """
-        now = _number("now", now)
+        now = number_arg("now", now)
         with self._lock:
             salt, session_id, msg_id, seq_no, body = self._open(packet, padded)
             if session_id != self.session_id:
@@ -1267,7 +1251,7 @@ class ServerSession(_Endpoint):
         self.future_salts = tuple(
             (int(a), int(b), _signed64("future salt", s)) for a, b, s in future_salts
         )
-        self.max_answers = _count("max_answers", max_answers, 1)
+        self.max_answers = int_at_least("max_answers", max_answers, 1)
         # Answers kept for msg_resend_req / msg_detailed_info, by the
         # msg_id of the query they answer; queries not answered yet.
         self._answers: OrderedDict[int, _Out] = OrderedDict()
@@ -1294,7 +1278,7 @@ class ServerSession(_Endpoint):
         :raises mtcore.exceptions.SecurityError: the packet fails a check of
             decryption.
         """
-        now = _number("now", now)
+        now = number_arg("now", now)
         with self._lock:
             salt, session_id, msg_id, seq_no, body = self._open(packet, padded)
             events: list[Event] = []
@@ -1373,7 +1357,7 @@ class ServerSession(_Endpoint):
         The packets to send now: answers, pushed messages, notifications and
         acknowledgments.
         """
-        now = _number("now", now)
+        now = number_arg("now", now)
         with self._lock:
             if self.session_id is None:
                 return []

@@ -34,7 +34,7 @@ from collections import OrderedDict
 from typing import Any, NamedTuple
 
 from mtcore import _dh, _errors, tl
-from mtcore._args import draw, rng_arg
+from mtcore._args import draw, int_at_least, rng_arg
 from mtcore.hashes import sha256
 
 __all__ = [
@@ -315,11 +315,7 @@ class ServerSession:
             raise _errors.not_str("hint", hint)
         self._hint = hint
         self._rng = rng_arg(rng)
-        if not isinstance(max_pending, int) or isinstance(max_pending, bool):
-            raise _errors.not_int("max_pending", max_pending)
-        if max_pending < 1:
-            raise _errors.at_least("max_pending", 1, max_pending)
-        self._max_pending = max_pending
+        self._max_pending = int_at_least("max_pending", max_pending, 1)
         self._pending: OrderedDict[int, tuple[int, int]] = OrderedDict()
         self._lock = threading.Lock()
 

@@ -10,8 +10,8 @@ import contextlib
 import signal
 import subprocess
 import sys
-from collections.abc import Awaitable, Iterator
-from typing import Any, Callable, Optional, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Iterator
+from typing import Any, Callable, NamedTuple, Optional, TypeVar
 
 from compat_utils import TESTS_DIR
 from mtcore.client import Client
@@ -47,6 +47,17 @@ def client_for(cluster: TestCluster, dc: int = 1, store: Any = None, **options: 
     )
 
 
+@contextlib.asynccontextmanager
+async def logged_in(cluster: TestCluster, user: Any, **options: Any) -> AsyncIterator[Client]:
+    """
+    :func:`client_for` (``options`` passed on), logged in as ``user`` (an
+    account of the cluster with no password) by a QR login.
+    """
+    async with client_for(cluster, **options) as client:
+        assert (await client.qr_login(Scanner(cluster, user))).id == user.id
+        yield client
+
+
 class Scanner:
     """
     The phone: ``on_url`` for ``qr_login`` that scans each code as ``user``
@@ -71,12 +82,22 @@ class Scanner:
             await self.cluster.accept_login(url, user=self.user)
 
 
-@contextlib.contextmanager
-def serve(*args: str) -> Iterator[tuple[dict[int, int], str]]:
+class Served(NamedTuple):
     """
-    ``mtcore serve ARGS`` in a child process: yields the port of each DC
-    and the RSA key (PEM) it printed; stopped with Ctrl-C (SIGINT) at the
-    end, and must exit with 0.
+    What ``mtcore serve`` printed before it served: the port of each DC,
+    the RSA public key (PEM) and all its lines.
+    """
+
+    ports: dict[int, int]
+    pem: str
+    lines: list[str]
+
+
+@contextlib.contextmanager
+def serve(*args: str) -> Iterator[Served]:
+    """
+    ``mtcore serve ARGS`` in a child process, yielding what it printed;
+    stopped with Ctrl-C (SIGINT) at the end, and must exit with 0.
     """
     proc = subprocess.Popen(
         [sys.executable, "-m", "mtcore", "serve", *args],
@@ -93,7 +114,7 @@ def serve(*args: str) -> Iterator[tuple[dict[int, int], str]]:
         ports = {int(ln.split()[1][:-1]): int(ln.rsplit(":", 1)[1]) for ln in lines if ln.startswith("DC ")}
         pem = "\n".join(lines[lines.index("-----BEGIN RSA PUBLIC KEY-----"):
                               lines.index("-----END RSA PUBLIC KEY-----") + 1])
-        yield ports, pem
+        yield Served(ports, pem, lines)
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=30) == 0
     finally:

@@ -24,7 +24,7 @@ from mtcore.client import Client, ConnectionFailed, SessionStore
 from mtcore.exceptions import RpcError
 from mtcore.testing import ManualClock, TestCluster
 
-from client_utils import API_HASH, API_ID, Scanner, client_for, run, serve
+from client_utils import API_HASH, API_ID, Scanner, client_for, logged_in, run, serve
 from utils import readme_python
 
 
@@ -209,8 +209,7 @@ def test_requests_survive_a_reconnect() -> None:
     async def main() -> None:
         async with TestCluster(dcs=1) as cluster:
             jo = cluster.add_user("Jo")
-            async with client_for(cluster) as client:
-                await client.qr_login(Scanner(cluster, jo))
+            async with logged_in(cluster, jo) as client:
                 conn = client._conns[1]
                 calls = [client.get_me() for _ in range(20)]
                 tasks = [asyncio.ensure_future(c) for c in calls]
@@ -262,8 +261,7 @@ def test_migrate_errors_followed() -> None:
             def moved(ctx: Any, request: Any) -> Any:
                 raise RpcError(303, "NETWORK_MIGRATE_2")
 
-            async with client_for(cluster) as client:
-                await client.qr_login(Scanner(cluster, kim))
+            async with logged_in(cluster, kim) as client:
                 assert client.home_dc == 1
                 # A request for another DC: its authorization imported first.
                 part = bytes(range(256)) * 16
@@ -307,8 +305,7 @@ def test_every_transport(framing: Any, obfuscated: bool) -> None:
     async def main() -> None:
         async with TestCluster(dcs=1) as cluster:
             lee = cluster.add_user("Lee")
-            async with client_for(cluster, transport=framing, obfuscated=obfuscated) as client:
-                assert (await client.qr_login(Scanner(cluster, lee))).id == lee.id
+            async with logged_in(cluster, lee, transport=framing, obfuscated=obfuscated) as client:
                 big = bytes(range(256)) * 2048  # 512 KiB, several reads
                 assert await client.upload.saveFilePart(file_id=1, file_part=0, bytes=big)
                 part = await client.upload.getFile(
@@ -369,8 +366,7 @@ def test_updates_iterator() -> None:
     async def main() -> None:
         async with TestCluster(dcs=1) as cluster:
             nia = cluster.add_user("Nia")
-            async with client_for(cluster) as client:
-                await client.qr_login(Scanner(cluster, nia))
+            async with logged_in(cluster, nia) as client:
                 got: list[Any] = []
 
                 async def consume() -> None:
@@ -438,7 +434,7 @@ def test_readme_qr_login_in_twenty_lines(tmp_path: Path, monkeypatch: pytest.Mon
     code = readme_python("QR login in twenty lines")
     assert code.rstrip().endswith("\nasyncio.run(main())")
     code = code.rstrip()[: -len("asyncio.run(main())")] + "asyncio.run(asyncio.wait_for(main(), 60))\n"
-    with serve("--dcs", "2", "--user", "Alice:secret@2", "--auto-accept") as (ports, pem):
+    with serve("--dcs", "2", "--user", "Alice:secret@2", "--auto-accept") as (ports, pem, _):
         monkeypatch.chdir(tmp_path)
         monkeypatch.setattr(mtcore.client, "Client", functools.partial(
             Client, dc=(1, "127.0.0.1", ports[1]), rsa_keys=[pem]))

@@ -11,7 +11,8 @@ which also renews expired tokens and does the 2FA step itself.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+import contextlib
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
@@ -51,6 +52,18 @@ def telethon_client(cluster: TestCluster, dc: int, connection: Any = ConnectionT
     return client
 
 
+@contextlib.asynccontextmanager
+async def telethon_connected(cluster: TestCluster, dc: int,
+                             connection: Any = ConnectionTcpFull) -> AsyncIterator[TelegramClient]:
+    # A connected telethon_client, disconnected at the end whatever happens.
+    client = telethon_client(cluster, dc, connection)
+    await client.connect()
+    try:
+        yield client
+    finally:
+        await client.disconnect()
+
+
 async def telethon_wait_login(client: TelegramClient, cluster: TestCluster, user: Any,
                               password: Any = None) -> Any:
     # Telethon's own flow: qr_login(), then wait() while the phone scans.
@@ -71,16 +84,12 @@ def test_telethon_qr_login_same_dc(connection: Any) -> None:
     async def main() -> None:
         async with TestCluster(dcs=2) as cluster:
             alice = cluster.add_user("Alice", dc=1)
-            client = telethon_client(cluster, 1, connection)
-            await client.connect()
-            try:
+            async with telethon_connected(cluster, 1, connection) as client:
                 assert not await client.is_user_authorized()
                 user = await telethon_wait_login(client, cluster, alice)
                 assert user.id == alice.id and await client.is_user_authorized()
                 me = await client.get_me()
                 assert (me.id, me.first_name) == (alice.id, "Alice")
-            finally:
-                await client.disconnect()
 
     run(main)
 
@@ -89,14 +98,10 @@ def test_telethon_qr_login_migration_and_2fa() -> None:
     async def main() -> None:
         async with TestCluster(dcs=2) as cluster:
             bob = cluster.add_user("Bob", dc=2, password="hunter2")
-            client = telethon_client(cluster, 1)
-            await client.connect()
-            try:
+            async with telethon_connected(cluster, 1) as client:
                 user = await telethon_wait_login(client, cluster, bob, password="hunter2")
                 assert user.id == bob.id and client.session.dc_id == 2
                 assert (await client.get_me()).id == bob.id
-            finally:
-                await client.disconnect()
 
     run(main)
 
@@ -107,16 +112,12 @@ def test_telethon_recreate_breaks_on_migration() -> None:
     async def main() -> None:
         async with TestCluster(dcs=2) as cluster:
             bob = cluster.add_user("Bob", dc=2)
-            client = telethon_client(cluster, 1)
-            await client.connect()
-            try:
+            async with telethon_connected(cluster, 1) as client:
                 qr = await client.qr_login()
                 await cluster.accept_login(qr.url, user=bob)
                 await qr.recreate()  # the export after the scan: loginTokenMigrateTo
                 with pytest.raises(AttributeError, match="'LoginTokenMigrateTo' object has no attribute 'expires'"):
                     _ = qr.expires
-            finally:
-                await client.disconnect()
 
     run(main)
 
@@ -127,9 +128,7 @@ def test_adapter_migration_and_2fa(connection: Any) -> None:
     async def main() -> None:
         async with TestCluster(dcs=2) as cluster:
             carol = cluster.add_user("Carol", dc=2, password="pw", hint="pw?")
-            client = telethon_client(cluster, 1, connection)
-            await client.connect()
-            try:
+            async with telethon_connected(cluster, 1, connection) as client:
                 hints = []
 
                 async def password(hint: Any) -> str:
@@ -143,8 +142,6 @@ def test_adapter_migration_and_2fa(connection: Any) -> None:
                 assert hints == ["pw?", "pw?"] and len(scanner.urls) == 1
                 assert await client.is_user_authorized()
                 assert (await client.get_me()).id == carol.id
-            finally:
-                await client.disconnect()
 
     run(main)
 
@@ -154,16 +151,12 @@ def test_adapter_errors_and_same_dc() -> None:
         async with TestCluster(dcs=1) as cluster:
             dave = cluster.add_user("Dave", password="pw")
             erin = cluster.add_user("Erin")
-            client = telethon_client(cluster, 1)
-            await client.connect()
-            try:
+            async with telethon_connected(cluster, 1) as client:
                 with pytest.raises(RpcError) as info:
                     await login.telethon_qr_login(client, Scanner(cluster, dave), password="bad")
                 assert (info.value.code, info.value.message) == (400, "PASSWORD_HASH_INVALID")
                 user = await login.telethon_qr_login(client, Scanner(cluster, erin), except_ids=[dave.id])
                 assert user.id == erin.id and (await client.get_me()).id == erin.id
-            finally:
-                await client.disconnect()
 
     run(main)
 

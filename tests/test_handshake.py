@@ -1351,6 +1351,11 @@ def test_client_key_arguments() -> None:
             r"^clock\(\) must be a finite number, got nan$",
         ),
         (
+            {"clock": lambda: 10**400},  # beyond a float's range: not an OverflowError
+            ArgumentValueError,
+            r"^clock\(\) must be a finite number, got 1000",
+        ),
+        (
             {"new_msg_id": lambda: 6},
             ArgumentValueError,
             "^msg_id of a message from the client must be divisible by 4, got 6$",

@@ -713,6 +713,9 @@ def test_refused_arguments() -> None:
     raises(ArgumentValueError, "now must be a finite number, got nan", client().flush, float("nan"))
     raises(ArgumentValueError, "time_offset must be a finite number, got inf", client,
            time_offset=float("inf"))
+    # An int beyond a float's range is not finite either (not an OverflowError).
+    raises(ArgumentValueError, f"now must be a finite number, got {10**400}"[:120], client().flush,
+           10**400)
     assert client(salt=b"\x08\x07\x06\x05\x04\x03\x02\x01").salt == SALT
     assert client(salt=2**64 - 1).salt == -1
     assert client().layer == 229

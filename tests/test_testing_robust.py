@@ -20,6 +20,7 @@ import tracemalloc
 from typing import Any
 
 import pytest
+from client_utils import run
 from testing_driver import Closed, RawClient, expect_rpc_error
 
 from mtcore import _backend, tl
@@ -33,10 +34,6 @@ PURE = _backend.impl.__name__ != "mtcore._cmtcore"
 @pytest.fixture(scope="module")
 def rsa_key() -> RSAPrivateKey:
     return RSAPrivateKey.generate()
-
-
-def run(coro: Any, timeout: float = 120.0) -> Any:
-    return asyncio.run(asyncio.wait_for(coro, timeout))
 
 
 async def raw(cluster: TestCluster, data: bytes, *, dc: int = 1) -> bytes:
@@ -115,7 +112,7 @@ def test_garbage_closes_only_its_connection(rsa_key: RSAPrivateKey) -> None:
             assert list(cluster.errors) == []
             await good.close()
 
-    run(main())
+    run(main)
 
 
 def test_clients_that_drop(rsa_key: RSAPrivateKey) -> None:
@@ -148,7 +145,7 @@ def test_clients_that_drop(rsa_key: RSAPrivateKey) -> None:
             await settle(cluster)
             assert list(cluster.errors) == []
 
-    run(main())
+    run(main)
 
 
 def test_timeouts(rsa_key: RSAPrivateKey) -> None:
@@ -204,7 +201,7 @@ def test_timeouts(rsa_key: RSAPrivateKey) -> None:
                 await c.frame()
             await settle(cluster)
 
-    run(main())
+    run(main)
 
 
 def test_connection_limit(rsa_key: RSAPrivateKey) -> None:
@@ -223,7 +220,7 @@ def test_connection_limit(rsa_key: RSAPrivateKey) -> None:
             await c.call(F.help.getConfig())
             await c.close()
 
-    run(main())
+    run(main)
 
 
 def test_client_that_does_not_read(rsa_key: RSAPrivateKey) -> None:
@@ -257,7 +254,7 @@ def test_client_that_does_not_read(rsa_key: RSAPrivateKey) -> None:
             hog.writer.transport.abort()
             await good.close()
 
-    run(main())
+    run(main)
 
 
 async def _round(cluster: TestCluster, n: int) -> None:
@@ -315,7 +312,7 @@ def test_no_leaks(rsa_key: RSAPrivateKey) -> None:
             assert list(cluster.errors) == []
             return before, after, tasks
 
-    before, after, _ = run(main(), timeout=300)
+    before, after, _ = run(main, 300)
     print(f"\nmemory after round 1: {before} B, after round 2: {after} B")
     # 3n connections: a leak of 1 KB each would be 120 KB.
     assert after - before < 64 * 1024, (before, after)
@@ -359,7 +356,7 @@ def test_clean_shutdown(rsa_key: RSAPrivateKey) -> None:
                 1 / 0
         assert len(asyncio.all_tasks()) == baseline
 
-    run(main())
+    run(main)
 
 
 def test_load(rsa_key: RSAPrivateKey) -> None:
@@ -393,4 +390,4 @@ def test_load(rsa_key: RSAPrivateKey) -> None:
             print(f"\n{conns} connections x {batches * 10} RPCs: {elapsed:.2f} s")
             await settle(cluster)
 
-    run(main(), timeout=600)
+    run(main, 600)

@@ -13,13 +13,13 @@ Every test runs its own event loop under a timeout and stops by itself.
 from __future__ import annotations
 
 import asyncio
-import signal
 import subprocess
 import sys
 import time
 from typing import Any
 
 import pytest
+from client_utils import run, serve
 from testing_driver import (
     API_HASH,
     API_ID,
@@ -46,10 +46,6 @@ def rsa_key() -> RSAPrivateKey:
     # One key for the module's clusters (each cluster makes its own by
     # default: test_default_key_per_cluster).
     return RSAPrivateKey.generate()
-
-
-def run(coro: Any, timeout: float = 60.0) -> Any:
-    return asyncio.run(asyncio.wait_for(coro, timeout))
 
 
 async def logged_in(cluster: TestCluster, user: Account, dc: int) -> RawClient:
@@ -88,7 +84,7 @@ def test_loopback_only(rsa_key: RSAPrivateKey) -> None:
             with pytest.raises(ArgumentValueError, match=r"^the cluster has no DC 3 \(its DCs: \[2, 4\]\)"):
                 cluster.server(3)
 
-    run(main())
+    run(main)
 
 
 def test_default_key_per_cluster() -> None:
@@ -117,7 +113,7 @@ def test_every_transport(rsa_key: RSAPrivateKey, framing: str) -> None:
             assert cluster.server(2).auth_keys == 1 and cluster.server(1).auth_keys == 0
             await client.close()
 
-    run(main())
+    run(main)
 
 
 # (The full framing has no quick acks.)
@@ -140,7 +136,7 @@ def test_quick_ack(rsa_key: RSAPrivateKey, framing: str) -> None:
             assert isinstance(answer, transport.Packet)
             await client.close()
 
-    run(main())
+    run(main)
 
 
 def test_wrappers_and_standalone_server(rsa_key: RSAPrivateKey) -> None:
@@ -165,7 +161,7 @@ def test_wrappers_and_standalone_server(rsa_key: RSAPrivateKey) -> None:
             await client.close()
         assert server.connections == 0
 
-    run(main())
+    run(main)
 
 
 # --- QR login ------------------------------------------------------------------------
@@ -208,7 +204,7 @@ def test_qr_login_same_dc(rsa_key: RSAPrivateKey) -> None:
             await expect_rpc_error(client.call(F.updates.getState()), 401, "AUTH_KEY_UNREGISTERED")
             await client.close()
 
-    run(main())
+    run(main)
 
 
 def test_qr_login_across_dcs(rsa_key: RSAPrivateKey) -> None:
@@ -252,7 +248,7 @@ def test_qr_login_across_dcs(rsa_key: RSAPrivateKey) -> None:
             for c in (first, home, media):
                 await c.close()
 
-    run(main())
+    run(main)
 
 
 def test_qr_login_with_password(rsa_key: RSAPrivateKey) -> None:
@@ -281,7 +277,7 @@ def test_qr_login_with_password(rsa_key: RSAPrivateKey) -> None:
             assert me.id == carol.id
             await client.close()
 
-    run(main(), timeout=90)
+    run(main, 90)
 
 
 def test_token_expiry_on_the_cluster_clock(rsa_key: RSAPrivateKey) -> None:
@@ -316,7 +312,7 @@ def test_token_expiry_on_the_cluster_clock(rsa_key: RSAPrivateKey) -> None:
             await client.close()
             await other.close()
 
-    run(main())
+    run(main)
 
 
 def test_accept_login_token_from_a_client(rsa_key: RSAPrivateKey) -> None:
@@ -338,7 +334,7 @@ def test_accept_login_token_from_a_client(rsa_key: RSAPrivateKey) -> None:
             await phone.close()
             await desktop.close()
 
-    run(main())
+    run(main)
 
 
 def test_auto_accept(rsa_key: RSAPrivateKey) -> None:
@@ -357,7 +353,7 @@ def test_auto_accept(rsa_key: RSAPrivateKey) -> None:
                 await cluster.accept_login(b"x" * 32, user="gina")  # type: ignore[arg-type]
             await client.close()
 
-    run(main())
+    run(main)
 
 
 def test_add_user_checks(rsa_key: RSAPrivateKey) -> None:
@@ -410,7 +406,7 @@ def test_temporary_key_bound_to_permanent(rsa_key: RSAPrivateKey) -> None:
             await perm_client.close()
             await temp_client.close()
 
-    run(main())
+    run(main)
 
 
 def test_bind_refusals(rsa_key: RSAPrivateKey) -> None:
@@ -430,7 +426,7 @@ def test_bind_refusals(rsa_key: RSAPrivateKey) -> None:
             for c in (a, b, other):
                 await c.close()
 
-    run(main())
+    run(main)
 
 
 # --- handlers ------------------------------------------------------------------------
@@ -474,7 +470,7 @@ def test_pluggable_handlers(rsa_key: RSAPrivateKey) -> None:
             await one.close()
             await two.close()
 
-    run(main())
+    run(main)
 
 
 def test_handler_registration_errors(rsa_key: RSAPrivateKey) -> None:
@@ -507,7 +503,7 @@ def test_unknown_constructor_answered(rsa_key: RSAPrivateKey) -> None:
             assert (done[0].error.code, done[0].error.message) == (400, "INPUT_METHOD_INVALID")
             await client.close()
 
-    run(main())
+    run(main)
 
 
 def test_files(rsa_key: RSAPrivateKey) -> None:
@@ -559,7 +555,7 @@ def test_files(rsa_key: RSAPrivateKey) -> None:
                 offset=0, limit=4096)), 400, "LOCATION_INVALID")
             await client.close()
 
-    run(main())
+    run(main)
 
 
 def test_service_queries(rsa_key: RSAPrivateKey) -> None:
@@ -587,7 +583,7 @@ def test_service_queries(rsa_key: RSAPrivateKey) -> None:
                 names += [b.tl_name for b in bodies]
             await client.close()
 
-    run(main())
+    run(main)
 
 
 # --- mtcore serve ------------------------------------------------------------------------
@@ -596,22 +592,10 @@ def test_service_queries(rsa_key: RSAPrivateKey) -> None:
 def test_mtcore_serve() -> None:
     # The console command: prints the DCs and the key, serves a client that
     # trusts that key (the auto-accepting user logs it in), stops on Ctrl-C.
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mtcore", "serve", "--dcs", "2", "--user", "Zoe:pw@2",
-         "--user", "Yann@1", "--auto-accept"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=TESTS_DIR,
-    )
-    try:
-        assert proc.stdout is not None
-        lines = []
-        while not lines or lines[-1] != "Serving until Ctrl-C.":
-            line = proc.stdout.readline()
-            assert line, proc.stderr.read() if proc.stderr else ""
-            lines.append(line.rstrip("\n"))
-        ports = {int(ln.split()[1][:-1]): int(ln.rsplit(":", 1)[1]) for ln in lines if ln.startswith("DC ")}
+    with serve("--dcs", "2", "--user", "Zoe:pw@2", "--user", "Yann@1", "--auto-accept") as (
+        ports, pem, lines
+    ):
         assert sorted(ports) == [1, 2]
-        pem = "\n".join(lines[lines.index("-----BEGIN RSA PUBLIC KEY-----"):
-                              lines.index("-----END RSA PUBLIC KEY-----") + 1])
         key = RSAPublicKey.from_pem(pem)
         fp_line = next(ln for ln in lines if ln.startswith("RSA key fingerprint: "))
         assert fp_line.split()[3] == f"{key.fingerprint & 0xFFFFFFFFFFFFFFFF:016x}"
@@ -635,13 +619,7 @@ def test_mtcore_serve() -> None:
             await expect_rpc_error(client.export_token(), 401, "SESSION_PASSWORD_NEEDED")
             await client.close()
 
-        run(main())
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=30) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        run(main)
 
 
 def test_mtcore_serve_arguments() -> None:

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Iterable
 from typing import Any, Callable, Optional, Union
 
 from mtcore import _errors, _qr_drive, handshake, login, tl, transport
+from mtcore._args import int_at_least
 from mtcore.client._connection import Connection
 from mtcore.client._store import DCState, SessionStore
 from mtcore.exceptions import RpcError
@@ -150,12 +151,12 @@ class Client:
         elif not callable(clock):
             raise _errors.not_callable("clock", clock)
         self._clock: Callable[[], float] = clock
-        self.pfs = None if pfs is None else _check_int("pfs", pfs, 60)
-        self.retries = _check_int("retries", retries, 0)
+        self.pfs = None if pfs is None else int_at_least("pfs", pfs, 60)
+        self.retries = int_at_least("retries", retries, 0)
         self.connect_timeout = float(connect_timeout)
         self.ping_interval = ping_interval
-        self.max_pending = _check_int("max_pending", max_pending, 1)
-        self.gzip_min = None if gzip_min is None else _check_int("gzip_min", gzip_min, 0)
+        self.max_pending = int_at_least("max_pending", max_pending, 1)
+        self.gzip_min = None if gzip_min is None else int_at_least("gzip_min", gzip_min, 0)
         self._init_fields: dict[str, Any] = {
             "api_id": self.api_id,
             "device_model": device_model or platform.machine() or "PC",
@@ -175,7 +176,7 @@ class Client:
             self._own_store = True
         self._conns: dict[int, Connection] = {}
         self._dc_options: dict[int, tuple[str, int]] = {}
-        self._updates: deque[Any] = deque(maxlen=_check_int("max_updates", max_updates, 1))
+        self._updates: deque[Any] = deque(maxlen=int_at_least("max_updates", max_updates, 1))
         self._update_event: Optional[asyncio.Event] = None
         self._listeners: list[asyncio.Queue[Any]] = []
         self._closed = False
@@ -548,14 +549,6 @@ def _bind(client: Client, target: Any) -> Any:  # target: a TL class or namespac
     return method
 
 
-def _check_int(name: str, value: Any, lo: int) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise _errors.not_int(name, value)
-    if value < lo:
-        raise _errors.at_least(name, lo, value)
-    return int(value)
-
-
 def _check_dc(dc: Any) -> tuple[int, str, int]:
     try:
         dc_id, host, port = dc
@@ -563,4 +556,4 @@ def _check_dc(dc: Any) -> tuple[int, str, int]:
         raise _errors.dc_tuple(dc) from None
     if not isinstance(host, str):
         raise _errors.not_str("dc host", host)
-    return _check_int("dc id", dc_id, 1), host, _check_int("dc port", port, 1)
+    return int_at_least("dc id", dc_id, 1), host, int_at_least("dc port", port, 1)

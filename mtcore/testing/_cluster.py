@@ -18,7 +18,7 @@ from mtcore.exceptions import RpcError
 from mtcore.handshake import RSAPrivateKey, RSAPublicKey, ServerHandshake
 from mtcore.testing._accounts import Account, LoginToken, Store
 from mtcore.testing._handlers import USER_ONLY
-from mtcore.testing._server import Handler, TestServer, check_loopback, function_name
+from mtcore.testing._server import Handler, TestServer, check_loopback, handler_decorator
 
 
 class TestCluster:
@@ -175,15 +175,7 @@ class TestCluster:
         Decorate a handler of one function on every DC (a DC's own
         :meth:`TestServer.handler` comes first); see there.
         """
-        name = function_name(function)
-
-        def register(fn: Handler) -> Handler:
-            if not callable(fn):
-                raise _errors.not_callable("handler", fn)
-            self._handlers[name] = fn
-            return fn
-
-        return register
+        return handler_decorator(self._handlers, function)
 
     def add_user(
         self,

@@ -223,21 +223,23 @@ def accept_login_token(ctx: Context, request: Any) -> Any:
     return ctx.cluster._authorization_of(tok)
 
 
-@_builtin("account.getPassword")
-def get_password(ctx: Context, request: Any) -> Any:
+def _password_user(ctx: Context) -> Account:
+    # The user whose password this key awaits, or the one it is logged in as.
     holder = ctx._perm()
     user = holder.password_user or holder.user
     if user is None:
         raise RpcError(401, "AUTH_KEY_UNREGISTERED")
-    return user.password_info()
+    return user
+
+
+@_builtin("account.getPassword")
+def get_password(ctx: Context, request: Any) -> Any:
+    return _password_user(ctx).password_info()
 
 
 @_builtin("auth.checkPassword")
 def check_password(ctx: Context, request: Any) -> Any:
-    holder = ctx._perm()
-    user = holder.password_user or holder.user
-    if user is None:
-        raise RpcError(401, "AUTH_KEY_UNREGISTERED")
+    user = _password_user(ctx)
     user.check_password(request.password)
     ctx.authorize(user)
     return _authorization(user)

@@ -72,6 +72,23 @@ def function_name(function: Any) -> str:
     raise _errors.testing_not_function(function)
 
 
+def handler_decorator(table: dict[str, Handler], function: Any) -> Callable[[Handler], Handler]:
+    """
+    The decorator behind :meth:`TestServer.handler` and
+    :meth:`TestCluster.handler`: it puts a handler of ``function`` in
+    ``table``.
+    """
+    name = function_name(function)
+
+    def register(fn: Handler) -> Handler:
+        if not callable(fn):
+            raise _errors.not_callable("handler", fn)
+        table[name] = fn
+        return fn
+
+    return register
+
+
 class _Session(ServerSession):
     """
     A ServerSession that does not try to gzip large answers (file parts:
@@ -477,15 +494,7 @@ class TestServer:
 
         :param function: The TL function's class or its name.
         """
-        name = function_name(function)
-
-        def register(fn: Handler) -> Handler:
-            if not callable(fn):
-                raise _errors.not_callable("handler", fn)
-            self._handlers[name] = fn
-            return fn
-
-        return register
+        return handler_decorator(self._handlers, function)
 
     def _lookup(self, name: str) -> Optional[Handler]:
         fn = self._handlers.get(name)

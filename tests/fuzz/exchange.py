@@ -4,7 +4,8 @@ What the two key-exchange fuzz targets share (``fuzz_handshake_client.py``,
 seeded randomness and a fixed clock, the exchange they make (recorded
 once), the sealing of a fuzzed payload into a message whose outer
 checks pass, so that the fuzzer reaches the inner ones, and the oracle of
-a failed step (:func:`receive`).
+a failed step (:func:`receive`), and the reading of an input up to
+that oracle (:func:`fuzz_receive`).
 
 Everything here is deterministic, so the corpus ``make_corpus.py`` writes
 stays valid from run to run.  The key is test material, not a secret.
@@ -18,7 +19,7 @@ import math
 import random
 import struct
 import sys
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple, Optional
 
 from fuzzlib import HERE, Finding, instrumented, outcome
 
@@ -179,3 +180,32 @@ def receive(hs: Any, message: bytes, exchange: Exchange) -> Any:
         if leaked:
             raise Finding(f"the message quotes a secret {leaked[:2]}: {got[1]}")
     return got
+
+
+def fuzz_receive(
+    data: bytes, hs: Any, sealed: Callable[[int, bytes, int], bytes]
+) -> Optional[tuple[int, Any]]:
+    """
+    What both targets do with an input: its first byte (the control byte)
+    picks the step (bits 0-1; 3 is 2) and the form (bit 2: the message is
+    ``sealed(step, payload, control)``, else the payload as it is); ``hs``
+    (a fresh client or server) receives the recorded exchange up to that
+    step, then the message, under the oracle of :func:`receive`.  Returns
+    the step and what ``hs.receive`` returned, or None when there was no
+    input or it raised an allowed error.
+    """
+    if not data:
+        return None
+    control, payload = data[0], data[1:]
+    step = min(control & 3, 2)
+    message = sealed(step, payload, control) if control & 4 else payload
+    ex = recorded()
+    if isinstance(hs, handshake.ClientHandshake):
+        hs.start()
+        inputs = ex.answers
+    else:
+        inputs = ex.sent
+    for recorded_input in inputs[:step]:
+        hs.receive(recorded_input)  # the recorded exchange: it must pass
+    got = receive(hs, message, ex)
+    return (step, got[1]) if got[0] == "ok" else None

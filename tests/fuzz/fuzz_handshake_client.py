@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import hashlib
 
-from exchange import body, client, plain, receive, recorded, seal, tmp_key_iv
+from exchange import body, client, fuzz_receive, plain, recorded, seal, tmp_key_iv
 from fuzzlib import Finding, instrumented, run
 
 with instrumented():
@@ -37,7 +37,7 @@ with instrumented():
 _DH_GEN = ("dh_gen_ok", "dh_gen_retry", "dh_gen_fail")
 
 
-def sealed(step: int, payload: bytes) -> bytes:
+def sealed(step: int, payload: bytes, control: int) -> bytes:
     """
     The server message of ``step`` made around ``payload`` (see above).
     """
@@ -70,21 +70,11 @@ def sealed(step: int, payload: bytes) -> bytes:
 
 
 def target(data: bytes) -> None:
-    if not data:
-        return
-    step = min(data[0] & 3, 2)
-    payload = data[1:]
-    message = sealed(step, payload) if data[0] & 4 else payload
-    ex = recorded()
-    hs, _ = client()
-    hs.start()
-    for answer in ex.answers[:step]:
-        hs.receive(answer)  # the recorded exchange: it must pass
-    got = receive(hs, message, ex)
-    if got[0] != "ok":
+    got = fuzz_receive(data, client()[0], sealed)
+    if got is None:
         return
     out = got[1]
-    if isinstance(out, AuthKeyResult) and bytes(out.auth_key) != ex.auth_key:
+    if isinstance(out, AuthKeyResult) and bytes(out.auth_key) != recorded().auth_key:
         raise Finding("dh_gen_ok accepted with another key")
     if not isinstance(out, (bytes, AuthKeyResult)):
         raise Finding(f"receive() returned a {type(out).__name__}")

@@ -29,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import random
 
-from exchange import body, plain, receive, recorded, seal, server, server_key, tmp_key_iv
+from exchange import body, fuzz_receive, plain, recorded, seal, server, server_key, tmp_key_iv
 from fuzzlib import Finding, instrumented, run
 
 with instrumented():
@@ -42,7 +42,7 @@ _ANSWERS = (
 )
 
 
-def sealed(step: int, payload: bytes, legacy: bool) -> bytes:
+def sealed(step: int, payload: bytes, control: int) -> bytes:
     """
     The client message of ``step`` made around ``payload`` (see above).
     """
@@ -52,7 +52,7 @@ def sealed(step: int, payload: bytes, legacy: bool) -> bytes:
     if step == 1:
         req = body(ex.sent[1])
         key = server_key().public_key
-        if legacy:
+        if control & 8:  # the legacy padding
             data = payload[:235]
             block = hashlib.sha1(data).digest() + data + bytes(235 - len(data))
             value = int.from_bytes(block, "big")
@@ -74,19 +74,12 @@ def sealed(step: int, payload: bytes, legacy: bool) -> bytes:
 
 
 def target(data: bytes) -> None:
-    if not data:
-        return
-    step = min(data[0] & 3, 2)
-    payload = data[1:]
-    message = sealed(step, payload, bool(data[0] & 8)) if data[0] & 4 else payload
-    ex = recorded()
     hs = server()
-    for request in ex.sent[:step]:
-        hs.receive(request)  # the recorded exchange: it must pass
-    got = receive(hs, message, ex)
-    if got[0] != "ok":
+    got = fuzz_receive(data, hs, sealed)
+    if got is None:
         return
-    name = body(got[1]).tl_name
+    step, answer = got
+    name = body(answer).tl_name
     if name not in _ANSWERS[step]:
         raise Finding(f"answered {name} at step {step}")
     if name == "dh_gen_ok" and (
