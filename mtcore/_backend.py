@@ -118,6 +118,11 @@ else:
                     "extension: run from another directory, or build it in "
                     "place with 'pip install -e .')"
                 )
+            if _env.REQUIRE_COMPILED:
+                raise ImportError(
+                    "mtcore: the compiled extension did not import, and "
+                    f"MTCORE_REQUIRE_COMPILED is set: {EXTENSION_ERROR}"
+                ) from exc
             warnings.warn(
                 "mtcore: the compiled extension did not import, so the much "
                 f"slower pure-Python twin runs instead: {EXTENSION_ERROR}. "

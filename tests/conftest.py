@@ -54,6 +54,12 @@ from utils import TLLoops
 C_EXTENSION = pytest.mark.c_extension
 NEEDS_CRYPTOGRAPHY = pytest.mark.needs_cryptography
 
+# A run on the compiled backend: the child processes tests start must run
+# it too, not fall back to the pure twin with a warning nobody reads (as
+# one started in a checkout's root would, from its ./mtcore).
+if _backend.IMPLEMENTATION == "c":
+    os.environ.setdefault("MTCORE_REQUIRE_COMPILED", "1")
+
 
 def _import_compiled() -> tuple[Optional[ModuleType], Optional[str]]:
     """

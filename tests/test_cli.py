@@ -124,6 +124,17 @@ def test_broken_extension_is_not_silent():
     assert "undefined symbol: mtc_example" in first and "--pure" in first
 
 
+def test_required_extension_that_does_not_import_is_an_error():
+    proc = subprocess.run(
+        [sys.executable, "-c", _BROKEN], cwd=ROOT.parent,
+        env=_env(MTCORE_REQUIRE_COMPILED="1"), capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 1
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("ImportError: mtcore: the compiled extension did not import, "
+                           "and MTCORE_REQUIRE_COMPILED is set: ImportError: undefined symbol")
+
+
 def test_pure_request_is_silent_and_bench_needs_the_flag():
     code = textwrap.dedent(
         """

@@ -40,6 +40,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any, Callable, Optional, TypeVar
 
 API_ID = 94575
@@ -75,13 +76,20 @@ class _Child:
     # A child process speaking JSON lines on stdin/stdout.
 
     def __init__(self, args: Sequence[str], env: Optional[dict[str, str]] = None) -> None:
+        import mtcore
+
         self.args = list(args)
+        # "-m" puts the working directory first on the child's path: the
+        # directory of this mtcore, so that the child runs the same one (from
+        # a source checkout's root, its ./mtcore without a built extension
+        # would be the pure twin).
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "mtcore._bench.e2e", *args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
             env=env,
+            cwd=Path(mtcore.__file__).resolve().parent.parent,
         )
         self.hello = self._read()
 
