@@ -101,6 +101,54 @@ void mtc_ige_many_serial(const mtc_aes_impl *impl, int decrypt,
 }
 
 /* see inner.h */
+void mtc_ige_many_lanes(const mtc_ige_lane_ops *ops, void *lanes,
+                        int decrypt, const mtc_ige_job *jobs, size_t count)
+{
+    mtc_ige_slot slots[MTC_IGE_LANES];
+    size_t next = 0;
+
+    memset(slots, 0, sizeof slots);
+    for (;;) {
+        size_t busy = 0, steps = SIZE_MAX;
+        /* Give idle lanes the next jobs (empty jobs need no lane). */
+        for (int l = 0; l < MTC_IGE_LANES; l++) {
+            while (slots[l].left == 0 && next < count) {
+                const mtc_ige_job *j = &jobs[next++];
+                if (j->len >= 16) {
+                    ops->start(lanes, l, j, decrypt);
+                    slots[l].job = j;
+                    slots[l].in = j->in;
+                    slots[l].out = j->out;
+                    slots[l].left = j->len / 16;
+                }
+            }
+            if (slots[l].left != 0) {
+                busy++;
+                steps = slots[l].left < steps ? slots[l].left : steps;
+            }
+        }
+        if (busy < 2) {
+            break;
+        }
+        /* Run every lane until the first busy one finishes its job. */
+        ops->run(lanes, slots, steps, decrypt);
+        for (int l = 0; l < MTC_IGE_LANES; l++) {
+            if (slots[l].left != 0) {
+                slots[l].in += 16 * steps;
+                slots[l].out += 16 * steps;
+                slots[l].left -= steps;
+            }
+        }
+    }
+    /* At most one job is left: finish it on the one-stream kernel. */
+    for (int l = 0; l < MTC_IGE_LANES; l++) {
+        if (slots[l].left != 0) {
+            ops->finish(lanes, l, &slots[l], decrypt);
+        }
+    }
+}
+
+/* see inner.h */
 void mtc_ct64_ige_many(int decrypt, const mtc_ige_job *jobs, size_t count)
 {
     mtc_ige_many_serial(&mtc_aes_ct64, decrypt, jobs, count);

@@ -228,6 +228,39 @@ void mtc_ct64_ctr_key(mtc_aes256_keys *ks, const uint8_t key[32]);
 /* One job after another, on any implementation's ige functions. */
 void mtc_ige_many_serial(const mtc_aes_impl *impl, int decrypt,
                          const mtc_ige_job *jobs, size_t count);
+
+/*
+ * The scheduler of the ige_many kernels that interleave MTC_IGE_LANES jobs
+ * (AES-NI, ARMv8), in aes_select.c: it gives each idle lane the next job,
+ * runs every lane until the first busy one finishes, and leaves the last
+ * job to the one-stream kernel, calling the kernel's ops on its lanes (an
+ * array of the kernel's lane states, zeroed by the caller):
+ * start: loads job's round keys and IV into lane l (the job has blocks).
+ * run: runs every lane for steps blocks, lane l from slots[l].in to
+ *   slots[l].out; an idle lane (slots[l].left == 0) runs on zeros and
+ *   stores nothing.
+ * finish: does the rest of lane l's job, slot, on the one-stream kernel.
+ * decrypt is passed through to each.
+ */
+#define MTC_IGE_LANES 8
+
+typedef struct {
+    const mtc_ige_job *job;  /* the job the lane works on */
+    const uint8_t *in;       /* its next block */
+    uint8_t *out;
+    size_t left;             /* blocks still to do; 0: the lane is idle */
+} mtc_ige_slot;
+
+typedef struct {
+    void (*start)(void *lanes, int l, const mtc_ige_job *job, int decrypt);
+    void (*run)(void *lanes, const mtc_ige_slot *slots, size_t steps,
+                int decrypt);
+    void (*finish)(void *lanes, int l, const mtc_ige_slot *slot,
+                   int decrypt);
+} mtc_ige_lane_ops;
+
+void mtc_ige_many_lanes(const mtc_ige_lane_ops *ops, void *lanes,
+                        int decrypt, const mtc_ige_job *jobs, size_t count);
 void mtc_ct64_ige_many(int decrypt, const mtc_ige_job *jobs, size_t count);
 void mtc_ct64_ctr_blocks(const mtc_aes256_keys *ks, uint8_t ctr[16],
                          const uint8_t *in, uint8_t *out, size_t nblocks);
