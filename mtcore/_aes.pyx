@@ -130,7 +130,9 @@ def cpu_features():
     cdef unsigned f = mtc_cpu_features()
     return tuple(name for bit, name in ((MTC_CPU_AESNI, "aesni"),
                                         (MTC_CPU_VAES, "vaes"),
-                                        (MTC_CPU_SHANI, "shani"))
+                                        (MTC_CPU_SHANI, "shani"),
+                                        (MTC_CPU_ARMAES, "armaes"),
+                                        (MTC_CPU_ARMSHA, "armsha"))
                  if f & bit)
 
 

@@ -12,6 +12,9 @@ const mtc_aes_impl *mtc_aes_at(size_t i)
         &mtc_aes_x86vaes,
         &mtc_aes_x86ni,
 #endif
+#if MTC_ARM64
+        &mtc_aes_arm64ce,
+#endif
         &mtc_aes_ct64,
     };
     return i < sizeof(order) / sizeof(order[0]) ? order[i] : NULL;
@@ -30,6 +33,12 @@ const mtc_aes_impl *mtc_aes_get(const char *name)
     }
     if (strcmp(name, MTC_NAME_X86VAES) == 0 && (f & MTC_CPU_VAES)) {
         return &mtc_aes_x86vaes;
+    }
+#endif
+#if MTC_ARM64
+    if (strcmp(name, MTC_NAME_ARM64CE_AES) == 0
+        && (mtc_cpu_features() & MTC_CPU_ARMAES)) {
+        return &mtc_aes_arm64ce;
     }
 #endif
     return NULL;
@@ -83,6 +92,20 @@ const mtc_aes_impl mtc_aes_x86vaes = {
     .ige_many = mtc_x86vaes_ige_many,
     .ctr_key = mtc_x86ni_ctr_key,
     .ctr_blocks = mtc_x86vaes_ctr_blocks,
+};
+#endif
+
+#if MTC_ARM64
+const mtc_aes_impl mtc_aes_arm64ce = {
+    .name = MTC_NAME_ARM64CE_AES,
+    .ige_encrypt = mtc_arm64ce_ige_encrypt,
+    .ige_decrypt = mtc_arm64ce_ige_decrypt,
+    .cbc_encrypt = mtc_arm64ce_cbc_encrypt,
+    .cbc_decrypt = mtc_arm64ce_cbc_decrypt,
+    .ige_decrypt_sha256 = mtc_arm64ce_mtp_ige_decrypt_sha256,
+    .ige_many = mtc_arm64ce_ige_many,
+    .ctr_key = mtc_arm64ce_ctr_key,
+    .ctr_blocks = mtc_arm64ce_ctr_blocks,
 };
 #endif
 
