@@ -15,6 +15,9 @@ const mtc_aes_impl *mtc_aes_at(size_t i)
 #if MTC_ARM64
         &mtc_aes_arm64ce,
 #endif
+#if MTC_ARM64VP
+        &mtc_aes_arm64vp,
+#endif
         &mtc_aes_ct64,
     };
     return i < sizeof(order) / sizeof(order[0]) ? order[i] : NULL;
@@ -33,6 +36,11 @@ const mtc_aes_impl *mtc_aes_get(const char *name)
     }
     if (strcmp(name, MTC_NAME_X86VAES) == 0 && (f & MTC_CPU_VAES)) {
         return &mtc_aes_x86vaes;
+    }
+#endif
+#if MTC_ARM64VP
+    if (strcmp(name, MTC_NAME_ARM64VP) == 0) {
+        return &mtc_aes_arm64vp;
     }
 #endif
 #if MTC_ARM64
@@ -92,6 +100,20 @@ const mtc_aes_impl mtc_aes_x86vaes = {
     .ige_many = mtc_x86vaes_ige_many,
     .ctr_key = mtc_x86ni_ctr_key,
     .ctr_blocks = mtc_x86vaes_ctr_blocks,
+};
+#endif
+
+#if MTC_ARM64VP
+const mtc_aes_impl mtc_aes_arm64vp = {
+    .name = MTC_NAME_ARM64VP,
+    .ige_encrypt = mtc_arm64vp_ige_encrypt,
+    .ige_decrypt = mtc_arm64vp_ige_decrypt,
+    .cbc_encrypt = mtc_arm64vp_cbc_encrypt,
+    .cbc_decrypt = mtc_arm64vp_cbc_decrypt,
+    .ige_decrypt_sha256 = NULL, /* the AES chain leaves no unit idle */
+    .ige_many = mtc_arm64vp_ige_many,
+    .ctr_key = mtc_arm64vp_ctr_key,
+    .ctr_blocks = mtc_arm64vp_ctr_blocks,
 };
 #endif
 
@@ -176,3 +198,11 @@ void mtc_ct64_ige_many(int decrypt, const mtc_ige_job *jobs, size_t count)
 {
     mtc_ige_many_serial(&mtc_aes_ct64, decrypt, jobs, count);
 }
+
+#if MTC_ARM64VP
+/* see inner.h */
+void mtc_arm64vp_ige_many(int decrypt, const mtc_ige_job *jobs, size_t count)
+{
+    mtc_ige_many_serial(&mtc_aes_arm64vp, decrypt, jobs, count);
+}
+#endif

@@ -29,20 +29,25 @@
 #endif
 
 /*
- * MTC_ARM64: the ARMv8 Crypto Extensions kernels (AES, SHA-1, SHA-256)
- * can be compiled here: GCC or Clang on AArch64, again with per-function
- * target attributes (GCC's "+crypto"; Clang's "aes,sha2", whose arm_neon.h
- * accepts them from Clang 16 on, and before that only when the whole
- * build targets the extensions, as Apple's does).  MSVC builds for ARM64
- * get the portable kernels.  Build with -DMTC_NO_ARM64CE to leave them
- * out.
+ * The AArch64 kernels, for GCC or Clang (MSVC builds for ARM64 get the
+ * portable kernels); build with -DMTC_NO_ARM64 to leave them all out.
+ * MTC_ARM64VP: the NEON vector-permute AES kernel, for any AArch64 CPU
+ * (NEON is part of the base architecture: no target attribute).
+ * MTC_ARM64: the ARMv8 Crypto Extensions kernels (AES, SHA-1, SHA-256),
+ * again with per-function target attributes (GCC's "+crypto"; Clang's
+ * "aes,sha2", whose arm_neon.h accepts them from Clang 16 on, and before
+ * that only when the whole build targets the extensions, as Apple's does).
  */
-#if !defined(MTC_NO_ARM64CE) && (defined(__aarch64__) || defined(_M_ARM64)) \
-    && defined(__GNUC__) && !defined(__clang__)
+#if !defined(MTC_NO_ARM64) && (defined(__aarch64__) || defined(_M_ARM64)) \
+    && (defined(__GNUC__) || defined(__clang__))
+#define MTC_ARM64VP 1
+#else
+#define MTC_ARM64VP 0
+#endif
+#if MTC_ARM64VP && !defined(__clang__)
 #define MTC_ARM64 1
 #define MTC_TARGET_ARMCE __attribute__((target("+crypto")))
-#elif !defined(MTC_NO_ARM64CE) && (defined(__aarch64__) || defined(_M_ARM64)) \
-    && defined(__clang__) \
+#elif MTC_ARM64VP \
     && (__clang_major__ >= 16 \
         || (defined(__ARM_FEATURE_AES) && defined(__ARM_FEATURE_SHA2)))
 #define MTC_ARM64 1
@@ -219,6 +224,8 @@ MTC_INLINE void mtc_ctr_add(uint8_t ctr[16], uint64_t n)
  *                       the CPU has them (x86mb)             sha_x86mb.c
  *   x86ni    -          the fused MTProto kernels, used by   mtp_x86ni.c
  *                       the aesni/vaes and shani kernels
+ *   arm64vp  neonvp     constant-time AES-256 by NEON vector aes_arm64vp*.c
+ *                       permutes (no Crypto Extensions)
  *   arm64ce  armaes     AES with the ARMv8 Crypto Extensions aes_arm64ce*.c
  *   arm64ce  armsha     SHA-1 and SHA-256 with the ARMv8     sha_arm64ce.c
  *                       Crypto Extensions
@@ -232,6 +239,7 @@ MTC_INLINE void mtc_ctr_add(uint8_t ctr[16], uint64_t n)
 #define MTC_NAME_X86VAES "vaes"
 #define MTC_NAME_GENERIC_SHA "portable"
 #define MTC_NAME_X86NI_SHA "shani"
+#define MTC_NAME_ARM64VP "neonvp"
 #define MTC_NAME_ARM64CE_AES "armaes"
 #define MTC_NAME_ARM64CE_SHA "armsha"
 
@@ -239,6 +247,9 @@ extern const mtc_aes_impl mtc_aes_ct64;
 #if MTC_X86
 extern const mtc_aes_impl mtc_aes_x86ni;
 extern const mtc_aes_impl mtc_aes_x86vaes;
+#endif
+#if MTC_ARM64VP
+extern const mtc_aes_impl mtc_aes_arm64vp;
 #endif
 #if MTC_ARM64
 extern const mtc_aes_impl mtc_aes_arm64ce;
@@ -374,6 +385,29 @@ void mtc_x86ni_mtp_ige_decrypt_sha256(const uint8_t key[32],
 void mtc_x86ni_mtp_kdf(const uint8_t auth_key[256], unsigned x,
                        const uint8_t msg_key[16], uint8_t aes_key[32],
                        uint8_t aes_iv[32]);
+#endif
+
+#if MTC_ARM64VP
+/*
+ * The NEON vector-permute kernel (aes_arm64vp*.c).  mtc_arm64vp_keys
+ * writes the kernel's 15 round keys of key for encryption (decrypt == 0)
+ * or decryption, in the coordinates its rounds use (aes_arm64vp.c).
+ */
+void mtc_arm64vp_keys(uint8_t out[240], const uint8_t key[32], int decrypt);
+void mtc_arm64vp_ige_encrypt(const uint8_t key[32], const uint8_t iv[32],
+                             const uint8_t *in, uint8_t *out, size_t len);
+void mtc_arm64vp_ige_decrypt(const uint8_t key[32], const uint8_t iv[32],
+                             const uint8_t *in, uint8_t *out, size_t len);
+void mtc_arm64vp_ige_many(int decrypt, const mtc_ige_job *jobs,
+                          size_t count);
+void mtc_arm64vp_cbc_encrypt(const uint8_t key[32], uint8_t iv[16],
+                             const uint8_t *in, uint8_t *out, size_t len);
+void mtc_arm64vp_cbc_decrypt(const uint8_t key[32], uint8_t iv[16],
+                             const uint8_t *in, uint8_t *out, size_t len);
+void mtc_arm64vp_ctr_key(mtc_aes256_keys *ks, const uint8_t key[32]);
+void mtc_arm64vp_ctr_blocks(const mtc_aes256_keys *ks, uint8_t ctr[16],
+                            const uint8_t *in, uint8_t *out,
+                            size_t nblocks);
 #endif
 
 #if MTC_ARM64
