@@ -64,7 +64,7 @@ PURE_MAX = 16 * KiB
 PYAES_MAX = 1 * KiB
 
 #: The compiled kernels, fastest first (``mtcore-<name>`` contenders).
-KERNELS = ("vaes", "aesni", "portable")
+KERNELS = ("vaes", "aesni", "armaes", "neonvp", "portable")
 
 SAMPLES = 9
 QUICK_SAMPLES = 3
@@ -703,8 +703,16 @@ def _peers_missing(*modules: str) -> Callable[[], str | None]:
 #: inner plaintext adds the 32-byte header).
 MTPROTO_SIZES = (64, 1 * KiB, 512 * KiB)
 
-#: The (AES, SHA) kernel pairs of the ``mtcore-<aes>+<sha>`` rows.
-MTPROTO_KERNELS = tuple((a, s) for s in ("shani", "portable") for a in KERNELS)
+#: The (AES, SHA) kernel pairs of the ``mtcore-<aes>+<sha>`` rows: those of
+#: x86-64, then those of AArch64.
+MTPROTO_KERNELS = (
+    *((a, s) for s in ("shani", "portable") for a in ("vaes", "aesni", "portable")),
+    *(
+        (a, s)
+        for s in ("armsha", "portable")
+        for a in ("armaes", "neonvp", "portable")
+    ),
+)
 
 #: The unix time in the cases' msg_ids: fixed, so the inputs are the same
 #: on every run (Telethon, which checks the time, is told the offset).
@@ -1499,7 +1507,7 @@ def _hash_contenders(name: str) -> list[Contender]:
         Contender("mtcore", default, _api_missing(name)),
         *(
             Contender(f"mtcore-{k}", kernel(k), _sha_kernel_missing(k))
-            for k in ("shani", "portable")
+            for k in ("shani", "armsha", "portable")
         ),
         Contender("mtcore-pure", pure, _pure_api_missing(name)),
         Contender("hashlib", hashlib_),

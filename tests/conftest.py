@@ -7,15 +7,22 @@ Fixtures that hand the tests an implementation (STYLE.md point 50, after
 
 * ``python``      the pure twin (``mtcore._py``);
 * ``c-portable``  the compiled constant-time bitsliced kernel;
-* ``c-aesni``     the compiled AES-NI kernel;
-* ``c-vaes``      the compiled VAES (AVX-512) kernel;
+* ``c-aesni``     the compiled AES-NI kernel (x86-64);
+* ``c-vaes``      the compiled VAES (AVX-512) kernel (x86-64);
+* ``c-armaes``    the compiled ARMv8 Crypto Extensions kernel (AArch64);
 * ``public``      the public module ``mtcore.aes`` (the default kernel).
 
 ``mt_impl`` does the same for the MTProto layer and the hashes, each an
 ``MtprotoImpl`` (``MtprotoKernel(aes, sha)`` plus its backend's
 ``AuthKey`` and ``encrypted_length``): ``python``, ``c-portable/portable``,
-``c-aesni/shani``, ``c-vaes/shani`` and ``public`` (``mtcore.mtproto`` and
-``mtcore.hashes``).
+``c-aesni/shani``, ``c-vaes/shani`` (and the same on the portable SHA),
+``c-armaes/armsha`` and ``c-armaes/portable``, and ``public``
+(``mtcore.mtproto`` and ``mtcore.hashes``).
+
+The x86 kernels are listed on x86-64 whether this CPU runs them or not;
+other compiled kernels (the ARM ones) are those the compiled module runs
+here (``aes_kernels()``, ``sha_kernels()``), so that an emulated AArch64 run
+tests them wherever a test takes a kernel.
 
 Compiled params carry the ``c_extension`` mark; ``--no-extensions``
 deselects them, and so does a run with ``MTCORE_PUREPYTHON`` set (or on a
@@ -27,6 +34,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import platform
 from dataclasses import dataclass
 from types import ModuleType, SimpleNamespace
 from typing import Any, Optional
@@ -41,8 +49,7 @@ from utils import MTPROTO_KERNEL_NAMES
 
 C_EXTENSION = pytest.mark.c_extension
 
-# The compiled kernels, slowest first.
-C_KERNELS = ("portable", "aesni", "vaes")
+X86 = platform.machine().lower() in ("x86_64", "amd64")
 
 
 def _import_compiled() -> tuple[Optional[ModuleType], Optional[str]]:
@@ -60,6 +67,27 @@ def _import_compiled() -> tuple[Optional[ModuleType], Optional[str]]:
         return importlib.import_module("mtcore._cmtcore"), None
     except ImportError as exc:  # test_backend.test_c_extension_loaded fails on this
         return None, f"the compiled extension did not import: {exc}"
+
+
+def _kernels_here() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """
+    The AES and SHA kernels the compiled module runs here, slowest first
+    (none without it).
+    """
+    module, _ = _import_compiled()
+    if module is None:
+        return (), ()
+    return tuple(reversed(module.aes_kernels())), tuple(reversed(module.sha_kernels()))
+
+
+AES_HERE, SHA_HERE = _kernels_here()
+X86_AES = ("aesni", "vaes")
+# The compiled kernels, slowest first.
+C_KERNELS = (
+    "portable",
+    *(X86_AES if X86 else ()),
+    *(k for k in AES_HERE if k not in ("portable", *X86_AES)),
+)
 
 
 @dataclass(frozen=True)
@@ -215,14 +243,26 @@ def backend_module(request: pytest.FixtureRequest) -> ModuleType:
 # --- MTProto and SHA implementations ----------------------------------------
 
 # The compiled (AES, SHA) kernel pairs the MTProto tests run, as
-# MtprotoKernel(aes, sha) of mtcore._cmtcore takes them.
-C_MTPROTO_KERNELS = (
-    ("portable", "portable"),
+# MtprotoKernel(aes, sha) of mtcore._cmtcore takes them: the x86 ones on
+# x86-64, then each other AES kernel here with each SHA kernel here (on
+# AArch64: armaes/armsha, the fused decrypt, and armaes/portable, the
+# unfused one), as the x86 ones pair.
+X86_MTPROTO_KERNELS = (
     ("aesni", "shani"),
     ("vaes", "shani"),
     # AES-NI without SHA-NI (many Intel client CPUs): the unfused decrypt.
     ("aesni", "portable"),
     ("vaes", "portable"),
+)
+C_MTPROTO_KERNELS = (
+    ("portable", "portable"),
+    *(X86_MTPROTO_KERNELS if X86 else ()),
+    *(
+        (a, s)
+        for a in C_KERNELS
+        if a not in ("portable", *X86_AES)
+        for s in reversed(SHA_HERE)
+    ),
 )
 
 MTPROTO_API_NAMES = frozenset((*MTPROTO_KERNEL_NAMES, "AuthKey", "encrypted_length"))
