@@ -439,8 +439,9 @@ cdef Ctr _new_ctr(const mtc_aes_impl *impl, object key, object iv):
 cdef class AesKernel:
     """
     The AES functions bound to one named kernel (``"portable"``,
-    ``"aesni"``, ``"vaes"``), whatever the default is.  A test and
-    benchmark hook; applications use the module-level functions.
+    ``"aesni"``, ``"vaes"``, ``"neonvp"``, ``"armaes"``), whatever the
+    default is.  A test and benchmark hook; applications use the
+    module-level functions.
     """
     cdef const mtc_aes_impl *_impl
     cdef readonly str name
