@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from mtcore._bench import SIZES, contender_names, size_label
+from mtcore._bench.aes import SIZES
+from mtcore._bench.registry import contender_names, size_label
 
 sizes = pytest.mark.parametrize("size", SIZES, ids=lambda n: size_label(n, ""))
 

@@ -16,17 +16,10 @@ from typing import Any
 import pytest
 
 from mtcore import _backend
-from mtcore._bench import (
-    COMPAT_CTR_SIZES,
-    COMPAT_IGE_SIZES,
-    MTPROTO_SIZES,
-    OPERATIONS,
-    PQ_COUNT,
-    PYAES_MAX,
-    Batch,
-    contender_names,
-    size_label,
-)
+from mtcore._bench.available import PYAES_MAX
+from mtcore._bench.compat import COMPAT_CTR_SIZES, COMPAT_IGE_SIZES, PQ_COUNT
+from mtcore._bench.mtproto import MTPROTO_SIZES
+from mtcore._bench.registry import OPERATIONS, Batch, contender_names, size_label
 
 
 def cases(op_name: str, sizes: Any = None) -> pytest.MarkDecorator:

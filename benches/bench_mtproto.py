@@ -13,13 +13,9 @@ from typing import Any
 
 import pytest
 
-from mtcore._bench import (
-    BATCHES,
-    MSG_BATCHES,
-    MTPROTO_SIZES,
-    contender_names,
-    size_label,
-)
+from mtcore._bench.batch import BATCHES, MSG_BATCHES
+from mtcore._bench.mtproto import MTPROTO_SIZES
+from mtcore._bench.registry import contender_names, size_label
 
 sizes = pytest.mark.parametrize("size", MTPROTO_SIZES, ids=lambda n: size_label(n, ""))
 batches = pytest.mark.parametrize("size", BATCHES, ids=lambda b: size_label(b, ""))

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from mtcore._bench import OPERATIONS, contender_names, size_label
+from mtcore._bench.registry import OPERATIONS, contender_names, size_label
 
 
 def cases(op_name: str) -> pytest.MarkDecorator:

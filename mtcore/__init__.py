@@ -5,9 +5,10 @@ mtcore: fast, safe MTProto crypto and TL serialization for Python.
 :mod:`mtcore.hashes` has SHA-1/SHA-256 over several buffers, and
 :mod:`mtcore.aes` the raw AES-256 modes; :func:`backend_info` says which
 implementation and kernels run them.  The other public modules
-(:mod:`mtcore.tl`, :mod:`mtcore.login`, :mod:`mtcore.qr`,
-:mod:`mtcore.auth`, :mod:`mtcore.compat`) are imported on first use of the
-attribute, so ``import mtcore`` stays cheap.
+(:mod:`mtcore.tl`, :mod:`mtcore.handshake`, :mod:`mtcore.srp`,
+:mod:`mtcore.transport`, :mod:`mtcore.session`, :mod:`mtcore.login`,
+:mod:`mtcore.qr`, :mod:`mtcore.auth`, :mod:`mtcore.compat`) are imported on
+first use of the attribute, so ``import mtcore`` stays cheap.
 """
 
 from __future__ import annotations
@@ -24,14 +25,28 @@ from mtcore._backend import backend_info as backend_info
 if TYPE_CHECKING:
     from mtcore import auth as auth
     from mtcore import compat as compat
+    from mtcore import handshake as handshake
     from mtcore import login as login
     from mtcore import qr as qr
+    from mtcore import session as session
+    from mtcore import srp as srp
     from mtcore import tl as tl
+    from mtcore import transport as transport
 
 __version__ = "0.1.0"
 
 # Public submodules imported when first used as attributes.
-_LAZY = ("auth", "compat", "login", "qr", "tl")
+_LAZY = (
+    "auth",
+    "compat",
+    "handshake",
+    "login",
+    "qr",
+    "session",
+    "srp",
+    "tl",
+    "transport",
+)
 
 __all__ = [
     "__version__",
@@ -40,11 +55,15 @@ __all__ = [
     "backend_info",
     "compat",
     "exceptions",
+    "handshake",
     "hashes",
     "login",
     "mtproto",
     "qr",
+    "session",
+    "srp",
     "tl",
+    "transport",
 ]
 
 

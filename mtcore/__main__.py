@@ -1,8 +1,10 @@
 """
 The command line, as the ``mtcore`` console script or ``python -m mtcore``:
 
-``mtcore bench [--quick] [--json FILE] [--filter SUBSTR] [--pure]``: time
-mtcore against the installed peers (see ``mtcore/_bench.py``).
+``mtcore bench [--quick] [--filter SUBSTR] [--rivals all] [--json FILE]
+[--markdown FILE] [--plot FILE] [--compare OLD] [--load FILE] [--list]
+[--until-stable N] [--pure]``: time mtcore against its rivals and this
+machine's limits, and report (see ``mtcore/_bench/``).
 
 ``mtcore info [--json]``: what runs here (:func:`mtcore.backend_info`).
 
@@ -160,9 +162,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     bench = commands.add_parser(
         "bench",
         help="time mtcore against its peers (tgcrypto, cryptg, ...)",
-        description="Time mtcore against the installed peers, side by side "
-        "in one run, after checking that every contender's output equals "
-        "mtcore's.",
+        description="Time mtcore against its peers and this machine's limits "
+        "(C loops with no Python call), side by side in one run, after "
+        "checking that every contender's output equals mtcore's; the report "
+        "opens with a summary table.",
     )
     qr = commands.add_parser(
         "qr",
@@ -182,14 +185,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _info_main(args)
         parser.print_help()
         return 2
-    from mtcore import _bench
+    from mtcore._bench import cli as bench_cli
 
-    _bench.add_arguments(bench)
+    bench_cli.add_arguments(bench)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
-    return _bench.main(args)
+    return bench_cli.main(args)
 
 
 if __name__ == "__main__":

@@ -81,10 +81,10 @@ cdef object _one_shot(const mtc_aes_impl *impl, AesOp op, object data,
         if tmp != NULL:
             mtc_memzero(tmp, n)
             PyMem_Free(tmp)
-        PyBuffer_Release(&o)
-        PyBuffer_Release(&v)
-        PyBuffer_Release(&k)
-        PyBuffer_Release(&d)
+        buf_release(&o)
+        buf_release(&v)
+        buf_release(&k)
+        buf_release(&d)
 
 
 cdef inline void _run(const mtc_aes_impl *impl, AesOp op, const uint8_t *key,
@@ -212,13 +212,13 @@ cdef int _state_buffer(object obj, Py_buffer *view, str name) except -1:
     # read-only one is a TypeError, as mtcore.compat.tgcrypto documents.
     cdef Py_buffer probe
     cdef bint readonly = False
-    if _take_buffer(obj, view, True):
+    if _take_buffer(obj, view, True, False):
         return 0
     if PyObject_CheckBuffer(obj):
         buf_init(&probe)
         if PyObject_GetBuffer_noraise(obj, &probe, PyBUF_FULL_RO) == 0:
             readonly = probe.readonly
-            PyBuffer_Release(&probe)
+            buf_release(&probe)
         else:
             PyErr_Clear()
         if readonly:
@@ -302,10 +302,10 @@ cdef object _ctr256(object data, object key, object iv, object state):
         return result
     finally:
         mtc_memzero(&stream, sizeof(stream))
-        PyBuffer_Release(&st)
-        PyBuffer_Release(&v)
-        PyBuffer_Release(&k)
-        PyBuffer_Release(&d)
+        buf_release(&st)
+        buf_release(&v)
+        buf_release(&k)
+        buf_release(&d)
 
 
 @cython.final
@@ -348,8 +348,8 @@ cdef class Ctr:
                          <const uint8_t *>v.buf)
             self._ready = True
         finally:
-            PyBuffer_Release(&v)
-            PyBuffer_Release(&k)
+            buf_release(&v)
+            buf_release(&k)
 
     def __dealloc__(self):
         mtc_memzero(&self._st, sizeof(self._st))
@@ -402,7 +402,7 @@ cdef class Ctr:
                       <uint8_t *>PyBytes_AS_STRING(result), d.len)
             return result
         finally:
-            PyBuffer_Release(&d)
+            buf_release(&d)
 
     @cython.critical_section
     def update_into(self, data, out):
@@ -423,8 +423,8 @@ cdef class Ctr:
             self._xor(<const uint8_t *>d.buf, <uint8_t *>o.buf, d.len)
             return d.len
         finally:
-            PyBuffer_Release(&o)
-            PyBuffer_Release(&d)
+            buf_release(&o)
+            buf_release(&d)
 
 
 cdef Ctr _new_ctr(const mtc_aes_impl *impl, object key, object iv):
@@ -527,7 +527,7 @@ cdef object _ige_many(const mtc_aes_impl *impl, AesOp op, object items):
         return results
     finally:
         for i in range(4 * count):
-            PyBuffer_Release(&views[i])
+            buf_release(&views[i])
         PyMem_Free(spans)
         PyMem_Free(views)
         PyMem_Free(jobs)

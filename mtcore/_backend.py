@@ -19,6 +19,7 @@ __all__ = [
     "BUILD",
     "EXTENSION_ERROR",
     "IMPLEMENTATION",
+    "MTPROTO_KERNEL_API",
     "NO_EXTENSIONS",
     "PUBLIC_API",
     "PURE_REQUESTED",
@@ -26,8 +27,31 @@ __all__ = [
     "impl",
 ]
 
-# The names both implementations must export (tests check both sides).
+# What an MtprotoKernel carries, both sides (tests check every kernel):
+# the MTProto functions bound to one AES and one SHA kernel, the hashes
+# and the batched IGE.
+MTPROTO_KERNEL_API = (
+    "msg_key",
+    "kdf",
+    "encrypt_message",
+    "encrypt_messages",
+    "decrypt_message",
+    "decrypt_message_into",
+    "pack_message",
+    "unpack_message",
+    "tmp_aes_key_iv",
+    "new_nonce_hash",
+    "sha1",
+    "sha256",
+    "ige_encrypt_many",
+    "ige_decrypt_many",
+)
+
+# The names both implementations must export (tests check both sides):
+# the kernel's functions (those of the default kernel), and these.
 PUBLIC_API = (
+    *MTPROTO_KERNEL_API,
+    # AES
     "ige_encrypt",
     "ige_decrypt",
     "cbc_encrypt",
@@ -37,32 +61,25 @@ PUBLIC_API = (
     "aes_kernel",
     "aes_kernels",
     "cpu_features",
-    "ige_encrypt_many",
-    "ige_decrypt_many",
     # hashes
-    "sha1",
-    "sha256",
     "sha_kernel",
     "sha_kernels",
     # mtproto
     "AuthKey",
     "MtprotoKernel",
-    "msg_key",
-    "kdf",
     "encrypted_length",
-    "encrypt_message",
-    "encrypt_messages",
-    "decrypt_message",
-    "decrypt_message_into",
-    "pack_message",
-    "unpack_message",
-    "tmp_aes_key_iv",
-    "new_nonce_hash",
     # TL primitives
     "TLWriter",
     "TLReader",
     # key exchange
     "factorize_pq",
+    "modexp",
+    # TL codec loops (mtcore.tl.codec is the layer above them)
+    "tl_decode",
+    "tl_encode",
+    "tl_init",
+    "tl_plan",
+    "tl_tables",
 )
 
 

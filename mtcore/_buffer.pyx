@@ -1,22 +1,26 @@
 # Included by _cmtcore.pyx: taking buffers from Python objects.
 #
 # Every Py_buffer a function takes starts with obj = NULL and is released
-# in a finally clause (PyBuffer_Release ignores one that was never filled),
+# in a finally clause (buf_release ignores one that holds nothing),
 # so no error path leaks an export.
 
 
-cdef inline bint _take_buffer(object obj, Py_buffer *view,
-                              bint writable) noexcept:
+cdef inline bint _take_buffer(object obj, Py_buffer *view, bint writable,
+                              bint hold) noexcept:
     """
     Fills view with a flat C-contiguous byte view of obj; False (and no
-    exception set) when obj cannot give one.
+    exception set) when obj cannot give one.  A bytes object is read in
+    place, with no buffer export: its view owns a reference when hold is
+    true (an item of a sequence, whose only other reference Python code run
+    meanwhile -- an item's __iter__, a __buffer__ -- may drop), and none for
+    an argument of the call (the caller holds it until the call returns).
     """
     if not writable and PyBytes_CheckExact(obj):
-        # bytes is immutable: read it in place.  The view owns a reference
-        # like any other (PyBuffer_Release drops it), so the bytes outlive
-        # the call even when Python code run meanwhile (a __buffer__, a
-        # sequence's __iter__) drops every other reference to it.
-        buf_hold(view, obj, PyBytes_AS_STRING(obj), PyBytes_GET_SIZE(obj))
+        if hold:
+            buf_hold(view, obj, PyBytes_AS_STRING(obj), PyBytes_GET_SIZE(obj))
+        else:
+            view.buf = PyBytes_AS_STRING(obj)
+            view.len = PyBytes_GET_SIZE(obj)
         return True
     if PyObject_GetBuffer_noraise(
             obj, view, PyBUF_WRITABLE if writable else PyBUF_SIMPLE) == 0:
@@ -29,10 +33,10 @@ cdef inline bint _take_buffer(object obj, Py_buffer *view,
 cdef inline int get_buffer(object obj, Py_buffer *view, str name,
                            bint writable) except -1:
     """
-    Fills view with a flat C-contiguous byte view of obj, or raises the
-    error mtcore._errors names for it.
+    Fills view with a flat C-contiguous byte view of obj, an argument of
+    the call, or raises the error mtcore._errors names for it.
     """
-    if not _take_buffer(obj, view, writable):
+    if not _take_buffer(obj, view, writable, False):
         _raise_buffer_error(obj, name, writable)
     return 0
 
@@ -47,7 +51,7 @@ cdef int _raise_buffer_error(object obj, str name, bint writable) except -1:
         buf_init(&probe)
         if PyObject_GetBuffer_noraise(obj, &probe, PyBUF_FULL_RO) == 0:
             readonly = probe.readonly
-            PyBuffer_Release(&probe)
+            buf_release(&probe)
             if readonly:
                 raise _errors.read_only(name, obj)
         else:
@@ -70,10 +74,11 @@ cdef inline bint overlaps(const uint8_t *a, size_t na, const uint8_t *b,
 cdef int get_buffer_at(object obj, Py_buffer *view, str base, Py_ssize_t i,
                        str field, bint writable) except -1:
     """
-    get_buffer for element i of a sequence argument: the error names it
-    base[i] (or base[i].field), a name built only on failure.
+    get_buffer for element i of a sequence argument (the view owns a
+    reference to it): the error names it base[i] (or base[i].field), a name
+    built only on failure.
     """
-    if not _take_buffer(obj, view, writable):
+    if not _take_buffer(obj, view, writable, True):
         _raise_buffer_error(obj, _element_name(base, i, field), writable)
     return 0
 

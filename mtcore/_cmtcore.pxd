@@ -3,4 +3,5 @@
 # as MagicStack/py-pgproto pgproto.pxd includes its buffer.pxd.
 
 include "_state.pxd"
+include "_wire.pxd"
 include "_tlbuf.pxd"

@@ -13,6 +13,7 @@ from cpython.bytes cimport (
     PyBytes_GET_SIZE,
 )
 from cpython.exc cimport PyErr_Clear
+from cpython.long cimport PyLong_AsLongLongAndOverflow, PyLong_AsUnsignedLongLong
 from cpython.mem cimport PyMem_Calloc, PyMem_Free, PyMem_Malloc
 from cpython.object cimport PyObject
 from cpython.ref cimport Py_INCREF
@@ -22,9 +23,8 @@ from libc.string cimport memcpy, memmove, memset
 
 from mtcore._kernels cimport *
 from mtcore.cpythonx cimport (
-    PyObject_GetBuffer_noraise, buf_filled, buf_hold, buf_init, bytes_shrunk,
-    fastcall_function,
-    sha1_impl, sha256_impl, tuple5,
+    PyObject_GetBuffer_noraise, buf_filled, buf_hold, buf_init, buf_release,
+    bytes_shrunk, fastcall_function, sha1_impl, sha256_impl, tuple5,
 )
 
 import os
@@ -38,9 +38,11 @@ _sha_best = mtc_sha_best(_env.FORCE_PORTABLE)
 _kernels_best = mtc_kernels(aes=_best, sha=_sha_best)
 
 include "_buffer.pyx"
+include "_wire.pyx"
 include "_aes.pyx"
 include "_hashes.pyx"
 include "_mtproto.pyx"
 include "_tlbuf.pyx"
 include "_tlcodec.pyx"
 include "_auth.pyx"
+include "_limits.pyx"

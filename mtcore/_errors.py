@@ -6,10 +6,22 @@ alike so that both raise the same type with the same message.
 from __future__ import annotations
 
 from mtcore.exceptions import (
+    AnswerHashMismatch,
     ArgumentTypeError,
     ArgumentValueError,
     AuthKeyIdMismatch,
+    BadMessageError,
+    DHGeneratorError,
+    DHPrimeError,
+    DHRangeError,
     FactorizationError,
+    FieldMismatch,
+    FingerprintMismatch,
+    FrameChecksumError,
+    FrameLengthError,
+    FrameSeqNoError,
+    HandshakeFailed,
+    HandshakeStateError,
     InvalidLength,
     LoginFlowError,
     LoginURLError,
@@ -17,9 +29,20 @@ from mtcore.exceptions import (
     MessageKeyMismatch,
     MessageLengthError,
     MissingExtra,
+    NonceHashMismatch,
+    NonceMismatch,
+    PasswordHashInvalid,
+    PendingLimitError,
+    ProxySecretError,
+    ResendLimitError,
+    RSAPadError,
     SessionIdMismatch,
+    SRPIdInvalid,
     TLDecodeError,
+    TLLimitError,
     TLSchemaError,
+    TransportTagError,
+    UnsupportedPasswordAlgorithm,
 )
 
 
@@ -90,6 +113,10 @@ def no_kernel(
         f"{kind} kernel {name!r} is not available here; available: "
         + ", ".join(available)
     )
+
+
+def not_one_of(name: str, choices: tuple[str, ...], got: object) -> ArgumentValueError:
+    return ArgumentValueError(f"{name} must be one of {', '.join(choices)}; got {got!r}")
 
 
 def not_int(name: str, obj: object) -> ArgumentTypeError:
@@ -391,8 +418,8 @@ def tl_wrong_type(cid: int, name: str, expected: str, offset: int) -> TLDecodeEr
     )
 
 
-def tl_too_deep(limit: int, offset: int) -> TLDecodeError:
-    return TLDecodeError(
+def tl_too_deep(limit: int, offset: int) -> TLLimitError:
+    return TLLimitError(
         f"objects nested deeper than {limit} levels at offset {offset}"
     )
 
@@ -401,14 +428,32 @@ def tl_gzip_bad(offset: int, reason: str) -> TLDecodeError:
     return TLDecodeError(f"gzip_packed at offset {offset}: {reason}")
 
 
-def tl_gzip_too_large(offset: int, limit: int) -> TLDecodeError:
-    return TLDecodeError(
-        f"gzip_packed at offset {offset} unpacks to more than {limit} bytes"
+def tl_gzip_trailing(offset: int, extra: bytes) -> TLDecodeError:
+    # extra: what zlib left after the end of the first gzip member
+    if extra[:2] == b"\x1f\x8b":
+        return tl_gzip_bad(offset, "a second gzip member follows the first")
+    return tl_gzip_bad(offset, f"{len(extra)} bytes follow the end of the gzip stream")
+
+
+def tl_unpacked_budget(offset: int, limit: int, left: int) -> TLLimitError:
+    return TLLimitError(
+        f"gzip_packed at offset {offset} unpacks to more than the {left} bytes "
+        f"left of max_unpacked={limit} ({limit - left} unpacked before it in "
+        f"this decode)"
     )
 
 
-def tl_gzip_nested(offset: int) -> TLDecodeError:
-    return TLDecodeError(f"gzip_packed at offset {offset} is nested too deeply")
+def tl_object_budget(limit: int, left: int, need: int, offset: int) -> TLLimitError:
+    # left: what was left of the budget before the need more at offset
+    return TLLimitError(
+        f"the decode passes max_objects={limit} at offset {offset}: "
+        f"{limit - left} objects and vector elements made so far, {need} more "
+        f"needed"
+    )
+
+
+def tl_gzip_nested(offset: int) -> TLLimitError:
+    return TLLimitError(f"gzip_packed at offset {offset} is nested too deeply")
 
 
 def tl_message_length(length: int, offset: int, left: int) -> TLDecodeError:
@@ -458,8 +503,17 @@ def tl_not_object(name: str, obj: object) -> ArgumentTypeError:
     )
 
 
-def tl_unknown_name(kind: str, name: str) -> AttributeError:
-    return AttributeError(f"the schema has no {kind} {name!r}")
+def tl_unknown_name(kind: str, name: str, near: str | None = None) -> AttributeError:
+    hint = f"; did you mean {near!r}?" if near else ""
+    return AttributeError(f"the schema has no {kind} {name!r}{hint}")
+
+
+def tl_positional(comb: str, fields: tuple[str, ...], got: int) -> ArgumentTypeError:
+    shown = ", ".join(f"{f}=..." for f in fields[:4]) + (", ..." if len(fields) > 4 else "")
+    return ArgumentTypeError(
+        f"{comb}() takes its fields as keyword arguments ({shown or 'none'}), "
+        f"got {got} positional"
+    )
 
 
 # --- QR login (mtcore/login.py, mtcore/qr.py) --------------------------------
@@ -601,6 +655,14 @@ def missing_extra(feature: str, package: str, extra: str) -> MissingExtra:
     )
 
 
+def missing_dependency(feature: str, package: str) -> MissingExtra:
+    return MissingExtra(
+        f"{feature} needs {package!r}, a dependency of mtcore that is not "
+        f"installed here (the compiled backend runs without it): pip install {package}",
+        name=package,
+    )
+
+
 def at_least(name: str, lo: int, got: object) -> ArgumentValueError:
     return ArgumentValueError(f"{name} must be >= {lo}, got {got!r}")
 
@@ -643,6 +705,10 @@ def pq_refused(pq: int, code: int) -> FactorizationError:
     return FactorizationError(
         f"pq must be a product of two distinct odd primes; {pq} {PQ_REASONS[code]}"
     )
+
+
+def modulus_not_positive(got: int) -> ArgumentValueError:
+    return ArgumentValueError(f"modulus must be >= 1, got {_int_text(got)}")
 
 
 def pq_type(obj: object) -> ArgumentTypeError:
@@ -693,4 +759,479 @@ def alias_taken(name: str, module: object) -> RuntimeWarning:
     return RuntimeWarning(
         f"{name} is already imported ({where}); mtcore.compat.install() leaves "
         f"it in place: call install() before anything imports {name}"
+    )
+
+
+# --- transports (mtcore/transport.py) ----------------------------------------
+# Frame payloads, obfuscation headers and proxy secrets are never quoted.
+
+
+def frame_unaligned(framing: str, got: int) -> InvalidLength:
+    return InvalidLength(
+        f"payload length must be a multiple of 4 for the {framing} framing, got {got}"
+    )
+
+
+def frame_too_long(got: int, limit: int) -> InvalidLength:
+    return InvalidLength(f"payload must be at most {limit} bytes (max_frame), got {got}")
+
+
+def no_quick_ack(framing: str) -> ArgumentValueError:
+    return ArgumentValueError(f"the {framing} framing has no quick acks")
+
+
+def wrong_side(method: str, side: str) -> ArgumentValueError:
+    flag = "server=True" if side == "server" else "server=False (the default)"
+    return ArgumentValueError(
+        f"{method} is for the {side} side of a connection (construct with {flag})"
+    )
+
+
+def framing_attached() -> ArgumentValueError:
+    return ArgumentValueError(
+        "this framing carries an Obfuscated stream: call the Obfuscated object"
+    )
+
+
+def framing_not_fresh() -> ArgumentValueError:
+    return ArgumentValueError(
+        "framing must be a new client-side framing (server=False, nothing "
+        "encoded, fed or started yet)"
+    )
+
+
+def framing_type(obj: object) -> ArgumentTypeError:
+    return ArgumentTypeError(
+        "framing must be an Abridged, Intermediate or PaddedIntermediate "
+        f"object, not {type(obj).__name__!r}"
+    )
+
+
+def full_not_obfuscated() -> ArgumentValueError:
+    return ArgumentValueError(
+        "the full framing cannot be obfuscated (it has no protocol tag): use "
+        "Abridged, Intermediate or PaddedIntermediate"
+    )
+
+
+def obfuscation_header(rule: str) -> ArgumentValueError:
+    # The header is key material: the rule it breaks is named, not its bytes.
+    return ArgumentValueError(
+        f"header must not {rule} (a server would take it for another protocol)"
+    )
+
+
+def dd_needs_padding() -> ArgumentValueError:
+    return ArgumentValueError(
+        "a dd MTProxy secret needs the PaddedIntermediate framing"
+    )
+
+
+def proxy_needs_dc() -> ArgumentValueError:
+    return ArgumentValueError(
+        "dc_id is required with an MTProxy secret (the proxy connects to that DC)"
+    )
+
+
+def header_not_received(method: str) -> ArgumentValueError:
+    return ArgumentValueError(
+        f"{method}: the client's 64-byte obfuscation header has not arrived yet"
+    )
+
+
+def frame_length(length: int, limit: int) -> FrameLengthError:
+    return FrameLengthError(f"frame length {length} is over max_frame ({limit})")
+
+
+def frame_length_unaligned(length: int) -> FrameLengthError:
+    return FrameLengthError(f"frame length {length} is not a multiple of 4")
+
+
+def frame_too_short(length: int) -> FrameLengthError:
+    return FrameLengthError(f"frame length {length}: a frame carries at least 4 bytes")
+
+
+def full_length_short(length: int) -> FrameLengthError:
+    return FrameLengthError(
+        f"full frame length {length} is below 16 (length, seq_no, 4 payload bytes, CRC32)"
+    )
+
+
+def full_checksum(seq_no: int) -> FrameChecksumError:
+    return FrameChecksumError(f"full frame {seq_no}: CRC32 does not match its bytes")
+
+
+def full_seq_no(got: int, expected: int) -> FrameSeqNoError:
+    return FrameSeqNoError(f"full frame seq_no {got}, expected {expected}")
+
+
+def transport_prefix(framing: str, expected: bytes) -> TransportTagError:
+    return TransportTagError(
+        f"the connection does not start with the {framing} prefix {expected.hex()}"
+    )
+
+
+def obfuscation_tag() -> TransportTagError:
+    return TransportTagError(
+        "the obfuscation header's protocol tag is none of efefefef, eeeeeeee, "
+        "dddddddd (with MTProxy: most likely another secret)"
+    )
+
+
+def not_secret(obj: object) -> ArgumentTypeError:
+    return ArgumentTypeError(
+        "secret must be a str (hex or base64url), a bytes-like object or a "
+        f"ProxySecret, not {type(obj).__name__!r}"
+    )
+
+
+def proxy_secret(reason: str) -> ProxySecretError:
+    return ProxySecretError(f"not an MTProxy secret: {reason}")
+
+
+def proxy_fake_tls() -> ProxySecretError:
+    return ProxySecretError(
+        "fake-TLS (ee) MTProxy secrets are not supported by mtcore.transport; "
+        "use the proxy's dd or plain secret"
+    )
+
+
+def padding_unpadded(framing: str) -> ArgumentValueError:
+    return ArgumentValueError(f"padding= is for the padded intermediate framing, not {framing}")
+
+
+# --- sessions (mtcore/session.py) --------------------------------------------
+
+# What the codes of bad_msg_notification mean
+# (core.telegram.org/mtproto/service_messages_about_messages).
+BAD_MSG_CODES = {
+    16: "msg_id too low: the client's clock is behind",
+    17: "msg_id too high: the client's clock is ahead",
+    18: "the two low bits of msg_id are not 0",
+    19: "a container's msg_id repeats an earlier message's",
+    20: "the message is too old: the server forgot it",
+    32: "msg_seqno too low",
+    33: "msg_seqno too high",
+    34: "an even msg_seqno was expected (not content-related)",
+    35: "an odd msg_seqno was expected (content-related)",
+    48: "bad server salt",
+    64: "invalid container",
+}
+
+
+def bad_message(code: int, name: str) -> BadMessageError:
+    meaning = BAD_MSG_CODES.get(code, "an unknown code")
+    exc = BadMessageError(f"the server refused {name}: bad_msg_notification {code} ({meaning})")
+    exc.code = code
+    return exc
+
+
+def resend_limit(name: str, sent: int) -> ResendLimitError:
+    return ResendLimitError(f"{name} was sent {sent} times without an answer (max_resends)")
+
+
+def cancelled(name: str) -> ResendLimitError:
+    return ResendLimitError(f"{name} was cancelled")
+
+
+def pending_limit(limit: int) -> PendingLimitError:
+    return PendingLimitError(
+        f"{limit} requests wait for their answers (max_pending): wait for some first"
+    )
+
+
+def not_request(obj: object) -> ArgumentTypeError:
+    got = getattr(obj, "tl_name", None) or type(obj).__name__
+    return ArgumentTypeError(
+        f"request must be a TL function object or its TL bytes, not {got!r}"
+    )
+
+
+def not_function(name: str) -> ArgumentValueError:
+    return ArgumentValueError(f"{name} is a constructor: only functions are requests")
+
+
+def not_tl_object(name: str, obj: object) -> ArgumentTypeError:
+    got = getattr(obj, "tl_name", None) or type(obj).__name__
+    return ArgumentTypeError(f"{name} must be a TL object or its TL bytes, not {got!r}")
+
+
+def layer_mismatch(layer: int, schema_layer: object) -> ArgumentValueError:
+    return ArgumentValueError(
+        f"layer {layer} needs a schema of that layer (schema= has layer "
+        f"{schema_layer}): pass schema=mtcore.tl.Schema.from_file(...)"
+    )
+
+
+def unknown_request(what: str) -> ArgumentValueError:
+    return ArgumentValueError(f"{what} is not waiting in this session")
+
+
+def request_length(got: int) -> InvalidLength:
+    return InvalidLength(f"request must be a non-empty multiple of 4 bytes of TL, got {got}")
+
+
+# --- Diffie-Hellman checks (mtcore/_dh.py) -----------------------------------
+# Public DH values are named, never printed: the messages stay short and say
+# which rule failed.
+
+
+def dh_prime_bits(name: str, bits: int) -> DHPrimeError:
+    return DHPrimeError(f"{name} must be a 2048-bit prime, got a {bits}-bit number")
+
+
+def dh_prime_not_safe(name: str) -> DHPrimeError:
+    return DHPrimeError(
+        f"{name} is not a safe prime (it and ({name} - 1) / 2 must both be prime)"
+    )
+
+
+def dh_generator_range(g: int) -> DHGeneratorError:
+    return DHGeneratorError(f"g must be in 2..7, got {_int_text(g)}")
+
+
+def dh_generator_residue(
+    g: int, name: str, modulus: int, residues: tuple[int, ...]
+) -> DHGeneratorError:
+    allowed = " or ".join(str(r) for r in residues)
+    return DHGeneratorError(
+        f"g = {g} needs {name} mod {modulus} to be {allowed} (else g does not "
+        f"generate the subgroup of order ({name} - 1) / 2)"
+    )
+
+
+def dh_value_trivial(name: str) -> DHRangeError:
+    return DHRangeError(f"{name} must be greater than 1 and less than dh_prime - 1")
+
+
+def dh_value_margin(name: str) -> DHRangeError:
+    return DHRangeError(
+        f"{name} must be in [2^(2048-64), dh_prime - 2^(2048-64)] "
+        "(core.telegram.org/mtproto/security_guidelines)"
+    )
+
+
+# --- the key exchange (mtcore/handshake.py) -----------------------------------
+# Nonces, keys and hashes are never quoted; public values (fingerprints,
+# lengths, constructor names) may be.
+
+
+def hs_constructor(cid: int, expected: str, offset: int) -> TLDecodeError:
+    return TLDecodeError(
+        f"constructor 0x{cid:08x} at offset {offset} is not {expected}"
+    )
+
+
+def hs_state(cls: str, what: str, state: str) -> HandshakeStateError:
+    return HandshakeStateError(f"{cls}: {what} in state {state}")
+
+
+def hs_nonce(message: str, field: str) -> NonceMismatch:
+    return NonceMismatch(f"{message}.{field} is not this exchange's {field}")
+
+
+def hs_nonce_hash(message: str, field: str) -> NonceHashMismatch:
+    return NonceHashMismatch(
+        f"{message}.{field} does not match this exchange's new_nonce and auth key"
+    )
+
+
+def hs_encrypted_length(what: str, got: int) -> AnswerHashMismatch:
+    return AnswerHashMismatch(
+        f"{what} must be a non-empty multiple of 16 bytes, got {got}"
+    )
+
+
+def hs_answer_parse(what: str, name: str) -> AnswerHashMismatch:
+    return AnswerHashMismatch(
+        f"the decrypted {what} does not start with a SHA-1 and {name} "
+        "(tampered with, or encrypted with another key)"
+    )
+
+
+def hs_answer_hash(what: str) -> AnswerHashMismatch:
+    return AnswerHashMismatch(
+        f"the SHA-1 at the start of the decrypted {what} does not match its data"
+    )
+
+
+def hs_answer_padding(what: str, got: int) -> AnswerHashMismatch:
+    return AnswerHashMismatch(
+        f"the decrypted {what} has {got} bytes after its data; 0..15 are allowed"
+    )
+
+
+def hs_no_key(fingerprints: list[int]) -> FingerprintMismatch:
+    listed = ", ".join(f"{f & 0xFFFFFFFFFFFFFFFF:016x}" for f in fingerprints[:8])
+    return FingerprintMismatch(
+        f"none of the RSA keys given has a fingerprint resPQ lists "
+        f"({len(fingerprints)}: {listed or 'none'})"
+    )
+
+
+def hs_unknown_fingerprint(fingerprint: int) -> FingerprintMismatch:
+    return FingerprintMismatch(
+        f"req_DH_params names the key {fingerprint & 0xFFFFFFFFFFFFFFFF:016x}, "
+        "which this server does not have"
+    )
+
+
+def hs_rsa_pad() -> RSAPadError:
+    return RSAPadError(
+        "req_DH_params.encrypted_data decrypts neither to RSA_PAD nor to a "
+        "SHA-1 padded block"
+    )
+
+
+def hs_field(message: str, field: str, why: str) -> FieldMismatch:
+    return FieldMismatch(f"{message}.{field} {why}")
+
+
+def hs_failed(message: str) -> HandshakeFailed:
+    return HandshakeFailed(f"the server answered {message}: start a new exchange")
+
+
+# What a 4-byte transport error means (core.telegram.org/mtproto/mtproto-transports).
+_TRANSPORT_ERRORS = {
+    -404: "no such auth key, or a malformed request",
+    -429: "too many connections or requests (flood)",
+    -444: "the DC id is of the other kind (test vs production)",
+}
+
+
+def hs_transport_error(code: int) -> HandshakeFailed:
+    meaning = _TRANSPORT_ERRORS.get(code, "a transport error")
+    return HandshakeFailed(
+        f"the server answered transport error {code} ({meaning}): start a new "
+        "exchange",
+        code,
+    )
+
+
+def hs_too_many_retries(limit: int) -> HandshakeFailed:
+    return HandshakeFailed(
+        f"the server answered dh_gen_retry more than {limit} times: start a new "
+        "exchange"
+    )
+
+
+def plain_too_short(got: int) -> MessageLengthError:
+    return MessageLengthError(
+        f"an unencrypted message must be at least 20 bytes, got {got}"
+    )
+
+
+def plain_key_id() -> AuthKeyIdMismatch:
+    return AuthKeyIdMismatch("an unencrypted message must have auth_key_id 0")
+
+
+def plain_length(length: int, left: int) -> MessageLengthError:
+    return MessageLengthError(
+        f"message_data_length {length} does not fit the {left} bytes after the "
+        "header (a multiple of 4, with at most 15 bytes of transport padding)"
+    )
+
+
+def rng_output(size: int, obj: object) -> ArgumentValueError:
+    got = f"{len(obj)} bytes" if isinstance(obj, bytes) else repr(type(obj).__name__)
+    return ArgumentValueError(f"rng({size}) must return {size} bytes, got {got}")
+
+
+def rng_stuck(what: str, tries: int) -> ArgumentValueError:
+    return ArgumentValueError(
+        f"rng gave {tries} {what} in a row that fail the range check; it is not "
+        "random"
+    )
+
+
+def rsa_key_type(name: str, obj: object, kind: str) -> ArgumentTypeError:
+    return ArgumentTypeError(
+        f"{name} must be an {kind} or its PEM text (str or bytes), not "
+        f"{type(obj).__name__!r}"
+    )
+
+
+def rsa_pem(kind: str, reason: str) -> ArgumentValueError:
+    return ArgumentValueError(f"not a PEM {kind}: {reason}")
+
+
+def rsa_key_bits(bits: int) -> ArgumentValueError:
+    return ArgumentValueError(
+        f"the RSA modulus must be 2048 bits (RSA_PAD fills 256 bytes), got {bits}"
+    )
+
+
+def rsa_exponent() -> ArgumentValueError:
+    return ArgumentValueError(
+        "the RSA public exponent must be odd, at least 3 and less than the modulus"
+    )
+
+
+def no_keys(name: str) -> ArgumentValueError:
+    return ArgumentValueError(f"{name} must hold at least one key")
+
+
+def rsa_pad_data(got: int) -> InvalidLength:
+    return InvalidLength(f"data must be at most 144 bytes for RSA_PAD, got {got}")
+
+
+def not_key_id(name: str, obj: object) -> ArgumentTypeError:
+    return ArgumentTypeError(
+        f"{name} must be an AuthKey or its 256 bytes, not {type(obj).__name__!r}"
+    )
+
+
+def not_tl_request(name: str, expected: str, obj: object) -> ArgumentTypeError:
+    got = getattr(obj, "tl_name", None) or type(obj).__name__
+    return ArgumentTypeError(
+        f"{name} must be {expected} (a TL object or its bytes), not {got!r}"
+    )
+
+
+# --- SRP (mtcore/srp.py) -------------------------------------------------------
+# Passwords, their hashes, the verifier and the exponents are never quoted.
+
+
+def srp_algo(name: str) -> UnsupportedPasswordAlgorithm:
+    return UnsupportedPasswordAlgorithm(
+        f"the password algorithm {name} is not supported (only "
+        "passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow "
+        "is): the app must be updated"
+    )
+
+
+def srp_missing(name: str, field: str, obj: object) -> ArgumentTypeError:
+    got = getattr(obj, "tl_name", None) or type(obj).__name__
+    return ArgumentTypeError(
+        f"{name} must be an account.password (a TL object of any library, or its "
+        f"bytes); {got!r} has no {field!r}"
+    )
+
+
+def srp_password_type(obj: object) -> ArgumentTypeError:
+    return ArgumentTypeError(
+        f"password must be a str or bytes, not {type(obj).__name__!r}"
+    )
+
+
+def srp_b_range() -> DHRangeError:
+    return DHRangeError("srp_B must be greater than 0 and less than p")
+
+
+def srp_verifier_range() -> ArgumentValueError:
+    return ArgumentValueError(
+        "verifier must be g^x mod p of the password (greater than 1, less than p)"
+    )
+
+
+def srp_hash_invalid() -> PasswordHashInvalid:
+    return PasswordHashInvalid(
+        "the SRP proof does not match the password (PASSWORD_HASH_INVALID)"
+    )
+
+
+def srp_id_invalid(srp_id: int) -> SRPIdInvalid:
+    return SRPIdInvalid(
+        f"srp_id {srp_id} was not issued by this session or was already used "
+        "(SRP_ID_INVALID)"
     )

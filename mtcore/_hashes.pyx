@@ -54,7 +54,7 @@ cdef object _digest_one(const mtc_sha_impl *sha, object part,
             _oneshot(sha, use_sha1, p, <size_t>n, out)
         return PyBytes_FromStringAndSize(<char *>out, size)
     finally:
-        PyBuffer_Release(&b)
+        buf_release(&b)
         mtc_memzero(out, sizeof(out))
 
 
@@ -96,7 +96,7 @@ cdef object _digest_array(const mtc_sha_impl *sha, PyObject **parts,
                 else:
                     _absorb(&c1, &c256, use_sha1, b.buf, <size_t>b.len)
             finally:
-                PyBuffer_Release(&b)
+                buf_release(&b)
         if use_sha1:
             mtc_sha1_final(&c1, out)
             return PyBytes_FromStringAndSize(<char *>out, 20)

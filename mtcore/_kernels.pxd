@@ -90,6 +90,10 @@ cdef extern from "mtc.h" nogil:
         MTC_PQ_OK
         MTC_PQ_TOO_SMALL
     int mtc_factorize_pq(uint64_t pq, uint64_t *p, uint64_t *q)
+    enum:
+        MTC_MODEXP_MAX_BYTES
+    int mtc_modexp(uint8_t *out, const uint8_t *base, const uint8_t *exp,
+                   size_t exp_len, const uint8_t *mod, size_t mod_len)
     int mtc_ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
 
     ctypedef struct mtc_ctr_pos:
@@ -124,6 +128,25 @@ cdef extern from "mtc.h" nogil:
     unsigned mtc_cpu_features()
 
     void mtc_memzero(void *p, size_t n) noexcept nogil
+
+    # Limit loops, for the benchmark only (src_c/bench_limits.c).
+    enum:
+        MTC_LIMIT_IGE_ENCRYPT
+        MTC_LIMIT_IGE_DECRYPT
+        MTC_LIMIT_CBC_ENCRYPT
+        MTC_LIMIT_CBC_DECRYPT
+        MTC_LIMIT_CTR
+    uint64_t mtc_limit_aes(const mtc_aes_impl *aes, int op, uint8_t *buf,
+                           size_t n, uint64_t iters) noexcept nogil
+    uint64_t mtc_limit_ige_many(const mtc_aes_impl *aes, uint8_t *buf,
+                                size_t lanes, size_t lane_len,
+                                uint8_t *keyiv, mtc_ige_job *jobs,
+                                uint64_t iters) noexcept nogil
+    int mtc_limit_mtp(const mtc_kernels *k, int decrypt, uint8_t *buf,
+                      size_t body_len, uint64_t iters,
+                      uint64_t *ns) noexcept nogil
+    uint64_t mtc_limit_sha256(const mtc_sha_impl *sha, uint8_t *buf,
+                              size_t n, uint64_t iters) noexcept nogil
 
 
 # The byte-order helpers of src_c/inner.h (through memcpy: alignment-safe).

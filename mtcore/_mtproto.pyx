@@ -5,9 +5,6 @@
 
 from mtcore._message import Message
 
-# TL longs are taken signed or unsigned.
-cdef object _I64_MIN = -(1 << 63)
-cdef object _U64_MAX = (1 << 64) - 1
 
 
 @cython.final
@@ -76,7 +73,7 @@ cdef int _copy_key(object data, uint8_t *dst) except -1:
             raise _errors.bad_length("auth_key", 256, b.len)
         memcpy(dst, b.buf, 256)
     finally:
-        PyBuffer_Release(&b)
+        buf_release(&b)
     return 0
 
 
@@ -138,7 +135,7 @@ cdef object _msg_key(const mtc_kernels *k, object auth_key, object plaintext,
     finally:
         mtc_memzero(large, sizeof(large))
         _key_done(&ref)
-        PyBuffer_Release(&p)
+        buf_release(&p)
 
 
 cdef object _kdf(const mtc_kernels *k, object auth_key, object msg_key,
@@ -157,7 +154,7 @@ cdef object _kdf(const mtc_kernels *k, object auth_key, object msg_key,
     finally:
         mtc_memzero(out, sizeof(out))
         _key_done(&ref)
-        PyBuffer_Release(&m)
+        buf_release(&m)
 
 
 def encrypted_length(n):
@@ -235,8 +232,8 @@ cdef object _encrypt(const mtc_kernels *k, KeyRef *ref, unsigned x,
         return result
     finally:
         mtc_memzero(padbuf, sizeof(padbuf))
-        PyBuffer_Release(&o)
-        PyBuffer_Release(&pad)
+        buf_release(&o)
+        buf_release(&pad)
 
 
 cdef inline void _place(uint8_t *dst, const uint8_t *head, size_t headlen,
@@ -261,7 +258,7 @@ cdef object _encrypt_message(const mtc_kernels *k, object auth_key,
                         <const uint8_t *>p.buf, <size_t>p.len, padding, out)
     finally:
         _key_done(&ref)
-        PyBuffer_Release(&p)
+        buf_release(&p)
 
 
 cdef object _encrypt_messages(const mtc_kernels *k, object auth_key,
@@ -310,7 +307,7 @@ cdef object _encrypt_messages(const mtc_kernels *k, object auth_key,
                 jobs[i].len = n + padlen
                 total += n + padlen
             finally:
-                PyBuffer_Release(&p)
+                buf_release(&p)
         if total >= <size_t>NOGIL_MIN:
             with nogil:
                 mtc_mtp_encrypt_many(k, ref.key, ref.key_id, x, jobs,
@@ -421,7 +418,7 @@ cdef object _decrypt_message(const mtc_kernels *k, object auth_key,
         if on_stack and p.len > 24:
             mtc_memzero(small, <size_t>(p.len - 24))
         _key_done(&ref)
-        PyBuffer_Release(&p)
+        buf_release(&p)
 
 
 cdef object _decrypt_into(const mtc_kernels *k, object auth_key,
@@ -453,17 +450,8 @@ cdef object _decrypt_into(const mtc_kernels *k, object auth_key,
             mtc_memzero(tmp, n)
             PyMem_Free(tmp)
         _key_done(&ref)
-        PyBuffer_Release(&o)
-        PyBuffer_Release(&p)
-
-
-cdef int64_t _int64(object v, str name) except? -1:
-    # A TL long given signed or unsigned, as its signed value.
-    if not isinstance(v, int):
-        raise _errors.not_int(name, v)
-    if not _I64_MIN <= v <= _U64_MAX:
-        raise _errors.out_of_range(name, _I64_MIN, _U64_MAX, v)
-    return <int64_t>(v - (1 << 64) if v >= (1 << 63) else v)
+        buf_release(&o)
+        buf_release(&p)
 
 
 cdef int64_t _long_id(object v, str name) except? -1:
@@ -472,7 +460,7 @@ cdef int64_t _long_id(object v, str name) except? -1:
     cdef Py_buffer b
     cdef int64_t out
     if isinstance(v, int):
-        return _int64(v, name)
+        return wire_long(v, name)
     if not PyObject_CheckBuffer(v):
         raise _errors.not_long_id(name, v)
     buf_init(&b)
@@ -480,16 +468,8 @@ cdef int64_t _long_id(object v, str name) except? -1:
         _fixed(v, &b, name, 8)
         out = <int64_t>mtc_dec64le(<const uint8_t *>b.buf)
     finally:
-        PyBuffer_Release(&b)
+        buf_release(&b)
     return out
-
-
-cdef int32_t _int32(object v, str name) except? -1:
-    if not isinstance(v, int):
-        raise _errors.not_int(name, v)
-    if not -0x80000000 <= v <= 0xFFFFFFFF:
-        raise _errors.out_of_range(name, -0x80000000, 0xFFFFFFFF, v)
-    return <int32_t>(v - (1 << 32) if v >= (1 << 31) else v)
 
 
 cdef object _pack_message(const mtc_kernels *k, object auth_key, object salt,
@@ -504,11 +484,11 @@ cdef object _pack_message(const mtc_kernels *k, object auth_key, object salt,
         _key_ref(auth_key, &ref, k.sha)
         mtc_enc64le(head, <uint64_t>_long_id(salt, "salt"))
         mtc_enc64le(head + 8, <uint64_t>_long_id(session_id, "session_id"))
-        mid = _int64(msg_id, "msg_id")
+        mid = wire_long(msg_id, "msg_id")
         if (mid & 3 if from_client else not mid & 1):
             raise _errors.pack_msg_id(<object>mid, bool(from_client))
         mtc_enc64le(head + 16, <uint64_t>mid)
-        mtc_enc32le(head + 24, <uint32_t>_int32(seq_no, "seq_no"))
+        mtc_enc32le(head + 24, <uint32_t>wire_word(seq_no, "seq_no"))
         get_buffer(body, &b, "body", False)
         if b.len % 4:
             raise _errors.body_not_aligned(b.len)
@@ -517,7 +497,7 @@ cdef object _pack_message(const mtc_kernels *k, object auth_key, object salt,
                         <const uint8_t *>b.buf, <size_t>b.len, padding, None)
     finally:
         _key_done(&ref)
-        PyBuffer_Release(&b)
+        buf_release(&b)
 
 
 cdef object _tmp_aes_key_iv(const mtc_kernels *k, object new_nonce,
@@ -550,8 +530,8 @@ cdef object _tmp_aes_key_iv(const mtc_kernels *k, object new_nonce,
         mtc_memzero(h2, 20)
         mtc_memzero(h3, 20)
         mtc_memzero(out, 64)
-        PyBuffer_Release(&sn)
-        PyBuffer_Release(&nn)
+        buf_release(&sn)
+        buf_release(&nn)
 
 
 cdef void _sha1_two(const mtc_sha_impl *sha, mtc_sha1_ctx *c, Py_buffer *a,
@@ -588,7 +568,7 @@ cdef object _new_nonce_hash(const mtc_kernels *k, object auth_key,
     finally:
         mtc_memzero(h, 20)
         _key_done(&ref)
-        PyBuffer_Release(&nn)
+        buf_release(&nn)
 
 
 def msg_key(auth_key, plaintext, *, from_client):

@@ -68,3 +68,9 @@ cdef class TLReader:
     # caller allocates anything.
     cdef Py_ssize_t read_count_c(self, str what, bint boxed,
                                  Py_ssize_t min_size) except -1
+    # The next n bytes (consumed) as a reader of their own over the same
+    # memory (offsets from their start), or TLDecodeError naming what.
+    cdef TLReader sub(self, Py_ssize_t n, str what)
+    # The n argument of read_raw and read_sub: an int >= 0 that the bytes
+    # left hold (else the error naming n, or what and the sizes).
+    cdef Py_ssize_t size_arg(self, object n, str what) except -1

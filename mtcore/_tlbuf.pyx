@@ -9,7 +9,6 @@
 
 from cpython.bool cimport PyBool_Check
 from cpython.float cimport PyFloat_AsDouble, PyFloat_Check, PyFloat_FromDouble
-from cpython.list cimport PyList_New, PyList_SET_ITEM
 from cpython.long cimport (
     PyLong_AsLongLongAndOverflow, PyLong_AsUnsignedLongLong, PyLong_Check,
     PyLong_FromLong, PyLong_FromLongLong, PyLong_FromUnsignedLong,
@@ -29,20 +28,54 @@ cdef extern from "Python.h":
 
 cdef extern from *:
     """
-    #define MTC_TL_BOOL_TRUE 0x997275b5u
-    #define MTC_TL_BOOL_FALSE 0xbc799737u
-    #define MTC_TL_VECTOR 0x1cb5c415u
+    /* A new list of n empty slots that the GC does not track until
+     * mtc_list_close(): filled in between, while objects are allocated and
+     * Python code may run, it is never visible half-filled (to a gc
+     * callback walking gc.get_objects(), say; the free-threaded collector
+     * skips untracked objects too).  On an error in between, releasing it
+     * is enough (list_dealloc skips empty slots). */
+    static PyObject *mtc_list_open(Py_ssize_t n)
+    {
+        PyObject *list = PyList_New(n);
+        if (list != NULL) {
+            PyObject_GC_UnTrack(list);
+        }
+        return list;
+    }
+
+    /* The list of mtc_list_open, every slot filled. */
+    static inline void mtc_list_close(PyObject *list)
+    {
+        PyObject_GC_Track(list);
+    }
+
+    /* The list of the n little-endian ints at p, 64-bit when wide, else
+     * 32-bit. */
+    static PyObject *mtc_tl_int_list(const uint8_t *p, Py_ssize_t n, int wide)
+    {
+        Py_ssize_t i;
+        PyObject *item;
+        PyObject *list = mtc_list_open(n);
+        if (list == NULL) {
+            return NULL;
+        }
+        for (i = 0; i < n; i++) {
+            item = wide
+                ? PyLong_FromLongLong((long long)(int64_t)mtc_dec64le(p + 8 * i))
+                : PyLong_FromLong((long)(int32_t)mtc_dec32le(p + 4 * i));
+            if (item == NULL) {
+                Py_DECREF(list);
+                return NULL;
+            }
+            PyList_SET_ITEM(list, i, item);
+        }
+        mtc_list_close(list);
+        return list;
+    }
     """
-    const uint32_t TL_BOOL_TRUE "MTC_TL_BOOL_TRUE"
-    const uint32_t TL_BOOL_FALSE "MTC_TL_BOOL_FALSE"
-    const uint32_t TL_VECTOR "MTC_TL_VECTOR"
-
-cdef enum:
-    TL_BYTES_MAX = 0xFFFFFF     # TL's 3-byte length
-
-# Range ends that do not fit a C long long, for the error texts.
-cdef object _TL_I64_MIN = -(1 << 63)
-cdef object _TL_U64_MAX = (1 << 64) - 1
+    list mtc_list_open(Py_ssize_t n)
+    void mtc_list_close(object list)
+    list mtc_tl_int_list(const uint8_t *p, Py_ssize_t n, bint wide)
 
 
 # --- Python ints to C, with mtcore's errors ----------------------------------
@@ -57,23 +90,6 @@ cdef int64_t _tl_int(object v, str name, int64_t lo, int64_t hi) except? -1:
     if overflow or x < lo or x > hi:
         raise _errors.out_of_range(name, lo, hi, v)
     return x
-
-
-cdef int64_t _tl_long(object v, str name) except? -1:
-    # v as a TL long: -2**63..2**64-1, the upper half as two's complement.
-    cdef int overflow = 0
-    cdef long long x
-    if not PyLong_Check(v):
-        raise _errors.not_int(name, v)
-    x = PyLong_AsLongLongAndOverflow(v, &overflow)
-    if overflow == 0:
-        return x
-    if overflow > 0:
-        try:
-            return <int64_t>PyLong_AsUnsignedLongLong(v)
-        except OverflowError:
-            pass
-    raise _errors.out_of_range(name, _TL_I64_MIN, _TL_U64_MAX, v)
 
 
 cdef double _tl_double(object v, str name) except? -1.0:
@@ -245,7 +261,7 @@ cdef class TLWriter:
         A TL ``long``: 64-bit, given signed (-2**63..2**63-1) or unsigned
         (up to 2**64-1, written as its two's complement).
         """
-        self.write_int64(_tl_long(v, "long"))
+        self.write_int64(wire_long(v, "long"))
 
     cdef int _write_fixed(self, object b, str name, Py_ssize_t size) except -1:
         cdef Py_buffer view
@@ -256,7 +272,7 @@ cdef class TLWriter:
                 raise _errors.bad_length(name, size, view.len)
             self.write_mem(<const char *>view.buf, size)
         finally:
-            PyBuffer_Release(&view)
+            buf_release(&view)
         return 0
 
     @cython.critical_section
@@ -295,7 +311,7 @@ cdef class TLWriter:
                 raise _errors.tl_bytes_too_long("bytes", view.len)
             self.write_tl_bytes(<const char *>view.buf, view.len)
         finally:
-            PyBuffer_Release(&view)
+            buf_release(&view)
 
     @cython.critical_section
     def write_string(self, s):
@@ -365,7 +381,7 @@ cdef class TLWriter:
             get_buffer(data, &view, "data", False)
             self.write_mem(<const char *>view.buf, view.len)
         finally:
-            PyBuffer_Release(&view)
+            buf_release(&view)
 
     cdef int _vector(self, object seq, bint is_long) except -1:
         # Writes the header, then the elements; the count written is the
@@ -386,9 +402,9 @@ cdef class TLWriter:
                     if PyLong_Check(v):
                         x = PyLong_AsLongLongAndOverflow(v, &overflow)
                         if overflow:
-                            x = _tl_long(v, name.format(i))
+                            x = wire_long(v, name.format(i))
                     else:
-                        x = _tl_long(v, name.format(i))
+                        x = wire_long(v, name.format(i))
                     self.write_int64(<int64_t>x)
                 else:
                     if PyLong_Check(v):
@@ -452,7 +468,7 @@ cdef class TLReader:
                 self._owner = PyBytes_FromStringAndSize(
                     <const char *>view.buf, view.len)
             finally:
-                PyBuffer_Release(&view)
+                buf_release(&view)
         self.frame.buf = PyBytes_AS_STRING(self._owner)
         self.frame.len = PyBytes_GET_SIZE(self._owner)
         self.frame.pos = 0
@@ -525,6 +541,26 @@ cdef class TLReader:
             self.frame.pos = start
             raise _errors.tl_count_too_large(what, count, min_size, left, pos)
         return count
+
+    cdef TLReader sub(self, Py_ssize_t n, str what):
+        cdef const char *p = self.read_mem(n, what)
+        cdef TLReader out = TLReader.__new__(TLReader, self._owner)
+        out.frame.buf = p
+        out.frame.len = n
+        return out
+
+    cdef Py_ssize_t size_arg(self, object n, str what) except -1:
+        cdef int overflow = 0
+        cdef long long size
+        if not PyLong_Check(n):
+            raise _errors.not_int("n", n)
+        size = PyLong_AsLongLongAndOverflow(n, &overflow)
+        if overflow < 0 or (overflow == 0 and size < 0):
+            raise _errors.negative("n", n)
+        if overflow or size > self.frame.len - self.frame.pos:
+            raise _errors.tl_short(what, n, self.frame.len - self.frame.pos,
+                                   self.frame.pos)
+        return <Py_ssize_t>size
 
     # --- Python API ---
 
@@ -612,18 +648,16 @@ cdef class TLReader:
         """
         The next n bytes as they are.
         """
-        cdef int overflow = 0
-        cdef long long size
-        if not PyLong_Check(n):
-            raise _errors.not_int("n", n)
-        size = PyLong_AsLongLongAndOverflow(n, &overflow)
-        if overflow < 0 or (overflow == 0 and size < 0):
-            raise _errors.negative("n", n)
-        if overflow or size > self.frame.len - self.frame.pos:
-            raise _errors.tl_short("read_raw", n, self.frame.len - self.frame.pos,
-                                   self.frame.pos)
-        return PyBytes_FromStringAndSize(
-            self.read_mem(<Py_ssize_t>size, "read_raw"), <Py_ssize_t>size)
+        cdef Py_ssize_t size = self.size_arg(n, "read_raw")
+        return PyBytes_FromStringAndSize(self.read_mem(size, "read_raw"), size)
+
+    @cython.critical_section
+    def read_sub(self, n):
+        """
+        The next n bytes as a reader of their own (offsets count from their
+        start), over this reader's memory: nothing is copied.
+        """
+        return self.sub(self.size_arg(n, "read_sub"), "read_sub")
 
     @cython.critical_section
     def read_bytes(self):
@@ -683,15 +717,8 @@ cdef class TLReader:
         A boxed ``Vector<long>``.
         """
         cdef Py_ssize_t n = self.read_count_c("read_vector_long", True, 8)
-        cdef const uint8_t *p = <const uint8_t *>self.read_mem(
-            8 * n, "read_vector_long")
-        cdef list out = PyList_New(n)
-        cdef Py_ssize_t i
-        for i in range(n):
-            item = PyLong_FromLongLong(<int64_t>mtc_dec64le(p + 8 * i))
-            Py_INCREF(item)
-            PyList_SET_ITEM(out, i, item)
-        return out
+        return mtc_tl_int_list(
+            <const uint8_t *>self.read_mem(8 * n, "read_vector_long"), n, True)
 
     @cython.critical_section
     def read_vector_int(self):
@@ -699,12 +726,5 @@ cdef class TLReader:
         A boxed ``Vector<int>``.
         """
         cdef Py_ssize_t n = self.read_count_c("read_vector_int", True, 4)
-        cdef const uint8_t *p = <const uint8_t *>self.read_mem(
-            4 * n, "read_vector_int")
-        cdef list out = PyList_New(n)
-        cdef Py_ssize_t i
-        for i in range(n):
-            item = PyLong_FromLong(<int32_t>mtc_dec32le(p + 4 * i))
-            Py_INCREF(item)
-            PyList_SET_ITEM(out, i, item)
-        return out
+        return mtc_tl_int_list(
+            <const uint8_t *>self.read_mem(4 * n, "read_vector_int"), n, False)

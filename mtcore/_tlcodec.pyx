@@ -1,35 +1,44 @@
 # Included by _cmtcore.pyx after _tlbuf.pyx: the compiled loops of the
-# schema-driven TL codec (MTPROTO.md 6.3-6.7).  mtcore/tl/codec.py stays the
-# single source of the plans (Desc.ops), the object classes, the specials
-# and the error texts; this file only runs the same plans in typed Cython,
-# calling the C-level TLReader/TLWriter methods of _tlbuf.pxd directly.
+# schema-driven TL codec (core.telegram.org/mtproto/serialize), over the
+# plans of mtcore._tlplan (which they import, with RawVector, the object
+# storage base and the construction checks); the pure twin is
+# mtcore/_py/tlcodec.py and the public layer mtcore.tl.codec, whose object
+# classes take __init__ and __bytes__ from here (tl_init, tl_encode).
 #
-# codec.py installs itself with _tl_install(module) and then, unless the
-# pure backend is in use, sends decode() and encode()/bytes(obj) here:
-#
-# * decoding mirrors _read_body/_read_obj/_read_obj_slow/_read_value/
-#   _read_any/_read_gzip/_read_container/_read_message of codec.py step for
+# * decoding mirrors the pure twin's read_body/_read_obj/_read_obj_slow/
+#   _read_value/_read_any/_read_gzip/_read_container/_read_message step for
 #   step (the same reads in the same order, the same ``what`` names, the same
-#   _errors texts), so every input gives the same object or the same
-#   TLDecodeError;
+#   _errors texts, the same budget spent at the same points), so every input
+#   gives the same object or the same TLDecodeError; the lists of fields
+#   and elements stay untracked by the GC until full (mtc_list_open), and
+#   message bodies are read where they are (TLReader.sub);
 # * encoding writes the values whose types are exactly the common ones (int
 #   in range, str, bytes, list, TL objects of the right type ...); anything
 #   else -- a wrong type, an int subclass, a container, a bad flag -- makes
-#   the compiled pass give up, and codec.py's Python loops encode the object
-#   again from the start, so results and error texts are theirs.
+#   the compiled pass give up (_TLGiveUp, and nothing else), and the pure
+#   twin encodes the object again from the start, so results and error
+#   texts are its.
 #
 # The compiled plan of a Desc (_TLPlan) is the same op tuple unpacked into a
 # C array; it keeps a reference to the tuple, so the sub and absent objects
 # its ops point to stay alive.
 
 from cpython.object cimport PyObject_TypeCheck, PyTypeObject
+from cpython.buffer cimport PyBUF_READ
 from cpython.dict cimport PyDict_GetItem
+from cpython.list cimport PyList_SET_ITEM
+from cpython.memoryview cimport PyMemoryView_FromMemory
 
 cdef extern from *:
     """
+    /* The member-descriptor names of CPython 3.12+, and structmember.h's
+     * before (3.9..3.11). */
     #ifndef Py_T_OBJECT_EX
     #include <structmember.h>
     #define Py_T_OBJECT_EX T_OBJECT_EX
+    #endif
+    #ifndef Py_READONLY
+    #define Py_READONLY READONLY
     #endif
 
     /* A new instance of a TL object class, as object.__new__(cls) makes it
@@ -64,7 +73,7 @@ cdef extern from *:
             return -1;
         }
         m = ((PyMemberDescrObject *)d)->d_member;
-        if (m->type != Py_T_OBJECT_EX || (m->flags & READONLY)) {
+        if (m->type != Py_T_OBJECT_EX || (m->flags & Py_READONLY)) {
             return -1;
         }
         return m->offset;
@@ -107,7 +116,8 @@ cdef extern from *:
     bint TL_SHARE_WRITER "MTC_TL_SHARE_WRITER"
     PyObject *MTC_NONE "Py_None"
 
-# The op kinds of codec.py (checked by _tl_install).
+# The op kinds and limits of mtcore._tlplan, as C constants (checked
+# against it when the extension is imported, below).
 cdef enum:
     K_INT = 0
     K_LONG = 1
@@ -131,14 +141,9 @@ cdef enum:
     # the deepest nesting the compiled encoder writes (the Python loops
     # take deeper objects, and cycles, and raise RecursionError for them)
     TL_MAX_WRITE_DEPTH = 200
+    TL_MAX_DEPTH = 64
+    TL_GZIP_STEP = 16
 
-cdef extern from *:
-    """
-    #define MTC_TL_GZIP 0x3072cfa1u
-    #define MTC_TL_CONTAINER 0x73f1f8dcu
-    """
-    const uint32_t TL_GZIP "MTC_TL_GZIP"
-    const uint32_t TL_CONTAINER "MTC_TL_CONTAINER"
 
 
 cdef struct TLOp:
@@ -157,20 +162,48 @@ cdef struct TLFlagSrc:
     bint is_true        # a flags.N?true field: set when it is True
 
 
-# Set by _tl_install (codec.py).
-cdef object _tl_codec_mod = None      # mtcore.tl.codec
-cdef object _tl_TLObject = None
-cdef object _tl_RawVector = None
-cdef object _tl_MTMessage = None
-cdef object _tl_MessageContainer = None
-cdef object _tl_py_encode = None      # codec.py's encode over its Python loops
-cdef object _tl_py_read_body = None   # codec._read_body (plans we do not run)
-cdef dict _tl_special_names = None
-cdef Py_ssize_t _tl_v_off = -1        # offset of TLObject._v
-cdef int _tl_max_depth = 64
-cdef int _tl_gzip_step = 16
+# What the loops take from the plan layer, once, here.
+from mtcore import _tlplan
+
+cdef object _tl_TLBase = _tlplan.TLBase
+cdef object _tl_RawVector = _tlplan.RawVector
+cdef object _tl_check_py = _tlplan.check
+cdef object _tl_limit_py = _tlplan.limit
+cdef object _tl_gunzip = _tlplan.gunzip
+cdef dict _tl_special_names = dict(_tlplan.SPECIAL_NAMES)
+# the offset of TLBase._v, the field list of every object
+cdef Py_ssize_t _tl_v_off = mtc_tl_member_offset(_tlplan.TLBase.__dict__["_v"])
 cdef str _tl_cplan_name = "_cplan"
-cdef object _tl_zlib = None
+cdef object _tl_py = None               # mtcore._py.tlcodec, on first use
+
+
+cdef int _tl_check_plan() except -1:
+    # The C constants above are the plan's.
+    kinds = dict(K_INT=K_INT, K_LONG=K_LONG, K_FLAGS=K_FLAGS, K_STRING=K_STRING,
+                 K_OBJ=K_OBJ, K_TRUE=K_TRUE, K_BOOL=K_BOOL, K_BYTES=K_BYTES,
+                 K_DOUBLE=K_DOUBLE, K_VEC=K_VEC, K_VLONG=K_VLONG, K_VINT=K_VINT,
+                 K_BVEC=K_BVEC, K_ANY=K_ANY, K_BARE=K_BARE, K_INT128=K_INT128,
+                 K_INT256=K_INT256, MAX_DEPTH=TL_MAX_DEPTH,
+                 GZIP_STEP=TL_GZIP_STEP)
+    for name, value in kinds.items():
+        if getattr(_tlplan, name) != value:
+            raise ImportError(f"mtcore._tlplan.{name} is not {value}")
+    if _tl_v_off < 0:
+        raise ImportError("TLBase._v is not a __slots__ member")
+    return 0
+
+
+_tl_check_plan()
+
+
+cdef object _tl_pure():
+    # The pure loops: where the compiled ones give up (encoding), and for
+    # plans they do not run (more flags words than TL_MAX_WORDS).
+    global _tl_py
+    if _tl_py is None:
+        from mtcore._py import tlcodec
+        _tl_py = tlcodec
+    return _tl_py
 
 
 class _TLGiveUp(Exception):
@@ -272,6 +305,8 @@ cdef class _TLTables:
     of Codec.descs (filled on first use), for the compiled loops; private.
     """
     cdef object codec
+    cdef object message_cls    # what a msg_container's messages are made of
+    cdef object container_cls  # and the container itself
     cdef dict descs         # codec.descs
     cdef list keep          # the plans in the table
     cdef TLTable *table
@@ -281,7 +316,11 @@ cdef class _TLTables:
         self.table = NULL
 
     def __init__(self, codec):
+        if self.table != NULL:
+            raise _errors.already_initialised("_TLTables")
         self.codec = codec
+        self.message_cls = codec.message_cls
+        self.container_cls = codec.container_cls
         self.descs = codec.descs
         self.keep = []
         self.used = 0
@@ -363,6 +402,22 @@ cdef inline _TLPlan _tl_plan_of(object d):
 
 # --- decoding --------------------------------------------------------------------
 
+cdef struct TLDecoding:
+    # One _tl_decode call: what is left of its budget (codec._Decoding in
+    # the Python loops).
+    Py_ssize_t objects          # left of max_objects
+    Py_ssize_t unpacked         # left of max_unpacked
+    Py_ssize_t max_objects
+    Py_ssize_t max_unpacked
+
+
+cdef int _tl_spend(TLDecoding *s, Py_ssize_t n, Py_ssize_t offset) except -1:
+    # codec._spend: n more objects or vector elements, read at offset.
+    if n > s.objects:
+        raise _errors.tl_object_budget(s.max_objects, s.objects, n, offset)
+    s.objects -= n
+    return 0
+
 
 cdef object _tl_new(object cls, object vals):
     o = mtc_tl_alloc(cls)
@@ -370,24 +425,28 @@ cdef object _tl_new(object cls, object vals):
     return o
 
 
-cdef object _tl_read_body(_TLTables t, TLReader r, _TLPlan p, int depth):
+cdef object _tl_read_body(_TLTables t, TLDecoding *s, TLReader r, _TLPlan p,
+                          int depth):
     # codec._read_body: the fields of p (its constructor number read).
     cdef uint32_t fw[TL_MAX_WORDS]
     cdef Py_ssize_t k, i = 0
     cdef TLOp *op
-    cdef const char *s
+    cdef const char *b
     cdef Py_ssize_t n
     cdef uint32_t cid
     cdef Py_ssize_t pos
     cdef object v
     cdef list vals
-    if depth > _tl_max_depth:
-        raise _errors.tl_too_deep(_tl_max_depth, r.frame.pos)
+    if depth > TL_MAX_DEPTH:
+        raise _errors.tl_too_deep(TL_MAX_DEPTH, r.frame.pos)
     if p.python_only:
-        return _tl_py_read_body(t.codec, r, p.desc, depth)
+        return _tl_py_read_body(t, s, r, p, depth)
+    if s.objects <= 0:
+        raise _errors.tl_object_budget(s.max_objects, s.objects, 1, r.frame.pos)
+    s.objects -= 1
     for k in range(p.nwords):
         fw[k] = 0
-    vals = PyList_New(p.nfields)
+    vals = mtc_list_open(p.nfields)
     for k in range(p.nops):
         op = &p.ops[k]
         if op.word >= 0 and not (fw[op.word] & op.mask):
@@ -400,10 +459,10 @@ cdef object _tl_read_body(_TLTables t, TLReader r, _TLPlan p, int depth):
             fw[op.mask] = r.read_uint32("read_uint")
             continue
         elif op.kind == K_STRING:
-            s = r.read_tl_bytes("read_string", &n)
-            v = PyUnicode_DecodeUTF8(<char *>s, n, "replace")
+            b = r.read_tl_bytes("read_string", &n)
+            v = PyUnicode_DecodeUTF8(<char *>b, n, "replace")
         elif op.kind == K_OBJ:
-            v = _tl_read_obj(t, r, op.sub, depth)
+            v = _tl_read_obj(t, s, r, op.sub, depth)
         elif op.kind == K_TRUE:
             v = True
         elif op.kind == K_BOOL:
@@ -417,33 +476,49 @@ cdef object _tl_read_body(_TLTables t, TLReader r, _TLPlan p, int depth):
                 r.frame.pos = pos
                 raise _errors.tl_bad_bool(cid, pos)
         else:
-            v = _tl_read_value(t, r, op.kind, <object>op.sub, depth)
+            v = _tl_read_value(t, s, r, op.kind, <object>op.sub, depth)
         Py_INCREF(v)
         PyList_SET_ITEM(vals, i, v)
         i += 1
+    mtc_list_close(vals)
     return _tl_new(p.cls, vals)
 
 
-cdef object _tl_read_obj(_TLTables t, TLReader r, PyObject *tl_type, int depth):
+cdef object _tl_py_read_body(_TLTables t, TLDecoding *s, TLReader r, _TLPlan p,
+                             int depth):
+    # A plan the compiled loops do not run: codec._read_body, the budget
+    # handed over and back.
+    py = _tl_pure()
+    x = py.Decoding(t.codec, s.max_unpacked, s.max_objects)
+    x.objects = s.objects
+    x.unpacked = s.unpacked
+    obj = py.read_body(x, r, p.desc, depth)
+    s.objects = x.objects
+    s.unpacked = x.unpacked
+    return obj
+
+
+cdef object _tl_read_obj(_TLTables t, TLDecoding *s, TLReader r,
+                         PyObject *tl_type, int depth):
     # codec._read_obj: a boxed object of type tl_type (interned).
     cdef uint32_t cid = r.read_uint32("read_constructor")
     cdef PyObject *pp = t.find(cid)
     if pp == NULL:
         p = t.get(cid)
         if p is None:
-            return _tl_read_obj_slow(t, r, cid, <object>tl_type, depth)
+            return _tl_read_obj_slow(t, s, r, cid, <object>tl_type, depth)
         pp = <PyObject *>p
     if <PyObject *>(<_TLPlan>pp).tl_type != tl_type:
-        return _tl_read_obj_slow(t, r, cid, <object>tl_type, depth)
-    return _tl_read_body(t, r, <_TLPlan>pp, depth + 1)
+        return _tl_read_obj_slow(t, s, r, cid, <object>tl_type, depth)
+    return _tl_read_body(t, s, r, <_TLPlan>pp, depth + 1)
 
 
-cdef object _tl_read_obj_slow(_TLTables t, TLReader r, uint32_t cid,
-                              object tl_type, int depth):
+cdef object _tl_read_obj_slow(_TLTables t, TLDecoding *s, TLReader r,
+                              uint32_t cid, object tl_type, int depth):
     # codec._read_obj_slow.
     cdef Py_ssize_t pos
     if cid == TL_GZIP:
-        return _tl_read_gzip(t, r, tl_type, depth)
+        return _tl_read_gzip(t, s, r, tl_type, depth)
     if tl_type is None:
         if cid == TL_BOOL_TRUE:
             return True
@@ -452,11 +527,13 @@ cdef object _tl_read_obj_slow(_TLTables t, TLReader r, uint32_t cid,
         if cid == TL_VECTOR:
             pos = r.frame.pos - 4
             r.frame.pos = pos
+            r.read_count_c("read_vector_header", True, 4)
+            r.frame.pos = pos
             n = r.frame.len - pos
             return _tl_RawVector(
                 PyBytes_FromStringAndSize(r.read_mem(n, "read_raw"), n))
         if cid == TL_CONTAINER:
-            return _tl_read_container(t, r, depth)
+            return _tl_read_container(t, s, r, depth)
     name = _tl_special_names.get(cid)
     if name is not None:
         raise _errors.tl_wrong_type(cid, name, tl_type or "Object", r.frame.pos - 4)
@@ -465,24 +542,25 @@ cdef object _tl_read_obj_slow(_TLTables t, TLReader r, uint32_t cid,
         raise _errors.tl_unknown_constructor(cid, r.frame.pos - 4)
     if tl_type is not None and d.tl_type != tl_type:
         raise _errors.tl_wrong_type(cid, d.name, tl_type, r.frame.pos - 4)
-    return _tl_read_body(t, r, _tl_plan_of(d), depth + 1)
+    return _tl_read_body(t, s, r, _tl_plan_of(d), depth + 1)
 
 
-cdef object _tl_read_any(_TLTables t, TLReader r, int depth):
+cdef object _tl_read_any(_TLTables t, TLDecoding *s, TLReader r, int depth):
     # codec._read_any: any complete boxed value.
     cdef uint32_t cid = r.read_uint32("read_constructor")
     cdef PyObject *pp = t.find(cid)
     if pp == NULL:
         p = t.get(cid)
         if p is None:
-            return _tl_read_obj_slow(t, r, cid, None, depth)
+            return _tl_read_obj_slow(t, s, r, cid, None, depth)
         pp = <PyObject *>p
-    return _tl_read_body(t, r, <_TLPlan>pp, depth + 1)
+    return _tl_read_body(t, s, r, <_TLPlan>pp, depth + 1)
 
 
-cdef list _tl_read_vector(_TLTables t, TLReader r, bint boxed, object esub_op,
-                          int depth):
+cdef list _tl_read_vector(_TLTables t, TLDecoding *s, TLReader r, bint boxed,
+                          object esub_op, int depth):
     # A Vector<T> (boxed) or vector<T> of the element op esub_op.
+    cdef Py_ssize_t pos = r.frame.pos
     cdef Py_ssize_t n, i
     cdef int ek = esub_op[0]
     cdef object es = esub_op[3]
@@ -491,58 +569,54 @@ cdef list _tl_read_vector(_TLTables t, TLReader r, bint boxed, object esub_op,
         n = r.read_count_c("read_vector_header", True, 4)
     else:
         n = r.read_count_c("read_count", False, 4)
-    out = PyList_New(n)
+    _tl_spend(s, n, pos)
+    out = mtc_list_open(n)
     for i in range(n):
         if ek == K_OBJ:
-            v = _tl_read_obj(t, r, <PyObject *>es, depth)
+            v = _tl_read_obj(t, s, r, <PyObject *>es, depth)
         else:
-            v = _tl_read_value(t, r, ek, es, depth)
+            v = _tl_read_value(t, s, r, ek, es, depth)
         Py_INCREF(v)
         PyList_SET_ITEM(out, i, v)
+    mtc_list_close(out)
     return out
 
 
-cdef object _tl_read_value(_TLTables t, TLReader r, int kind, object sub, int depth):
+cdef object _tl_read_value(_TLTables t, TLDecoding *s, TLReader r, int kind,
+                           object sub, int depth):
     # codec._read_value: one value of any kind but K_FLAGS/K_TRUE.
-    cdef const char *s
+    cdef const char *b
     cdef const uint8_t *q
-    cdef Py_ssize_t n, i, pos
+    cdef Py_ssize_t n, pos
     cdef uint32_t cid
     cdef uint64_t u
     cdef double dbl
-    cdef list out
     if kind == K_INT:
         return PyLong_FromLong(r.read_int32("read_int"))
     if kind == K_LONG:
         return PyLong_FromLongLong(r.read_int64("read_long"))
     if kind == K_STRING:
-        s = r.read_tl_bytes("read_string", &n)
-        return PyUnicode_DecodeUTF8(<char *>s, n, "replace")
+        b = r.read_tl_bytes("read_string", &n)
+        return PyUnicode_DecodeUTF8(<char *>b, n, "replace")
     if kind == K_OBJ:
-        return _tl_read_obj(t, r, <PyObject *>sub, depth)
+        return _tl_read_obj(t, s, r, <PyObject *>sub, depth)
     if kind == K_BYTES:
-        s = r.read_tl_bytes("read_bytes", &n)
-        return PyBytes_FromStringAndSize(s, n)
+        b = r.read_tl_bytes("read_bytes", &n)
+        return PyBytes_FromStringAndSize(b, n)
     if kind == K_VEC or kind == K_BVEC:
-        return _tl_read_vector(t, r, kind == K_VEC, sub, depth)
+        return _tl_read_vector(t, s, r, kind == K_VEC, sub, depth)
     if kind == K_VLONG:
+        pos = r.frame.pos
         n = r.read_count_c("read_vector_long", True, 8)
         q = <const uint8_t *>r.read_mem(8 * n, "read_vector_long")
-        out = PyList_New(n)
-        for i in range(n):
-            item = PyLong_FromLongLong(<int64_t>mtc_dec64le(q + 8 * i))
-            Py_INCREF(item)
-            PyList_SET_ITEM(out, i, item)
-        return out
+        _tl_spend(s, n, pos)
+        return mtc_tl_int_list(q, n, True)
     if kind == K_VINT:
+        pos = r.frame.pos
         n = r.read_count_c("read_vector_int", True, 4)
         q = <const uint8_t *>r.read_mem(4 * n, "read_vector_int")
-        out = PyList_New(n)
-        for i in range(n):
-            item = PyLong_FromLong(<int32_t>mtc_dec32le(q + 4 * i))
-            Py_INCREF(item)
-            PyList_SET_ITEM(out, i, item)
-        return out
+        _tl_spend(s, n, pos)
+        return mtc_tl_int_list(q, n, False)
     if kind == K_BOOL:
         pos = r.frame.pos
         cid = r.read_uint32("read_bool")
@@ -557,10 +631,10 @@ cdef object _tl_read_value(_TLTables t, TLReader r, int kind, object sub, int de
         memcpy(&dbl, &u, 8)
         return PyFloat_FromDouble(dbl)
     if kind == K_ANY:
-        return _tl_read_any(t, r, depth)
+        return _tl_read_any(t, s, r, depth)
     if kind == K_BARE:
         d = t.codec.desc(sub)
-        return _tl_read_body(t, r, _tl_plan_of(d), depth + 1)
+        return _tl_read_body(t, s, r, _tl_plan_of(d), depth + 1)
     if kind == K_INT128:
         return PyBytes_FromStringAndSize(r.read_mem(16, "read_int128"), 16)
     if kind == K_INT256:
@@ -568,55 +642,51 @@ cdef object _tl_read_value(_TLTables t, TLReader r, int kind, object sub, int de
     raise AssertionError(kind)
 
 
-cdef object _tl_read_gzip(_TLTables t, TLReader r, object tl_type, int depth):
-    # codec._read_gzip.
+cdef object _tl_read_gzip(_TLTables t, TLDecoding *s, TLReader r, object tl_type,
+                          int depth):
+    # The pure twin's _read_gzip; zlib reads the packed bytes where they are.
     cdef Py_ssize_t pos = r.frame.pos - 4
-    cdef Py_ssize_t n
-    cdef const char *s
+    cdef Py_ssize_t n, left = s.unpacked
+    cdef const char *b
     cdef TLReader inner
-    if depth + _tl_gzip_step > _tl_max_depth:
+    if depth + TL_GZIP_STEP > TL_MAX_DEPTH:
         raise _errors.tl_gzip_nested(pos)
-    s = r.read_tl_bytes("read_bytes", &n)
-    packed = PyBytes_FromStringAndSize(s, n)
-    limit = _tl_codec_mod.GZIP_LIMIT
-    z = _tl_zlib.decompressobj(31)
-    try:
-        data = z.decompress(packed, limit)
-    except _tl_zlib.error as exc:
-        raise _errors.tl_gzip_bad(pos, str(exc)) from None
-    if z.unconsumed_tail:
-        raise _errors.tl_gzip_too_large(pos, limit)
-    if not z.eof:
-        raise _errors.tl_gzip_bad(pos, "the gzip stream is truncated")
+    b = r.read_tl_bytes("read_bytes", &n)
+    data = _tl_gunzip(PyMemoryView_FromMemory(<char *>b, n, PyBUF_READ), pos,
+                      left, s.max_unpacked)
+    n = PyBytes_GET_SIZE(data)
+    s.unpacked = left - n
     inner = TLReader(data)
     if tl_type is None:
-        obj = _tl_read_any(t, inner, depth + _tl_gzip_step)
+        obj = _tl_read_any(t, s, inner, depth + TL_GZIP_STEP)
     else:
-        obj = _tl_read_obj(t, inner, <PyObject *>tl_type, depth + _tl_gzip_step)
+        obj = _tl_read_obj(t, s, inner, <PyObject *>tl_type,
+                           depth + TL_GZIP_STEP)
     if inner.frame.pos < inner.frame.len:
-        raise _errors.tl_trailing("the gzip_packed payload", inner.frame.pos,
-                                  len(data))
+        raise _errors.tl_trailing("the gzip_packed payload", inner.frame.pos, n)
     return obj
 
 
-cdef object _tl_read_container(_TLTables t, TLReader r, int depth):
+cdef object _tl_read_container(_TLTables t, TLDecoding *s, TLReader r, int depth):
     # codec._read_container.
-    cdef Py_ssize_t n = r.read_count_c("read_count", False, 4)
-    cdef Py_ssize_t i
+    cdef Py_ssize_t pos = r.frame.pos
+    cdef Py_ssize_t n, i
     cdef list msgs = []
+    n = r.read_count_c("read_count", False, 4)
+    _tl_spend(s, n + 1, pos)
     for i in range(n):
-        msgs.append(_tl_read_message(t, r, depth + 1))
-    return _tl_new(_tl_MessageContainer, [msgs])
+        msgs.append(_tl_read_message(t, s, r, depth + 1))
+    return _tl_new(t.container_cls, [msgs])
 
 
-cdef object _tl_read_message(_TLTables t, TLReader r, int depth):
-    # codec._read_message.
+cdef object _tl_read_message(_TLTables t, TLDecoding *s, TLReader r, int depth):
+    # codec._read_message; the body is read where it is (TLReader.sub).
     cdef int64_t msg_id
     cdef int32_t seqno, length
     cdef Py_ssize_t pos, left
     cdef TLReader body_reader
-    if depth > _tl_max_depth:
-        raise _errors.tl_too_deep(_tl_max_depth, r.frame.pos)
+    if depth > TL_MAX_DEPTH:
+        raise _errors.tl_too_deep(TL_MAX_DEPTH, r.frame.pos)
     msg_id = r.read_int64("read_long")
     seqno = r.read_int32("read_int")
     pos = r.frame.pos
@@ -624,27 +694,47 @@ cdef object _tl_read_message(_TLTables t, TLReader r, int depth):
     left = r.frame.len - r.frame.pos
     if length < 0 or length & 3 or length > left:
         raise _errors.tl_message_length(length, pos, left)
-    body_reader = TLReader(PyBytes_FromStringAndSize(
-        r.read_mem(length, "read_raw"), length))
-    body = _tl_read_any(t, body_reader, depth)
+    body_reader = r.sub(length, "read_sub")
+    body = _tl_read_any(t, s, body_reader, depth)
     if body_reader.frame.pos < body_reader.frame.len:
         raise _errors.tl_trailing(f"the body of message {msg_id}",
                                   body_reader.frame.pos, length)
-    return _tl_new(_tl_MTMessage, [msg_id, seqno, body])
+    return _tl_new(t.message_cls, [msg_id, seqno, body])
 
 
-def _tl_decode(_TLTables tables not None, data, op):
+cdef Py_ssize_t _tl_limit(object v, str name) except -1:
+    # codec._limit: a budget, an int in 0..sys.maxsize // 2 (so that
+    # left + 1 cannot overflow); codec._limit says what is wrong with
+    # anything else, or caps it.
+    cdef int overflow = 0
+    cdef long long x
+    if PyLong_CheckExact(v):
+        x = PyLong_AsLongLongAndOverflow(v, &overflow)
+        if not overflow and 0 <= x <= PY_SSIZE_T_MAX // 2:
+            return <Py_ssize_t>x
+    return _tl_limit_py(name, v)
+
+
+def tl_decode(codec, data, op, max_unpacked, max_objects):
     """
-    codec.decode over the compiled loops: one complete boxed value (op is
-    None), or a value of the op codec.Codec.type_op gave; private.
+    One complete value of data (a boxed one when op is None, else one of
+    the kind of op, as codec.type_op gives it), within the budgets
+    (max_unpacked, max_objects): the loops of mtcore.tl.decode.
     """
-    cdef TLReader r = TLReader(data)
+    cdef TLDecoding s
+    cdef TLReader r
     cdef int kind
+    tables = codec.tables
+    if type(tables) is not _TLTables or (<_TLTables>tables).table == NULL:
+        raise _errors.not_initialised("the codec's _TLTables")
+    s.unpacked = s.max_unpacked = _tl_limit(max_unpacked, "max_unpacked")
+    s.objects = s.max_objects = _tl_limit(max_objects, "max_objects")
+    r = TLReader(data)
     if op is None:
-        obj = _tl_read_any(tables, r, 0)
+        obj = _tl_read_any(<_TLTables>tables, &s, r, 0)
     else:
         kind = op[0]
-        obj = _tl_read_value(tables, r, kind, op[3], 0)
+        obj = _tl_read_value(<_TLTables>tables, &s, r, kind, op[3], 0)
     if r.frame.pos < r.frame.len:
         raise _errors.tl_trailing("the object", r.frame.pos, r.frame.len)
     return obj
@@ -658,18 +748,20 @@ cdef inline _TLPlan _tl_plan_of_obj(object v):
     cdef PyObject *pp = mtc_tl_type_attr(v, _tl_cplan_name)
     if pp == NULL or type(<object>pp) is not _TLPlan:
         return None
-    if not PyType_IsSubtype(Py_TYPE(v), <PyTypeObject *>_tl_TLObject):
+    if not PyType_IsSubtype(Py_TYPE(v), <PyTypeObject *>_tl_TLBase):
         return None
     return <_TLPlan>pp
 
 
 cdef int _tl_write_obj_body(TLWriter w, _TLPlan p, object v, int depth) except -1:
-    cdef PyObject *vals = mtc_tl_get_slot(v, _tl_v_off)
-    if vals == NULL or depth > TL_MAX_WRITE_DEPTH:
+    cdef PyObject *slot = mtc_tl_get_slot(v, _tl_v_off)
+    cdef object vals
+    if slot == NULL or depth > TL_MAX_WRITE_DEPTH:
         # unset, or nested so deep (a cycle?) that the Python loops should
         # say what is wrong
         raise _TLGiveUp()
-    return _tl_write_body(w, p, <object>vals, depth)
+    vals = <object>slot  # a reference of our own, whatever becomes of _v
+    return _tl_write_body(w, p, vals, depth)
 
 
 cdef int _tl_write_body(TLWriter w, _TLPlan p, object vals, int depth) except -1:
@@ -681,6 +773,7 @@ cdef int _tl_write_body(TLWriter w, _TLPlan p, object vals, int depth) except -1
     cdef TLOp *op
     cdef TLFlagSrc *src
     cdef PyObject *v
+    cdef object item
     if (p.python_only or not PyList_CheckExact(vals)
             or PyList_GET_SIZE(vals) != p.nfields):
         raise _TLGiveUp()
@@ -701,6 +794,10 @@ cdef int _tl_write_body(TLWriter w, _TLPlan p, object vals, int depth) except -1
             fw[op.mask] = f
             w.write_uint32(f)
             continue
+        if PyList_GET_SIZE(vals) != p.nfields:
+            # changed by Python code run meanwhile (a lookup on a type with
+            # odd attribute names can run some): the Python loops decide
+            raise _TLGiveUp()
         v = mtc_list_item(vals, i)
         i += 1
         if op.word >= 0:
@@ -710,7 +807,8 @@ cdef int _tl_write_body(TLWriter w, _TLPlan p, object vals, int depth) except -1
                 raise _TLGiveUp()
         if op.kind == K_TRUE:
             continue
-        _tl_write_value(w, op.kind, op.sub, <object>v, depth)
+        item = <object>v  # held while it is written
+        _tl_write_value(w, op.kind, op.sub, item, depth)
     return 0
 
 
@@ -724,7 +822,10 @@ cdef int _tl_write_str(TLWriter w, object v) except -1:
         if n > TL_BYTES_MAX:
             raise _TLGiveUp()
         return w.write_tl_bytes(s, n)
-    data = PyUnicode_AsUTF8String(v)   # a lone surrogate raises: give up
+    try:
+        data = PyUnicode_AsUTF8String(v)
+    except UnicodeEncodeError:   # a lone surrogate: the pure loops say so
+        raise _TLGiveUp() from None
     n = PyBytes_GET_SIZE(data)
     if n > TL_BYTES_MAX:
         raise _TLGiveUp()
@@ -760,6 +861,7 @@ cdef int _tl_write_value(TLWriter w, int kind, PyObject *sub, object v,
     cdef Py_ssize_t n, i
     cdef int ek
     cdef PyObject *es
+    cdef object item
     if kind == K_INT:
         return w.write_int32(<int32_t>_tl_exact_int(v, -0x80000000, 0x7FFFFFFF))
     if kind == K_LONG:
@@ -812,12 +914,16 @@ cdef int _tl_write_value(TLWriter w, int kind, PyObject *sub, object v,
             ek = <object>mtc_tuple_item(<object>sub, 0)
             es = mtc_tuple_item(<object>sub, 3)
         for i in range(n):
-            # the sequence is not changed meanwhile: nothing here runs
-            # Python code
+            # Each element held while it is written, and the list's size
+            # checked again: Python code run meanwhile (see _tl_write_body)
+            # may have changed it.
             if PyList_CheckExact(v):
-                _tl_write_value(w, ek, es, <object>mtc_list_item(v, i), depth)
+                if i >= PyList_GET_SIZE(v):
+                    raise _TLGiveUp()
+                item = <object>mtc_list_item(v, i)
             else:
-                _tl_write_value(w, ek, es, <object>mtc_tuple_item(v, i), depth)
+                item = <object>mtc_tuple_item(v, i)
+            _tl_write_value(w, ek, es, item, depth)
         return 0
     if kind == K_DOUBLE:
         if not PyFloat_CheckExact(v):
@@ -857,54 +963,31 @@ cdef object _tl_encode_c(object obj):
     return out
 
 
-def _tl_encode(obj):
+def tl_encode(obj):
     """
-    codec.encode over the compiled loops (TLObject.__bytes__ when the
-    compiled backend is in use); whatever they leave, codec.py's Python
-    loops encode, raising their errors; private.
+    Serialize a TL object boxed (a ``message`` bare, as inside a container):
+    mtcore.tl.encode and ``bytes(obj)``.  Flags words are computed from
+    which optional fields are set.
     """
     try:
         return _tl_encode_c(obj)
-    except Exception:
-        pass
-    return _tl_py_encode(obj)
+    except _TLGiveUp:
+        # the pure loops encode it again and raise the errors, if any
+        return _tl_pure().tl_encode(obj)
 
 
-def _tl_install(mod):
+def tl_tables(codec):
     """
-    Called once by mtcore.tl.codec (mod) with itself; private.
+    The compiled plans of a codec by constructor number (codec.tables).
     """
-    global _tl_codec_mod, _tl_TLObject, _tl_RawVector, _tl_MTMessage
-    global _tl_MessageContainer, _tl_py_encode, _tl_py_read_body
-    global _tl_special_names, _tl_v_off, _tl_max_depth, _tl_gzip_step, _tl_zlib
-    import zlib
-    kinds = dict(K_INT=K_INT, K_LONG=K_LONG, K_FLAGS=K_FLAGS, K_STRING=K_STRING,
-                 K_OBJ=K_OBJ, K_TRUE=K_TRUE, K_BOOL=K_BOOL, K_BYTES=K_BYTES,
-                 K_DOUBLE=K_DOUBLE, K_VEC=K_VEC, K_VLONG=K_VLONG, K_VINT=K_VINT,
-                 K_BVEC=K_BVEC, K_ANY=K_ANY, K_BARE=K_BARE, K_INT128=K_INT128,
-                 K_INT256=K_INT256)
-    for name, value in kinds.items():
-        if getattr(mod, name) != value:
-            raise AssertionError(f"codec.{name} is not {value}")
-    if (mod.GZIP_ID != TL_GZIP or mod.CONTAINER_ID != TL_CONTAINER
-            or mod.BOOL_TRUE_ID != TL_BOOL_TRUE
-            or mod.BOOL_FALSE_ID != TL_BOOL_FALSE):
-        raise AssertionError("codec.py's special ids differ")
-    off = mtc_tl_member_offset(mod.TLObject.__dict__["_v"])
-    if off < 0:
-        raise AssertionError("TLObject._v is not a __slots__ member")
-    _tl_codec_mod = mod
-    _tl_TLObject = mod.TLObject
-    _tl_RawVector = mod.RawVector
-    _tl_MTMessage = mod.MTMessage
-    _tl_MessageContainer = mod.MessageContainer
-    _tl_py_encode = mod._encode_py
-    _tl_py_read_body = mod._read_body
-    _tl_special_names = dict(mod._SPECIAL_NAMES)
-    _tl_v_off = off
-    _tl_max_depth = mod.MAX_DEPTH
-    _tl_gzip_step = mod._GZIP_STEP
-    _tl_zlib = zlib
+    return _TLTables(codec)
+
+
+def tl_plan(desc):
+    """
+    The compiled plan of a Desc (desc.cplan).
+    """
+    return _TLPlan(desc)
 
 
 # --- object construction -------------------------------------------------------
@@ -931,7 +1014,7 @@ cdef bint _tl_fast_ok(tuple op, object v):
     if kind == K_DOUBLE:
         return t is float
     if kind == K_OBJ:
-        if not isinstance(v, _tl_TLObject):
+        if not isinstance(v, _tl_TLBase):
             return False
         od = (<object>t)._desc
         return od.ops is not None and od.tl_type == op[3]
@@ -953,16 +1036,18 @@ cdef object _tl_check(object d, object name, tuple op, object v):
                 break
         else:
             return list(v)
-    return _tl_codec_mod._check(d, name, op, v)
+    return _tl_check_py(d, name, op, v)
 
 
-def _tl_init(self, /, **fields):
+def tl_init(self, /, *args, **fields):
     """
-    TLObject.__init__ compiled (codec.py installs it): the same checks in
-    the same order with the same errors, the common value types checked
-    here and the rest by codec._check.
+    The fields of a new TL object, checked (TLObject.__init__): the same
+    checks in the same order with the same errors as the pure twin, the
+    common value types checked here and the rest by mtcore._tlplan.check.
     """
     d = type(self)._desc
+    if args:
+        raise _errors.tl_positional(d.name, d.fields, len(args))
     cdef tuple names = d.fields
     cdef tuple ops = d.field_ops
     cdef Py_ssize_t n = len(names), i, used = 0
@@ -977,12 +1062,12 @@ def _tl_init(self, /, **fields):
             used += 1
         if pv == NULL or (<object>pv is None and <int>op[1] >= 0):
             if <int>op[1] < 0:
-                raise _tl_codec_mod._errors.tl_missing_field(d.name, name)
+                raise _errors.tl_missing_field(d.name, name)
             vals[i] = op[4]
         else:
             vals[i] = _tl_check(d, name, op, <object>pv)
     if used != len(fields):
         for key in fields:
             if key not in names:
-                raise _tl_codec_mod._errors.tl_unknown_field(d.name, key)
+                raise _errors.tl_unknown_field(d.name, key)
     mtc_tl_set_slot(self, _tl_v_off, vals)

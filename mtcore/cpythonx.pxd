@@ -44,6 +44,19 @@ cdef extern from *:
     """
     void buf_hold "mtc_buf_hold" (Py_buffer *view, object obj, void *buf,
                                   Py_ssize_t n)
+
+cdef extern from *:
+    """
+    /* PyBuffer_Release, inline for a view that holds nothing (a bytes
+     * argument read in place, or one never filled): no call at all. */
+    static inline void mtc_buf_release(Py_buffer *view)
+    {
+        if (view->obj != NULL) {
+            PyBuffer_Release(view);
+        }
+    }
+    """
+    void buf_release "mtc_buf_release" (Py_buffer *view)
     bint buf_filled "mtc_buf_filled" (const Py_buffer *view) noexcept nogil
 
 cdef extern from *:

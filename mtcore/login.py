@@ -22,9 +22,9 @@ logged in scans it and accepts it.  This module has the pieces:
 * :func:`qr_terminal`, :func:`qr_svg` and :func:`qr_png` (from
   :mod:`mtcore.qr`, optional extra ``qr``) draw the QR code.
 
-The 2FA password check (SRP, ``auth.checkPassword``) is not part of this
-module: the flow stops in :class:`PasswordNeeded` and hands over to the
-client.
+The 2FA password check (SRP, ``auth.checkPassword``) is not part of the
+flow: it stops in :class:`PasswordNeeded` and hands over to the client,
+which answers with :func:`mtcore.srp.compute_check`.
 """
 
 from __future__ import annotations
@@ -583,8 +583,9 @@ class PasswordNeeded:
     Final: the server answered ``401 SESSION_PASSWORD_NEEDED``; the account
     has a 2FA password.  The client continues on DC ``dc_id``: it sends
     ``request`` (``account.getPassword``), computes the SRP proof from the
-    user's password (core.telegram.org/api/srp; not part of mtcore.login) and
-    calls ``auth.checkPassword``, whose answer is the ``auth.authorization``.
+    user's password (core.telegram.org/api/srp: :func:`mtcore.srp.compute_check`)
+    and calls ``auth.checkPassword``, whose answer is the
+    ``auth.authorization``.
     """
 
     dc_id: int | None

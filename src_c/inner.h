@@ -77,6 +77,23 @@
 #define MTC_INLINE static inline
 #endif
 
+/* The 128-bit product of a and b: returns the high word, *lo the low. */
+MTC_INLINE uint64_t mtc_mul64(uint64_t a, uint64_t b, uint64_t *lo)
+{
+#if defined(__SIZEOF_INT128__) && !defined(MTC_PORTABLE_C)
+    unsigned __int128 t = (unsigned __int128)a * b;
+    *lo = (uint64_t)t;
+    return (uint64_t)(t >> 64);
+#else
+    /* Schoolbook on 32-bit halves, for compilers without __int128. */
+    uint64_t al = (uint32_t)a, ah = a >> 32, bl = (uint32_t)b, bh = b >> 32;
+    uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+    uint64_t mid = (ll >> 32) + (uint32_t)lh + (uint32_t)hl;
+    *lo = (mid << 32) | (uint32_t)ll;
+    return hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+#endif
+}
+
 /*
  * Loads and stores through memcpy: no alignment or aliasing assumptions.
  * On a little-endian GCC/Clang target one memcpy (and a byte swap for

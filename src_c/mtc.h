@@ -310,6 +310,20 @@ int mtc_factorize_pq(uint64_t pq, uint64_t *p, uint64_t *q);
 /* 1 when n is prime (deterministic Miller-Rabin for every 64-bit n). */
 int mtc_is_prime_u64(uint64_t n);
 
+/*
+ * out = base^exp mod mod, big-endian byte strings: mod of mod_len bytes
+ * (odd, at least 3, at most MTC_MODEXP_MAX_BYTES), base of mod_len bytes
+ * (any value below 2^(8 mod_len)), exp of exp_len bytes, out of mod_len
+ * bytes.  Montgomery multiplication and a fixed 4-bit window whose table is
+ * read whole: time and memory accesses depend on mod, mod_len and exp_len
+ * only, never on the values of base or exp (the key exchange's and SRP's
+ * secret exponents).  Returns 0, or -1 (out untouched) for a modulus it
+ * does not take.  Wipes its intermediate values.
+ */
+#define MTC_MODEXP_MAX_BYTES 512
+int mtc_modexp(uint8_t *out, const uint8_t *base, const uint8_t *exp,
+               size_t exp_len, const uint8_t *mod, size_t mod_len);
+
 /* 1 when the n bytes at a and b are equal, in time independent of them. */
 int mtc_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
 
@@ -343,6 +357,45 @@ int mtc_spans_conflict(mtc_span *spans, size_t n);
 
 /* Sets n bytes to zero in a way the compiler may not remove. */
 void mtc_memzero(void *p, size_t n);
+
+/*
+ * Limit loops, for the benchmark only (bench_limits.c): plain C loops over
+ * the kernels with no Python call between two calls, so that a report can
+ * say how close a Python call comes to what this machine does.  Each makes
+ * one call untimed, then times iters calls on a monotonic clock and gives
+ * the nanoseconds.  Inputs are fixed patterns written into the caller's
+ * buffers.
+ *
+ * mtc_limit_aes: one-stream calls on len bytes (a multiple of 16), from
+ *   buf to buf + len (buf holds 2 len bytes): IGE or CBC with the key
+ *   expanded in each call, as the one-shot functions do, or CTR continuing
+ *   one stream whose key was expanded once.
+ * mtc_limit_ige_many: IGE-encrypts lanes jobs of lane_len bytes each, in
+ *   place in buf, in one ige_many call (keyiv: 64 lanes bytes, jobs: lanes
+ *   entries of scratch).
+ * mtc_limit_mtp: mtc_mtp_encrypt (client to server) or mtc_mtp_decrypt
+ *   with every check (server to client) of one message of body_len bytes
+ *   (a multiple of 4), whose plaintext is 32 header bytes, the body and
+ *   mtc_mtp_padding bytes: n bytes; buf holds 2 (24 + n) bytes.  Writes the
+ *   nanoseconds to *ns; returns MTC_MTP_OK, or a decryption's failure.
+ * mtc_limit_sha256: SHA-256 of the len bytes at buf.
+ */
+enum {
+    MTC_LIMIT_IGE_ENCRYPT = 0,
+    MTC_LIMIT_IGE_DECRYPT = 1,
+    MTC_LIMIT_CBC_ENCRYPT = 2,
+    MTC_LIMIT_CBC_DECRYPT = 3,
+    MTC_LIMIT_CTR = 4
+};
+uint64_t mtc_limit_aes(const mtc_aes_impl *aes, int op, uint8_t *buf,
+                       size_t len, uint64_t iters);
+uint64_t mtc_limit_ige_many(const mtc_aes_impl *aes, uint8_t *buf,
+                            size_t lanes, size_t lane_len, uint8_t *keyiv,
+                            mtc_ige_job *jobs, uint64_t iters);
+int mtc_limit_mtp(const mtc_kernels *k, int decrypt, uint8_t *buf,
+                  size_t body_len, uint64_t iters, uint64_t *ns);
+uint64_t mtc_limit_sha256(const mtc_sha_impl *sha, uint8_t *buf, size_t len,
+                          uint64_t iters);
 
 #ifdef __cplusplus
 }

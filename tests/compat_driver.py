@@ -141,9 +141,9 @@ def message_inputs(size: int, from_client: bool) -> dict[str, Any]:
     packet that carries it (sealed with hashlib + mtcore.aes, independently
     of either client).
     """
-    from mtcore import _bench
+    from mtcore._bench.mtproto import make_message
 
-    m = _bench.make_message(size, from_client)
+    m = make_message(size, from_client)
     return {
         "auth_key": m.auth_key,
         "salt": m.salt,

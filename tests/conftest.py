@@ -2,32 +2,38 @@
 Fixtures that hand the tests an implementation (STYLE.md point 50, after
 ``MultidictImplementation`` in aio-libs/multidict ``tests/conftest.py``).
 
-``aes_impl`` runs a test once per AES implementation, each an
-``AesKernel``-shaped object (the four one-shot functions and ``Ctr``):
+Every fixture here is one shape: an :class:`Implementation` (a backend and
+the AES and SHA kernels it runs) or one of its views, ``.aes`` (the one-shot
+functions and ``Ctr`` of an ``AesKernel``), ``.mtproto`` (an
+:class:`MtprotoImpl`: the kernel's MTProto functions and hashes, then its
+backend's ``AuthKey`` and ``encrypted_length``), ``.tl`` (a :class:`TLImpl`:
+the writer and reader classes and the codec loops) and ``.module`` (the
+backend module).  The implementations, by test id:
 
 * ``python``      the pure twin (``mtcore._py``);
-* ``c-portable``  the compiled constant-time bitsliced kernel;
-* ``c-aesni``     the compiled AES-NI kernel (x86-64);
-* ``c-vaes``      the compiled VAES (AVX-512) kernel (x86-64);
-* ``c-armaes``    the compiled ARMv8 Crypto Extensions kernel (AArch64);
-* ``public``      the public module ``mtcore.aes`` (the default kernel).
+* ``c-<aes>``     a compiled AES kernel: ``portable`` (constant-time
+  bitsliced), ``aesni``, ``vaes`` (AVX-512) on x86-64, and every other
+  kernel the compiled module runs here (``armaes``, ``neonvp`` on AArch64);
+* ``c-<aes>/<sha>`` a compiled (AES, SHA) pair for the MTProto layer;
+* ``c``           the compiled backend where no kernel is chosen (TL);
+* ``public``      the public modules (``mtcore.aes``, ``mtcore.mtproto`` and
+  ``mtcore.hashes``, ``mtcore.tl``) on the default kernels.
 
-``mt_impl`` does the same for the MTProto layer and the hashes, each an
-``MtprotoImpl`` (``MtprotoKernel(aes, sha)`` plus its backend's
-``AuthKey`` and ``encrypted_length``): ``python``, ``c-portable/portable``,
-``c-aesni/shani``, ``c-vaes/shani`` (and the same on the portable SHA),
-``c-armaes/armsha`` and ``c-armaes/portable``, and ``public``
-(``mtcore.mtproto`` and ``mtcore.hashes``).
-
-The x86 kernels are listed on x86-64 whether this CPU runs them or not;
-other compiled kernels (the ARM ones) are those the compiled module runs
-here (``aes_kernels()``, ``sha_kernels()``), so that an emulated AArch64 run
-tests them wherever a test takes a kernel.
+``implementation`` runs a test over every one of them (the MTProto list);
+``aes_impl``, ``mt_impl``, ``tl_impl``, ``tl_loops`` and ``backend_module``
+are the per-layer lists of views, and ``c_kernel``/``py_kernel``,
+``mt_c_kernel``/``mt_py_kernel``, ``tl_c``/``tl_py``, ``tl_py_loops``,
+``c_backend`` the compiled ones and the twin, for tests that compare them.
 
 Compiled params carry the ``c_extension`` mark; ``--no-extensions``
 deselects them, and so does a run with ``MTCORE_PUREPYTHON`` set (or on a
 non-CPython interpreter), where only ``python`` and ``public`` run.  A
 compiled kernel this CPU cannot run is skipped with a reason that names it.
+
+The x86 kernels are listed on x86-64 whether this CPU runs them or not (a
+skip says which are missing); other compiled kernels (the ARM ones) are
+those the compiled module runs here (``aes_kernels()``, ``sha_kernels()``),
+so that an emulated AArch64 run tests them wherever a test takes a kernel.
 """
 
 from __future__ import annotations
@@ -44,12 +50,11 @@ import pytest
 import mtcore
 import mtcore.aes
 from mtcore import _backend
+from mtcore._backend import MTPROTO_KERNEL_API
 
-from utils import MTPROTO_KERNEL_NAMES
+from utils import TLLoops
 
 C_EXTENSION = pytest.mark.c_extension
-
-X86 = platform.machine().lower() in ("x86_64", "amd64")
 
 
 def _import_compiled() -> tuple[Optional[ModuleType], Optional[str]]:
@@ -80,64 +85,191 @@ def _kernels_here() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(reversed(module.aes_kernels())), tuple(reversed(module.sha_kernels()))
 
 
-AES_HERE, SHA_HERE = _kernels_here()
+X86 = platform.machine().lower() in ("x86_64", "amd64")
 X86_AES = ("aesni", "vaes")
-# The compiled kernels, slowest first.
-C_KERNELS = (
-    "portable",
-    *(X86_AES if X86 else ()),
-    *(k for k in AES_HERE if k not in ("portable", *X86_AES)),
+AES_HERE, SHA_HERE = _kernels_here()
+# The other compiled AES kernels this machine runs (on AArch64: neonvp,
+# armaes), slowest first.
+OTHER_AES = tuple(k for k in AES_HERE if k not in ("portable", *X86_AES))
+
+# The compiled AES kernels, slowest first.
+C_KERNELS = ("portable", *(X86_AES if X86 else ()), *OTHER_AES)
+
+# The compiled (AES, SHA) kernel pairs the MTProto tests run, as
+# MtprotoKernel(aes, sha) of mtcore._cmtcore takes them: the x86 ones on
+# x86-64, then each other AES kernel here with each SHA kernel here, fastest
+# SHA first (on AArch64: armaes/armsha, the fused decrypt, armaes/portable,
+# the unfused one, and neonvp with each).
+X86_MTPROTO_KERNELS = (
+    ("aesni", "shani"),
+    ("vaes", "shani"),
+    # AES-NI without SHA-NI (many Intel client CPUs): the unfused decrypt.
+    ("aesni", "portable"),
+    ("vaes", "portable"),
 )
+C_MTPROTO_KERNELS = (
+    ("portable", "portable"),
+    *(X86_MTPROTO_KERNELS if X86 else ()),
+    *((a, s) for a in OTHER_AES for s in reversed(SHA_HERE)),
+)
+
+MTPROTO_API_NAMES = frozenset((*MTPROTO_KERNEL_API, "AuthKey", "encrypted_length"))
+
+
+class MtprotoImpl:
+    """
+    The ``.mtproto`` view: the kernel's functions (never the module's
+    default-kernel ones in their place: a kernel that lacks one is an
+    error, see test_backend), then the kernel-independent names of its
+    backend module (``AuthKey``, ``encrypted_length``).
+    """
+
+    def __init__(self, label: str, kernel: Any, module: Any, compiled: bool) -> None:
+        self.label = label
+        self.kernel = kernel
+        self.module = module
+        self.is_compiled = compiled
+
+    def __getattr__(self, name: str) -> Any:
+        if name in MTPROTO_KERNEL_API:
+            return getattr(self.kernel, name)
+        if name in MTPROTO_API_NAMES:
+            return getattr(self.module, name)
+        raise AttributeError(name)  # copy, pickle, pytest, hypothesis probes
+
+    def __repr__(self) -> str:
+        return f"<MtprotoImpl {self.label}>"
 
 
 @dataclass(frozen=True)
-class AesImplementation:
+class TLImpl:
     """
-    One AES implementation: a backend ("python" or "c") and a kernel name,
-    or the public module.
+    The ``.tl`` view: the writer and reader classes and the codec loops
+    (``TLLoops``: decode, encode, build over the shared plans).
+    """
+
+    label: str
+    Writer: Any
+    Reader: Any
+    loops: Any
+    is_compiled: bool
+
+    def __repr__(self) -> str:
+        return f"<TLImpl {self.label}>"
+
+
+@dataclass(frozen=True)
+class Implementation:
+    """
+    One implementation under test: a backend (``python``, ``c`` or
+    ``public``) and the AES and SHA kernels it runs (``None``: the layer's
+    default, or no kernel chosen), with a view per layer.  Each view checks
+    on first use that this build and CPU can run it and skips with the
+    reason otherwise.
     """
 
     backend: str
-    kernel: str
+    aes_kernel: Optional[str] = None
+    sha_kernel: Optional[str] = None
 
     def __str__(self) -> str:
-        if self.backend == "public":
-            return "public"
-        return "python" if self.backend == "python" else f"c-{self.kernel}"
+        if self.backend != "c":
+            return self.backend
+        kernels = [k for k in (self.aes_kernel, self.sha_kernel) if k is not None]
+        return "c-" + "/".join(kernels) if kernels else "c"
 
     @property
     def is_compiled(self) -> bool:
+        """
+        Whether the code under test is the compiled extension's.
+        """
+        if self.backend == "public":
+            return _backend.IMPLEMENTATION == "c"
         return self.backend == "c"
 
-    def load(self) -> Any:
-        if self.backend == "public":
-            return mtcore.aes
+    def param(self) -> Any:
+        return pytest.param(self, marks=C_EXTENSION if self.is_compiled else (), id=str(self))
+
+    @property
+    def module(self) -> ModuleType:
+        """
+        The backend module (``mtcore._py`` or ``mtcore._cmtcore``; the
+        chosen one for ``public``).
+        """
         if self.backend == "python":
-            module: Optional[ModuleType] = importlib.import_module("mtcore._py")
-        else:
-            module, why = _import_compiled()
-            if module is None:
-                pytest.skip(f"AES kernel {self.kernel!r}: {why}")
+            return importlib.import_module("mtcore._py")
+        if self.backend == "public":
+            return _backend.impl
+        module, why = _import_compiled()
+        if module is None:
+            pytest.skip(f"{self}: {why}")
         assert module is not None
-        available = module.aes_kernels()
-        if self.kernel not in available:
+        return module
+
+    def _check(self, what: str, name: str, available: Any) -> None:
+        if name not in available:
             pytest.skip(
-                f"AES kernel {self.kernel!r} cannot run on this CPU/build "
+                f"{what} kernel {name!r} cannot run on this CPU/build "
                 f"(available: {', '.join(available)})"
             )
-        return module.AesKernel(self.kernel)
+
+    @property
+    def aes(self) -> Any:
+        """
+        The AES view: ``ige_encrypt``, ``ige_decrypt``, ``cbc_*``,
+        ``ctr_*``, ``Ctr`` of one kernel (``mtcore.aes`` for ``public``).
+        """
+        if self.backend == "public":
+            return mtcore.aes
+        module = self.module
+        kernel = self.aes_kernel or "python"
+        self._check("AES", kernel, module.aes_kernels())
+        return module.AesKernel(kernel)
+
+    @property
+    def mtproto(self) -> MtprotoImpl:
+        """
+        The MTProto view (:class:`MtprotoImpl`).
+        """
+        if self.backend == "public":
+            return self._public_mtproto()
+        module = self.module
+        aes, sha = self.aes_kernel or "python", self.sha_kernel or "python"
+        self._check("AES", aes, module.aes_kernels())
+        self._check("SHA", sha, module.sha_kernels())
+        return MtprotoImpl(str(self), module.MtprotoKernel(aes, sha), module, self.is_compiled)
+
+    def _public_mtproto(self) -> MtprotoImpl:
+        mtproto = importlib.import_module("mtcore.mtproto")
+        hashes = importlib.import_module("mtcore.hashes")
+        names: dict[str, Any] = {"sha1": hashes.sha1, "sha256": hashes.sha256}
+        for name in ("ige_encrypt_many", "ige_decrypt_many"):
+            names[name] = getattr(mtcore.aes, name)
+        for name in MTPROTO_KERNEL_API:
+            if name not in names:
+                names[name] = getattr(mtproto, name)
+        return MtprotoImpl("public", SimpleNamespace(**names), mtproto, self.is_compiled)
+
+    @property
+    def tl(self) -> TLImpl:
+        """
+        The TL view (:class:`TLImpl`); ``public`` is ``mtcore.tl``'s
+        ``Writer``/``Reader`` and the chosen backend's loops.
+        """
+        module = self.module
+        label = "c" if module.__name__ == "mtcore._cmtcore" else "python"
+        loops = TLLoops(label, module)
+        if self.backend == "public":
+            tl = importlib.import_module("mtcore.tl")
+            return TLImpl("public", tl.Writer, tl.Reader, loops, self.is_compiled)
+        return TLImpl(str(self), module.TLWriter, module.TLReader, loops, self.is_compiled)
 
 
-PY_IMPL = AesImplementation("python", "python")
-C_IMPLS = tuple(AesImplementation("c", k) for k in C_KERNELS)
-PUBLIC_IMPL = AesImplementation("public", "default")
-
-
-def _param(impl: AesImplementation) -> Any:
-    compiled = impl.is_compiled or (
-        impl.backend == "public" and _backend.IMPLEMENTATION == "c"
-    )
-    return pytest.param(impl, marks=C_EXTENSION if compiled else (), id=str(impl))
+PY = Implementation("python")
+PUBLIC = Implementation("public")
+C = Implementation("c")
+C_AES = tuple(Implementation("c", k) for k in C_KERNELS)
+C_MTPROTO = tuple(Implementation("c", a, s) for a, s in C_MTPROTO_KERNELS)
 
 
 # --- options and deselection ---------------------------------------------
@@ -178,31 +310,42 @@ def pytest_report_header(config: pytest.Config) -> str:
 # --- fixtures ------------------------------------------------------------
 
 
-@pytest.fixture(
-    scope="session",
-    params=[_param(PY_IMPL), *(_param(i) for i in C_IMPLS), _param(PUBLIC_IMPL)],
-)
+def _params(*impls: Implementation) -> list[Any]:
+    return [i.param() for i in impls]
+
+
+@pytest.fixture(scope="session", params=_params(PY, *C_MTPROTO, PUBLIC))
+def implementation(request: pytest.FixtureRequest) -> Implementation:
+    """
+    Every implementation reachable here, each with its AES, MTProto and TL
+    views (the MTProto list: the compiled AES kernels with and without
+    SHA-NI).
+    """
+    return request.param  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session", params=_params(PY, *C_AES, PUBLIC))
 def aes_impl(request: pytest.FixtureRequest) -> Any:
     """
-    Every AES implementation reachable here (see the module docstring).
+    Every AES implementation's ``.aes`` view.
     """
-    return request.param.load()
+    return request.param.aes
 
 
-@pytest.fixture(scope="session", params=[_param(i) for i in C_IMPLS])
+@pytest.fixture(scope="session", params=_params(*C_AES))
 def c_kernel(request: pytest.FixtureRequest) -> Any:
     """
-    Each compiled kernel, for tests that compare it with the pure twin.
+    Each compiled AES kernel, for tests that compare it with the pure twin.
     """
-    return request.param.load()
+    return request.param.aes
 
 
 @pytest.fixture(scope="session")
 def py_kernel() -> Any:
     """
-    The pure twin's only kernel, ``AesKernel("python")``.
+    The pure twin's only AES kernel, ``AesKernel("python")``.
     """
-    return PY_IMPL.load()
+    return PY.aes
 
 
 @pytest.fixture(scope="session")
@@ -210,184 +353,24 @@ def aes_public() -> ModuleType:
     """
     The public module ``mtcore.aes``, bound to the default kernel.
     """
-    return mtcore.aes
+    return PUBLIC.aes  # type: ignore[no-any-return]
 
 
-@pytest.fixture(scope="session")
-def c_backend() -> ModuleType:
-    """
-    The compiled backend module; tests using it carry the c_extension mark.
-    """
-    module, why = _import_compiled()
-    if module is None:
-        pytest.skip(f"compiled backend: {why}")
-    return module
-
-
-@pytest.fixture(
-    scope="session",
-    params=[
-        pytest.param("python", id="python"),
-        pytest.param("c", id="c", marks=C_EXTENSION),
-    ],
-)
-def backend_module(request: pytest.FixtureRequest) -> ModuleType:
-    """
-    Each backend module itself (``mtcore._py``, ``mtcore._cmtcore``).
-    """
-    if request.param == "python":
-        return importlib.import_module("mtcore._py")
-    return request.getfixturevalue("c_backend")
-
-
-# --- MTProto and SHA implementations ----------------------------------------
-
-# The compiled (AES, SHA) kernel pairs the MTProto tests run, as
-# MtprotoKernel(aes, sha) of mtcore._cmtcore takes them: the x86 ones on
-# x86-64, then each other AES kernel here with each SHA kernel here (on
-# AArch64: armaes/armsha, the fused decrypt, and armaes/portable, the
-# unfused one), as the x86 ones pair.
-X86_MTPROTO_KERNELS = (
-    ("aesni", "shani"),
-    ("vaes", "shani"),
-    # AES-NI without SHA-NI (many Intel client CPUs): the unfused decrypt.
-    ("aesni", "portable"),
-    ("vaes", "portable"),
-)
-C_MTPROTO_KERNELS = (
-    ("portable", "portable"),
-    *(X86_MTPROTO_KERNELS if X86 else ()),
-    *(
-        (a, s)
-        for a in C_KERNELS
-        if a not in ("portable", *X86_AES)
-        for s in reversed(SHA_HERE)
-    ),
-)
-
-MTPROTO_API_NAMES = frozenset((*MTPROTO_KERNEL_NAMES, "AuthKey", "encrypted_length"))
-
-
-class MtprotoImpl:
-    """
-    What an ``mt_impl`` test receives: the kernel's functions (never the
-    module's default-kernel ones in their place: a kernel that lacks one is
-    an error, see test_backend), then the kernel-independent names of its
-    backend module (``AuthKey``, ``encrypted_length``).
-    """
-
-    def __init__(self, label: str, kernel: Any, module: Any, compiled: bool) -> None:
-        self.label = label
-        self.kernel = kernel
-        self.module = module
-        self.is_compiled = compiled
-
-    def __getattr__(self, name: str) -> Any:
-        if name in MTPROTO_KERNEL_NAMES:
-            return getattr(self.kernel, name)
-        if name in MTPROTO_API_NAMES:
-            return getattr(self.module, name)
-        raise AttributeError(name)  # copy, pickle, pytest, hypothesis probes
-
-    def __repr__(self) -> str:
-        return f"<MtprotoImpl {self.label}>"
-
-
-@dataclass(frozen=True)
-class MtprotoImplementation:
-    """
-    One MTProto implementation: a backend and an (AES, SHA) kernel pair, or
-    the public modules ``mtcore.mtproto`` and ``mtcore.hashes``.
-    """
-
-    backend: str
-    aes: str
-    sha: str
-
-    def __str__(self) -> str:
-        if self.backend in ("public", "python"):
-            return self.backend
-        return f"c-{self.aes}/{self.sha}"
-
-    @property
-    def is_compiled(self) -> bool:
-        return self.backend == "c"
-
-    def _public(self) -> MtprotoImpl:
-        try:
-            mtproto = importlib.import_module("mtcore.mtproto")
-            hashes = importlib.import_module("mtcore.hashes")
-        except AttributeError as exc:  # the backend lacks a name they bind
-            pytest.skip(f"public mtcore.mtproto/mtcore.hashes: {exc}")
-        names: dict[str, Any] = {"sha1": hashes.sha1, "sha256": hashes.sha256}
-        for name in ("ige_encrypt_many", "ige_decrypt_many"):
-            names[name] = getattr(mtcore.aes, name)
-        for name in MTPROTO_KERNEL_NAMES:
-            if name not in names:
-                names[name] = getattr(mtproto, name)
-        compiled = _backend.IMPLEMENTATION == "c"
-        return MtprotoImpl("public", SimpleNamespace(**names), mtproto, compiled)
-
-    def load(self) -> MtprotoImpl:
-        if self.backend == "public":
-            return self._public()
-        if self.backend == "python":
-            module: Optional[ModuleType] = importlib.import_module("mtcore._py")
-        else:
-            module, why = _import_compiled()
-            if module is None:
-                pytest.skip(f"MTProto kernels {self.aes}/{self.sha}: {why}")
-        assert module is not None
-        for name in ("MtprotoKernel", "sha_kernels"):
-            if not hasattr(module, name):
-                pytest.skip(f"{module.__name__} has no {name} yet")
-        aes_available = module.aes_kernels()
-        sha_available = module.sha_kernels()
-        if self.aes not in aes_available or self.sha not in sha_available:
-            pytest.skip(
-                f"kernels {self.aes}/{self.sha} cannot run on this CPU/build "
-                f"(AES: {', '.join(aes_available)}; SHA: {', '.join(sha_available)})"
-            )
-        kernel = module.MtprotoKernel(self.aes, self.sha)
-        return MtprotoImpl(str(self), kernel, module, self.is_compiled)
-
-
-PY_MTPROTO = MtprotoImplementation("python", "python", "python")
-C_MTPROTOS = tuple(MtprotoImplementation("c", a, s) for a, s in C_MTPROTO_KERNELS)
-PUBLIC_MTPROTO = MtprotoImplementation("public", "default", "default")
-
-
-def _mt_param(impl: MtprotoImplementation) -> Any:
-    compiled = impl.is_compiled or (
-        impl.backend == "public" and _backend.IMPLEMENTATION == "c"
-    )
-    return pytest.param(impl, marks=C_EXTENSION if compiled else (), id=str(impl))
-
-
-@pytest.fixture(
-    scope="session",
-    params=[
-        _mt_param(PY_MTPROTO),
-        *(_mt_param(i) for i in C_MTPROTOS),
-        _mt_param(PUBLIC_MTPROTO),
-    ],
-)
+@pytest.fixture(scope="session", params=_params(PY, *C_MTPROTO, PUBLIC))
 def mt_impl(request: pytest.FixtureRequest) -> MtprotoImpl:
     """
-    Every MTProto/SHA implementation reachable here: ``python``, the
-    compiled ``MtprotoKernel`` pairs ``c-portable/portable``,
-    ``c-aesni/shani``, ``c-vaes/shani``, and ``public`` (the public modules).
+    Every MTProto/SHA implementation's ``.mtproto`` view.
     """
-    return request.param.load()
+    return request.param.mtproto  # type: ignore[no-any-return]
 
 
-@pytest.fixture(scope="session", params=[_mt_param(i) for i in C_MTPROTOS])
+@pytest.fixture(scope="session", params=_params(*C_MTPROTO))
 def mt_c_kernel(request: pytest.FixtureRequest) -> MtprotoImpl:
     """
     Each compiled (AES, SHA) pair, for tests that compare it with the pure
     twin.
     """
-    return request.param.load()
+    return request.param.mtproto  # type: ignore[no-any-return]
 
 
 @pytest.fixture(scope="session")
@@ -395,7 +378,65 @@ def mt_py_kernel() -> MtprotoImpl:
     """
     The pure twin, ``MtprotoKernel("python", "python")``.
     """
-    return PY_MTPROTO.load()
+    return PY.mtproto
+
+
+@pytest.fixture(scope="session", params=_params(PY, C, PUBLIC))
+def tl_impl(request: pytest.FixtureRequest) -> TLImpl:
+    """
+    Every TL implementation's ``.tl`` view: ``python``, ``c`` and
+    ``public`` (``mtcore.tl.Writer``/``Reader``).
+    """
+    return request.param.tl  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session", params=_params(PY, C))
+def tl_loops(request: pytest.FixtureRequest) -> Any:
+    """
+    Each backend's TL codec loops (``.tl.loops``).
+    """
+    return request.param.tl.loops
+
+
+@pytest.fixture(scope="session")
+def tl_py_loops() -> Any:
+    """
+    The pure twin's TL codec loops.
+    """
+    return PY.tl.loops
+
+
+@pytest.fixture(scope="session", params=_params(C))
+def tl_c(request: pytest.FixtureRequest) -> TLImpl:
+    """
+    The compiled TL primitives, for tests that compare them with the twin.
+    """
+    return request.param.tl  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+def tl_py() -> TLImpl:
+    """
+    The pure twin's TL primitives.
+    """
+    return PY.tl
+
+
+@pytest.fixture(scope="session")
+def c_backend() -> ModuleType:
+    """
+    The compiled backend module (skipped with the reason where it is not
+    importable; tests using it carry the c_extension mark).
+    """
+    return C.module
+
+
+@pytest.fixture(scope="session", params=_params(PY, C))
+def backend_module(request: pytest.FixtureRequest) -> ModuleType:
+    """
+    Each backend module itself (``mtcore._py``, ``mtcore._cmtcore``).
+    """
+    return request.param.module  # type: ignore[no-any-return]
 
 
 # --- hypothesis profiles -------------------------------------------------
@@ -427,71 +468,3 @@ else:
         os.environ.get("HYPOTHESIS_PROFILE")
         or ("ci" if os.environ.get("CI") else "dev")
     )
-
-
-# --- TL primitives -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TLImpl:
-    """
-    One implementation of the TL primitives: its writer and reader classes.
-    """
-
-    label: str
-    Writer: Any
-    Reader: Any
-    is_compiled: bool
-
-    def __repr__(self) -> str:
-        return f"<TLImpl {self.label}>"
-
-
-def _tl_load(kind: str) -> TLImpl:
-    if kind == "public":
-        tl = importlib.import_module("mtcore.tl")
-        return TLImpl("public", tl.Writer, tl.Reader, _backend.IMPLEMENTATION == "c")
-    if kind == "python":
-        module: ModuleType | None = importlib.import_module("mtcore._py")
-    else:
-        module, why = _import_compiled()
-        if module is None:
-            pytest.skip(f"compiled TL primitives: {why}")
-    assert module is not None
-    return TLImpl(kind, module.TLWriter, module.TLReader, kind == "c")
-
-
-@pytest.fixture(
-    scope="session",
-    params=[
-        pytest.param("python", id="python"),
-        pytest.param("c", id="c", marks=C_EXTENSION),
-        pytest.param(
-            "public",
-            id="public",
-            marks=C_EXTENSION if _backend.IMPLEMENTATION == "c" else (),
-        ),
-    ],
-)
-def tl_impl(request: pytest.FixtureRequest) -> TLImpl:
-    """
-    Every TL writer/reader pair: ``python`` (``mtcore._py``), ``c``
-    (``mtcore._cmtcore``) and ``public`` (``mtcore.tl.Writer``/``Reader``).
-    """
-    return _tl_load(request.param)
-
-
-@pytest.fixture(scope="session", params=[pytest.param("c", id="c", marks=C_EXTENSION)])
-def tl_c(request: pytest.FixtureRequest) -> TLImpl:
-    """
-    The compiled TL primitives, for tests that compare them with the twin.
-    """
-    return _tl_load(request.param)
-
-
-@pytest.fixture(scope="session")
-def tl_py() -> TLImpl:
-    """
-    The pure twin's TL primitives.
-    """
-    return _tl_load("python")

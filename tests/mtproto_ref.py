@@ -77,6 +77,24 @@ def ref_decrypt(key: bytes, packet: bytes, x: int) -> bytes:
     return ref_ige(aes_key, aes_iv, packet[24:], decrypt=True)
 
 
+def ref_tmp_key_iv(new_nonce: bytes, server_nonce: bytes) -> tuple[bytes, bytes]:
+    """
+    The key exchange's temporary AES key and IV
+    (core.telegram.org/mtproto/auth_key, "Server responds with
+    Server_DH_Params").
+    """
+
+    def h(*parts: bytes) -> bytes:
+        return hashlib.sha1(b"".join(parts)).digest()
+
+    a, b, c = (
+        h(new_nonce, server_nonce),
+        h(server_nonce, new_nonce),
+        h(new_nonce, new_nonce),
+    )
+    return a + b[:12], b[12:] + c + new_nonce[:4]
+
+
 def ref_padding_length(n: int) -> int:
     """
     The smallest padding of at least 12 bytes that makes n + padding a

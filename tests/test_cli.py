@@ -22,6 +22,8 @@ from mtcore import __main__ as cli
 from mtcore import _backend
 
 ROOT = Path(mtcore.__file__).resolve().parent.parent
+# The checkout these tests are in (its pyproject.toml).
+CHECKOUT = Path(__file__).resolve().parent.parent
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -52,7 +54,7 @@ def test_no_command_prints_help(capsys):
 
 def test_console_script_is_declared():
     tomllib = pytest.importorskip("tomllib")
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    project = tomllib.loads((CHECKOUT / "pyproject.toml").read_text())["project"]
     assert project["scripts"] == {"mtcore": "mtcore.__main__:main"}
 
 
@@ -169,3 +171,48 @@ def test_public_submodules_are_attributes_imported_lazily():
     assert got == {m: f"mtcore.{m}" for m in ("tl", "login", "qr", "auth", "compat")}
     with pytest.raises(AttributeError, match="module 'mtcore' has no attribute 'nothing'"):
         mtcore.nothing  # noqa: B018
+
+
+def test_compiled_backend_runs_without_cryptography():
+    # cryptography has no wheel for some interpreters (3.13t): the compiled
+    # backend must import and work without it, and the pure twin must say
+    # what is missing when asked for AES.
+    code = textwrap.dedent(
+        """
+        import json, sys, importlib.abc
+
+        class Block(importlib.abc.MetaPathFinder):
+            def find_spec(self, name, path=None, target=None):
+                if name.split(".")[0] == "cryptography":
+                    raise ImportError("No module named 'cryptography'")
+
+        sys.meta_path.insert(0, Block())
+        import mtcore, mtcore.compat.tgcrypto, mtcore.login, mtcore.tl
+        from mtcore import aes, mtproto, tl
+        from mtcore import _py
+        out = {"impl": mtcore.backend_info()["implementation"]}
+        out["ige"] = aes.ige_encrypt(bytes(16), bytes(32), bytes(32)).hex()
+        out["tl"] = len(bytes(tl.functions.ping(ping_id=1)))
+        try:
+            _py.ige_encrypt(bytes(16), bytes(32), bytes(32))
+        except ImportError as exc:
+            out["pure"] = [type(exc).__name__, str(exc)]
+        print(json.dumps(out))
+        """
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT.parent, env=_env(),
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    got = json.loads(proc.stdout.splitlines()[-1])
+    assert got["tl"] == 12
+    assert got["pure"] == [
+        "MissingExtra",
+        "mtcore's pure-Python AES needs 'cryptography', a dependency of mtcore "
+        "that is not installed here (the compiled backend runs without it): "
+        "pip install cryptography",
+    ]
+    if _backend.IMPLEMENTATION == "c":
+        assert got["impl"] == "c"
+        assert got["ige"] == mtcore.aes.ige_encrypt(bytes(16), bytes(32), bytes(32)).hex()

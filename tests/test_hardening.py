@@ -113,15 +113,19 @@ def test_batch_buffer_hook_that_clears_the_list(mt_impl):
     # compiled encrypt_messages then read past the emptied list.
     plaintexts: list[Any] = []
 
+    def inner(seed: int) -> bytes:
+        # A valid inner message: salt, session_id, msg_id, seq_no, 32 bytes.
+        return struct.pack("<qqqii", 1, 2, 4 * seed, 0, 32) + fresh(32, seed)
+
     class Clearing:
         def __buffer__(self, flags: int) -> memoryview:
             plaintexts.clear()
-            return memoryview(b"\x00" * 64)
+            return memoryview(inner(0))
 
-    plaintexts += [fresh(64, 9), Clearing(), fresh(64, 10)]
+    plaintexts += [inner(9), Clearing(), inner(10)]
     packets = mt_impl.encrypt_messages(AUTH_KEY, plaintexts, from_client=True)
     assert len(packets) == 3
-    for packet, pt in zip(packets, [fresh(64, 9), bytes(64), fresh(64, 10)]):
+    for packet, pt in zip(packets, [inner(9), inner(0), inner(10)]):
         assert mt_impl.decrypt_message(AUTH_KEY, packet, from_client=True) == pt
     items: list[Any] = []
 

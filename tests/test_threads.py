@@ -190,3 +190,170 @@ def test_shared_qr_login_flow():
 
         got = sorted(run_threads(work))
         assert got == ["ShowQR"] + ["refused"] * (THREADS - 1)
+
+
+# --- TL ---------------------------------------------------------------------
+
+
+def test_shared_tl_writer(tl_impl):
+    # Each write lands whole: the shared writer's output parses back into
+    # exactly the records the threads wrote, in some interleaving.
+    w = tl_impl.Writer()
+    per_thread = 300
+
+    def work(i: int) -> None:
+        for r in range(per_thread):
+            w.write_bytes(bytes([i]) * (1 + r % 300))
+
+    run_threads(work)
+    reader = tl_impl.Reader(w.getvalue())
+    got: dict[int, list[int]] = {i: [] for i in range(THREADS)}
+    while not reader.at_end():
+        rec = reader.read_bytes()
+        assert rec == rec[:1] * len(rec)
+        got[rec[0]].append(len(rec))
+    assert got == {i: [1 + r % 300 for r in range(per_thread)] for i in range(THREADS)}
+
+
+def test_shared_tl_reader(tl_impl):
+    # Each read takes whole values: every record is read exactly once.
+    n = 8000
+    w = tl_impl.Writer()
+    for v in range(n):
+        w.write_bytes(v.to_bytes(4, "little") * (1 + v % 70))
+    reader = tl_impl.Reader(w.getvalue())
+
+    def work(i: int) -> list[int]:
+        out = []
+        for _ in range(n // THREADS):
+            rec = reader.read_bytes()
+            out.append(int.from_bytes(rec[:4], "little"))
+            assert rec == rec[:4] * (1 + out[-1] % 70)
+        return out
+
+    values = sorted(v for part in run_threads(work) for v in part)
+    assert values == list(range(n))
+    assert reader.at_end()
+
+
+def test_first_use_of_a_class_from_threads():
+    # Threads that name the same combinators of a fresh codec at once get
+    # one class each, not one per thread.
+    from mtcore.tl.codec import Codec
+    from mtcore.tl.registry import default_schema
+
+    names = sorted(default_schema().constructors)[:300]
+    for _ in range(3):
+        codec = Codec(default_schema())
+
+        def work(i: int) -> list[type]:
+            return [codec.desc_by_name(name, False).cls for name in names]
+
+        first, *others = run_threads(work)
+        assert all(o == first for o in others)
+
+
+def test_encode_decode_from_threads():
+    # The compiled encoder's spare writer and the plan tables under threads:
+    # every result equals the single-threaded one.
+    from mtcore.tl import decode, functions, types
+
+    objs = [
+        functions.messages.sendMessage(
+            peer=types.inputPeerUser(user_id=i, access_hash=-i),
+            message="x" * (i % 50),
+            random_id=i,
+            entities=[types.messageEntityBold(offset=0, length=i % 7)],
+        )
+        for i in range(200)
+    ]
+    expected = [bytes(o) for o in objs]
+
+    def work(t: int) -> bool:
+        for _ in range(5):
+            for o, e in zip(objs, expected):
+                if bytes(o) != e or decode(e) != o:
+                    return False
+        return True
+
+    assert run_threads(work) == [True] * THREADS
+
+
+def one_winner(work: Callable[[int], Any]) -> tuple[list[Any], list[BaseException]]:
+    """work(i) in THREADS threads at once; what returned, and what raised."""
+    done: list[Any] = []
+    failed: list[BaseException] = []
+
+    def body(i: int) -> None:
+        try:
+            done.append(work(i))
+        except Exception as exc:  # the outcome under test
+            failed.append(exc)
+
+    run_threads(body)
+    return done, failed
+
+
+def test_shared_server_handshake():
+    # Four clients send one ServerHandshake their req_pq_multi at once.  A
+    # server may be asked to start over, so each gets its own resPQ (its own
+    # nonce back, a fresh server_nonce and pq), and the server goes on with
+    # the last one it answered: the answer with the highest msg_id.  The
+    # exchange then completes with that client.  Ten rounds, to let the
+    # threads interleave in many ways.
+    from handshake_peers import server_key
+
+    key = server_key()
+    for _ in range(10):
+        one_exchange(key)
+
+
+def one_exchange(key: Any) -> None:
+    import struct
+
+    from mtcore import handshake
+
+    clients = [handshake.ClientHandshake([key.public_key], dc_id=2) for _ in range(THREADS)]
+    server = handshake.ServerHandshake([key], dc=2)
+    starts = [c.start() for c in clients]
+    answers = run_threads(lambda i: server.receive(starts[i]))
+    res_pqs = [tl.decode(a[20:]) for a in answers]
+    for start, res_pq in zip(starts, res_pqs):
+        assert res_pq.nonce == tl.decode(start[20:]).nonce
+    assert len({(r.server_nonce, r.pq) for r in res_pqs}) == THREADS
+    msg_ids = [struct.unpack_from("<q", a, 8)[0] for a in answers]
+    last = msg_ids.index(max(msg_ids))
+    client = clients[last]
+    message = client.receive(answers[last])
+    while client.result is None:
+        reply = server.receive(message)
+        out = client.receive(reply)
+        if isinstance(out, bytes):
+            message = out
+    assert server.result is not None
+    assert server.result.auth_key == client.result.auth_key
+
+
+def test_shared_srp_server_session():
+    # One srp_id can be checked once: four threads checking the same right
+    # answer at once give one success and three SRPIdInvalid.
+    from mtcore import srp
+    from mtcore.exceptions import SRPIdInvalid
+
+    algo = srp.new_password_algo(
+        tl.types.passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow(
+            salt1=bytes(range(8)), salt2=bytes(16), g=3, p=_srp_prime()
+        )
+    )
+    session = srp.ServerSession(srp.make_verifier("pw", algo), algo)
+    check = srp.compute_check(session.password(), "pw")
+    done, failed = one_winner(lambda i: session.verify(check))
+    assert done == [None]
+    assert len(failed) == THREADS - 1
+    assert all(isinstance(exc, SRPIdInvalid) for exc in failed), failed
+
+
+def _srp_prime() -> bytes:
+    from mtcore import _dh
+
+    return _dh.TELEGRAM_DH_PRIME.to_bytes(256, "big")

@@ -1,11 +1,10 @@
 """
-The compiled loops of the TL codec (mtcore/_tlcodec.pyx) against the
-Python loops of mtcore/tl/codec.py over the same plans: decoding random
-valid encodings, and random, truncated and bit-flipped bytes, gives the
-same object or the same TLDecodeError text; encoding gives the same bytes
-or the same error (type and text), also for objects whose fields were
-replaced by values of the wrong type.  ``codec._python_loops()`` runs the
-Python loops while the extension is loaded.
+The compiled loops of the TL codec (mtcore/_tlcodec.pyx) against the pure
+twin's (mtcore/_py/tlcodec.py) over the same plans: decoding random valid
+encodings, and random, truncated and bit-flipped bytes, gives the same
+object or the same TLDecodeError text; encoding gives the same bytes or the
+same error (type and text), also for objects whose fields were replaced by
+values of the wrong type; so does constructing objects.
 """
 
 from __future__ import annotations
@@ -20,15 +19,15 @@ pytest.importorskip("hypothesis")
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_tl_codec import ALL, SAMPLES, gen_plan, to_mtcore
+from utils import TLLoops
+
+from mtcore import _backend, _py
 
 from mtcore.exceptions import MtcoreError, TLDecodeError
 from mtcore.tl import (
     MessageContainer,
     MTMessage,
     RawVector,
-    codec,
-    decode,
-    encode,
     types,
 )
 from mtcore.tl import functions as fn
@@ -36,9 +35,12 @@ from mtcore.tl import functions as fn
 pytestmark = [
     pytest.mark.c_extension,
     pytest.mark.skipif(
-        codec._CIMPL is None, reason="the compiled extension is not loaded"
+        _backend.IMPLEMENTATION != "c", reason="the compiled extension is not loaded"
     ),
 ]
+
+C = TLLoops("c", _backend.impl)
+PY = TLLoops("python", _py)
 
 IDS = [c.id for c in ALL]
 
@@ -61,18 +63,16 @@ def _same(a: tuple[str, Any], b: tuple[str, Any]) -> None:
         assert a[1] == b[1]
 
 
-def both(f: Callable[[], Any]) -> tuple[str, Any]:
-    fast = _outcome(f)
-    with codec._python_loops():
-        assert codec._fast is None
-        slow = _outcome(f)
-    assert codec._fast is not None
+def both(f: Callable[[TLLoops], Any]) -> tuple[str, Any]:
+    # f over the compiled loops and over the pure ones: the same outcome
+    fast = _outcome(lambda: f(C))
+    slow = _outcome(lambda: f(PY))
     _same(fast, slow)
     return fast
 
 
 def check_decode(data: bytes, type: str | None = None) -> tuple[str, Any]:
-    out = both(lambda: decode(data, type=type))
+    out = both(lambda L: L.decode(data, type=type))
     # hostile input: only TLDecodeError may come out
     assert out[0] in ("ok", "TLDecodeError"), out
     return out
@@ -82,8 +82,8 @@ def check_decode(data: bytes, type: str | None = None) -> tuple[str, Any]:
 @given(st.sampled_from(ALL), st.integers(0, 2**32), st.booleans())
 def test_valid_encodings_decode_alike(c: Any, seed: int, full: bool) -> None:
     obj = to_mtcore(gen_plan(random.Random(seed), c, full=full))
-    data = both(lambda: bytes(obj))[1]
-    assert data == both(lambda: encode(obj))[1]
+    data = both(lambda L: L.encode(obj))[1]
+    assert data == bytes(obj)
     kind, got = check_decode(data)
     if c.id in (0x997275B5, 0xBC799737, 0x3072CFA1):  # Bool, gzip_packed
         return
@@ -190,8 +190,7 @@ def test_encode_of_damaged_objects_alike(c: Any, seed: int, data: Any) -> None:
             break
         i = data.draw(st.integers(0, len(target._v) - 1))
         target._v[i] = data.draw(JUNK)
-    both(lambda: bytes(obj))
-    both(lambda: encode(obj))
+    both(lambda L: L.encode(obj))
 
 
 def test_encode_specials_and_cycles_alike() -> None:
@@ -205,32 +204,22 @@ def test_encode_specials_and_cycles_alike() -> None:
         object(),
         1,
     ):
-        both(lambda obj=obj: encode(obj))
+        both(lambda L, obj=obj: L.encode(obj))
     # a cycle: the compiled encoder gives up, the Python loops raise
     u = fn.invokeWithLayer(layer=1, query=fn.help.getConfig())
     u._v[1] = u
     with pytest.raises(RecursionError):
-        bytes(u)
-    with codec._python_loops(), pytest.raises(RecursionError):
-        bytes(u)
+        C.encode(u)
+    with pytest.raises(RecursionError):
+        PY.encode(u)
     # deep but finite nesting beyond the compiled encoder's limit
     q: Any = fn.help.getConfig()
     for _ in range(250):
         q = fn.invokeWithLayer(layer=1, query=q)
-    assert both(lambda: bytes(q))[0] == "ok"
+    assert both(lambda L: L.encode(q))[0] == "ok"
 
 
-def test_python_loops_hook_restores() -> None:
-    assert codec._fast is codec._CIMPL
-    data = bytes(fn.ping(ping_id=1))
-    with codec._python_loops():
-        assert type(decode(data)).__name__ == "ping"
-    assert codec._fast is codec._CIMPL
-    with pytest.raises(TLDecodeError):
-        decode(data[:-1])
-
-
-# --- object construction: the compiled __init__ against codec.py's ----------
+# --- object construction: the compiled tl_init against the pure one ---------
 
 _JUNK = [
     None, 0, -1, 2**31, 2**63, 2**64 - 1, 2**64, -(2**63) - 1, 1.5, "x", "é",
@@ -260,4 +249,4 @@ def test_construction_compiled_equals_python(name):
         kw = {f: rng.choice(_JUNK + objs) for f in cls._desc.fields if rng.random() < 0.6}
         if rng.random() < 0.2:
             kw["bogus"] = 1
-        both(lambda: cls(**kw))
+        both(lambda L: L.build(cls, **kw))

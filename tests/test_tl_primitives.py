@@ -549,6 +549,78 @@ def test_position_seek_remaining(tl_impl):
     assert r.position == 0
 
 
+def test_read_sub(tl_impl):
+    # The sub-reader reads the parent's bytes in place; its offsets, and
+    # those its errors name, count from its own start.
+    wire = (
+        b"\x00" * 4
+        + struct.pack("<iq", -5, 2**40)
+        + b"\x03abc"
+        + VECTOR_ID
+        + struct.pack("<iq", 1, 9)
+        + b"\xff" * 8
+    )
+    r = tl_impl.Reader(wire)
+    r.seek(4)
+    sub = r.read_sub(len(wire) - 12)
+    assert type(sub) is tl_impl.Reader
+    assert r.position == len(wire) - 8 and r.remaining == 8
+    assert (sub.position, sub.remaining, sub.at_end()) == (0, len(wire) - 12, False)
+    assert sub.read_int() == -5 and sub.read_long() == 2**40
+    assert sub.read_bytes() == b"abc" and sub.position == 16
+    assert sub.read_vector_long() == [9] and sub.at_end()
+    sub.seek(0)
+    assert sub.read_raw(4) == struct.pack("<i", -5)
+    inner = sub.read_sub(8)  # a reader of a reader
+    assert inner.read_long() == 2**40 and inner.at_end()
+    with pytest.raises(TLDecodeError) as exc:
+        inner.read_int()
+    assert str(exc.value) == "read_int needs 4 bytes, 0 left at offset 8"
+    sub.seek(12)
+    with pytest.raises(TLDecodeError) as exc:
+        sub.read_vector_int()  # the string "abc" is no vector
+    assert str(exc.value) == (
+        "read_vector_int: constructor 0x63626103 at offset 12 is not vector "
+        "(0x1cb5c415)"
+    )
+    assert sub.position == 12
+    with pytest.raises(ArgumentValueError) as exc:
+        sub.seek(len(wire) - 11)
+    assert str(exc.value) == f"pos must be in 0..{len(wire) - 12}, got {len(wire) - 11}"
+    # the parent's bytes after the sub-reader's end are not its
+    sub.seek(len(wire) - 16)
+    with pytest.raises(TLDecodeError) as exc:
+        sub.read_long()
+    assert (
+        str(exc.value) == f"read_long needs 8 bytes, 4 left at offset {len(wire) - 16}"
+    )
+    assert r.read_raw(8) == b"\xff" * 8 and r.at_end()
+    assert r.read_sub(0).at_end()
+
+
+@pytest.mark.parametrize("method", ["read_raw", "read_sub"])
+def test_sized_read_errors(tl_impl, method):
+    r = tl_impl.Reader(bytes(20))
+    r.seek(17)
+    read = getattr(r, method)
+    with pytest.raises(TLDecodeError) as exc:
+        read(4)
+    assert str(exc.value) == f"{method} needs 4 bytes, 3 left at offset 17"
+    with pytest.raises(TLDecodeError) as exc:
+        read(2**100)
+    assert str(exc.value) == f"{method} needs {2**100} bytes, 3 left at offset 17"
+    with pytest.raises(ArgumentValueError) as exc:
+        read(-1)
+    assert str(exc.value) == "n must be >= 0, got -1"
+    with pytest.raises(ArgumentValueError) as exc:
+        read(-(2**100))
+    assert str(exc.value) == f"n must be >= 0, got {-(2**100)}"
+    with pytest.raises(ArgumentTypeError) as exc:
+        read(1.0)
+    assert str(exc.value) == "n must be an int, not 'float'"
+    assert r.position == 17
+
+
 # (method, needed bytes): the fixed-size reads
 FIXED = [
     ("read_int", 4),
@@ -574,18 +646,6 @@ def test_short_fixed_reads(tl_impl, method, need):
                 f"{method} needs {need} bytes, {have} left at offset {prefix}"
             )
             assert r.position == prefix  # a failed read consumes nothing
-
-
-def test_short_raw_read(tl_impl):
-    r = tl_impl.Reader(bytes(20))
-    r.seek(17)
-    with pytest.raises(TLDecodeError) as exc:
-        r.read_raw(4)
-    assert str(exc.value) == "read_raw needs 4 bytes, 3 left at offset 17"
-    with pytest.raises(TLDecodeError) as exc:
-        r.read_raw(2**100)
-    assert str(exc.value) == f"read_raw needs {2**100} bytes, 3 left at offset 17"
-    assert r.position == 17
 
 
 def test_decode_error_is_a_value_error():

@@ -8,14 +8,12 @@ builds at run time, and (when mypy is installed) understood by mypy.
 from __future__ import annotations
 
 import ast
-import importlib.util
-import sys
 import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
-from utils import run_mypy
+from utils import load_tool, run_mypy
 
 import mtcore.tl
 
@@ -26,17 +24,7 @@ STUB = Path(mtcore.tl.__file__).with_name("__init__.pyi")
 
 @pytest.fixture(scope="module")
 def gen() -> Any:
-    if not TOOL.exists():
-        pytest.skip("tools/gen_tl_stubs.py is not in this tree")
-    spec = importlib.util.spec_from_file_location("gen_tl_stubs", TOOL)
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod  # for its dataclasses
-    try:
-        spec.loader.exec_module(mod)
-    finally:
-        del sys.modules[spec.name]
-    return mod
+    return load_tool(TOOL, "gen_tl_stubs")
 
 
 @pytest.fixture(scope="module")

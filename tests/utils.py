@@ -198,26 +198,6 @@ class GuardedPages:
         return self.view[end - len(data) : end]
 
 
-# What an MtprotoKernel carries: the MTProto functions bound to one AES and
-# one SHA kernel, the hashes and the batched IGE.
-MTPROTO_KERNEL_NAMES = (
-    "msg_key",
-    "kdf",
-    "encrypt_message",
-    "encrypt_messages",
-    "decrypt_message",
-    "decrypt_message_into",
-    "pack_message",
-    "unpack_message",
-    "tmp_aes_key_iv",
-    "new_nonce_hash",
-    "sha1",
-    "sha256",
-    "ige_encrypt_many",
-    "ige_decrypt_many",
-)
-
-
 def run_mypy(tmp_path: Path, snippet: str, extra: Sequence[str] = ()) -> tuple[list[str], str]:
     """
     ``mypy --strict`` on a user's snippet that imports mtcore (installed,
@@ -260,3 +240,38 @@ def run_mypy(tmp_path: Path, snippet: str, extra: Sequence[str] = ()) -> tuple[l
     )
     errors = [line for line in proc.stdout.splitlines() if ": error:" in line]
     return errors, proc.stdout + proc.stderr
+
+
+def TLLoops(label: str, module: Any) -> Any:
+    """
+    One backend's TL codec loops (``mtcore.tl.codec._Loops``: decode,
+    encode and build with mtcore.tl's signatures), labelled for test ids.
+    """
+    from mtcore.tl.codec import _Loops
+
+    loops = _Loops(module)
+    loops.label = label  # type: ignore[attr-defined]
+    loops.is_compiled = label == "c"  # type: ignore[attr-defined]
+    return loops
+
+
+def load_tool(path: Path, name: str) -> Any:
+    """
+    The script at ``path`` (one of ``tools/``) imported as module ``name``,
+    or a skip where the tools are not in this tree (an installed copy).
+    """
+    import importlib.util
+
+    import pytest
+
+    if not path.exists():
+        pytest.skip(f"tools/{path.name} is not in this tree")
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # for its dataclasses
+    try:
+        spec.loader.exec_module(mod)
+    finally:
+        del sys.modules[spec.name]
+    return mod

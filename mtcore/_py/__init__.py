@@ -21,6 +21,7 @@ from mtcore._py.aes import ige_decrypt_many as ige_decrypt_many
 from mtcore._py.aes import ige_encrypt as ige_encrypt
 from mtcore._py.aes import ige_encrypt_many as ige_encrypt_many
 from mtcore._py.auth import factorize_pq as factorize_pq
+from mtcore._py.auth import modexp as modexp
 from mtcore._py.hashes import sha1 as sha1
 from mtcore._py.hashes import sha256 as sha256
 from mtcore._py.hashes import sha_kernel as sha_kernel
@@ -40,3 +41,8 @@ from mtcore._py.mtproto import tmp_aes_key_iv as tmp_aes_key_iv
 from mtcore._py.mtproto import unpack_message as unpack_message
 from mtcore._py.tlbuf import TLReader as TLReader
 from mtcore._py.tlbuf import TLWriter as TLWriter
+from mtcore._py.tlcodec import tl_decode as tl_decode
+from mtcore._py.tlcodec import tl_encode as tl_encode
+from mtcore._py.tlcodec import tl_init as tl_init
+from mtcore._py.tlcodec import tl_plan as tl_plan
+from mtcore._py.tlcodec import tl_tables as tl_tables

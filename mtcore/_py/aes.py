@@ -14,7 +14,6 @@ import threading
 from collections.abc import Sequence
 from typing import Any, Optional, Union, overload
 
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from mtcore import _errors
 from mtcore._typing import Buffer, Out
@@ -60,8 +59,22 @@ def _bytes_arg(name: str, obj: Buffer, size: int) -> bytes:
         return view.tobytes()
 
 
+def _cipher(key: bytes, mode: str, iv: bytes | None = None) -> Any:
+    """
+    A ``cryptography`` AES Cipher in mode ("ECB", "CBC", "CTR").  It is
+    imported here, not with the module: the compiled backend needs none of
+    it (and it has no wheel for some interpreters, such as 3.13t).
+    """
+    try:
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    except ImportError:
+        raise _errors.missing_dependency("mtcore's pure-Python AES", "cryptography") from None
+    m = getattr(modes, mode)
+    return Cipher(algorithms.AES(key), m() if iv is None else m(iv))
+
+
 def _ecb(key: bytes, decrypt: bool) -> Any:
-    cipher = Cipher(algorithms.AES(key), modes.ECB())
+    cipher = _cipher(key, "ECB")
     return cipher.decryptor() if decrypt else cipher.encryptor()
 
 
@@ -113,7 +126,7 @@ def _one_shot(
             if mode == "ige":
                 res = _ige(src, k, v, decrypt)
             else:
-                cipher = Cipher(algorithms.AES(k), modes.CBC(v))
+                cipher = _cipher(k, "CBC", v)
                 ctx = cipher.decryptor() if decrypt else cipher.encryptor()
                 res = ctx.update(src) + ctx.finalize()
             if oview is None:
@@ -333,7 +346,7 @@ class Ctr:
                 raise _errors.already_initialised("Ctr")
             k = _bytes_arg("key", key, 32)
             v = _bytes_arg("iv", iv, 16)
-            self._ctx = Cipher(algorithms.AES(k), modes.CTR(v)).encryptor()
+            self._ctx = _cipher(k, "CTR", v).encryptor()
 
     def update(self, data: Buffer) -> bytes:
         """

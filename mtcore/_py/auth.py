@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from mtcore import _errors
+from mtcore._primes import miller_rabin
 from mtcore._typing import Buffer
 from mtcore._py.aes import _view
 
@@ -33,24 +34,7 @@ def is_prime(n: int) -> bool:
             return n == p
     if n < 41 * 41:
         return True
-    d, s = n - 1, 0
-    while d % 2 == 0:
-        d //= 2
-        s += 1
-    for a in _MR_BASES:
-        a %= n
-        if a == 0:
-            continue
-        x = pow(a, d, n)
-        if x in (1, n - 1):
-            continue
-        for _ in range(s - 1):
-            x = x * x % n
-            if x == n - 1:
-                break
-        else:
-            return False
-    return True
+    return miller_rabin(n, _MR_BASES)
 
 
 def _rho(n: int, c0: int) -> int:
@@ -150,3 +134,25 @@ def factorize_pq(pq: int | Buffer) -> tuple[int, int]:
     if code != _OK:
         raise _errors.pq_refused(n, code)
     return p, q
+
+
+def modexp(base: int, exponent: int, modulus: int) -> int:
+    """
+    ``base ** exponent % modulus``, the 2048-bit modular exponentiation of
+    the key exchange and SRP (core.telegram.org/mtproto/auth_key): here
+    CPython's ``pow``, whose time depends on the exponent's bits (the
+    compiled twin's does not).
+
+    :param base: an int.
+    :param exponent: an int >= 0.
+    :param modulus: an int >= 1.
+    :returns: an int in ``0 .. modulus - 1``.
+    """
+    for name, value in (("base", base), ("exponent", exponent), ("modulus", modulus)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise _errors.not_int(name, value)
+    if exponent < 0:
+        raise _errors.negative("exponent", exponent)
+    if modulus < 1:
+        raise _errors.modulus_not_positive(modulus)
+    return pow(base, exponent, modulus)

@@ -20,7 +20,7 @@ import struct
 from collections.abc import Sequence
 from typing import Any, Optional, overload
 
-from mtcore import _errors
+from mtcore import _errors, _wire
 from mtcore._message import Message
 from mtcore._typing import Buffer, Out
 from mtcore._py.aes import (
@@ -37,8 +37,8 @@ from mtcore._py.hashes import sha1, sha256, sha_kernels
 _AUTH_KEY_SIZE = 256
 _HEADER = struct.Struct("<qqqii")  # salt, session_id, msg_id, seq_no, length
 _MIN_PACKET = 72  # 24 + (32-byte header + 12 bytes of padding, in blocks)
-_INT64 = (-(2**63), 2**64 - 1)  # signed or unsigned 64-bit
-_INT32 = (-(2**31), 2**32 - 1)
+_INT64 = _wire.LONG_RANGE  # signed or unsigned 64-bit
+_INT32 = _wire.WORD_RANGE
 
 
 class AuthKey:
@@ -142,7 +142,7 @@ def _long_id(name: str, value: Any) -> int:
     # salt or session_id: an int (signed or unsigned 64-bit) or the 8
     # bytes of its wire form (little-endian, as Pyrogram keeps session_id).
     if isinstance(value, int):
-        return _signed(_int_arg(name, value, *_INT64), 64)
+        return _wire.signed(_int_arg(name, value, *_INT64), 64)
     try:
         view = memoryview(value)
     except TypeError:
@@ -150,10 +150,6 @@ def _long_id(name: str, value: Any) -> int:
     with view:
         raw = _bytes_arg(name, view, 8)
     return int.from_bytes(raw, "little", signed=True)
-
-
-def _signed(value: int, bits: int) -> int:
-    return value - (1 << bits) if value >= 1 << (bits - 1) else value
 
 
 def _pad_len(n: int) -> int:
@@ -452,10 +448,10 @@ def pack_message(
     ak = _auth_key(auth_key)
     salt = _long_id("salt", salt)
     session_id = _long_id("session_id", session_id)
-    msg_id = _signed(_int_arg("msg_id", msg_id, *_INT64), 64)
+    msg_id = _wire.signed(_int_arg("msg_id", msg_id, *_INT64), 64)
     if (msg_id % 4 != 0) if from_client else (msg_id % 2 != 1):
         raise _errors.pack_msg_id(msg_id, bool(from_client))
-    seq_no = _signed(_int_arg("seq_no", seq_no, *_INT32), 32)
+    seq_no = _wire.signed(_int_arg("seq_no", seq_no, *_INT32), 32)
     with _view("body", body) as view:
         data = view.tobytes()
     if len(data) % 4:

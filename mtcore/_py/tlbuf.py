@@ -8,24 +8,22 @@ Wire formats: core.telegram.org/mtproto/serialize.
 
 from __future__ import annotations
 
+import inspect
 import struct
-from typing import Any
+import threading
+from typing import Any, TypeVar
 
 from mtcore._typing import Buffer
-from mtcore import _errors
+from mtcore import _errors, _wire
 from mtcore._py.aes import _view
 
 
-BOOL_TRUE = 0x997275B5
-BOOL_FALSE = 0xBC799737
-VECTOR = 0x1CB5C415
-
-_I32_MIN = -0x80000000
-_I32_MAX = 0x7FFFFFFF
-_U32_MAX = 0xFFFFFFFF
-_I64_MIN = -(1 << 63)
-_U64_MAX = (1 << 64) - 1
-_BYTES_MAX = (1 << 24) - 1  # TL's 3-byte length
+_I32_MIN = _wire.INT32_MIN
+_I32_MAX = _wire.INT32_MAX
+_U32_MAX = _wire.UINT32_MAX
+_I64_MIN = _wire.INT64_MIN
+_U64_MAX = _wire.UINT64_MAX
+_BYTES_MAX = _wire.BYTES_LIMIT - 1  # TL's 3-byte length
 
 _pack_i32 = struct.Struct("<i").pack
 _pack_u32 = struct.Struct("<I").pack
@@ -36,9 +34,9 @@ _unpack_u32 = struct.Struct("<I").unpack_from
 _unpack_i64 = struct.Struct("<q").unpack_from
 _unpack_f64 = struct.Struct("<d").unpack_from
 
-_TRUE = _pack_u32(BOOL_TRUE)
-_FALSE = _pack_u32(BOOL_FALSE)
-_VECTOR = _pack_u32(VECTOR)
+_TRUE = _pack_u32(_wire.BOOL_TRUE_ID)
+_FALSE = _pack_u32(_wire.BOOL_FALSE_ID)
+_VECTOR = _pack_u32(_wire.VECTOR_ID)
 _PAD = (b"", b"\0", b"\0\0", b"\0\0\0")
 
 
@@ -69,7 +67,42 @@ def _sequence(name: str, seq: Any) -> list[Any] | tuple[Any, ...]:
     return seq
 
 
-class TLWriter:
+_T = TypeVar("_T")
+
+
+def _serialized(cls: type[_T]) -> type[_T]:
+    """
+    A subclass of cls whose public methods each run whole under the
+    instance's lock (``self._lock``): the public writer and reader, which
+    threads may share, take one call at a time, as the compiled twin's
+    critical sections make it do.  The codec's loops use cls itself (their
+    reader or writer is never shared) and pay nothing for it.
+    """
+    ns: dict[str, Any] = {"__slots__": (), "__doc__": cls.__doc__}
+    for name, fn in vars(cls).items():
+        if name.startswith("_") and name != "__len__" or not callable(fn):
+            continue
+        # The same parameters, so a call costs one frame more and no
+        # argument packing.
+        params = str(inspect.signature(fn)).partition(" ->")[0][1:-1]
+        args = ", ".join(p.split(":")[0].split("=")[0].strip() for p in params.split(","))
+        code = (
+            f"def {name}({params}):\n"
+            "    with self._lock:\n"
+            f"        return _fn({args})\n"
+        )
+        scope: dict[str, Any] = {"_fn": fn, "Any": Any, "Buffer": Buffer}
+        exec(code, scope)  # noqa: S102 - the text is built from our own signatures
+        locked = scope[name]
+        locked.__qualname__ = f"{cls.__name__.lstrip('_')}.{name}"
+        locked.__doc__ = fn.__doc__
+        ns[name] = locked
+    public: type[_T] = type(cls.__name__.lstrip("_"), (cls,), ns)
+    public.__module__ = "mtcore.tl"  # its public home (the twin is private)
+    return public
+
+
+class _TLWriter:
     """
     Builds TL bytes (core.telegram.org/mtproto/serialize): every
     ``write_*`` method appends
@@ -77,12 +110,11 @@ class TLWriter:
     method that raises leaves the writer as it was.
     """
 
-    __module__ = "mtcore.tl"  # its public home (the twin is private)
-
-    __slots__ = ("_buf",)
+    __slots__ = ("_buf", "_lock")
 
     def __init__(self) -> None:
         self._buf = bytearray()
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._buf)
@@ -269,7 +301,7 @@ class TLWriter:
         self._buf += b"".join(parts)
 
 
-class TLReader:
+class _TLReader:
     """
     Reads TL values (core.telegram.org/mtproto/serialize) from a
     bytes-like object, front
@@ -284,9 +316,10 @@ class TLReader:
     :param data: the bytes to read.
     """
 
-    __module__ = "mtcore.tl"  # its public home (the twin is private)
-
-    __slots__ = ("_data", "_pos")
+    # The input is _data[_start:_end] (a reader made by read_sub shares its
+    # parent's bytes); _pos is an index into _data, offsets in the API and
+    # in errors count from _start.
+    __slots__ = ("_data", "_end", "_lock", "_pos", "_start")
 
     def __init__(self, data: Buffer) -> None:
         if type(data) is bytes:
@@ -294,40 +327,42 @@ class TLReader:
         else:
             with _view("data", data) as view:
                 self._data = view.tobytes()
-        self._pos = 0
+        self._pos = self._start = 0
+        self._end = len(self._data)
+        self._lock = threading.Lock()
 
     @property
     def position(self) -> int:
         """
         The offset of the next byte to read.
         """
-        return self._pos
+        return self._pos - self._start
 
     @property
     def remaining(self) -> int:
         """
         How many bytes are left to read.
         """
-        return len(self._data) - self._pos
+        return self._end - self._pos
 
     def at_end(self) -> bool:
         """
         Whether every byte has been read.
         """
-        return self._pos >= len(self._data)
+        return self._pos >= self._end
 
     def seek(self, pos: int) -> None:
         """
         Move to offset pos (0..the input's length).
         """
-        self._pos = _int("pos", pos, 0, len(self._data))
+        self._pos = self._start + _int("pos", pos, 0, self._end - self._start)
 
     def _take(self, n: int, what: str) -> int:
-        # The offset of the next n bytes, which the read then consumes.
+        # The index of the next n bytes, which the read then consumes.
         pos = self._pos
-        left = len(self._data) - pos
+        left = self._end - pos
         if n > left:
-            raise _errors.tl_short(what, n, left, pos)
+            raise _errors.tl_short(what, n, left, pos - self._start)
         self._pos = pos + n
         return pos
 
@@ -386,28 +421,45 @@ class TLReader:
         pos = self._take(n, "read_raw")
         return self._data[pos : pos + n]
 
+    def read_sub(self, n: int) -> _TLReader:
+        """
+        The next n bytes as a reader of their own (offsets count from their
+        start), over this reader's memory: nothing is copied.
+        """
+        if not isinstance(n, int):
+            raise _errors.not_int("n", n)
+        if n < 0:
+            raise _errors.negative("n", n)
+        pos = self._take(n, "read_sub")
+        sub = type(self).__new__(type(self))
+        sub._data = self._data
+        sub._pos = sub._start = pos
+        sub._end = pos + n
+        sub._lock = threading.Lock()
+        return sub
+
     def _tl_bytes(self, what: str) -> tuple[int, int]:
-        # (offset, length) of the data of a TL bytes value; consumes it
+        # (index, length) of the data of a TL bytes value; consumes it
         # with its prefix and padding.
         data = self._data
         pos = self._pos
-        left = len(data) - pos
+        left = self._end - pos
         if left < 1:
-            raise _errors.tl_short(what, 4, left, pos)
+            raise _errors.tl_short(what, 4, left, pos - self._start)
         n = data[pos]
         if n < 254:
             start = pos + 1
             total = (n + 4) & ~3  # 1 + n rounded up to 4
         elif n == 254:
             if left < 4:
-                raise _errors.tl_short(what, 4, left, pos)
+                raise _errors.tl_short(what, 4, left, pos - self._start)
             n = _unpack_u32(data, pos)[0] >> 8
             start = pos + 4
             total = (n + 7) & ~3  # 4 + n rounded up to 4
         else:
-            raise _errors.tl_bad_length_byte(what, pos)
+            raise _errors.tl_bad_length_byte(what, pos - self._start)
         if total > left:
-            raise _errors.tl_short(what, total, left, pos)
+            raise _errors.tl_short(what, total, left, pos - self._start)
         self._pos = pos + total
         return start, n
 
@@ -433,33 +485,35 @@ class TLReader:
         """
         pos = self._pos
         cid = _unpack_u32(self._data, self._take(4, "read_bool"))[0]
-        if cid == BOOL_TRUE:
+        if cid == _wire.BOOL_TRUE_ID:
             return True
-        if cid == BOOL_FALSE:
+        if cid == _wire.BOOL_FALSE_ID:
             return False
         self._pos = pos
-        raise _errors.tl_bad_bool(cid, pos)
+        raise _errors.tl_bad_bool(cid, pos - self._start)
 
     def _count(self, what: str, min_size: int) -> int:
         # A vector count that min_size-byte elements can fit in the bytes
         # left; consumed only when it does.
         pos = self._take(4, what)
         count = _unpack_i32(self._data, pos)[0]
-        left = len(self._data) - self._pos
+        left = self._end - self._pos
         if count < 0:
             self._pos = pos
-            raise _errors.tl_negative_count(what, count, pos)
+            raise _errors.tl_negative_count(what, count, pos - self._start)
         if count * min_size > left:
             self._pos = pos
-            raise _errors.tl_count_too_large(what, count, min_size, left, pos)
+            raise _errors.tl_count_too_large(
+                what, count, min_size, left, pos - self._start
+            )
         return count  # type: ignore[no-any-return]
 
     def _vector(self, what: str, min_size: int) -> int:
         pos = self._take(4, what)
         cid = _unpack_u32(self._data, pos)[0]
-        if cid != VECTOR:
+        if cid != _wire.VECTOR_ID:
             self._pos = pos
-            raise _errors.tl_bad_vector(what, cid, pos)
+            raise _errors.tl_bad_vector(what, cid, pos - self._start)
         try:
             return self._count(what, min_size)
         except BaseException:
@@ -499,3 +553,7 @@ class TLReader:
         pos = self._pos
         self._pos = pos + 4 * n
         return list(struct.unpack_from(f"<{n}i", self._data, pos))
+
+
+TLWriter = _serialized(_TLWriter)
+TLReader = _serialized(_TLReader)

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Protocol, Union
 
-from mtcore import _errors
+from mtcore import _errors, _wire
 
 __all__ = [
     "ANY_TYPE",
@@ -58,7 +58,7 @@ __all__ = [
 
 #: The constructor number of a boxed ``Vector<T>``
 #: (``vector#1cb5c415 {t:Type} # [ t ] = Vector t;``).
-VECTOR_ID = 0x1CB5C415
+VECTOR_ID = _wire.VECTOR_ID
 
 #: The bare primitive types every schema knows without declaring them.
 BUILTIN_TYPES: frozenset[str] = frozenset(

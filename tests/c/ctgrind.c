@@ -29,6 +29,9 @@
  *   around the block and padding boundaries (secret message).
  * - mtc_ct_equal with both operands secret, equal and differing at the
  *   first, a middle and the last byte.
+ * - mtc_modexp (secret base and exponent) on Telegram's 2048-bit prime
+ *   and on a 100-byte modulus below 2^799 (the other setup path): Fermat's
+ *   x^(p-1) = 1, x^1 = x, x^0 = 1, and x^e = x^(e + p - 1).
  * - MTProto 2.0 on every pair of an AES and a SHA implementation: the key
  *   id (secret auth_key), msg_key (secret auth_key and plaintext, in one
  *   and in two pieces), the KDF (secret auth_key and msg_key),
@@ -678,6 +681,102 @@ static void check_ct_equal(void)
            "bytes, equal or one byte apart\n", cases);
 }
 
+/* --- mtc_modexp ----------------------------------------------------------- */
+
+/* Telegram's 2048-bit prime (core.telegram.org/mtproto/auth_key). */
+static const uint8_t DH_PRIME[256] = {
+    0xc7, 0x1c, 0xae, 0xb9, 0xc6, 0xb1, 0xc9, 0x04, 0x8e, 0x6c, 0x52, 0x2f,
+    0x70, 0xf1, 0x3f, 0x73, 0x98, 0x0d, 0x40, 0x23, 0x8e, 0x3e, 0x21, 0xc1,
+    0x49, 0x34, 0xd0, 0x37, 0x56, 0x3d, 0x93, 0x0f, 0x48, 0x19, 0x8a, 0x0a,
+    0xa7, 0xc1, 0x40, 0x58, 0x22, 0x94, 0x93, 0xd2, 0x25, 0x30, 0xf4, 0xdb,
+    0xfa, 0x33, 0x6f, 0x6e, 0x0a, 0xc9, 0x25, 0x13, 0x95, 0x43, 0xae, 0xd4,
+    0x4c, 0xce, 0x7c, 0x37, 0x20, 0xfd, 0x51, 0xf6, 0x94, 0x58, 0x70, 0x5a,
+    0xc6, 0x8c, 0xd4, 0xfe, 0x6b, 0x6b, 0x13, 0xab, 0xdc, 0x97, 0x46, 0x51,
+    0x29, 0x69, 0x32, 0x84, 0x54, 0xf1, 0x8f, 0xaf, 0x8c, 0x59, 0x5f, 0x64,
+    0x24, 0x77, 0xfe, 0x96, 0xbb, 0x2a, 0x94, 0x1d, 0x5b, 0xcd, 0x1d, 0x4a,
+    0xc8, 0xcc, 0x49, 0x88, 0x07, 0x08, 0xfa, 0x9b, 0x37, 0x8e, 0x3c, 0x4f,
+    0x3a, 0x90, 0x60, 0xbe, 0xe6, 0x7c, 0xf9, 0xa4, 0xa4, 0xa6, 0x95, 0x81,
+    0x10, 0x51, 0x90, 0x7e, 0x16, 0x27, 0x53, 0xb5, 0x6b, 0x0f, 0x6b, 0x41,
+    0x0d, 0xba, 0x74, 0xd8, 0xa8, 0x4b, 0x2a, 0x14, 0xb3, 0x14, 0x4e, 0x0e,
+    0xf1, 0x28, 0x47, 0x54, 0xfd, 0x17, 0xed, 0x95, 0x0d, 0x59, 0x65, 0xb4,
+    0xb9, 0xdd, 0x46, 0x58, 0x2d, 0xb1, 0x17, 0x8d, 0x16, 0x9c, 0x6b, 0xc4,
+    0x65, 0xb0, 0xd6, 0xff, 0x9c, 0xa3, 0x92, 0x8f, 0xef, 0x5b, 0x9a, 0xe4,
+    0xe4, 0x18, 0xfc, 0x15, 0xe8, 0x3e, 0xbe, 0xa0, 0xf8, 0x7f, 0xa9, 0xff,
+    0x5e, 0xed, 0x70, 0x05, 0x0d, 0xed, 0x28, 0x49, 0xf4, 0x7b, 0xf9, 0x59,
+    0xd9, 0x56, 0x85, 0x0c, 0xe9, 0x29, 0x85, 0x1f, 0x0d, 0x81, 0x15, 0xf6,
+    0x35, 0xb1, 0x05, 0xee, 0x2e, 0x4e, 0x15, 0xd0, 0x4b, 0x24, 0x54, 0xbf,
+    0x6f, 0x4f, 0xad, 0xf0, 0x34, 0xb1, 0x04, 0x03, 0x11, 0x9c, 0xd8, 0xe3,
+    0xb9, 0x2f, 0xcc, 0x5b,
+};
+
+/* out = base^exp mod mod with base and exp secret; out published. */
+static int modexp(uint8_t *out, const uint8_t *mod, size_t len,
+                  const uint8_t *base, const uint8_t *exp, size_t exp_len)
+{
+    static uint8_t bc[256], ec[512];
+    memcpy(bc, base, len);
+    memcpy(ec, exp, exp_len);
+    SECRET(bc, len);
+    SECRET(ec, exp_len);
+    int rc = mtc_modexp(out, bc, ec, exp_len, mod, len);
+    PUBLIC(out, len);
+    calls++;
+    return rc;
+}
+
+/* Big-endian a (n bytes) + b (m <= n bytes) into out (n + 1 bytes). */
+static void add_be(uint8_t *out, const uint8_t *a, size_t n, const uint8_t *b,
+                   size_t m)
+{
+    unsigned c = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned v = a[n - 1 - i] + c + (i < m ? b[m - 1 - i] : 0);
+        out[n - i] = (uint8_t)v;
+        c = v >> 8;
+    }
+    out[0] = (uint8_t)c;
+}
+
+static void check_modexp(void)
+{
+    static uint8_t x[256], e[256], pm1[256], one[256], r1[256], r2[256];
+    static uint8_t e2[257], small[100], zero[256];
+    size_t cases = 0;
+
+    memcpy(pm1, DH_PRIME, 256);
+    pm1[255] -= 1; /* p - 1: p is odd */
+    memset(one, 0, 256);
+    one[255] = 1;
+    fill(x, 256, 7);
+    x[0] &= 0x7f; /* below p */
+    fill(e, 256, 8);
+    expect(modexp(r1, DH_PRIME, 256, x, pm1, 256) == 0
+           && memcmp(r1, one, 256) == 0, "modexp", "x^(p-1) != 1", 256);
+    expect(modexp(r1, DH_PRIME, 256, x, one, 256) == 0
+           && memcmp(r1, x, 256) == 0, "modexp", "x^1 != x", 256);
+    expect(modexp(r1, DH_PRIME, 256, x, zero, 256) == 0
+           && memcmp(r1, one, 256) == 0, "modexp", "x^0 != 1", 256);
+    add_be(e2, e, 256, pm1, 256);
+    expect(modexp(r1, DH_PRIME, 256, x, e, 256) == 0
+           && modexp(r2, DH_PRIME, 256, x, e2, 257) == 0
+           && memcmp(r1, r2, 256) == 0, "modexp", "x^e != x^(e+p-1)", 256);
+    cases += 5; /* x^e and x^(e+p-1) are two calls */
+    /* A 100-byte odd modulus with its top limb's high bit clear. */
+    fill(small, 100, 9);
+    small[0] = 0x7f;
+    small[99] |= 1;
+    memcpy(r2, x, 100);
+    r2[0] = 0x01; /* x below the modulus */
+    expect(modexp(r1, small, 100, r2, one + 156, 100) == 0
+           && memcmp(r1, r2, 100) == 0, "modexp", "x^1 != x (100 bytes)", 100);
+    expect(modexp(r1, small, 100, r2, zero, 100) == 0
+           && memcmp(r1, one + 156, 100) == 0, "modexp", "x^0 != 1 (100 bytes)",
+           100);
+    cases += 2;
+    printf("modexp secret base and exponent, %zu cases of 2048 and 800 bits\n",
+           cases);
+}
+
 /* --- MTProto 2.0 ---------------------------------------------------------- */
 
 /* SHA256(p[0:m] + q[0:r]) of public data, for the reference results. */
@@ -971,6 +1070,7 @@ int main(void)
         expect(h == h0, sha[i]->name, "SHA output != portable's", 0);
     }
     check_ct_equal();
+    check_modexp();
     for (size_t i = 0; i < NAES; i++) {
         for (size_t j = 0; j < NSHA; j++) {
             if (aes[i] == NULL || sha[j] == NULL) {

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import re
 
-from fuzzlib import Finding, canon, instrumented, outcome, own_text, run, same
+from fuzzlib import Finding, canon, instrumented, outcome, own_text, run, tl_both
 
 with instrumented():
     from mtcore import login
     from mtcore.exceptions import TLDecodeError
-    from mtcore.tl import codec
 
 _OWN_TEXT = own_text("_errors.py", "login.py", "tl/*.py", "tl/data/*.tl")
 RUN = 8
@@ -55,10 +54,8 @@ def parse(data: bytes) -> tuple[object, bytes]:
 def target(data: bytes) -> None:
     allowed = (TLDecodeError,)
     got = outcome(lambda: parse(data), allowed)
-    if codec._fast is not None:
-        with codec._python_loops():
-            slow = outcome(lambda: parse(data), allowed)
-        same(got, slow, "compiled != python loops")
+    # the decode under it, over both loops
+    tl_both(lambda L: L.decode(data, type="auth.LoginToken"), allowed)
     if got[0] != "ok":
         bad = leaks(data, got[1])
         if bad:

@@ -4,7 +4,7 @@ Fuzz target: :func:`mtcore.tl.decode` of hostile bytes, on both backends.
 Input: one selector byte, then the bytes to decode; the selector picks
 what is read, ``TYPES[selector % len(TYPES)]`` (None: any boxed value).
 
-Oracle: the compiled loops and the Python loops (``codec._python_loops()``)
+Oracle: the compiled loops and the pure twin's (``fuzzlib.tl_both``)
 give the same value, or a ``TLDecodeError`` with the same text; nothing
 else may be raised.  A boxed value that decodes is encoded again (both
 encoders give the same bytes) and decodes back to the same value.
@@ -14,13 +14,10 @@ Run: ``python tests/fuzz/fuzz_tl_decode.py CORPUS_DIR [libFuzzer flags]``.
 
 from __future__ import annotations
 
-from typing import Any, Callable
-
-from fuzzlib import instrumented, outcome, run, same
+from fuzzlib import instrumented, run, same, tl_both
 
 with instrumented():
     from mtcore.exceptions import TLDecodeError
-    from mtcore.tl import codec
 
 TYPES = (
     None,
@@ -47,32 +44,19 @@ TYPES = (
 )
 
 
-def both(f: Callable[[], Any], allowed: tuple[type[BaseException], ...]) -> Any:
-    """
-    The outcome of ``f`` over the compiled loops, checked against the
-    Python loops (the pure backend has only those).
-    """
-    fast = outcome(f, allowed)
-    if codec._fast is not None:
-        with codec._python_loops():
-            slow = outcome(f, allowed)
-        same(fast, slow, "compiled != python loops")
-    return fast
-
-
 def target(data: bytes) -> None:
     if not data:
         return
     type_ = TYPES[data[0] % len(TYPES)]
     body = data[1:]
-    got = both(lambda: codec.decode(body, type=type_), (TLDecodeError,))
+    got = tl_both(lambda L: L.decode(body, type=type_), (TLDecodeError,))
     if got[0] != "ok" or type_ is not None:
         return
     # Whatever decodes encodes again (as the Bool or object it is), and
     # the encoding reads back as the same value.
     obj = got[1]
-    again = both(lambda: codec.encode(obj), ())[1]
-    back = both(lambda: codec.decode(again), ())
+    again = tl_both(lambda L: L.encode(obj), ())[1]
+    back = tl_both(lambda L: L.decode(again), ())
     same(back, got, "decode(encode(decode(x))) != decode(x)")
 
 

@@ -16,7 +16,7 @@ Run: ``python tests/fuzz/fuzz_tl_schema.py CORPUS_DIR [libFuzzer flags]``.
 
 from __future__ import annotations
 
-from fuzzlib import Finding, instrumented, outcome, run, same
+from fuzzlib import Finding, instrumented, run, tl_both
 
 with instrumented():
     from mtcore.exceptions import TLDecodeError, TLSchemaError
@@ -37,12 +37,7 @@ def target(data: bytes) -> None:
             raise Finding(f"{comb} parses back as {again}")
     if not nul:
         return
-    allowed = (TLDecodeError,)
-    fast = outcome(lambda: codec.decode(tail, schema), allowed)
-    if codec._fast is not None:
-        with codec._python_loops():
-            slow = outcome(lambda: codec.decode(tail, schema), allowed)
-        same(fast, slow, "compiled != python loops")
+    tl_both(lambda L: L.decode(tail, schema), (TLDecodeError,))
 
 
 if __name__ == "__main__":

@@ -143,3 +143,142 @@ def compiled_module() -> Any:
 
     return _backend.impl if _backend.IMPLEMENTATION == "c" else None
 
+
+def tl_loops() -> list[Any]:
+    """
+    The TL codec loops to compare (mtcore.tl.codec._Loops): the compiled
+    ones first when the extension runs, then the pure twin's.
+    """
+    from mtcore import _backend, _py
+    from mtcore.tl.codec import _Loops
+
+    modules = [_backend.impl] if _backend.impl is not _py else []
+    return [_Loops(m) for m in (*modules, _py)]
+
+
+def tl_both(f: Callable[[Any], Any], allowed: tuple[type[BaseException], ...]) -> Any:
+    """
+    The outcome of f(loops) over the compiled loops, checked against the
+    pure twin's (the pure backend has only those).
+    """
+    first, *rest = (outcome(lambda L=L: f(L), allowed) for L in tl_loops())
+    for other in rest:
+        same(first, other, "compiled != python loops")
+    return first
+
+
+# --- transports (the fuzz_transport_*.py targets) ------------------------------
+
+# A fixed obfuscation header and MTProxy secret (test material, not secrets).
+OBFUSCATION_HEADER = bytes(range(7, 71))
+PROXY_SECRET = "dd" + "42" * 16
+
+
+def chunked(data: bytes, seed: int) -> list[bytes]:
+    """
+    ``data`` cut at points drawn from ``seed`` (one byte at a time for
+    seed 0).
+    """
+    import random
+
+    if seed == 0:
+        return [data[i : i + 1] for i in range(len(data))]
+    rng = random.Random(seed)
+    cuts = sorted({rng.randrange(len(data) + 1) for _ in range(seed)} | {0, len(data)})
+    return [data[a:b] for a, b in zip(cuts, cuts[1:])]
+
+
+def transport_target(framing: Any, data: bytes) -> None:
+    """
+    The oracle of every framing's target: ``data`` is a control byte and
+    the plaintext stream one side receives (bit 0: the server side; bit 1:
+    obfuscated, the stream then encrypted as the peer would; bit 2: with
+    an MTProxy secret; bits 3..7 pick a chunking).  The outcome is the same
+    whole or chunked; only a TransportError is raised; frames are frames;
+    the buffer holds no more than was fed; a packet re-encoded by the other
+    side reads back the same.
+    """
+    from mtcore import transport
+    from mtcore.exceptions import TransportError
+
+    if not data:
+        return
+    control, stream = data[0], data[1:]
+    server = bool(control & 1)
+    obfuscated = bool(control & 2) and framing.TAG is not None
+    secret = PROXY_SECRET if control & 4 and obfuscated else None
+    cls = transport.PaddedIntermediate if secret else framing
+
+    def make(side_server: bool) -> Any:
+        if not obfuscated:
+            codec = cls(server=side_server)
+            if side_server:
+                codec.feed(codec.prefix)
+            return codec
+        if side_server:
+            codec = transport.Obfuscated(server=True, secret=secret)
+            codec.feed(transport.Obfuscated(cls(), header=OBFUSCATION_HEADER, secret=secret,
+                                            dc_id=1 if secret else None).start())
+            return codec
+        return transport.Obfuscated(cls(), header=OBFUSCATION_HEADER, secret=secret,
+                                    dc_id=1 if secret else None)
+
+    wire = stream
+    if obfuscated:
+        # Encrypt the stream as the peer's CTR stream would (the client's
+        # after its 64-byte header, or the server's from byte 0).
+        head = make(False).header
+        enc, dec = _obfuscation_streams(head, secret)
+        if server:
+            enc.update(bytes(64))
+            wire = enc.update(stream)
+        else:
+            wire = dec.update(stream)
+
+    def run(parts: list[bytes]) -> Any:
+        codec = make(server)
+        frames: list[Any] = []
+        try:
+            for part in parts:
+                frames.extend(codec.feed(part))
+                if codec.buffered > len(wire):
+                    raise Finding(f"{codec.buffered} bytes buffered of {len(wire)} fed")
+        except TransportError as exc:
+            return frames + exc.frames, type(exc), str(exc)
+        return frames, None, codec.buffered
+
+    whole = run([wire])
+    same(("ok", whole), ("ok", run(chunked(wire, control >> 3))), "whole != chunked")
+    frames = whole[0]
+    for f in frames:
+        if not isinstance(f, (transport.Packet, transport.QuickAck, transport.TransportFailure)):
+            raise Finding(f"not a frame: {f!r}")
+    # Packets re-encoded by the other side read back the same.
+    peer, again = make(not server), make(server)
+    if server:
+        peer.start()  # the prefix or header the other side has read
+    for f in frames:
+        if not isinstance(f, transport.Packet) or len(f.payload) % 4 or len(f.payload) < 24:
+            continue
+        kw: dict[str, Any] = {"padding": b""} if f.padded else {}
+        if server:
+            kw["quick_ack"] = f.quick_ack
+        back = again.feed(peer.encode(f.payload, **kw))
+        if back != [f]:
+            raise Finding(f"re-encoded {f!r} read back as {back!r}")
+
+
+def _obfuscation_streams(header: bytes, secret: Any) -> tuple[Any, Any]:
+    # The client's encryption and decryption streams of a sent header,
+    # keyed here from its bytes 8..55 with hashlib and mtcore's CTR.
+    import hashlib
+
+    from mtcore import aes, transport
+
+    rev = header[::-1]
+    ek, ei, dk, di = header[8:40], header[40:56], rev[8:40], rev[40:56]
+    if secret is not None:
+        key = transport.parse_proxy_secret(secret).key
+        ek = hashlib.sha256(ek + key).digest()
+        dk = hashlib.sha256(dk + key).digest()
+    return aes.Ctr(ek, ei), aes.Ctr(dk, di)

@@ -23,13 +23,16 @@ from fuzzlib import CORPUS, HERE
 
 sys.path.insert(0, str(HERE.parent))  # tests/: the TL sample objects
 
+import exchange  # noqa: E402
 import fuzz_mtproto_decrypt as mt  # noqa: E402
+import fuzz_session_receive as sr  # noqa: E402
 import fuzz_tl_decode  # noqa: E402
 import test_tl_codec  # noqa: E402
 
 import mtcore  # noqa: E402
 from mtcore import login, tl  # noqa: E402
 from mtcore._py import encrypt_message  # noqa: E402
+from mtcore._py.aes import ige_decrypt  # noqa: E402
 
 T, F = tl.types, tl.functions
 
@@ -246,6 +249,181 @@ def tl_schema_seeds() -> dict[str, str | bytes]:
     }
 
 
+def transport_seeds(framing: str) -> dict[str, bytes]:
+    """
+    Streams each side of a framing receives: real frames (with quick acks
+    and transport errors), then edge cases; control bit 0 picks the server
+    side, bit 1 obfuscation, bit 2 an MTProxy secret, bits 3..7 a chunking.
+    """
+    from mtcore import transport
+
+    cls = {"abridged": transport.Abridged, "intermediate": transport.Intermediate,
+           "padded_intermediate": transport.PaddedIntermediate, "full": transport.Full}[framing]
+    payloads = [bytes((i + j) & 255 for j in range(n)) for i, n in ((0, 24), (1, 72), (2, 508), (3, 512))]
+    pad = {"padding": b"xyz"} if cls is transport.PaddedIntermediate else {}
+    out = {}
+    for chunking, label in ((0, "bytewise"), (3, "chunked")):
+        client = cls()
+        client.start()
+        to_server = b"".join(client.encode(p, quick_ack=cls is not transport.Full and i == 1, **pad)
+                             for i, p in enumerate(payloads))
+        server = cls(server=True)
+        to_client = server.encode(payloads[0], **pad) + server.encode_error(404, **pad)
+        if cls is not transport.Full:
+            to_client = server.encode_quick_ack(0x1234) + to_client
+        out[f"server-{label}"] = bytes([1 | chunking << 3]) + to_server
+        out[f"client-{label}"] = bytes([0 | chunking << 3]) + to_client
+        if cls.TAG is not None:
+            out[f"obfuscated-server-{label}"] = bytes([3 | chunking << 3]) + to_server
+            out[f"obfuscated-client-{label}"] = bytes([2 | chunking << 3]) + to_client
+    if cls is transport.PaddedIntermediate:
+        out["mtproxy-server"] = b"\x07" + to_server
+        out["mtproxy-client"] = b"\x06" + to_client
+    # Edges: a length over max_frame, zero, unaligned; a bad CRC/seq_no.
+    if cls is transport.Abridged:
+        out["edge-huge"] = b"\x01\x7f\xff\xff\xff"
+        out["edge-zero"] = b"\x00\x00"
+    elif cls is transport.Full:
+        frame = transport.Full().encode(payloads[0])
+        out["edge-crc"] = b"\x01" + frame[:-1] + bytes([frame[-1] ^ 1])
+        out["edge-seq"] = b"\x01" + frame + frame
+        out["edge-negative"] = b"\x00" + struct.pack("<iii", -429, -429, -429)
+        out["edge-short"] = b"\x01" + struct.pack("<i", 12)
+    else:
+        out["edge-huge"] = b"\x01" + struct.pack("<I", 0x7FFFFFFF) + bytes(8)
+        out["edge-unaligned"] = b"\x00" + struct.pack("<I", 6) + bytes(6)
+        out["edge-failure-short"] = b"\x00" + struct.pack("<Ii", 5, -444) + b"p"
+    return out
+
+
+def session_seeds() -> dict[str, bytes]:
+    """
+    Session.receive inputs: raw packets, then correctly encrypted messages
+    (control 2: to the client, 6: to the server): ``delta + seq_no + body``,
+    ``Q``*8 / ``R``*8 standing for the waiting request's / the container's
+    msg_id.
+    """
+    Q, R = b"Q" * 8, b"R" * 8
+
+    def msg(body: bytes, seq: int = 1, delta: int = 0, to_client: bool = True) -> bytes:
+        return bytes([2 if to_client else 6]) + struct.pack("<ii", delta, seq) + body
+
+    def rpc(result: bytes) -> bytes:
+        return struct.pack("<I", 0xF35C6D01) + Q + result
+
+    def container(*bodies: bytes) -> bytes:
+        out = struct.pack("<Ii", 0x73F1F8DC, len(bodies))
+        for i, b in enumerate(bodies):
+            out += struct.pack("<qii", int(sr.NOW * 2**32) + 4 * i + 1, 2 * i + 1, len(b)) + b
+        return out
+
+    def zipped(body: bytes) -> bytes:
+        return bytes(T.gzip_packed(packed_data=gzip.compress(body, mtime=0)))
+
+    config_error = bytes(T.rpc_error(error_code=420, error_message="FLOOD_WAIT_3"))
+    bad_salt = struct.pack("<I", 0xEDAB447B) + Q + struct.pack("<iiq", 1, 48, 99)
+    out = {
+        "raw-empty": b"\x00",
+        "raw-short": b"\x00" + bytes(40),
+        "keyid-garbage": b"\x01" + bytes(range(16)) + bytes(48),
+        "update": msg(bytes(T.updatesTooLong())),
+        "update-old": msg(bytes(T.updatesTooLong()), delta=-400 * 1048576),
+        "update-gzip": msg(zipped(bytes(T.updateShort(update=T.updateLoginToken(), date=1)))),
+        "rpc-error": msg(rpc(config_error)),
+        "rpc-gzip-error": msg(rpc(zipped(config_error))),
+        "rpc-wrong-type": msg(rpc(bytes(T.boolTrue()))),
+        "bad-salt": msg(bad_salt, seq=0),
+        "bad-salt-far": msg(bad_salt, seq=0, delta=2000 * 1048576),
+        "bad-container": msg(struct.pack("<I", 0xA7EFF811) + R + struct.pack("<ii", 2, 32), seq=0),
+        "bad-msg-17": msg(struct.pack("<I", 0xA7EFF811) + Q + struct.pack("<ii", 1, 17), seq=0),
+        "new-session": msg(bytes(T.new_session_created(first_msg_id=2**62, unique_id=1, server_salt=5))),
+        "detailed-info": msg(struct.pack("<I", 0x276D3EC6) + Q + struct.pack("<qii", 5, 100, 0)),
+        "future-salts": msg(struct.pack("<I", 0xAE500895) + Q + struct.pack(
+            "<iiiiq", int(sr.NOW), 1, int(sr.NOW) - 5, int(sr.NOW) + 50, 77)),
+        "container": msg(container(bytes(T.updatesTooLong()), bytes(T.msgs_ack(msg_ids=[1])),
+                                   rpc(config_error), bytes(T.msg_resend_req(msg_ids=[1]))), seq=0),
+        "container-nested": msg(container(container(bytes(T.updatesTooLong()))), seq=0),
+        "container-bad-length": msg(struct.pack("<Iiqii", 0x73F1F8DC, 1, 5, 1, 2**30)),
+        "gzip-bomb": msg(zipped(bytes(1 << 20))),
+        "server-query": msg(bytes(F.help.getConfig()), delta=1, to_client=False),
+        "server-ping": msg(bytes(F.ping(ping_id=5)), delta=2, to_client=False),
+        "server-future-salts": msg(bytes(F.get_future_salts(num=3)), delta=3, to_client=False),
+        "server-ack": msg(bytes(T.msgs_ack(msg_ids=[1])), seq=2, delta=4, to_client=False),
+        "server-resend": msg(bytes(T.msg_resend_req(msg_ids=[1])), delta=5, to_client=False),
+        "server-duplicate": msg(bytes(F.help.getConfig()), delta=0, to_client=False),
+        "server-bad-parity": msg(bytes(F.help.getConfig()), seq=2, delta=6, to_client=False),
+        "server-container": msg(container(bytes(F.help.getConfig())), seq=0, delta=9, to_client=False),
+    }
+    return out
+
+
+def _unpadded(data: bytes) -> bytes:
+    # The one TL object at the start of data, without the 0..15 random
+    # bytes after it.
+    for pad in range(16):
+        try:
+            tl.decode(data[: len(data) - pad])
+        except mtcore.exceptions.TLDecodeError:
+            continue
+        return data[: len(data) - pad]
+    raise ValueError("no TL object in the data")
+
+
+def handshake_client_seeds() -> dict[str, bytes]:
+    ex = exchange.recorded()
+    res = exchange.body(ex.answers[0])
+    key, iv = exchange.tmp_key_iv(ex.new_nonce, res.server_nonce)
+    answer = ige_decrypt(exchange.body(ex.answers[1]).encrypted_answer, key, iv)
+    inner = _unpadded(answer[20:])
+    return {
+        "raw-res-pq": b"\x00" + ex.answers[0],
+        "raw-server-dh-params": b"\x01" + ex.answers[1],
+        "raw-dh-gen-ok": b"\x02" + ex.answers[2],
+        "raw-transport-error": b"\x00" + struct.pack("<i", -404),
+        "raw-truncated": b"\x01" + ex.answers[1][:100],
+        "sealed-res-pq": b"\x04" + ex.answers[0][20:],
+        "sealed-res-pq-other-key": b"\x04" + ex.answers[0][20:-8] + bytes(8),
+        "sealed-server-dh-inner-data": b"\x05" + inner,
+        "sealed-g-2": b"\x05" + inner[:36] + struct.pack("<i", 2) + inner[40:],
+        "sealed-dh-gen-ok": b"\x06\x00",
+        "sealed-dh-gen-retry": b"\x06\x01",
+        "sealed-dh-gen-fail": b"\x06\x02",
+        "sealed-dh-gen-ok-bad-hash": b"\x06\x00\x01",
+    }
+
+
+def handshake_server_seeds() -> dict[str, bytes]:
+    ex = exchange.recorded()
+    res = exchange.body(ex.answers[0])
+    req = exchange.body(ex.sent[2])
+    key, iv = exchange.tmp_key_iv(ex.new_nonce, req.server_nonce)
+    client_inner = _unpadded(ige_decrypt(req.encrypted_data, key, iv)[20:])
+    p, q = mtcore.auth.factorize_pq(res.pq)
+    fields = {
+        "pq": res.pq,
+        "p": p.to_bytes(4, "big"),
+        "q": q.to_bytes(4, "big"),
+        "nonce": res.nonce,
+        "server_nonce": res.server_nonce,
+        "new_nonce": ex.new_nonce,
+        "dc": 2,
+    }
+    pq_inner = bytes(T.p_q_inner_data_dc(**fields))
+    temp_inner = bytes(T.p_q_inner_data_temp_dc(**fields, expires_in=60))
+    return {
+        "raw-req-pq-multi": b"\x00" + ex.sent[0],
+        "raw-req-dh-params": b"\x01" + ex.sent[1],
+        "raw-set-client-dh-params": b"\x02" + ex.sent[2],
+        "raw-short": b"\x00" + ex.sent[0][:19],
+        "sealed-req-pq": b"\x04" + bytes(F.req_pq(nonce=res.nonce)),
+        "sealed-p-q-inner-data-dc": b"\x05" + pq_inner,
+        "sealed-p-q-inner-data-temp-dc": b"\x05" + temp_inner,
+        "sealed-legacy": b"\x0d" + pq_inner,
+        "sealed-client-dh-inner-data": b"\x06" + client_inner,
+        "sealed-g-b-1": b"\x06" + client_inner[:44] + b"\x01\x01\x00\x00",
+    }
+
+
 def seeds() -> dict[str, dict[str, bytes]]:
     """
     Every generated seed: ``{target: {file name: content}}``.
@@ -260,6 +438,11 @@ def seeds() -> dict[str, dict[str, bytes]]:
         "login_url": raw(login_url_seeds()),  # type: ignore[arg-type]
         "login_token": login_token_seeds(),
         "tl_schema": raw(tl_schema_seeds()),
+        "handshake_client": handshake_client_seeds(),
+        "handshake_server": handshake_server_seeds(),
+        "session_receive": session_seeds(),
+        **{f"transport_{f}": transport_seeds(f)
+           for f in ("abridged", "intermediate", "padded_intermediate", "full")},
     }
 
 

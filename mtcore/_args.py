@@ -1,0 +1,62 @@
+"""
+The argument checks of the sans-I/O layers (mtcore.handshake, mtcore.srp,
+mtcore.transport): one checker per rule, each raising the text of
+mtcore/_errors.py that names the argument.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any, Callable, TypeVar
+
+from mtcore import _errors
+
+#: A source of random bytes: ``rng(n)`` returns ``n`` bytes.
+Rng = Callable[[int], bytes]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def int_arg(name: str, value: Any, lo: int, hi: int) -> int:
+    """
+    ``value``, an int (not a bool) in ``lo..hi``.
+    """
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise _errors.not_int(name, value)
+    if not lo <= value <= hi:
+        raise _errors.out_of_range(name, lo, hi, value)
+    return int(value)
+
+
+def rng_arg(rng: Rng | None) -> Rng:
+    """
+    The ``rng`` argument: ``os.urandom`` for None.
+    """
+    return _callable_arg("rng", rng, os.urandom)
+
+
+def clock_arg(clock: Callable[[], float] | None) -> Callable[[], float]:
+    """
+    The ``clock`` argument: ``time.time`` for None.
+    """
+    return _callable_arg("clock", clock, time.time)
+
+
+def _callable_arg(name: str, value: _F | None, default: _F) -> _F:
+    if value is None:
+        return default
+    if not callable(value):
+        raise _errors.not_callable(name, value)
+    return value
+
+
+def draw(rng: Rng, size: int) -> bytes:
+    """
+    ``size`` bytes of ``rng``, checked (a wrong length would skew every
+    field made of them).
+    """
+    data = rng(size)
+    if not isinstance(data, bytes) or len(data) != size:
+        raise _errors.rng_output(size, data)
+    return data
