@@ -655,14 +655,6 @@ def missing_extra(feature: str, package: str, extra: str) -> MissingExtra:
     )
 
 
-def missing_dependency(feature: str, package: str) -> MissingExtra:
-    return MissingExtra(
-        f"{feature} needs {package!r}, a dependency of mtcore that is not "
-        f"installed here (the compiled backend runs without it): pip install {package}",
-        name=package,
-    )
-
-
 def at_least(name: str, lo: int, got: object) -> ArgumentValueError:
     return ArgumentValueError(f"{name} must be >= {lo}, got {got!r}")
 

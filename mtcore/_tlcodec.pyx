@@ -49,19 +49,39 @@ cdef extern from *:
         return tp->tp_alloc(tp, 0);
     }
 
-    /* The slot of an instance at offset off (borrowed; NULL when unset). */
-    static inline PyObject *mtc_tl_get_slot(PyObject *o, Py_ssize_t off)
+    /*
+     * The slot of an instance at offset off: a new reference to its value,
+     * or to None when it is unset.  On a free-threaded build another
+     * thread may set the slot meanwhile (__init__ again), so the slot is
+     * read and written under the object's critical section, as CPython's
+     * own member descriptors write it there; elsewhere the macros are
+     * empty.
+     */
+    #ifndef Py_BEGIN_CRITICAL_SECTION
+    #define Py_BEGIN_CRITICAL_SECTION(o) {
+    #define Py_END_CRITICAL_SECTION() }
+    #endif
+    static inline PyObject *mtc_tl_get_slot_ref(PyObject *o, Py_ssize_t off)
     {
-        return *(PyObject **)((char *)o + off);
+        PyObject *v;
+        Py_BEGIN_CRITICAL_SECTION(o);
+        v = *(PyObject **)((char *)o + off);
+        v = v != NULL ? v : Py_None;
+        Py_INCREF(v);
+        Py_END_CRITICAL_SECTION();
+        return v;
     }
 
     /* Sets the slot at offset off to v (a new reference is taken). */
     static inline void mtc_tl_set_slot(PyObject *o, Py_ssize_t off, PyObject *v)
     {
         PyObject **p = (PyObject **)((char *)o + off);
-        PyObject *old = *p;
+        PyObject *old;
         Py_INCREF(v);
+        Py_BEGIN_CRITICAL_SECTION(o);
+        old = *p;
         *p = v;
+        Py_END_CRITICAL_SECTION();
         Py_XDECREF(old);
     }
 
@@ -85,21 +105,41 @@ cdef extern from *:
         return _PyType_Lookup(Py_TYPE(o), name);
     }
 
-    /* The item of a list or tuple the caller checked (borrowed). */
     #ifdef Py_GIL_DISABLED
     #define MTC_TL_SHARE_WRITER 0
     #else
     #define MTC_TL_SHARE_WRITER 1
     #endif
+    /* The item of a list or tuple the caller checked (borrowed): only to
+     * compare, for a list, which another thread may change meanwhile. */
     #define mtc_list_item(l, i) PyList_GET_ITEM(l, i)
     #define mtc_tuple_item(t, i) PyTuple_GET_ITEM(t, i)
+    /* A new reference to item i of list l, or NULL with IndexError past
+     * its end: on a free-threaded build PyList_GetItemRef, as another
+     * thread may replace or remove the item meanwhile. */
+    #ifdef Py_GIL_DISABLED
+    #define mtc_list_item_ref(l, i) PyList_GetItemRef(l, i)
+    #else
+    static inline PyObject *mtc_list_item_ref(PyObject *l, Py_ssize_t i)
+    {
+        PyObject *v;
+        if (i < 0 || i >= PyList_GET_SIZE(l)) {
+            PyErr_SetString(PyExc_IndexError, "list index out of range");
+            return NULL;
+        }
+        v = PyList_GET_ITEM(l, i);
+        Py_INCREF(v);
+        return v;
+    }
+    #endif
     """
     object mtc_tl_alloc(object cls)
-    PyObject *mtc_tl_get_slot(object o, Py_ssize_t off)
+    object mtc_tl_get_slot_ref(object o, Py_ssize_t off)
     void mtc_tl_set_slot(object o, Py_ssize_t off, object v)
     Py_ssize_t mtc_tl_member_offset(object d)
     PyObject *mtc_tl_type_attr(object o, object name)
     PyObject *mtc_list_item(object l, Py_ssize_t i)
+    object mtc_list_item_ref(object l, Py_ssize_t i)
     PyObject *mtc_tuple_item(object t, Py_ssize_t i)
     bint PyList_CheckExact(object o)
     bint PyTuple_CheckExact(object o)
@@ -174,7 +214,6 @@ cdef dict _tl_special_names = dict(_tlplan.SPECIAL_NAMES)
 # the offset of TLBase._v, the field list of every object
 cdef Py_ssize_t _tl_v_off = mtc_tl_member_offset(_tlplan.TLBase.__dict__["_v"])
 cdef str _tl_cplan_name = "_cplan"
-cdef object _tl_py = None               # mtcore._py.tlcodec, on first use
 
 
 cdef int _tl_check_plan() except -1:
@@ -198,12 +237,11 @@ _tl_check_plan()
 
 cdef object _tl_pure():
     # The pure loops: where the compiled ones give up (encoding), and for
-    # plans they do not run (more flags words than TL_MAX_WORDS).
-    global _tl_py
-    if _tl_py is None:
-        from mtcore._py import tlcodec
-        _tl_py = tlcodec
-    return _tl_py
+    # plans they do not run (more flags words than TL_MAX_WORDS); imported
+    # on first use (sys.modules afterwards), with no module state to share
+    # between threads.
+    from mtcore._py import tlcodec
+    return tlcodec
 
 
 class _TLGiveUp(Exception):
@@ -754,19 +792,20 @@ cdef inline _TLPlan _tl_plan_of_obj(object v):
 
 
 cdef int _tl_write_obj_body(TLWriter w, _TLPlan p, object v, int depth) except -1:
-    cdef PyObject *slot = mtc_tl_get_slot(v, _tl_v_off)
-    cdef object vals
-    if slot == NULL or depth > TL_MAX_WRITE_DEPTH:
+    # (vals: a reference of our own, whatever becomes of _v)
+    cdef object vals = mtc_tl_get_slot_ref(v, _tl_v_off)
+    if vals is None or depth > TL_MAX_WRITE_DEPTH:
         # unset, or nested so deep (a cycle?) that the Python loops should
         # say what is wrong
         raise _TLGiveUp()
-    vals = <object>slot  # a reference of our own, whatever becomes of _v
     return _tl_write_body(w, p, vals, depth)
 
 
 cdef int _tl_write_body(TLWriter w, _TLPlan p, object vals, int depth) except -1:
     # codec._write_body for the values it writes without complaint; raises
-    # (_TLGiveUp or any error) for everything else.
+    # (_TLGiveUp or any error) for everything else.  Another thread may
+    # change the fields meanwhile (setting one replaces an item of vals,
+    # whose length stays): each value is held while it is written.
     cdef uint32_t fw[TL_MAX_WORDS]
     cdef uint32_t f
     cdef Py_ssize_t k, j, i = 0
@@ -798,16 +837,15 @@ cdef int _tl_write_body(TLWriter w, _TLPlan p, object vals, int depth) except -1
             # changed by Python code run meanwhile (a lookup on a type with
             # odd attribute names can run some): the Python loops decide
             raise _TLGiveUp()
-        v = mtc_list_item(vals, i)
+        item = mtc_list_item_ref(vals, i)
         i += 1
         if op.word >= 0:
             if not (fw[op.word] & op.mask):
                 continue
-            if v == op.absent:
+            if <PyObject *>item == op.absent:
                 raise _TLGiveUp()
         if op.kind == K_TRUE:
             continue
-        item = <object>v  # held while it is written
         _tl_write_value(w, op.kind, op.sub, item, depth)
     return 0
 
@@ -920,7 +958,7 @@ cdef int _tl_write_value(TLWriter w, int kind, PyObject *sub, object v,
             if PyList_CheckExact(v):
                 if i >= PyList_GET_SIZE(v):
                     raise _TLGiveUp()
-                item = <object>mtc_list_item(v, i)
+                item = mtc_list_item_ref(v, i)
             else:
                 item = <object>mtc_tuple_item(v, i)
             _tl_write_value(w, ek, es, item, depth)

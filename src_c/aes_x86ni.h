@@ -11,8 +11,7 @@
 #if MTC_X86
 #include <immintrin.h>
 
-#define MTC_NI_INLINE static inline __attribute__((always_inline)) \
-    MTC_TARGET_AESNI
+#define MTC_NI_INLINE MTC_INLINE MTC_TARGET_AESNI
 
 MTC_NI_INLINE __m128i mtc_ni_load(const uint8_t *p)
 {

@@ -10,8 +10,7 @@
 
 #if MTC_X86
 
-#define MTC_VAES_INLINE static inline __attribute__((always_inline)) \
-    MTC_TARGET_VAES
+#define MTC_VAES_INLINE MTC_INLINE MTC_TARGET_VAES
 
 /* Below this many blocks the AES-NI kernels win (no key broadcast). */
 #define MTC_VAES_MIN_BLOCKS 8

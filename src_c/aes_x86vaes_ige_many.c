@@ -48,7 +48,7 @@
 #define MTC_VAES_SPREAD_MIN 4096   /* blocks: 64 KiB */
 #define MTC_VAES_SPREAD 16
 typedef struct {
-    _Alignas(64) uint8_t scratch[16 * MTC_VAES_IDLE_STEPS];
+    MTC_ALIGN(64) uint8_t scratch[16 * MTC_VAES_IDLE_STEPS];
 } mtc_vaes_idle;
 
 typedef struct {
@@ -63,8 +63,7 @@ typedef struct {
     const mtc_ige_job *job[MTC_VAES_LANES_MAX];
 } mtc_vaes_lanes;
 
-#define MTC_VAES_INLINE static inline __attribute__((always_inline)) \
-    MTC_TARGET_VAES
+#define MTC_VAES_INLINE MTC_INLINE MTC_TARGET_VAES
 
 /* Puts job j (or nothing, j == NULL) in lane l. */
 MTC_VAES_INLINE void mtc_vaes_lane_start(mtc_vaes_lanes *ls,
@@ -115,12 +114,18 @@ MTC_VAES_INLINE __m512i mtc_vaes_gather(const mtc_vaes_lanes *ls, size_t g,
 
 /*
  * Stores lane i of v straight from the register (the store form of
- * VEXTRACTI32X4 takes no shuffle port; compilers emit the register form
- * and a separate store).
+ * VEXTRACTI32X4 takes no shuffle port; GCC and Clang emit the register
+ * form and a separate store).  MSVC has no inline assembly on x64: there
+ * the intrinsic.
  */
+#if MTC_MSVC
+#define MTC_VAES_STORE_LANE(p, v, i) \
+    mtc_ni_store((p), _mm512_extracti32x4_epi32((v), (i)))
+#else
 #define MTC_VAES_STORE_LANE(p, v, i) \
     __asm__ __volatile__("vextracti32x4 $" #i ", %1, %0" \
                          : "=m"(*(__m128i *)(void *)(p)) : "v"(v))
+#endif
 
 MTC_VAES_INLINE void mtc_vaes_scatter(const mtc_vaes_lanes *ls, size_t g,
                                       size_t off, __m512i v)

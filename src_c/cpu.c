@@ -14,32 +14,63 @@
 #endif
 
 #if MTC_X86
-#include <cpuid.h>
+#if MTC_MSVC
+#include <intrin.h>
+#include <immintrin.h>
+
+/* CPUID leaf (and sub-leaf): EAX, EBX, ECX, EDX in r. */
+static void mtc_cpuid(unsigned leaf, unsigned sub, unsigned r[4])
+{
+    int v[4];
+    __cpuidex(v, (int)leaf, (int)sub);
+    for (int i = 0; i < 4; i++) {
+        r[i] = (unsigned)v[i];
+    }
+}
 
 /* XCR0 through XGETBV; only called when CPUID says OSXSAVE. */
+static uint64_t mtc_xgetbv0(void)
+{
+    return _xgetbv(0);
+}
+#else
+#include <cpuid.h>
+
+static void mtc_cpuid(unsigned leaf, unsigned sub, unsigned r[4])
+{
+    __cpuid_count(leaf, sub, r[0], r[1], r[2], r[3]);
+}
+
 static uint64_t mtc_xgetbv0(void)
 {
     uint32_t lo, hi;
     __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
     return ((uint64_t)hi << 32) | lo;
 }
+#endif
 
 static unsigned mtc_cpu_detect(void)
 {
-    unsigned a, b, c, d, f = 0;
+    unsigned r[4], f = 0;
 
-    if (!__get_cpuid(1, &a, &b, &c, &d)) {
+    mtc_cpuid(0, 0, r);
+    unsigned max = r[0];
+    if (max < 1) {
         return 0;
     }
+    mtc_cpuid(1, 0, r);
+    unsigned c = r[2];
     unsigned aes = (c >> 25) & 1, sse41 = (c >> 19) & 1;
     unsigned ssse3 = (c >> 9) & 1, osxsave = (c >> 27) & 1;
     if (aes && sse41) {
         f |= MTC_CPU_AESNI;
     }
-    if (__get_cpuid_max(0, NULL) < 7) {
+    if (max < 7) {
         return f;
     }
-    __cpuid_count(7, 0, a, b, c, d);
+    mtc_cpuid(7, 0, r);
+    unsigned b = r[1];
+    c = r[2];
     unsigned avx512f = (b >> 16) & 1, avx512bw = (b >> 30) & 1;
     unsigned avx512vl = (b >> 31) & 1, vaes = (c >> 9) & 1;
     unsigned sha = (b >> 29) & 1;

@@ -9,20 +9,36 @@
 #include "mtc.h"
 
 /*
- * MTC_X86: the AES-NI / VAES kernels can be compiled here.  They need
- * GCC or Clang on x86-64 (per-function target attributes, so the rest of
- * the build keeps baseline flags).  Build with -DMTC_NO_X86NI to leave
- * them out and check the portable-only build.
+ * MTC_MSVC: Microsoft's compiler (not clang-cl, which takes GCC's
+ * attributes and builtins).
  */
-#if !defined(MTC_NO_X86NI) && (defined(__x86_64__) || defined(_M_X64)) \
-    && (defined(__GNUC__) || defined(__clang__))
+#if defined(_MSC_VER) && !defined(__clang__)
+#define MTC_MSVC 1
+#else
+#define MTC_MSVC 0
+#endif
+
+/*
+ * MTC_X86: the AES-NI / VAES kernels can be compiled here: x86-64 with
+ * GCC or Clang (per-function target attributes, so the rest of the build
+ * keeps baseline flags) or MSVC (which compiles any intrinsic anywhere).
+ * Build with -DMTC_NO_X86NI to leave them out and check the portable-only
+ * build.
+ */
+#if !defined(MTC_NO_X86NI) && (defined(__x86_64__) \
+    || (defined(_M_X64) && !defined(_M_ARM64EC))) \
+    && (defined(__GNUC__) || defined(__clang__) || MTC_MSVC)
 #define MTC_X86 1
 #else
 #define MTC_X86 0
 #endif
 
 #if MTC_X86
+#if MTC_MSVC
+#define MTC_TARGET(x)
+#else
 #define MTC_TARGET(x) __attribute__((target(x)))
+#endif
 #define MTC_TARGET_AESNI MTC_TARGET("sse2,ssse3,sse4.1,aes")
 #define MTC_TARGET_VAES \
     MTC_TARGET("sse2,ssse3,sse4.1,aes,avx,avx2,avx512f,avx512vl,avx512bw,vaes")
@@ -73,6 +89,8 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #define MTC_INLINE static inline __attribute__((always_inline))
+#elif MTC_MSVC
+#define MTC_INLINE static __forceinline
 #else
 #define MTC_INLINE static inline
 #endif
@@ -96,15 +114,26 @@ MTC_INLINE uint64_t mtc_mul64(uint64_t a, uint64_t b, uint64_t *lo)
 
 /*
  * Loads and stores through memcpy: no alignment or aliasing assumptions.
- * On a little-endian GCC/Clang target one memcpy (and a byte swap for
- * big-endian) each: byte-by-byte code there gets merged into odd
- * sequences (8-byte stores re-read as 16, stalling store forwarding).
+ * On a little-endian GCC/Clang target, and with MSVC (whose targets are
+ * all little-endian), one memcpy (and a byte swap for big-endian) each:
+ * byte-by-byte code there gets merged into odd sequences (8-byte stores
+ * re-read as 16, stalling store forwarding).
  */
-#if (defined(__GNUC__) || defined(__clang__)) && defined(__BYTE_ORDER__) \
-    && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && !defined(MTC_PORTABLE_C)
+#if ((defined(__GNUC__) || defined(__clang__)) && defined(__BYTE_ORDER__) \
+     && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ || MTC_MSVC) \
+    && !defined(MTC_PORTABLE_C)
 #define MTC_LE_BUILTINS 1
 #else
 #define MTC_LE_BUILTINS 0
+#endif
+
+#if MTC_LE_BUILTINS && MTC_MSVC
+#include <stdlib.h>
+#define MTC_BSWAP32(x) _byteswap_ulong(x)
+#define MTC_BSWAP64(x) _byteswap_uint64(x)
+#elif MTC_LE_BUILTINS
+#define MTC_BSWAP32(x) __builtin_bswap32(x)
+#define MTC_BSWAP64(x) __builtin_bswap64(x)
 #endif
 
 MTC_INLINE uint32_t mtc_dec32le(const uint8_t *p)
@@ -155,7 +184,7 @@ MTC_INLINE void mtc_enc64le(uint8_t *p, uint64_t x)
 MTC_INLINE uint32_t mtc_dec32be(const uint8_t *p)
 {
 #if MTC_LE_BUILTINS
-    return __builtin_bswap32(mtc_dec32le(p));
+    return MTC_BSWAP32(mtc_dec32le(p));
 #else
     return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16)
         | ((uint32_t)p[2] << 8) | (uint32_t)p[3];
@@ -165,7 +194,7 @@ MTC_INLINE uint32_t mtc_dec32be(const uint8_t *p)
 MTC_INLINE void mtc_enc32be(uint8_t *p, uint32_t x)
 {
 #if MTC_LE_BUILTINS
-    mtc_enc32le(p, __builtin_bswap32(x));
+    mtc_enc32le(p, MTC_BSWAP32(x));
 #else
     p[0] = (uint8_t)(x >> 24);
     p[1] = (uint8_t)(x >> 16);
@@ -177,7 +206,7 @@ MTC_INLINE void mtc_enc32be(uint8_t *p, uint32_t x)
 MTC_INLINE uint64_t mtc_dec64be(const uint8_t *p)
 {
 #if MTC_LE_BUILTINS
-    return __builtin_bswap64(mtc_dec64le(p));
+    return MTC_BSWAP64(mtc_dec64le(p));
 #else
     uint64_t x = 0;
     for (int i = 0; i < 8; i++) {
@@ -190,7 +219,7 @@ MTC_INLINE uint64_t mtc_dec64be(const uint8_t *p)
 MTC_INLINE void mtc_enc64be(uint8_t *p, uint64_t x)
 {
 #if MTC_LE_BUILTINS
-    mtc_enc64le(p, __builtin_bswap64(x));
+    mtc_enc64le(p, MTC_BSWAP64(x));
 #else
     for (int i = 7; i >= 0; i--) {
         p[i] = (uint8_t)x;

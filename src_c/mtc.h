@@ -12,6 +12,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* C11's _Alignas(n), or MSVC's spelling (its C mode takes _Alignas only
+ * with /std:c11). */
+#if defined(_MSC_VER) && !defined(__clang__)
+#define MTC_ALIGN(n) __declspec(align(n))
+#else
+#define MTC_ALIGN(n) _Alignas(n)
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -23,7 +31,7 @@ extern "C" {
  * with mtc_memzero when done.
  */
 typedef struct {
-    _Alignas(16) uint64_t w[120];
+    MTC_ALIGN(16) uint64_t w[120];
 } mtc_aes256_keys;
 
 struct mtc_sha_impl;

@@ -4,7 +4,7 @@
 #include "inner.h"
 
 /* see inner.h */
-_Alignas(16) const uint32_t mtc_sha256_k[64] = {
+MTC_ALIGN(16) const uint32_t mtc_sha256_k[64] = {
     0x428a2f98u, 0x71374491u, 0xb5c0fbcfu, 0xe9b5dba5u,
     0x3956c25bu, 0x59f111f1u, 0x923f82a4u, 0xab1c5ed5u,
     0xd807aa98u, 0x12835b01u, 0x243185beu, 0x550c7dc3u,

@@ -18,8 +18,14 @@
 
 #define MTC_TARGET_MB \
     MTC_TARGET("sse2,ssse3,sse4.1,sha,avx,avx2,avx512f,avx512vl,avx512bw")
-#define MTC_MB_INLINE static inline __attribute__((always_inline)) \
-    MTC_TARGET_MB
+#define MTC_MB_INLINE MTC_INLINE MTC_TARGET_MB
+
+#if MTC_MSVC
+#include <intrin.h>
+#define MTC_POPCOUNT(x) ((int)__popcnt(x)) /* every AVX-512 CPU has POPCNT */
+#else
+#define MTC_POPCOUNT(x) __builtin_popcount(x)
+#endif
 
 #define MTC_MB_LANES 16
 /* Below this many busy lanes, a 16-lane step costs more than SHA-NI. */
@@ -34,8 +40,8 @@ typedef struct {
     /* Block 0 (the prefix and 32 bytes of message) and the last block
      * (the message's end and the padding), which are not in one piece
      * of memory. */
-    _Alignas(64) uint8_t head[64];
-    _Alignas(64) uint8_t tail[64];
+    MTC_ALIGN(64) uint8_t head[64];
+    MTC_ALIGN(64) uint8_t tail[64];
 } mtc_mb_lane;
 
 /* Puts message i (data, len) in lane ln. */
@@ -179,9 +185,9 @@ void mtc_x86mb_sha256_prefixed_many(const uint8_t prefix[32],
                                     const size_t len[], size_t count,
                                     uint8_t *out)
 {
-    static const _Alignas(64) uint8_t idle_block[64] = {0};
+    static const MTC_ALIGN(64) uint8_t idle_block[64] = {0};
     mtc_mb_lane lanes[MTC_MB_LANES];
-    _Alignas(64) uint32_t st[8][MTC_MB_LANES];
+    MTC_ALIGN(64) uint32_t st[8][MTC_MB_LANES];
     const uint8_t *p[MTC_MB_LANES];
     __m512i s[8];
     __mmask16 busy = 0;
@@ -194,7 +200,7 @@ void mtc_x86mb_sha256_prefixed_many(const uint8_t prefix[32],
         mtc_mb_lane_start(&lanes[next], prefix, data[next], len[next], next);
         busy |= (__mmask16)(1u << next);
     }
-    while (next < count || __builtin_popcount(busy) >= MTC_MB_MIN) {
+    while (next < count || MTC_POPCOUNT(busy) >= MTC_MB_MIN) {
         for (int l = 0; l < MTC_MB_LANES; l++) {
             p[l] = (busy >> l) & 1 ? mtc_mb_block(&lanes[l]) : idle_block;
         }

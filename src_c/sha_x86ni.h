@@ -18,8 +18,7 @@
 #if MTC_X86
 #include <immintrin.h>
 
-#define MTC_SHA_NI_INLINE static inline __attribute__((always_inline)) \
-    MTC_TARGET_SHANI
+#define MTC_SHA_NI_INLINE MTC_INLINE MTC_TARGET_SHANI
 
 /* Four big-endian message words into lanes 0..3. */
 MTC_SHA_NI_INLINE __m128i mtc_sha256_ni_words(const uint8_t *p)

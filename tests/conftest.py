@@ -29,6 +29,10 @@ Compiled params carry the ``c_extension`` mark; ``--no-extensions``
 deselects them, and so does a run with ``MTCORE_PUREPYTHON`` set (or on a
 non-CPython interpreter), where only ``python`` and ``public`` run.  A
 compiled kernel this CPU cannot run is skipped with a reason that names it.
+The params of the pure twin where its AES may run (all but the TL lists)
+carry the ``needs_cryptography`` mark: the twin's AES runs on cryptography
+(the ``pure`` extra), which some interpreters cannot install (3.13t),
+where ``-m "not needs_cryptography"`` leaves them out.
 
 The x86 kernels are listed on x86-64 whether this CPU runs them or not (a
 skip says which are missing); other compiled kernels (the ARM ones) are
@@ -55,6 +59,7 @@ from mtcore._backend import MTPROTO_KERNEL_API
 from utils import TLLoops
 
 C_EXTENSION = pytest.mark.c_extension
+NEEDS_CRYPTOGRAPHY = pytest.mark.needs_cryptography
 
 
 def _import_compiled() -> tuple[Optional[ModuleType], Optional[str]]:
@@ -187,8 +192,16 @@ class Implementation:
             return _backend.IMPLEMENTATION == "c"
         return self.backend == "c"
 
-    def param(self) -> Any:
-        return pytest.param(self, marks=C_EXTENSION if self.is_compiled else (), id=str(self))
+    def param(self, aes: bool = True) -> Any:
+        """
+        This implementation as a pytest param (aes: whether the test may run
+        its AES, which the pure twin's needs cryptography for).
+        """
+        if self.is_compiled:
+            marks: Any = C_EXTENSION
+        else:
+            marks = NEEDS_CRYPTOGRAPHY if aes else ()
+        return pytest.param(self, marks=marks, id=str(self))
 
     @property
     def module(self) -> ModuleType:
@@ -310,8 +323,8 @@ def pytest_report_header(config: pytest.Config) -> str:
 # --- fixtures ------------------------------------------------------------
 
 
-def _params(*impls: Implementation) -> list[Any]:
-    return [i.param() for i in impls]
+def _params(*impls: Implementation, aes: bool = True) -> list[Any]:
+    return [i.param(aes) for i in impls]
 
 
 @pytest.fixture(scope="session", params=_params(PY, *C_MTPROTO, PUBLIC))
@@ -343,8 +356,11 @@ def c_kernel(request: pytest.FixtureRequest) -> Any:
 @pytest.fixture(scope="session")
 def py_kernel() -> Any:
     """
-    The pure twin's only AES kernel, ``AesKernel("python")``.
+    The pure twin's only AES kernel, ``AesKernel("python")``, as an oracle:
+    a test skips where its AES cannot run (no cryptography), as without
+    the other oracles.
     """
+    pytest.importorskip("cryptography")
     return PY.aes
 
 
@@ -376,12 +392,14 @@ def mt_c_kernel(request: pytest.FixtureRequest) -> MtprotoImpl:
 @pytest.fixture(scope="session")
 def mt_py_kernel() -> MtprotoImpl:
     """
-    The pure twin, ``MtprotoKernel("python", "python")``.
+    The pure twin, ``MtprotoKernel("python", "python")``, as an oracle
+    (skips without cryptography, as ``py_kernel``).
     """
+    pytest.importorskip("cryptography")
     return PY.mtproto
 
 
-@pytest.fixture(scope="session", params=_params(PY, C, PUBLIC))
+@pytest.fixture(scope="session", params=_params(PY, C, PUBLIC, aes=False))
 def tl_impl(request: pytest.FixtureRequest) -> TLImpl:
     """
     Every TL implementation's ``.tl`` view: ``python``, ``c`` and
@@ -390,7 +408,7 @@ def tl_impl(request: pytest.FixtureRequest) -> TLImpl:
     return request.param.tl  # type: ignore[no-any-return]
 
 
-@pytest.fixture(scope="session", params=_params(PY, C))
+@pytest.fixture(scope="session", params=_params(PY, C, aes=False))
 def tl_loops(request: pytest.FixtureRequest) -> Any:
     """
     Each backend's TL codec loops (``.tl.loops``).

@@ -240,6 +240,7 @@ def _child_info(**env_vars: str) -> dict:
     return info
 
 
+@pytest.mark.needs_cryptography
 def test_purepython_switch():
     info = _child_info(MTCORE_PUREPYTHON="1")
     assert info["implementation"] == "python"

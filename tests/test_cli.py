@@ -209,10 +209,31 @@ def test_compiled_backend_runs_without_cryptography():
     assert got["tl"] == 12
     assert got["pure"] == [
         "MissingExtra",
-        "mtcore's pure-Python AES needs 'cryptography', a dependency of mtcore "
-        "that is not installed here (the compiled backend runs without it): "
-        "pip install cryptography",
+        "mtcore's pure-Python AES needs the optional package 'cryptography' "
+        "(mtcore's 'pure' extra), which is not installed: pip install cryptography",
     ]
     if _backend.IMPLEMENTATION == "c":
         assert got["impl"] == "c"
         assert got["ige"] == mtcore.aes.ige_encrypt(bytes(16), bytes(32), bytes(32)).hex()
+
+
+def test_cryptography_is_required_only_where_the_pure_twin_runs():
+    # The compiled backend runs without cryptography (above), which has no
+    # wheel for some interpreters (3.13t): CPython installs need it only
+    # through the "pure" extra, other interpreters (which run the twin)
+    # always.
+    tomllib = pytest.importorskip("tomllib")
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((CHECKOUT / "pyproject.toml").read_text())["project"]
+
+    def needed(reqs, implementation):
+        env = {"platform_python_implementation": implementation}
+        return [
+            r.name for r in map(Requirement, reqs)
+            if r.marker is None or r.marker.evaluate(env)
+        ]
+
+    assert needed(project["dependencies"], "CPython") == []
+    assert needed(project["dependencies"], "PyPy") == ["cryptography"]
+    assert needed(project["optional-dependencies"]["pure"], "CPython") == ["cryptography"]

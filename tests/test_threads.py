@@ -279,6 +279,55 @@ def test_encode_decode_from_threads():
     assert run_threads(work) == [True] * THREADS
 
 
+def test_objects_changed_while_other_threads_encode_them():
+    # One thread sets the fields of an object (new values each time) and
+    # runs __init__ on it again while the others encode it: each result is
+    # the encoding of one combination of the values (each field is read
+    # once, and held while it is written: on a free-threaded build the
+    # values replaced meanwhile may otherwise be freed under the encoder).
+    from mtcore.tl import functions, types
+
+    messages = ["m" * 40, "n" * 3]
+    entities = [
+        [types.messageEntityBold(offset=0, length=1)],
+        [types.messageEntityItalic(offset=1, length=2)] * 3,
+    ]
+
+    def make(m: int, e: int, random_id: int = 7) -> Any:
+        return functions.messages.sendMessage(
+            peer=types.inputPeerEmpty(), message=messages[m],
+            random_id=random_id, entities=entities[e],
+        )
+
+    valid = {bytes(make(m, e, r)) for m in (0, 1) for e in (0, 1) for r in (7, 8)}
+    shared = make(0, 0)
+    done = threading.Event()
+
+    def work(i: int) -> set[bytes]:
+        seen: set[bytes] = set()
+        if i == 0:
+            try:
+                for r in range(4000):
+                    # New objects each time, referenced by the object only.
+                    shared.message = messages[r % 2][:-1] + messages[r % 2][-1]
+                    shared.entities = list(entities[r // 2 % 2])
+                    if r % 16 == 0:
+                        shared.__init__(
+                            peer=types.inputPeerEmpty(), message=messages[r % 2],
+                            random_id=7 + r // 16 % 2, entities=entities[r // 2 % 2],
+                        )
+            finally:
+                done.set()
+            return seen
+        while not done.is_set():
+            seen.add(bytes(shared))
+        return seen
+
+    results = run_threads(work)
+    outputs = set().union(*results)
+    assert outputs and outputs <= valid
+
+
 def one_winner(work: Callable[[int], Any]) -> tuple[list[Any], list[BaseException]]:
     """work(i) in THREADS threads at once; what returned, and what raised."""
     done: list[Any] = []

@@ -68,7 +68,7 @@ def _cipher(key: bytes, mode: str, iv: bytes | None = None) -> Any:
     try:
         from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
     except ImportError:
-        raise _errors.missing_dependency("mtcore's pure-Python AES", "cryptography") from None
+        raise _errors.missing_extra("mtcore's pure-Python AES", "cryptography", "pure") from None
     m = getattr(modes, mode)
     return Cipher(algorithms.AES(key), m() if iv is None else m(iv))
 
