@@ -7,8 +7,9 @@ mtcore: fast, safe MTProto crypto and TL serialization for Python.
 implementation and kernels run them.  The other public modules
 (:mod:`mtcore.tl`, :mod:`mtcore.handshake`, :mod:`mtcore.srp`,
 :mod:`mtcore.transport`, :mod:`mtcore.session`, :mod:`mtcore.login`,
-:mod:`mtcore.qr`, :mod:`mtcore.auth`, :mod:`mtcore.compat`) are imported on
-first use of the attribute, so ``import mtcore`` stays cheap.
+:mod:`mtcore.qr`, :mod:`mtcore.auth`, :mod:`mtcore.client`,
+:mod:`mtcore.compat`) are imported on first use of the attribute, so
+``import mtcore`` stays cheap.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from mtcore._backend import backend_info as backend_info
 
 if TYPE_CHECKING:
     from mtcore import auth as auth
+    from mtcore import client as client
     from mtcore import compat as compat
     from mtcore import handshake as handshake
     from mtcore import login as login
@@ -38,6 +40,7 @@ __version__ = "0.1.0"
 # Public submodules imported when first used as attributes.
 _LAZY = (
     "auth",
+    "client",
     "compat",
     "handshake",
     "login",
@@ -53,6 +56,7 @@ __all__ = [
     "aes",
     "auth",
     "backend_info",
+    "client",
     "compat",
     "exceptions",
     "handshake",

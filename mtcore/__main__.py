@@ -12,6 +12,11 @@ machine's limits, and report (see ``mtcore/_bench/``).
 draw the QR code of a login URL in the terminal, or write it as images
 (needs the ``qr`` extra, which brings segno: ``pip install segno``).
 
+``mtcore serve [--dcs N] [--host H] [--port BASE] [--user SPEC]... [--auto-accept]
+[--key FILE]``: run an in-process test cluster (:mod:`mtcore.testing`) on
+loopback until Ctrl-C, after printing each DC's address and the RSA key
+clients must trust.
+
 ``mtcore --version``.
 """
 
@@ -91,6 +96,88 @@ def _qr_main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return 1
     except ArgumentValueError as exc:
         parser.error(str(exc))
+    return 0
+
+
+def _add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dcs", type=int, default=2, metavar="N",
+                        help="how many DCs, ids 1..N (default: 2)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="the loopback address to listen on: 127.0.0.1 or ::1")
+    parser.add_argument("--port", type=int, default=0, metavar="BASE",
+                        help="DC i listens on BASE + i (default: ports the system picks)")
+    parser.add_argument(
+        "--user", action="append", default=[], metavar="NAME[:PASSWORD][@DC]",
+        help="an account to create (repeatable), with a 2FA password and a home DC",
+    )
+    parser.add_argument("--auto-accept", action="store_true",
+                        help="the first --user accepts every QR login token at once")
+    parser.add_argument("--key", metavar="FILE",
+                        help="the RSA private key (PEM) to serve with (default: a new one)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log every connection")
+
+
+def _user_spec(text: str) -> tuple[str, str | None, int | None]:
+    # NAME[:PASSWORD][@DC]
+    rest, _, dc = text.rpartition("@") if "@" in text else (text, "", "")
+    name, _, password = rest.partition(":")
+    if not name or (dc and not dc.isdigit()):
+        raise ValueError(text)
+    return name, password or None, int(dc) if dc else None
+
+
+def _serve_main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    import asyncio
+    import logging
+
+    from mtcore.exceptions import ArgumentValueError, MtcoreError
+    from mtcore.testing import TestCluster
+
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(name)s: %(message)s")
+    try:
+        users = [_user_spec(u) for u in args.user]
+    except ValueError as exc:
+        parser.error(f"--user: expected NAME[:PASSWORD][@DC], got {exc}")
+    if args.auto_accept and not users:
+        parser.error("--auto-accept needs a --user")
+    if args.dcs < 1:
+        parser.error("--dcs must be 1 or more")
+    key = None
+    if args.key is not None:
+        with open(args.key, "rb") as f:
+            key = f.read()
+    ports = {dc: args.port + dc for dc in range(1, args.dcs + 1)} if args.port else None
+    try:
+        cluster = TestCluster(dcs=args.dcs, host=args.host, ports=ports, rsa_key=key)
+        accounts = [cluster.add_user(n, password=p, dc=dc) for n, p, dc in users]
+    except ArgumentValueError as exc:
+        parser.error(str(exc))
+    if args.auto_accept:
+        cluster.auto_accept = accounts[0]
+
+    async def serve() -> None:
+        async with cluster:
+            for dc, server in sorted(cluster.servers.items()):
+                host, port = server.address
+                print(f"DC {dc}: {host}:{port}")
+            fp = cluster.fingerprint
+            print(f"RSA key fingerprint: {fp & 0xFFFFFFFFFFFFFFFF:016x} (as a TL long: {fp})")
+            print(cluster.public_pem.strip())
+            for account in accounts:
+                extra = ", 2FA password" if account.has_password else ""
+                accepts = ", accepts every login token" if account is cluster.auto_accept else ""
+                print(f"user {account.id} {account.first_name!r} on DC {account.dc}{extra}{accepts}")
+            print("Serving until Ctrl-C.", flush=True)
+            await asyncio.Event().wait()
+
+    try:
+        asyncio.run(serve())
+    except KeyboardInterrupt:
+        pass
+    except (MtcoreError, OSError) as exc:
+        print(f"mtcore serve: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -175,12 +262,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         "Needs segno (the qr extra): pip install segno.",
     )
     _add_qr_arguments(qr)
+    serve = commands.add_parser(
+        "serve",
+        help="run a test cluster of MTProto DCs on loopback",
+        description="Run an in-process MTProto test cluster (mtcore.testing) "
+        "on loopback until Ctrl-C: print each DC's address and the RSA "
+        "public key clients must trust, create the accounts asked for, and "
+        "serve key exchanges, QR login (with 2FA and DC migration) and the "
+        "calls a client makes on connecting.",
+    )
+    _add_serve_arguments(serve)
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] in (["qr"], ["info"]) or not argv or argv[0].startswith("-"):
+    if argv[:1] in (["qr"], ["info"], ["serve"]) or not argv or argv[0].startswith("-"):
         # The bench harness is not needed (nor imported) for these.
         args = parser.parse_args(argv)
         if args.command == "qr":
             return _qr_main(qr, args)
+        if args.command == "serve":
+            return _serve_main(serve, args)
         if args.command == "info":
             return _info_main(args)
         parser.print_help()

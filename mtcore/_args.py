@@ -1,7 +1,7 @@
 """
 The argument checks of the sans-I/O layers (mtcore.handshake, mtcore.srp,
-mtcore.transport): one checker per rule, each raising the text of
-mtcore/_errors.py that names the argument.
+mtcore.transport) and of ``modexp`` (both backends'): one checker per
+rule, each raising the text of mtcore/_errors.py that names the argument.
 """
 
 from __future__ import annotations
@@ -60,3 +60,17 @@ def draw(rng: Rng, size: int) -> bytes:
     if not isinstance(data, bytes) or len(data) != size:
         raise _errors.rng_output(size, data)
     return data
+
+
+def modexp_args(base: Any, exponent: Any, modulus: Any) -> None:
+    """
+    The arguments of ``modexp``: ints (not bools), ``exponent`` >= 0 and
+    ``modulus`` >= 1.
+    """
+    for name, value in (("base", base), ("exponent", exponent), ("modulus", modulus)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise _errors.not_int(name, value)
+    if exponent < 0:
+        raise _errors.negative("exponent", exponent)
+    if modulus < 1:
+        raise _errors.modulus_not_positive(modulus)

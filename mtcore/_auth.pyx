@@ -71,7 +71,7 @@ def modexp(base, exponent, modulus):
     cdef uint8_t *pe
     cdef uint8_t *po
     cdef int rc
-    _modexp_args(base, exponent, modulus)
+    modexp_args(base, exponent, modulus)
     n = (modulus.bit_length() + 7) // 8
     if not modulus & 1 or modulus < 3 or n > MTC_MODEXP_MAX_BYTES:
         return pow(base, exponent, modulus)
@@ -90,13 +90,3 @@ def modexp(base, exponent, modulus):
     if rc != 0:  # pragma: no cover - the checks above rule it out
         raise RuntimeError("mtc_modexp refused a modulus it should take")
     return int.from_bytes(out, "big")
-
-
-def _modexp_args(base, exponent, modulus):
-    for name, value in (("base", base), ("exponent", exponent), ("modulus", modulus)):
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise _errors.not_int(name, value)
-    if exponent < 0:
-        raise _errors.negative("exponent", exponent)
-    if modulus < 1:
-        raise _errors.modulus_not_positive(modulus)

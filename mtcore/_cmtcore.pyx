@@ -30,6 +30,7 @@ from mtcore.cpythonx cimport (
 import os
 
 from mtcore import _env, _errors
+from mtcore._args import modexp_args
 
 # The shared state of _state.pxd, decided once, here.
 NOGIL_MIN = 4096

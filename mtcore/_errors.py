@@ -11,6 +11,8 @@ from mtcore.exceptions import (
     ArgumentValueError,
     AuthKeyIdMismatch,
     BadMessageError,
+    ClientError,
+    ConnectionFailed,
     DHGeneratorError,
     DHPrimeError,
     DHRangeError,
@@ -863,6 +865,14 @@ def transport_prefix(framing: str, expected: bytes) -> TransportTagError:
     )
 
 
+def transport_unsupported() -> TransportTagError:
+    return TransportTagError(
+        "the connection starts with an HTTP request or a TLS record, not an "
+        "MTProto transport (abridged, intermediate, padded intermediate, full "
+        "or obfuscated)"
+    )
+
+
 def obfuscation_tag() -> TransportTagError:
     return TransportTagError(
         "the obfuscation header's protocol tag is none of efefefef, eeeeeeee, "
@@ -1227,3 +1237,130 @@ def srp_id_invalid(srp_id: int) -> SRPIdInvalid:
         f"srp_id {srp_id} was not issued by this session or was already used "
         "(SRP_ID_INVALID)"
     )
+
+
+# --- the asyncio client (mtcore/client/) ----------------------------------------
+
+
+def not_path(name: str, obj: object) -> ArgumentTypeError:
+    return ArgumentTypeError(
+        f"{name} must be a str or path-like object, not {type(obj).__name__!r}"
+    )
+
+
+def store_version(path: str, got: int, known: int) -> ArgumentValueError:
+    return ArgumentValueError(
+        f"the session store {path!r} has layout version {got}; this mtcore knows "
+        f"versions up to {known} (a newer mtcore wrote it)"
+    )
+
+
+def store_no_dc(dc_id: int) -> ArgumentValueError:
+    return ArgumentValueError(f"the session store has no DC {dc_id}")
+
+
+def client_not_function(obj: object) -> ArgumentTypeError:
+    return ArgumentTypeError(
+        f"request must be a TL function object (tl.functions...), not {type(obj).__name__!r}"
+    )
+
+
+def dc_tuple(obj: object) -> ArgumentTypeError:
+    return ArgumentTypeError(
+        f"dc must be a (dc_id, host, port) tuple, not {type(obj).__name__!r}"
+    )
+
+
+def password_type(obj: object) -> ArgumentTypeError:
+    return ArgumentTypeError(
+        "password must be a str or a callable returning one, not "
+        f"{type(obj).__name__!r}"
+    )
+
+
+def client_closed() -> ClientError:
+    return ClientError("the client is closed")
+
+
+def unknown_dc(dc_id: int) -> ClientError:
+    return ClientError(
+        f"no address is known for DC {dc_id} (not in the session store nor in "
+        "help.getConfig's dc_options)"
+    )
+
+
+def too_many_migrations(name: str, limit: int) -> ClientError:
+    return ClientError(f"{name} was sent to another DC {limit} times; giving up")
+
+
+def connection_failed(dc_id: int, attempts: int, cause: BaseException) -> ConnectionFailed:
+    what = type(cause).__name__
+    text = str(cause)
+    return ConnectionFailed(
+        f"the connection to DC {dc_id} failed after {attempts} attempt"
+        f"{'s' if attempts != 1 else ''}: {what}{': ' + text if text else ''}"
+    )
+
+
+def transport_failure(dc_id: int, code: int, meaning: str) -> ConnectionFailed:
+    return ConnectionFailed(f"DC {dc_id} answered transport error {code} ({meaning})")
+
+
+def bind_failed(dc_id: int) -> ConnectionFailed:
+    return ConnectionFailed(
+        f"DC {dc_id} refused auth.bindTempAuthKey three times "
+        "(ENCRYPTED_MESSAGE_INVALID)"
+    )
+
+
+# --- the test cluster (mtcore.testing) -----------------------------------------
+
+
+def testing_not_loopback(host: object) -> ArgumentValueError:
+    return ArgumentValueError(
+        f"host must be a loopback address (127.0.0.1 or ::1), got {host!r}: "
+        "the test server never listens on a reachable interface"
+    )
+
+
+def testing_dcs(dcs: object) -> ArgumentValueError:
+    return ArgumentValueError(
+        f"dcs must be a count of DCs (1 or more) or distinct DC ids in 1..999, got {dcs!r}"
+    )
+
+
+def testing_unknown_dc(dc_id: object, known: list[int]) -> ArgumentValueError:
+    return ArgumentValueError(f"the cluster has no DC {dc_id!r} (its DCs: {known})")
+
+
+def testing_not_function(obj: object) -> ArgumentValueError:
+    return ArgumentValueError(
+        "a handler is registered for a TL function (its class, as "
+        "tl.functions.help.getConfig, or its name), not for "
+        f"{obj!r}"
+    )
+
+
+def testing_cluster_options(names: list[str]) -> ArgumentTypeError:
+    return ArgumentTypeError(
+        f"the options {names} are for the cluster a TestServer makes alone, "
+        "not for a server given cluster="
+    )
+
+
+def testing_user_type(user: object) -> ArgumentTypeError:
+    return ArgumentTypeError(
+        f"user must be an Account of this cluster or its id, not {type(user).__name__!r}"
+    )
+
+
+def testing_unknown_user(user_id: object) -> ArgumentValueError:
+    return ArgumentValueError(f"the cluster has no account with id {user_id!r}")
+
+
+def testing_user_id(user_id: object) -> ArgumentValueError:
+    return ArgumentValueError(f"user_id must be a positive int, got {user_id!r}")
+
+
+def testing_user_exists(user_id: int) -> ArgumentValueError:
+    return ArgumentValueError(f"the cluster already has an account with id {user_id}")

@@ -346,7 +346,7 @@ def limit(name: str, v: Any) -> int:
     # than any memory) above that.  The compiled loops check the common
     # case (an int in range) themselves and call this for the rest.
     if v.__class__ is int and 0 <= v <= LIMIT_CAP:
-        return v
+        return int(v)
     if not isinstance(v, int) or isinstance(v, bool):
         raise _errors.not_int(name, v)
     if v < 0:

@@ -16,6 +16,8 @@ __all__ = [
     "ArgumentValueError",
     "AuthKeyIdMismatch",
     "BadMessageError",
+    "ClientError",
+    "ConnectionFailed",
     "DHGeneratorError",
     "DHParamsError",
     "DHPrimeError",
@@ -436,4 +438,24 @@ class UnsupportedPasswordAlgorithm(MtcoreError, ValueError):
     The account's password uses a key-derivation algorithm other than
     ``passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow``
     (Telegram's apps ask the user to update).
+    """
+
+
+# --- the asyncio client (mtcore.client) -------------------------------------------
+
+
+class ClientError(MtcoreError):
+    """
+    The :class:`~mtcore.client.Client` cannot do what was asked: it is
+    closed, no address is known for a DC, or a request was sent on to other
+    DCs too many times.
+    """
+
+
+class ConnectionFailed(ClientError, ConnectionError):
+    """
+    The connection to a DC failed for good: it could not be opened again
+    after the client's ``retries``, the key exchange or ``initConnection``
+    failed, or the server answered a transport error.  Requests waiting
+    for answers on it fail with it; the next request opens a new one.
     """

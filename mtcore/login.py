@@ -25,6 +25,11 @@ logged in scans it and accepts it.  This module has the pieces:
 The 2FA password check (SRP, ``auth.checkPassword``) is not part of the
 flow: it stops in :class:`PasswordNeeded` and hands over to the client,
 which answers with :func:`mtcore.srp.compute_check`.
+
+Drivers of the flow over live connections, 2FA included:
+:meth:`mtcore.client.Client.qr_login`, :func:`telethon_qr_login` (a
+Telethon 1.x ``TelegramClient``) and :func:`pyrogram_qr_login` (a
+Pyrogram 2.x ``Client``).
 """
 
 from __future__ import annotations
@@ -69,9 +74,11 @@ __all__ = [
     "login_url",
     "parse_login_token",
     "parse_login_url",
+    "pyrogram_qr_login",
     "qr_png",
     "qr_svg",
     "qr_terminal",
+    "telethon_qr_login",
 ]
 
 #: What a QR-login URL starts with; the base64url token follows.
@@ -981,3 +988,14 @@ def _holds_login_token_update(obj: Any) -> bool:
     if name in ("updates", "updatesCombined"):
         return any(u.tl_name == "updateLoginToken" for u in obj.updates)
     return False
+
+
+
+def __getattr__(name: str) -> Any:
+    # telethon_qr_login and pyrogram_qr_login: the flow over a live Telethon
+    # or Pyrogram connection (mtcore._qr_drive, which imports this module).
+    if name in ("telethon_qr_login", "pyrogram_qr_login"):
+        from mtcore import _qr_drive
+
+        return getattr(_qr_drive, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -214,7 +214,9 @@ class DecodeFailed(Event):
     """
     A message passed every check but its body does not decode (a
     constructor of a newer layer, a malformed container): it was
-    acknowledged and is otherwise dropped.
+    acknowledged and is otherwise dropped.  On the server side, a
+    content-related one is a query still waiting for its answer
+    (:meth:`ServerSession.reply_error`).
 
     :ivar msg_id: its msg_id.
     :ivar body: its bytes.
@@ -1219,7 +1221,10 @@ class ServerSession(_Endpoint):
     answered.  It sends ``new_session_created``, answers ``ping``,
     ``ping_delay_disconnect`` and ``get_future_salts``, resends kept
     answers on ``msg_resend_req``, and surfaces every other message as a
-    :class:`Query`.
+    :class:`Query` (a query whose body does not decode comes as a
+    :class:`DecodeFailed` that :meth:`reply_error` can answer).  The
+    owner closes the connection at :attr:`disconnect_at`, which
+    ``ping_delay_disconnect`` sets.
 
     :param auth_key: the client's key.
     :param salt: the current server salt; ``future_salts`` may add more
@@ -1270,6 +1275,10 @@ class ServerSession(_Endpoint):
         # The highest content-related (msg_id, seq_no) of the session.
         self._last_content: tuple[int, int] = (0, -1)
         self._announce = False  # new_session_created is due
+        #: When the connection is to be closed (``now`` of the last
+        #: ``ping_delay_disconnect`` plus its ``disconnect_delay``), or None
+        #: while none came; each one sets it anew.
+        self.disconnect_at: Optional[float] = None
 
     def __repr__(self) -> str:
         sid = "no session yet" if self.session_id is None else f"{self.session_id & 0xFFFFFFFFFFFFFFFF:016x}"
@@ -1405,6 +1414,10 @@ class ServerSession(_Endpoint):
                 return
             inner_cid = _cid(body)
         content = inner_cid not in _NOT_CONTENT
+        if inner_cid == PING:
+            # Pyrogram sends ping as not content-related (an even seq_no),
+            # and Telegram answers it all the same: the client decides.
+            content = bool(seq_no & 1)
         if content != bool(seq_no & 1):
             self._notify(msg_id, seq_no, 35 if content else 34)
             return
@@ -1424,6 +1437,10 @@ class ServerSession(_Endpoint):
         try:
             self._serve(msg_id, seq_no, inner_cid, body, now, events, top)
         except TLDecodeError as exc:
+            if content:
+                # A query of a constructor this schema lacks still gets its
+                # answer: the owner replies with an error.
+                self._open_query(msg_id, seq_no)
             events.append(DecodeFailed(msg_id, body, exc))
 
     def _serve(self, msg_id: int, seq_no: int, cid: int, body: bytes, now: float,
@@ -1449,6 +1466,8 @@ class ServerSession(_Endpoint):
                         answer.acked = True
         elif cid in (PING, PING_DELAY_DISCONNECT):
             self._queue.append(_Out(bytes(tl.types.pong(msg_id=msg_id, ping_id=obj.ping_id)), False))
+            if cid == PING_DELAY_DISCONNECT:
+                self.disconnect_at = now + obj.disconnect_delay
         elif cid == GET_FUTURE_SALTS:
             salts = [tl.types.future_salt(valid_since=a, valid_until=b, salt=s)
                      for a, b, s in self.future_salts[: obj.num]]
@@ -1463,10 +1482,13 @@ class ServerSession(_Endpoint):
                      MSG_NEW_DETAILED_INFO):
             pass
         else:
-            self._open_queries[msg_id] = seq_no
-            if len(self._open_queries) > _OPEN_QUERIES:  # never answered: forgotten
-                del self._open_queries[next(iter(self._open_queries))]
+            self._open_query(msg_id, seq_no)
             events.append(Query(msg_id, obj))
+
+    def _open_query(self, msg_id: int, seq_no: int) -> None:
+        self._open_queries[msg_id] = seq_no
+        if len(self._open_queries) > _OPEN_QUERIES:  # never answered: forgotten
+            del self._open_queries[next(iter(self._open_queries))]
 
     # answers ----------------------------------------------------------------------------
 

@@ -57,6 +57,7 @@ __all__ = [
     "TransportFailure",
     "parse_proxy_secret",
     "quick_ack_token",
+    "server_codec",
 ]
 
 #: The default ``max_frame``: the largest payload a codec accepts, 16 MiB
@@ -85,9 +86,9 @@ class Frame:
         raise NotImplementedError
 
     def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
+        if type(other) is not type(self) or not isinstance(other, Frame):
             return NotImplemented
-        return self._key() == other._key()
+        return bool(self._key() == other._key())
 
     def __hash__(self) -> int:
         return hash((type(self), self._key()))
@@ -1122,3 +1123,45 @@ class Obfuscated:
         framing._prefix_at = len(framing.PREFIX)
         self.framing = framing
         return view[n:]
+
+
+# --- the server's side: which transport a connection speaks -------------------------
+
+_HTTP_TLS = frozenset((b"HEAD", b"POST", b"GET ", b"OPTI", b"\x16\x03\x01\x02"))
+
+
+def server_codec(head: Buffer, *, max_frame: int = MAX_FRAME) -> Union[_Framing, Obfuscated, None]:
+    """
+    (Server) the codec of a new connection, picked from its first bytes as
+    Telegram's servers do (core.telegram.org/mtproto/mtproto-transports):
+    ``ef`` is abridged, ``ee ee ee ee`` intermediate, ``dd dd dd dd`` padded
+    intermediate; a first frame whose bytes 4..7 (the full transport's
+    first sequence number) are zero is the full transport, which has no
+    prefix; anything else is the 64-byte obfuscation header (whose rules
+    exclude all of the above, see :class:`Obfuscated`).
+
+    The codec has consumed nothing: feed it ``head`` and what follows.
+
+    :param head: the first bytes received (at most 8 are looked at).
+    :param max_frame: the codec's ``max_frame``.
+    :returns: a new server-side codec, or None until enough bytes arrived.
+    :raises mtcore.exceptions.TransportTagError: the connection starts with
+        an HTTP request or a TLS record (neither is served here).
+    """
+    max_frame = int_arg("max_frame", max_frame, 4, 2**31 - 1)
+    with _view("head", head) as view:
+        first = view[:8].tobytes()
+    if first[:1] == Abridged.PREFIX:
+        return Abridged(server=True, max_frame=max_frame)
+    if len(first) < 4:
+        return None
+    for cls in (Intermediate, PaddedIntermediate):
+        if first[:4] == cls.PREFIX:
+            return cls(server=True, max_frame=max_frame)
+    if first[:4] in _HTTP_TLS:
+        raise _errors.transport_unsupported()
+    if len(first) < 8:
+        return None
+    if first[4:8] == b"\0\0\0\0":
+        return Full(server=True, max_frame=max_frame)
+    return Obfuscated(server=True, max_frame=max_frame)

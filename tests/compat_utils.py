@@ -102,6 +102,10 @@ def run_python(
         text=True,
         timeout=timeout,
         env=child_env(),
+        # "python -c" puts its working directory first on sys.path: not a
+        # source checkout, whose mtcore (no built extension) would shadow
+        # the one under test
+        cwd=TESTS_DIR,
         check=False,
     )
 

@@ -2,8 +2,8 @@
 The benchmark suite (``mtcore._bench``, ``mtcore bench``): the registry
 its families fill, the filter keys and ``--list``, the limit loops, the
 summary and per-call tables, noisy rows and ``--until-stable``, saved runs
-(``--load``, ``--compare``, ``--markdown``, ``--plot``) and the rivals'
-child process.  Nothing here asserts a speed: the runs are tiny and only
+(``--load``, ``--compare``, ``--markdown``, ``--plot``), the rivals'
+child process and the end-to-end section.  Nothing here asserts a speed: the runs are tiny and only
 their shape is checked.
 """
 
@@ -22,7 +22,7 @@ import pytest
 from utils import load_tool
 
 from mtcore import _backend, _bench
-from mtcore._bench import cli, limits, report, rivals, run
+from mtcore._bench import cli, e2e, limits, report, rivals, run
 from mtcore._bench.registry import (
     OPERATIONS,
     Batch,
@@ -85,7 +85,7 @@ def test_filter_keys_are_unique_and_listed(capsys):
     assert all(re.fullmatch(r"[a-z0-9_]+/\d+(x\d+)?([KM]i)?B", k) for k in keys)
     assert cli.main(_args("--list"), sys.stdout) == 0
     listed = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
-    assert listed == keys + run.thread_keys(False)
+    assert listed == keys + run.thread_keys(False) + e2e.keys()
     assert cli.main(_args("--list", "--quick"), sys.stdout) == 0
     quick = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
     assert set(quick) < set(listed)
@@ -341,7 +341,9 @@ def test_a_rival_in_its_own_process(tmp_path):
     # directory first on its path, then mtcore's.
     rival = rivals.RIVALS["hypercrypto"]
     if rivals.rival_missing(rival)() is not None:
-        pytest.fail("hypercrypto (a test extra) is not installed")
+        import hypercrypto  # noqa: F401  (names the missing test extra)
+
+        pytest.fail("hypercrypto (a test extra) is installed but unusable")
     config = {**vars(run.QUICK), "target_ns": 100_000, "limits": False}
     got = rivals.run_worker(
         rival, tmp_path, {"cases": ["sha256/52B"], "config": config}
@@ -359,6 +361,68 @@ def test_a_rival_in_its_own_process(tmp_path):
     assert merged["process"] == "own"
     assert merged["mtcore_ns"] == case["results"][0]["median_ns"]
     assert docs[0]["verified"] == ["hypercrypto"]
+
+
+# --- the end-to-end section ---------------------------------------------------
+
+
+def test_end_to_end_section_of_a_run(tmp_path):
+    # A real run of two clients (Pyrogram on tgcrypto and on mtcore) each
+    # logged in to a cluster, uploading: the rows, their ratio and the
+    # reports.  CI installs both (the test extra).
+    for name in ("pyrogram+tgcrypto", "pyrogram+mtcore"):
+        assert e2e.missing(name) is None, e2e.missing(name)
+    path = tmp_path / "e2e.json"
+    status, text = _bench_main("--quick", "--filter", "e2e/upload/pyrogram", "--json", str(path))
+    assert status == 0, text
+    doc = _load(path)
+    assert doc["cases"] == [] and doc["threads"] == []
+    section = doc["e2e"]
+    assert section["skipped"] == {} and section["repeats"] == 1
+    slow, fast = section["rows"]
+    assert [slow["key"], fast["key"]] == ["e2e/upload/pyrogram+tgcrypto", "e2e/upload/pyrogram+mtcore"]
+    quick_count = dict((c, q) for c, _, q in e2e.WORKLOADS)["upload"]
+    for row in (slow, fast):
+        assert row["n"] == quick_count and row["unit"] == "MiB/s"
+        assert row["wall_s"] > 0 and row["cpu_s"] > 0
+        assert row["per_s"] == pytest.approx(quick_count * 0.5 / row["wall_s"])
+        assert row["cpu_us_per_msg"] == pytest.approx(row["cpu_s"] / quick_count * 1e6)
+    (ratio,) = section["ratios"]
+    assert ratio["what"] == "Pyrogram: mtcore vs tgcrypto"
+    assert ratio["wall"] == pytest.approx(slow["wall_s"] / fast["wall_s"])
+    assert ratio["cpu"] == pytest.approx(slow["cpu_s"] / fast["cpu_s"])
+    section_text = text[text.index("\nEnd to end: clients logged in to a test cluster"):]
+    assert "pyrogram+mtcore" in section_text and "Pyrogram: mtcore vs tgcrypto" in section_text
+    markdown = report.markdown(doc)
+    assert "| pyrogram+tgcrypto | saveFilePart 512 KiB |" in markdown
+    assert f"| Pyrogram: mtcore vs tgcrypto | saveFilePart 512 KiB | {ratio['wall']:.2f}x |" in markdown
+
+
+def test_end_to_end_keys_ratios_and_missing_clients(monkeypatch):
+    assert e2e.run("no such key") is None
+    monkeypatch.setattr(e2e, "missing", lambda name: f"{name} is absent")
+    # Every client missing: nothing is started, each is named.
+    got = e2e.run("e2e/rpc/", quick=True)
+    assert got == {
+        "rows": [],
+        "skipped": {n: f"{n} is absent" for n in e2e.CONTENDERS},
+        "ratios": [],
+        "repeats": 1,
+    }
+    rows = [
+        e2e._row("mtcore", "rpc", {"n": 10, "wall": 0.001, "cpu": 0.0005}),
+        e2e._row("telethon+cryptg", "rpc", {"n": 20, "wall": 0.006, "cpu": 0.002}),
+        e2e._row("telethon+mtcore", "upload", {"n": 4, "wall": 0.02, "cpu": 0.01}),
+    ]
+    assert e2e.ratios(rows) == [
+        {
+            "what": "mtcore client vs Telethon+cryptg",
+            "workload": rows[0]["workload"],
+            "wall": pytest.approx(3.0),
+            "cpu": pytest.approx(2.0),
+        }
+    ]
+    assert rows[2]["per_s"] == pytest.approx(4 * 0.5 / 0.02)
 
 
 # --- the README's tables -------------------------------------------------------

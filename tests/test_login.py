@@ -32,7 +32,7 @@ from typing import Any, Callable
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from utils import VECTORS_DIR
+from utils import VECTORS_DIR, import_pyrogram
 
 from mtcore import tl
 from mtcore.exceptions import (
@@ -1275,7 +1275,7 @@ def test_flow_driven_with_telethon_objects():
 
 
 def test_flow_driven_with_pyrogram_objects():
-    pytest.importorskip("pyrogram")
+    import_pyrogram()
     from pyrogram import raw
     from pyrogram.errors import SessionPasswordNeeded
 
@@ -1315,7 +1315,7 @@ def test_reprs_leave_the_token_out():
 
 def test_parse_login_token_from_telethon_and_pyrogram_objects():
     pytest.importorskip("telethon")
-    pytest.importorskip("pyrogram")
+    import_pyrogram()
     from pyrogram.raw.types.auth import LoginToken as PyrogramLoginToken
     from telethon.tl.types.auth import LoginToken as TelethonLoginToken
 

@@ -21,6 +21,7 @@ import struct
 import time
 
 import pytest
+from utils import import_pyrogram
 
 SIZES = [1, 2, 40, 700]  # msgs_ack ids: bodies of 16 B .. 5.6 KiB
 
@@ -158,7 +159,7 @@ def test_telethon_rejects_mtcore_client_message(mt_impl, telethon):
 
 @pytest.fixture(scope="module")
 def pyrogram():
-    pytest.importorskip("pyrogram")
+    import_pyrogram()
     from pyrogram.crypto import mtproto
     from pyrogram.raw import types
     from pyrogram.raw.core import Message

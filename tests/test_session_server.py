@@ -168,6 +168,21 @@ def test_ping_and_gzip_and_container() -> None:
     assert events == [Query(query, F.help.getConfig())]
     got = by_name(replies(server))
     assert got["pong"] == T.pong(msg_id=ping, ping_id=7)
+    # ping_delay_disconnect sets when to close; each one sets it anew.
+    assert server.disconnect_at == NOW + 75
+    server.receive(client.packet(bytes(F.ping_delay_disconnect(ping_id=8, disconnect_delay=5)), 5), NOW + 1)
+    assert server.disconnect_at == NOW + 6
+    server.receive(client.packet(bytes(F.ping(ping_id=9)), 7), NOW + 2)
+    assert server.disconnect_at == NOW + 6
+    # A ping is answered with either parity (Pyrogram sends it with an even
+    # seq_no, Telegram answers); other content-related messages are not.
+    replies(server, NOW + 2)
+    mid = client.msg_id()
+    server.receive(client.packet(bytes(F.ping(ping_id=10)), 8, msg_id=mid), NOW + 2)
+    assert by_name(replies(server, NOW + 2))["pong"] == T.pong(msg_id=mid, ping_id=10)
+    mid = client.msg_id()
+    server.receive(client.packet(bytes(F.ping_delay_disconnect(ping_id=11, disconnect_delay=5)), 8, msg_id=mid), NOW + 2)
+    assert by_name(replies(server, NOW + 2))["bad_msg_notification"].error_code == 35
     # A container whose msg_id is not above its messages' is invalid (64).
     server, client = started()
     low = client.msg_id()
@@ -219,6 +234,27 @@ def test_push_and_session_change() -> None:
     assert server.session_id == other
     plain = ref_decrypt(KEY, server.flush(NOW)[0], 8)
     assert HEADER.unpack_from(plain)[1] == other
+
+
+def test_undecodable_query_is_answerable() -> None:
+    # A query of a constructor the schema lacks: DecodeFailed, and the
+    # owner can still answer it with an error; a service message that does
+    # not decode is not a query.
+    server, client = started()
+    assert server.disconnect_at is None
+    mid = client.msg_id()
+    events = server.receive(client.packet(b"\x78\x56\x34\x12" + bytes(8), 1, msg_id=mid), NOW)
+    assert [type(e).__name__ for e in events] == ["DecodeFailed"] and events[0].msg_id == mid
+    server.reply_error(mid, 400, "INPUT_METHOD_INVALID")
+    msgs = replies(server)
+    result = next(o for _, _, o in msgs if o.tl_name == "rpc_result")
+    assert result.req_msg_id == mid
+    assert result.result == T.rpc_error(error_code=400, error_message="INPUT_METHOD_INVALID")
+    ack = client.msg_id()
+    events = server.receive(client.packet(b"\x59\xb4\xd6\x62" + b"\x15\xc4\xb5\x1c" + (5).to_bytes(4, "little"), 2, msg_id=ack), NOW)
+    assert [type(e).__name__ for e in events] == ["DecodeFailed"]
+    with pytest.raises(ArgumentValueError, match="is not waiting"):
+        server.reply_error(ack, 400, "X")
 
 
 def test_refused() -> None:

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from utils import VECTORS_DIR
+from utils import VECTORS_DIR, import_pyrogram
 
 from mtcore import _dh, srp, tl
 from mtcore.exceptions import (
@@ -190,6 +190,7 @@ def test_equal_to_telethon(
     seed=st.integers(0, 2**32),
 )
 def test_equal_to_pyrogram(password: str, salt1: bytes, seed: int) -> None:
+    import_pyrogram()
     import pyrogram.utils as putils
 
     srp_b = random.Random(seed).randrange(2**2040, P - 2**1990).to_bytes(256, "big")

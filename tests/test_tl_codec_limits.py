@@ -201,7 +201,9 @@ def test_gc_callbacks_never_see_a_partly_filled_list() -> None:
     ]
     out = child(_GC_SCRIPT, json.dumps(cases))
     assert out.startswith("lists walked: ")
-    assert int(out.split(":")[1]) > 1000  # the hook ran, and saw lists
+    # the hook ran, and saw lists (over 1000 with the GIL; the free-threaded
+    # build's collector runs less often: 774 on 3.13t)
+    assert int(out.split(":")[1]) > 300
 
 
 # --- 2. the budget of one decode -------------------------------------------------

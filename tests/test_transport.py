@@ -654,3 +654,53 @@ def test_repr_and_events() -> None:
     assert "client" in repr(Intermediate()) and "server" in repr(Full(server=True))
     assert "MTProxy dd" in repr(Obfuscated(PaddedIntermediate(), secret="dd" + "00" * 16, dc_id=1))
     assert Packet.__module__ == "mtcore.transport"
+
+
+def _client_bytes(cls: Any, obfuscated: bool) -> bytes:
+    # What a client of this framing sends first: its prefix (or header) and one frame.
+    client = Obfuscated(cls()) if obfuscated else cls()
+    return client.encode(bytes(range(24)) * 2)
+
+
+# The full transport has no obfuscation tag (Obfuscated refuses it).
+@pytest.mark.parametrize(
+    ("cls", "obfuscated"),
+    [(cls, False) for cls in (*TAGGED, Full)] + [(cls, True) for cls in TAGGED],
+)
+def test_server_codec_detects(cls: Any, obfuscated: bool) -> None:
+    data = _client_bytes(cls, obfuscated)
+    # Fed one byte at a time: None until the bytes decide, then the codec,
+    # which reads the same bytes from the start.
+    for n in range(len(data)):
+        codec = transport.server_codec(data[:n], max_frame=1000)
+        if codec is not None:
+            break
+    assert n <= 8
+    if obfuscated:
+        assert isinstance(codec, Obfuscated) and codec.server
+    else:
+        assert type(codec) is cls and codec.server and codec.max_frame == 1000
+    (frame,) = codec.feed(data)
+    assert frame.payload[:48] == bytes(range(24)) * 2
+    if obfuscated:
+        assert type(codec.framing) is cls
+
+
+def test_server_codec_refuses() -> None:
+    for head in (b"GET / HTTP/1.1\r\n", b"POST", b"\x16\x03\x01\x02\x00"):
+        with pytest.raises(TransportTagError, match="^the connection starts with an HTTP request or a TLS record"):
+            transport.server_codec(head)
+    # Bytes that decide nothing yet; bad arguments.
+    assert transport.server_codec(b"") is None
+    assert transport.server_codec(b"\xee\xee\xee") is None
+    assert transport.server_codec(b"\x34\x00\x00\x00\x00\x00\x00") is None
+    with pytest.raises(ArgumentTypeError, match="head must be a bytes-like object, not 'str'"):
+        transport.server_codec("ef")  # type: ignore[arg-type]
+    with pytest.raises(ArgumentValueError, match="max_frame"):
+        transport.server_codec(b"\xef", max_frame=2)
+    # Any other 8 bytes are taken for an obfuscation header, whose tag then
+    # decides (here none of the three).
+    codec = transport.server_codec(b"garbage!")
+    assert isinstance(codec, Obfuscated)
+    with pytest.raises(TransportTagError):
+        codec.feed(b"garbage!" * 8)

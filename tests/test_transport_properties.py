@@ -17,19 +17,10 @@ from hypothesis import example, given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from mtcore.exceptions import TransportError  # noqa: E402
-from mtcore.transport import (  # noqa: E402
-    Abridged,
-    Full,
-    Intermediate,
-    Obfuscated,
-    Packet,
-    PaddedIntermediate,
-    QuickAck,
-    TransportFailure,
-)
+from mtcore import transport  # noqa: E402
 
-FRAMINGS = {"abridged": Abridged, "intermediate": Intermediate,
-            "padded": PaddedIntermediate, "full": Full}
+FRAMINGS = {"abridged": transport.Abridged, "intermediate": transport.Intermediate,
+            "padded": transport.PaddedIntermediate, "full": transport.Full}
 MODES = [*FRAMINGS, "obf-abridged", "obf-intermediate", "obf-padded", "mtproxy-dd"]
 
 
@@ -46,11 +37,13 @@ def make(mode: str) -> tuple[Any, Any]:
         client, server = FRAMINGS[mode](), FRAMINGS[mode](server=True)
     elif mode == "mtproxy-dd":
         secret = "dd" + "5a" * 16
-        client = Obfuscated(PaddedIntermediate(), secret=secret, dc_id=-2, header=HEADER)
-        server = Obfuscated(server=True, secret=secret)
+        client = transport.Obfuscated(
+            transport.PaddedIntermediate(), secret=secret, dc_id=-2, header=HEADER
+        )
+        server = transport.Obfuscated(server=True, secret=secret)
     else:
-        client = Obfuscated(FRAMINGS[mode[4:]](), header=HEADER)
-        server = Obfuscated(server=True)
+        client = transport.Obfuscated(FRAMINGS[mode[4:]](), header=HEADER)
+        server = transport.Obfuscated(server=True)
     assert server.feed(client.start()) == []
     return client, server
 
@@ -85,7 +78,7 @@ def test_client_to_server(mode: str, payloads: list[bytes], flags: list[bool],
     got = [f for part in parts for f in server.feed(part)]
     assert len(got) == len(payloads)
     for frame, payload, q in zip(got, payloads, quick):
-        assert isinstance(frame, Packet) and frame.quick_ack == q
+        assert isinstance(frame, transport.Packet) and frame.quick_ack == q
         assert frame.padded == padded(mode)
         if padded(mode):
             assert frame.payload[: len(payload)] == payload
@@ -107,18 +100,18 @@ def test_server_to_client(mode: str, payloads: list[bytes], acks: list[int],
     for i, p in enumerate(payloads):
         if mode != "full" and i < len(acks):
             wire += server.encode_quick_ack(acks[i])
-            expect.append(QuickAck(acks[i] | 0x80000000))
+            expect.append(transport.QuickAck(acks[i] | 0x80000000))
         p = p if len(p) >= 24 else p + bytes(24 - len(p))  # never a failure's size
         wire += server.encode(p)
         expect.append(p)
     if code is not None:
         wire += server.encode_error(code)
-        expect.append(TransportFailure(code))
+        expect.append(transport.TransportFailure(code))
     got = [f for part in chunks(wire, cuts) for f in client.feed(part)]
     assert len(got) == len(expect)
     for frame, want in zip(got, expect):
         if isinstance(want, bytes):
-            assert isinstance(frame, Packet) and not frame.quick_ack
+            assert isinstance(frame, transport.Packet) and not frame.quick_ack
             assert frame.payload[: len(want)] == want
             assert len(frame.payload) - len(want) in (range(16) if padded(mode) else (0,))
         else:
@@ -148,4 +141,6 @@ def test_any_bytes(mode: str, side: str, data: bytes, cuts: list[int]) -> None:
     whole = run([data])
     assert run(chunks(data, cuts)) == whole
     for frame in whole[0]:
-        assert isinstance(frame, (Packet, QuickAck, TransportFailure))
+        assert isinstance(
+            frame, (transport.Packet, transport.QuickAck, transport.TransportFailure)
+        )

@@ -8,8 +8,10 @@ here from ``tests/vectors/``) or from an independent implementation
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import ctypes.util
+import importlib.util
 import json
 import mmap
 import os
@@ -19,6 +21,8 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Callable, Optional
+
+import pytest
 
 VECTORS_DIR = Path(__file__).parent / "vectors"
 
@@ -141,31 +145,22 @@ def ref_ige(key: bytes, iv: bytes, data: bytes, decrypt: bool) -> bytes:
 
 
 # Miller-Rabin with the first twelve primes as bases decides every n < 2^64
-# (Jaeschke; Sorenson and Webster) -- written here, not taken from mtcore.
+# (Jaeschke; Sorenson and Webster).  The rounds are mtcore._primes' (one
+# home for them), held to a sieve by test_auth.test_is_prime_matches_a_sieve.
 _BASES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)
 
 
 def is_prime(n: int) -> bool:
+    # mtcore imported here, not above: the fuzz targets import this module
+    # before they import mtcore under atheris's instrumentation.
+    from mtcore._primes import miller_rabin
+
     if n < 2:
         return False
     for p in _BASES:
         if n % p == 0:
             return n == p
-    d, s = n - 1, 0
-    while d % 2 == 0:
-        d //= 2
-        s += 1
-    for a in _BASES:
-        x = pow(a, d, n)
-        if x in (1, n - 1):
-            continue
-        for _ in range(s - 1):
-            x = x * x % n
-            if x == n - 1:
-                break
-        else:
-            return False
-    return True
+    return miller_rabin(n, _BASES)
 
 
 def random_prime(rng: random.Random, bits: int) -> int:
@@ -278,3 +273,44 @@ def load_tool(path: Path, name: str) -> Any:
     finally:
         del sys.modules[spec.name]
     return mod
+
+
+def import_pyrogram() -> None:
+    """
+    Import Pyrogram, or skip the test when it is not installed.  Its import
+    asks asyncio for the current event loop (``pyrogram/sync.py``), which
+    fails in a thread where ``asyncio.run()`` has ended one (the
+    end-to-end tests run before): it then gets a loop of its own.
+    """
+    if "pyrogram" not in sys.modules and importlib.util.find_spec("pyrogram") is not None:
+        asyncio.set_event_loop(asyncio.new_event_loop())
+    pytest.importorskip("pyrogram")
+
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def readme_python(heading: str) -> str:
+    """
+    The first Python block of the README section ``heading`` (a ``###``
+    title), as written there.
+    """
+    text = README.read_text(encoding="utf-8")
+    start = text.index(f"\n### {heading}\n")
+    end = text.find("\n#", start + 1)
+    section = text[start : end if end != -1 else len(text)]
+    block = section.index("```python\n") + len("```python\n")
+    return section[block : section.index("```\n", block)]
+
+
+async def run_snippet(code: str, **names: Any) -> dict[str, Any]:
+    """
+    Run ``code``, a README block with top-level ``await``, as the body of
+    a coroutine function taking ``names``; returns its local names.
+    """
+    body = "".join(f"    {line}\n" for line in code.splitlines())
+    source = f"async def snippet({', '.join(names)}):\n{body}    return locals()\n"
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<README.md>", "exec"), namespace)  # noqa: S102 -- the README's own code
+    result: dict[str, Any] = await namespace["snippet"](**names)
+    return result

@@ -8,9 +8,14 @@ nothing is typed by hand.  The run the README shows is committed beside
 the benches (``benches/readme-run.json``), so the tables can be checked
 against it.
 
+The end-to-end blocks (``e2e_run``, ``e2e``) come from a run of that
+section alone (``--e2e-run``, ``benches/readme-e2e-run.json`` by default),
+or from the main run when it has that section and no other file is given.
+
 Usage, from the repository root::
 
     mtcore bench --rivals all --until-stable 1 --json benches/readme-run.json
+    mtcore bench --filter e2e --json benches/readme-e2e-run.json
     python tools/bench_readme.py benches/readme-run.json          # rewrite
     python tools/bench_readme.py benches/readme-run.json --check  # exit 1 if stale
 """
@@ -29,6 +34,7 @@ from mtcore._bench import report
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
+E2E_RUN = ROOT / "benches" / "readme-e2e-run.json"
 
 
 def _run(doc: dict[str, Any]) -> str:
@@ -56,6 +62,27 @@ def _run(doc: dict[str, Any]) -> str:
         f"The run took {doc['elapsed_s'] / 60:.0f} minutes.",
     ]
     return "\n".join(lines)
+
+
+def _e2e_run(doc: dict[str, Any]) -> str:
+    m, section = doc["machine"], doc["e2e"]
+    peers = ", ".join(
+        f"{name} {m['peers'][name]}"
+        for name in ("telethon", "cryptg", "pyrogram", "tgcrypto")
+        if m["peers"].get(name)
+    )
+    counts = "; ".join(
+        f"{workload}: {n}"
+        for workload, n in {r["workload"]: r["n"] for r in section["rows"]}.items()
+    )
+    return (
+        f"One run of `mtcore bench{' --quick' if doc['config']['quick'] else ''} "
+        f"--filter {doc['config']['filter']}` on {m['date'][:10]}: {m['cpu']}, "
+        f"{m['cpus']} CPUs (shared with other work), {m['python']}, mtcore "
+        f"{m['mtcore']} ({m['backend']['aes']} + {m['backend']['sha']} kernels); "
+        f"{peers}. Each figure is the best of {section['repeats']} runs (messages "
+        f"a run: {counts}). The run took {doc['elapsed_s']:.0f} s."
+    )
 
 
 def _ops(*names: str, **kw: Any) -> Callable[[dict[str, Any]], str]:
@@ -98,21 +125,29 @@ BLOCKS: dict[str, Callable[[dict[str, Any]], str]] = {
         variants=("mtcore-compat",),
     ),
     "threads": report.threads_markdown,
+    "e2e_run": _e2e_run,
+    "e2e": report.e2e_markdown,
 }
+#: The blocks drawn from the end-to-end run.
+E2E_BLOCKS = frozenset(("e2e_run", "e2e"))
 
 _BLOCK = re.compile(r"(<!-- bench:(\w+) -->\n)(.*?)(<!-- /bench:\2 -->)", re.S)
 
 
-def render(text: str, doc: dict[str, Any]) -> str:
+def render(text: str, doc: dict[str, Any], e2e_doc: dict[str, Any] | None = None) -> str:
     """
-    ``text`` with every bench block redrawn from ``doc``.
+    ``text`` with every bench block redrawn from ``doc``, the end-to-end
+    ones from ``e2e_doc`` (default: ``doc``).
     """
 
     def block(m: re.Match[str]) -> str:
         name = m.group(2)
         if name not in BLOCKS:
             raise SystemExit(f"README block {name!r} is unknown to {__file__}")
-        return f"{m.group(1)}{BLOCKS[name](doc)}\n{m.group(4)}"
+        source = e2e_doc if name in E2E_BLOCKS and e2e_doc is not None else doc
+        if name in E2E_BLOCKS and not source.get("e2e"):
+            raise SystemExit(f"README block {name!r}: the run has no end-to-end section")
+        return f"{m.group(1)}{BLOCKS[name](source)}\n{m.group(4)}"
 
     return _BLOCK.sub(block, text)
 
@@ -122,14 +157,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("run", help="the saved run (mtcore bench --json FILE)")
     parser.add_argument("--readme", default=str(README), help="default: README.md")
     parser.add_argument(
+        "--e2e-run",
+        help="the saved run of the end-to-end section (default: "
+        "benches/readme-e2e-run.json if it exists, else RUN)",
+    )
+    parser.add_argument(
         "--check", action="store_true", help="exit 1 if the README is stale"
     )
     args = parser.parse_args(argv)
     with open(args.run, encoding="utf-8") as f:
         doc = json.load(f)
+    e2e_path = args.e2e_run or (str(E2E_RUN) if E2E_RUN.exists() else None)
+    e2e_doc = None
+    if e2e_path is not None:
+        with open(e2e_path, encoding="utf-8") as f:
+            e2e_doc = json.load(f)
     path = Path(args.readme)
     old = path.read_text(encoding="utf-8")
-    new = render(old, doc)
+    new = render(old, doc, e2e_doc)
     if args.check:
         if new != old:
             print(f"{path}: the bench tables differ from {args.run}", file=sys.stderr)

@@ -18,6 +18,8 @@ One module per concern; each imports only the ones listed before it::
     report      the text, Markdown and plot of a JSON document
     cli         the arguments and main()
     worker      the child process that times one rival beside mtcore
+    e2e         the end-to-end section: whole clients (mtcore's, Telethon,
+                Pyrogram) logged in to a test cluster, each in a process
 
 Adding an operation family (say key exchange):
 

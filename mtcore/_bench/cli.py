@@ -10,7 +10,7 @@ import sys
 from typing import Any, TextIO
 
 from mtcore import _backend
-from mtcore._bench import report, rivals, run
+from mtcore._bench import e2e, report, rivals, run
 from mtcore._bench.registry import OPERATIONS
 
 
@@ -29,8 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--filter",
         metavar="SUBSTR",
         help="only the cases whose key contains SUBSTR, e.g. 'ige', 'ctr/16KiB', "
-        "'threads' (keys: operation/size, threads/operation/size; --list "
-        "prints them)",
+        "'threads', 'e2e', 'e2e/upload' (keys: operation/size, "
+        "threads/operation/size, e2e/workload/client; --list prints them)",
     )
     parser.add_argument(
         "--list", action="store_true", help="print the --filter keys and exit"
@@ -91,6 +91,8 @@ def list_keys(out: TextIO, quick: bool = False) -> None:
             print(f"{run.case_key(op.name, size):<40} {op.title}", file=out)
     for key in run.thread_keys(quick):
         print(f"{key:<40} two threads vs one", file=out)
+    for key in e2e.keys():
+        print(f"{key:<40} end to end: clients against a test cluster", file=out)
 
 
 def _refusal() -> str | None:
@@ -160,7 +162,7 @@ def main(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
         if args.until_stable:
             config = run.Config(**{**vars(config), "stable": args.until_stable})
         doc = run.run(args.filter, config, install, run.Progress())
-        if not doc["cases"] and not doc["threads"]:
+        if not doc["cases"] and not doc["threads"] and not doc["e2e"]:
             print(f"no case matches --filter {args.filter!r}", file=sys.stderr)
             return 2
     report.text(doc, out)

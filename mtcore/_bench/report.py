@@ -489,6 +489,53 @@ def _threads(doc: dict[str, Any], out: TextIO) -> None:
     print(_grid(_THREAD_HEAD, _thread_rows(doc, skipped=True)), file=out)
 
 
+_E2E_HEAD = ["client", "workload", "rate", "wall/msg", "CPU/msg"]
+
+
+def _e2e_rows(doc: dict[str, Any], skipped: bool) -> list[list[str]]:
+    section = doc.get("e2e") or {}
+    rows = []
+    for r in section.get("rows", ()):
+        rows.append(
+            [
+                r["contender"],
+                r["workload"],
+                f"{r['per_s']:.0f} {r['unit']}",
+                format_time(r["wall_us_per_msg"] * 1e3),
+                format_time(r["cpu_us_per_msg"] * 1e3),
+            ]
+        )
+    for name, reason in section.get("skipped", {}).items() if skipped else ():
+        rows.append([name, "skipped:", reason, "", ""])
+    return rows
+
+
+_E2E_RATIO_HEAD = ["comparison", "workload", "wall", "client CPU"]
+
+
+def _e2e_ratio_rows(doc: dict[str, Any]) -> list[list[str]]:
+    return [
+        [r["what"], r["workload"], f"{r['wall']:.2f}x", f"{r['cpu']:.2f}x"]
+        for r in (doc.get("e2e") or {}).get("ratios", ())
+    ]
+
+
+def _e2e(doc: dict[str, Any], out: TextIO) -> None:
+    section = doc.get("e2e")
+    if not section:
+        return
+    print(
+        "\nEnd to end: clients logged in to a test cluster on loopback "
+        "(each client and the\n  cluster in a process of its own; CPU is the "
+        f"client process's; best of {section['repeats']})",
+        file=out,
+    )
+    print(_grid(_E2E_HEAD, _e2e_rows(doc, skipped=True)), file=out)
+    if section["ratios"]:
+        print("  How many times faster per message (above 1: the first is faster):", file=out)
+        print(_grid(_E2E_RATIO_HEAD, _e2e_ratio_rows(doc)), file=out)
+
+
 def text(doc: dict[str, Any], out: TextIO) -> None:
     """
     The whole report: header, verification, summary, per-call cost, every
@@ -510,6 +557,7 @@ def text(doc: dict[str, Any], out: TextIO) -> None:
         print(_grid(head, rows), file=out)
     _detail(doc, out)
     _threads(doc, out)
+    _e2e(doc, out)
     if "elapsed_s" in doc:
         print(f"\nTotal time {doc['elapsed_s']:.1f} s.", file=out)
 
@@ -577,6 +625,16 @@ def threads_markdown(doc: dict[str, Any]) -> str:
     return _md(_THREAD_HEAD, _thread_rows(doc, skipped=False))
 
 
+def e2e_markdown(doc: dict[str, Any]) -> str:
+    """
+    The end-to-end section: a row a client and workload, then the ratios.
+    """
+    parts = [_md(_E2E_HEAD, _e2e_rows(doc, skipped=False))]
+    if _e2e_ratio_rows(doc):
+        parts.append(_md(_E2E_RATIO_HEAD, _e2e_ratio_rows(doc)))
+    return "\n\n".join(parts)
+
+
 def markdown(doc: dict[str, Any]) -> str:
     """
     The report in Markdown: what ran, the summary, the per-call cost, a
@@ -591,6 +649,8 @@ def markdown(doc: dict[str, Any]) -> str:
         parts.append(f"{op_cases[0]['title']}\n\n{pivot(doc, [op], variants=None)}")
     if doc.get("threads"):
         parts.append(threads_markdown(doc))
+    if doc.get("e2e"):
+        parts.append(e2e_markdown(doc))
     return "\n\n".join(parts) + "\n"
 
 
@@ -645,13 +705,14 @@ def plot(doc: dict[str, Any], path: str) -> None:
     the best rival's time / mtcore's per headline case, and mtcore's share
     of this machine's limit.  Needs matplotlib (the ``plot`` extra).
     """
+    import importlib
+
     from mtcore import _errors
 
     try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        # through importlib: a type checker need not find the optional extra
+        importlib.import_module("matplotlib").use("Agg")
+        plt = importlib.import_module("matplotlib.pyplot")
     except ImportError:
         raise _errors.missing_extra(
             "mtcore bench --plot", "matplotlib", "plot"

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from mtcore._bench import limits, rivals
+from mtcore._bench import e2e, limits, rivals
 from mtcore._bench.machine import machine_info
 from mtcore._bench.registry import (
     OPERATIONS,
@@ -480,6 +480,7 @@ def run(
     threads = run_threads(pattern, config, progress)
     docs = [case_doc(c) for c in cases]
     rival_status = run_rivals(install, docs, config, progress)
+    end_to_end = e2e.run(pattern, quick=config.quick, progress=progress.start)
     progress.done()
     return {
         "machine": info,
@@ -498,6 +499,7 @@ def run(
         },
         "cases": docs,
         "threads": threads,
+        "e2e": end_to_end,
         "rivals": rival_status,
         "noise": noise(docs),
         "elapsed_s": time.perf_counter() - started,

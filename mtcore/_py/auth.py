@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from mtcore import _errors
+from mtcore._args import modexp_args
 from mtcore._primes import miller_rabin
 from mtcore._typing import Buffer
 from mtcore._py.aes import _view
@@ -148,11 +149,5 @@ def modexp(base: int, exponent: int, modulus: int) -> int:
     :param modulus: an int >= 1.
     :returns: an int in ``0 .. modulus - 1``.
     """
-    for name, value in (("base", base), ("exponent", exponent), ("modulus", modulus)):
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise _errors.not_int(name, value)
-    if exponent < 0:
-        raise _errors.negative("exponent", exponent)
-    if modulus < 1:
-        raise _errors.modulus_not_positive(modulus)
+    modexp_args(base, exponent, modulus)
     return pow(base, exponent, modulus)

@@ -167,7 +167,7 @@ def tl_both(f: Callable[[Any], Any], allowed: tuple[type[BaseException], ...]) -
     return first
 
 
-# --- transports (the fuzz_transport_*.py targets) ------------------------------
+# --- transports (the fuzz_transport.py target) ---------------------------------
 
 # A fixed obfuscation header and MTProxy secret (test material, not secrets).
 OBFUSCATION_HEADER = bytes(range(7, 71))

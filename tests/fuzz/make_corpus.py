@@ -13,11 +13,12 @@ Run: ``python tests/fuzz/make_corpus.py``.
 
 from __future__ import annotations
 
-import gzip
 import random
 import struct
 import sys
+import zlib
 from pathlib import Path
+from typing import Any
 
 from fuzzlib import CORPUS, HERE
 
@@ -27,6 +28,7 @@ import exchange  # noqa: E402
 import fuzz_mtproto_decrypt as mt  # noqa: E402
 import fuzz_session_receive as sr  # noqa: E402
 import fuzz_tl_decode  # noqa: E402
+import fuzz_transport  # noqa: E402
 import test_tl_codec  # noqa: E402
 
 import mtcore  # noqa: E402
@@ -35,6 +37,13 @@ from mtcore._py import encrypt_message  # noqa: E402
 from mtcore._py.aes import ige_decrypt  # noqa: E402
 
 T, F = tl.types, tl.functions
+
+
+def _gzip(data: bytes) -> bytes:
+    # zlib's gzip stream, whose header is the same on every CPython
+    # (gzip.compress wrote another OS byte before 3.12)
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    return packer.compress(data) + packer.flush()
 
 
 def _type_seed(type_: str | None, data: bytes) -> bytes:
@@ -58,16 +67,13 @@ def tl_decode_seeds() -> dict[str, bytes]:
             n += 1
     token = T.auth.loginToken(expires=1, token=b"t" * 16)
     out["gzip-packed"] = _type_seed(
-        None, bytes(T.gzip_packed(packed_data=gzip.compress(bytes(token), mtime=0)))
+        None, bytes(T.gzip_packed(packed_data=_gzip(bytes(token))))
     )
     out["gzip-nested"] = _type_seed(
         None,
         bytes(
             T.gzip_packed(
-                packed_data=gzip.compress(
-                    bytes(T.gzip_packed(packed_data=gzip.compress(bytes(token), mtime=0))),
-                    mtime=0,
-                )
+                packed_data=_gzip(bytes(T.gzip_packed(packed_data=_gzip(bytes(token)))))
             )
         ),
     )
@@ -198,7 +204,7 @@ def login_token_seeds() -> dict[str, bytes]:
             )
         ),
         "gzip-packed": bytes(
-            T.gzip_packed(packed_data=gzip.compress(bytes(answer), mtime=0))
+            T.gzip_packed(packed_data=_gzip(bytes(answer)))
         ),
         "wrong-type": bytes(F.ping(ping_id=1)),
         "truncated": bytes(answer)[:-3],
@@ -249,7 +255,19 @@ def tl_schema_seeds() -> dict[str, str | bytes]:
     }
 
 
-def transport_seeds(framing: str) -> dict[str, bytes]:
+def transport_seeds() -> dict[str, bytes]:
+    """
+    Every framing's seeds, each behind the selector byte that picks it, in
+    files named after the framing (``Abridged-server-chunked``).
+    """
+    return {
+        f"{cls.__name__}-{name}": bytes([selector]) + seed
+        for selector, cls in enumerate(fuzz_transport.FRAMINGS)
+        for name, seed in framing_seeds(cls).items()
+    }
+
+
+def framing_seeds(cls: Any) -> dict[str, bytes]:
     """
     Streams each side of a framing receives: real frames (with quick acks
     and transport errors), then edge cases; control bit 0 picks the server
@@ -257,8 +275,6 @@ def transport_seeds(framing: str) -> dict[str, bytes]:
     """
     from mtcore import transport
 
-    cls = {"abridged": transport.Abridged, "intermediate": transport.Intermediate,
-           "padded_intermediate": transport.PaddedIntermediate, "full": transport.Full}[framing]
     payloads = [bytes((i + j) & 255 for j in range(n)) for i, n in ((0, 24), (1, 72), (2, 508), (3, 512))]
     pad = {"padding": b"xyz"} if cls is transport.PaddedIntermediate else {}
     out = {}
@@ -318,7 +334,7 @@ def session_seeds() -> dict[str, bytes]:
         return out
 
     def zipped(body: bytes) -> bytes:
-        return bytes(T.gzip_packed(packed_data=gzip.compress(body, mtime=0)))
+        return bytes(T.gzip_packed(packed_data=_gzip(body)))
 
     config_error = bytes(T.rpc_error(error_code=420, error_message="FLOOD_WAIT_3"))
     bad_salt = struct.pack("<I", 0xEDAB447B) + Q + struct.pack("<iiq", 1, 48, 99)
@@ -441,8 +457,7 @@ def seeds() -> dict[str, dict[str, bytes]]:
         "handshake_client": handshake_client_seeds(),
         "handshake_server": handshake_server_seeds(),
         "session_receive": session_seeds(),
-        **{f"transport_{f}": transport_seeds(f)
-           for f in ("abridged", "intermediate", "padded_intermediate", "full")},
+        "transport": transport_seeds(),
     }
 
 
