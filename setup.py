@@ -62,6 +62,10 @@ else:
         cflags.append("/WX" if MSVC else "-Werror")
     if flag("MTCORE_NO_X86NI"):
         cflags.append("-DMTC_NO_X86NI")
+    if flag("MTCORE_NO_ARM64"):
+        # Without the AArch64 kernels (NEON vector-permute AES, ARMv8 Crypto
+        # Extensions).
+        cflags.append("-DMTC_NO_ARM64")
     if flag("MTCORE_PORTABLE_C"):
         # Plain C where GCC/Clang builtins would do (byte order, 128-bit
         # products, bit scans): the code other compilers build.

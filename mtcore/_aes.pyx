@@ -130,7 +130,9 @@ def cpu_features():
     cdef unsigned f = mtc_cpu_features()
     return tuple(name for bit, name in ((MTC_CPU_AESNI, "aesni"),
                                         (MTC_CPU_VAES, "vaes"),
-                                        (MTC_CPU_SHANI, "shani"))
+                                        (MTC_CPU_SHANI, "shani"),
+                                        (MTC_CPU_ARMAES, "armaes"),
+                                        (MTC_CPU_ARMSHA, "armsha"))
                  if f & bit)
 
 
@@ -437,8 +439,9 @@ cdef Ctr _new_ctr(const mtc_aes_impl *impl, object key, object iv):
 cdef class AesKernel:
     """
     The AES functions bound to one named kernel (``"portable"``,
-    ``"aesni"``, ``"vaes"``), whatever the default is.  A test and
-    benchmark hook; applications use the module-level functions.
+    ``"aesni"``, ``"vaes"``, ``"neonvp"``, ``"armaes"``), whatever the
+    default is.  A test and benchmark hook; applications use the
+    module-level functions.
     """
     cdef const mtc_aes_impl *_impl
     cdef readonly str name

@@ -141,15 +141,16 @@ def backend_info() -> dict[str, Any]:
 
     :returns: a dict with ``implementation`` (``"c"`` or ``"python"``),
         ``aes`` (the AES kernel the public functions use: ``"vaes"``,
-        ``"aesni"``, ``"portable"`` or ``"python"``), ``aes_kernels`` (every
-        kernel this machine can run, fastest first), ``sha`` and
-        ``sha_kernels`` likewise for SHA-1/SHA-256 (``"shani"``,
-        ``"portable"``, ``"python"``), ``cpu_features`` (what the compiled
-        side detected), ``pure_requested`` and ``force_portable`` (the
-        switches), ``extension_error`` (why the compiled extension is not
-        in use though it was expected, else None), ``version``,
-        ``package_dir`` (where mtcore was imported from) and ``build``
-        (how this copy was built, None in a source tree).
+        ``"aesni"``, ``"armaes"``, ``"portable"`` or ``"python"``),
+        ``aes_kernels`` (every kernel this machine can run, fastest first),
+        ``sha`` and ``sha_kernels`` likewise for SHA-1/SHA-256
+        (``"shani"``, ``"armsha"``, ``"portable"``, ``"python"``),
+        ``cpu_features`` (what the compiled side detected),
+        ``pure_requested`` and ``force_portable`` (the switches),
+        ``extension_error`` (why the compiled extension is not in use
+        though it was expected, else None), ``version``, ``package_dir``
+        (where mtcore was imported from) and ``build`` (how this copy was
+        built, None in a source tree).
     """
     from mtcore import __version__
 

@@ -123,6 +123,8 @@ cdef extern from "mtc.h" nogil:
     unsigned MTC_CPU_AESNI
     unsigned MTC_CPU_VAES
     unsigned MTC_CPU_SHANI
+    unsigned MTC_CPU_ARMAES
+    unsigned MTC_CPU_ARMSHA
     unsigned mtc_cpu_features()
 
     void mtc_memzero(void *p, size_t n) noexcept nogil

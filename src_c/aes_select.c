@@ -12,6 +12,12 @@ const mtc_aes_impl *mtc_aes_at(size_t i)
         &mtc_aes_x86vaes,
         &mtc_aes_x86ni,
 #endif
+#if MTC_ARM64
+        &mtc_aes_arm64ce,
+#endif
+#if MTC_ARM64VP
+        &mtc_aes_arm64vp,
+#endif
         &mtc_aes_ct64,
     };
     return i < sizeof(order) / sizeof(order[0]) ? order[i] : NULL;
@@ -30,6 +36,17 @@ const mtc_aes_impl *mtc_aes_get(const char *name)
     }
     if (strcmp(name, MTC_NAME_X86VAES) == 0 && (f & MTC_CPU_VAES)) {
         return &mtc_aes_x86vaes;
+    }
+#endif
+#if MTC_ARM64VP
+    if (strcmp(name, MTC_NAME_ARM64VP) == 0) {
+        return &mtc_aes_arm64vp;
+    }
+#endif
+#if MTC_ARM64
+    if (strcmp(name, MTC_NAME_ARM64CE_AES) == 0
+        && (mtc_cpu_features() & MTC_CPU_ARMAES)) {
+        return &mtc_aes_arm64ce;
     }
 #endif
     return NULL;
@@ -86,6 +103,34 @@ const mtc_aes_impl mtc_aes_x86vaes = {
 };
 #endif
 
+#if MTC_ARM64VP
+const mtc_aes_impl mtc_aes_arm64vp = {
+    .name = MTC_NAME_ARM64VP,
+    .ige_encrypt = mtc_arm64vp_ige_encrypt,
+    .ige_decrypt = mtc_arm64vp_ige_decrypt,
+    .cbc_encrypt = mtc_arm64vp_cbc_encrypt,
+    .cbc_decrypt = mtc_arm64vp_cbc_decrypt,
+    .ige_decrypt_sha256 = NULL, /* the AES chain leaves no unit idle */
+    .ige_many = mtc_arm64vp_ige_many,
+    .ctr_key = mtc_arm64vp_ctr_key,
+    .ctr_blocks = mtc_arm64vp_ctr_blocks,
+};
+#endif
+
+#if MTC_ARM64
+const mtc_aes_impl mtc_aes_arm64ce = {
+    .name = MTC_NAME_ARM64CE_AES,
+    .ige_encrypt = mtc_arm64ce_ige_encrypt,
+    .ige_decrypt = mtc_arm64ce_ige_decrypt,
+    .cbc_encrypt = mtc_arm64ce_cbc_encrypt,
+    .cbc_decrypt = mtc_arm64ce_cbc_decrypt,
+    .ige_decrypt_sha256 = mtc_arm64ce_mtp_ige_decrypt_sha256,
+    .ige_many = mtc_arm64ce_ige_many,
+    .ctr_key = mtc_arm64ce_ctr_key,
+    .ctr_blocks = mtc_arm64ce_ctr_blocks,
+};
+#endif
+
 /* see inner.h */
 void mtc_ige_many_serial(const mtc_aes_impl *impl, int decrypt,
                          const mtc_ige_job *jobs, size_t count)
@@ -101,7 +146,63 @@ void mtc_ige_many_serial(const mtc_aes_impl *impl, int decrypt,
 }
 
 /* see inner.h */
+void mtc_ige_many_lanes(const mtc_ige_lane_ops *ops, void *lanes,
+                        int decrypt, const mtc_ige_job *jobs, size_t count)
+{
+    mtc_ige_slot slots[MTC_IGE_LANES];
+    size_t next = 0;
+
+    memset(slots, 0, sizeof slots);
+    for (;;) {
+        size_t busy = 0, steps = SIZE_MAX;
+        /* Give idle lanes the next jobs (empty jobs need no lane). */
+        for (int l = 0; l < MTC_IGE_LANES; l++) {
+            while (slots[l].left == 0 && next < count) {
+                const mtc_ige_job *j = &jobs[next++];
+                if (j->len >= 16) {
+                    ops->start(lanes, l, j, decrypt);
+                    slots[l].job = j;
+                    slots[l].in = j->in;
+                    slots[l].out = j->out;
+                    slots[l].left = j->len / 16;
+                }
+            }
+            if (slots[l].left != 0) {
+                busy++;
+                steps = slots[l].left < steps ? slots[l].left : steps;
+            }
+        }
+        if (busy < 2) {
+            break;
+        }
+        /* Run every lane until the first busy one finishes its job. */
+        ops->run(lanes, slots, steps, decrypt);
+        for (int l = 0; l < MTC_IGE_LANES; l++) {
+            if (slots[l].left != 0) {
+                slots[l].in += 16 * steps;
+                slots[l].out += 16 * steps;
+                slots[l].left -= steps;
+            }
+        }
+    }
+    /* At most one job is left: finish it on the one-stream kernel. */
+    for (int l = 0; l < MTC_IGE_LANES; l++) {
+        if (slots[l].left != 0) {
+            ops->finish(lanes, l, &slots[l], decrypt);
+        }
+    }
+}
+
+/* see inner.h */
 void mtc_ct64_ige_many(int decrypt, const mtc_ige_job *jobs, size_t count)
 {
     mtc_ige_many_serial(&mtc_aes_ct64, decrypt, jobs, count);
 }
+
+#if MTC_ARM64VP
+/* see inner.h */
+void mtc_arm64vp_ige_many(int decrypt, const mtc_ige_job *jobs, size_t count)
+{
+    mtc_ige_many_serial(&mtc_aes_arm64vp, decrypt, jobs, count);
+}
+#endif

@@ -1,7 +1,17 @@
 /*
- * cpu.c: which x86 instruction sets this CPU and OS let us use.
+ * cpu.c: which x86 or ARM instruction sets this CPU and OS let us use.
  */
 #include "inner.h"
+
+#if MTC_ARM64
+#if defined(__APPLE__)
+#include <sys/sysctl.h>
+#elif defined(_WIN32)
+#include <windows.h>
+#elif defined(__linux__)
+#include <sys/auxv.h>
+#endif
+#endif
 
 #if MTC_X86
 #if MTC_MSVC
@@ -80,10 +90,50 @@ static unsigned mtc_cpu_detect(void)
 }
 #endif
 
+#if MTC_ARM64
+#if defined(__APPLE__)
+/*
+ * 1 when sysctl name reads as a non-zero integer, or when it does not exist
+ * and absent stands for present: macOS 12 introduced the FEAT_* names,
+ * and every Apple CPU that runs macOS 11 on arm64 (M1) has the extensions.
+ */
+static unsigned mtc_sysctl_flag(const char *name, unsigned absent)
+{
+    int v = 0;
+    size_t len = sizeof v;
+    if (sysctlbyname(name, &v, &len, NULL, 0) != 0) {
+        return absent;
+    }
+    return v != 0;
+}
+#endif
+
+static unsigned mtc_cpu_detect(void)
+{
+    unsigned aes = 0, sha = 0;
+#if defined(__APPLE__)
+    aes = mtc_sysctl_flag("hw.optional.arm.FEAT_AES", 1);
+    sha = mtc_sysctl_flag("hw.optional.arm.FEAT_SHA1", 1)
+        && mtc_sysctl_flag("hw.optional.arm.FEAT_SHA256", 1);
+#elif defined(_WIN32)
+    /* One flag for AES, PMULL, SHA-1 and SHA-256. */
+    aes = sha = IsProcessorFeaturePresent(
+                    PF_ARM_V8_CRYPTO_INSTRUCTIONS_AVAILABLE) != 0;
+#elif defined(__linux__)
+    /* The AT_HWCAP bits of Linux's arch/arm64/include/uapi/asm/hwcap.h
+     * (HWCAP_AES, HWCAP_SHA1, HWCAP_SHA2), also Android's. */
+    unsigned long hw = getauxval(AT_HWCAP);
+    aes = (hw >> 3) & 1;
+    sha = ((hw >> 5) & 1) && ((hw >> 6) & 1);
+#endif
+    return (aes ? MTC_CPU_ARMAES : 0) | (sha ? MTC_CPU_ARMSHA : 0);
+}
+#endif
+
 /* see mtc.h */
 unsigned mtc_cpu_features(void)
 {
-#if MTC_X86
+#if MTC_X86 || MTC_ARM64
     /* Racing first calls compute and store the same value. */
     static volatile unsigned cached = 0;
     unsigned f = cached;

@@ -45,6 +45,34 @@
 #endif
 
 /*
+ * The AArch64 kernels, for GCC or Clang (MSVC builds for ARM64 get the
+ * portable kernels); build with -DMTC_NO_ARM64 to leave them all out.
+ * MTC_ARM64VP: the NEON vector-permute AES kernel, for any AArch64 CPU
+ * (NEON is part of the base architecture: no target attribute).
+ * MTC_ARM64: the ARMv8 Crypto Extensions kernels (AES, SHA-1, SHA-256),
+ * again with per-function target attributes (GCC's "+crypto"; Clang's
+ * "aes,sha2", whose arm_neon.h accepts them from Clang 16 on, and before
+ * that only when the whole build targets the extensions, as Apple's does).
+ */
+#if !defined(MTC_NO_ARM64) && (defined(__aarch64__) || defined(_M_ARM64)) \
+    && (defined(__GNUC__) || defined(__clang__))
+#define MTC_ARM64VP 1
+#else
+#define MTC_ARM64VP 0
+#endif
+#if MTC_ARM64VP && !defined(__clang__)
+#define MTC_ARM64 1
+#define MTC_TARGET_ARMCE __attribute__((target("+crypto")))
+#elif MTC_ARM64VP \
+    && (__clang_major__ >= 16 \
+        || (defined(__ARM_FEATURE_AES) && defined(__ARM_FEATURE_SHA2)))
+#define MTC_ARM64 1
+#define MTC_TARGET_ARMCE __attribute__((target("aes,sha2")))
+#else
+#define MTC_ARM64 0
+#endif
+
+/*
  * MTC_DECLASSIFY(p, n): the n bytes at p were computed from secrets but are
  * public from here on by design (a result the caller is told).  A no-op,
  * except in the constant-time harness (tests/c/ctgrind.c, built with
@@ -242,6 +270,13 @@ MTC_INLINE void mtc_ctr_add(uint8_t ctr[16], uint64_t n)
  *                       the CPU has them (x86mb)             sha_x86mb.c
  *   x86ni    -          the fused MTProto kernels, used by   mtp_x86ni.c
  *                       the aesni/vaes and shani kernels
+ *   arm64vp  neonvp     constant-time AES-256 by NEON vector aes_arm64vp*.c
+ *                       permutes (no Crypto Extensions)
+ *   arm64ce  armaes     AES with the ARMv8 Crypto Extensions aes_arm64ce*.c
+ *   arm64ce  armsha     SHA-1 and SHA-256 with the ARMv8     sha_arm64ce.c
+ *                       Crypto Extensions
+ *   arm64ce  -          the fused MTProto kernel, used by    mtp_arm64ce.c
+ *                       the armaes and armsha kernels
  *
  * aes_select.c and sha_select.c collect them, fastest first.
  */
@@ -250,11 +285,20 @@ MTC_INLINE void mtc_ctr_add(uint8_t ctr[16], uint64_t n)
 #define MTC_NAME_X86VAES "vaes"
 #define MTC_NAME_GENERIC_SHA "portable"
 #define MTC_NAME_X86NI_SHA "shani"
+#define MTC_NAME_ARM64VP "neonvp"
+#define MTC_NAME_ARM64CE_AES "armaes"
+#define MTC_NAME_ARM64CE_SHA "armsha"
 
 extern const mtc_aes_impl mtc_aes_ct64;
 #if MTC_X86
 extern const mtc_aes_impl mtc_aes_x86ni;
 extern const mtc_aes_impl mtc_aes_x86vaes;
+#endif
+#if MTC_ARM64VP
+extern const mtc_aes_impl mtc_aes_arm64vp;
+#endif
+#if MTC_ARM64
+extern const mtc_aes_impl mtc_aes_arm64ce;
 #endif
 
 /*
@@ -274,6 +318,39 @@ void mtc_ct64_ctr_key(mtc_aes256_keys *ks, const uint8_t key[32]);
 /* One job after another, on any implementation's ige functions. */
 void mtc_ige_many_serial(const mtc_aes_impl *impl, int decrypt,
                          const mtc_ige_job *jobs, size_t count);
+
+/*
+ * The scheduler of the ige_many kernels that interleave MTC_IGE_LANES jobs
+ * (AES-NI, ARMv8), in aes_select.c: it gives each idle lane the next job,
+ * runs every lane until the first busy one finishes, and leaves the last
+ * job to the one-stream kernel, calling the kernel's ops on its lanes (an
+ * array of the kernel's lane states, zeroed by the caller):
+ * start: loads job's round keys and IV into lane l (the job has blocks).
+ * run: runs every lane for steps blocks, lane l from slots[l].in to
+ *   slots[l].out; an idle lane (slots[l].left == 0) runs on zeros and
+ *   stores nothing.
+ * finish: does the rest of lane l's job, slot, on the one-stream kernel.
+ * decrypt is passed through to each.
+ */
+#define MTC_IGE_LANES 8
+
+typedef struct {
+    const mtc_ige_job *job;  /* the job the lane works on */
+    const uint8_t *in;       /* its next block */
+    uint8_t *out;
+    size_t left;             /* blocks still to do; 0: the lane is idle */
+} mtc_ige_slot;
+
+typedef struct {
+    void (*start)(void *lanes, int l, const mtc_ige_job *job, int decrypt);
+    void (*run)(void *lanes, const mtc_ige_slot *slots, size_t steps,
+                int decrypt);
+    void (*finish)(void *lanes, int l, const mtc_ige_slot *slot,
+                   int decrypt);
+} mtc_ige_lane_ops;
+
+void mtc_ige_many_lanes(const mtc_ige_lane_ops *ops, void *lanes,
+                        int decrypt, const mtc_ige_job *jobs, size_t count);
 void mtc_ct64_ige_many(int decrypt, const mtc_ige_job *jobs, size_t count);
 void mtc_ct64_ctr_blocks(const mtc_aes256_keys *ks, uint8_t ctr[16],
                          const uint8_t *in, uint8_t *out, size_t nblocks);
@@ -354,6 +431,63 @@ void mtc_x86ni_mtp_ige_decrypt_sha256(const uint8_t key[32],
 void mtc_x86ni_mtp_kdf(const uint8_t auth_key[256], unsigned x,
                        const uint8_t msg_key[16], uint8_t aes_key[32],
                        uint8_t aes_iv[32]);
+#endif
+
+#if MTC_ARM64VP
+/*
+ * The NEON vector-permute kernel (aes_arm64vp*.c).  mtc_arm64vp_keys
+ * writes the kernel's 15 round keys of key for encryption (decrypt == 0)
+ * or decryption, in the coordinates its rounds use (aes_arm64vp.c).
+ */
+void mtc_arm64vp_keys(uint8_t out[240], const uint8_t key[32], int decrypt);
+void mtc_arm64vp_ige_encrypt(const uint8_t key[32], const uint8_t iv[32],
+                             const uint8_t *in, uint8_t *out, size_t len);
+void mtc_arm64vp_ige_decrypt(const uint8_t key[32], const uint8_t iv[32],
+                             const uint8_t *in, uint8_t *out, size_t len);
+void mtc_arm64vp_ige_many(int decrypt, const mtc_ige_job *jobs,
+                          size_t count);
+void mtc_arm64vp_cbc_encrypt(const uint8_t key[32], uint8_t iv[16],
+                             const uint8_t *in, uint8_t *out, size_t len);
+void mtc_arm64vp_cbc_decrypt(const uint8_t key[32], uint8_t iv[16],
+                             const uint8_t *in, uint8_t *out, size_t len);
+void mtc_arm64vp_ctr_key(mtc_aes256_keys *ks, const uint8_t key[32]);
+void mtc_arm64vp_ctr_blocks(const mtc_aes256_keys *ks, uint8_t ctr[16],
+                            const uint8_t *in, uint8_t *out,
+                            size_t nblocks);
+#endif
+
+#if MTC_ARM64
+/* ARMv8 Crypto Extensions kernels (aes_arm64ce*.c, sha_arm64ce.c). */
+void mtc_arm64ce_ige_encrypt(const uint8_t key[32], const uint8_t iv[32],
+                             const uint8_t *in, uint8_t *out, size_t len);
+void mtc_arm64ce_ige_decrypt(const uint8_t key[32], const uint8_t iv[32],
+                             const uint8_t *in, uint8_t *out, size_t len);
+void mtc_arm64ce_ige_many(int decrypt, const mtc_ige_job *jobs,
+                          size_t count);
+void mtc_arm64ce_cbc_encrypt(const uint8_t key[32], uint8_t iv[16],
+                             const uint8_t *in, uint8_t *out, size_t len);
+void mtc_arm64ce_cbc_decrypt(const uint8_t key[32], uint8_t iv[16],
+                             const uint8_t *in, uint8_t *out, size_t len);
+void mtc_arm64ce_ctr_key(mtc_aes256_keys *ks, const uint8_t key[32]);
+void mtc_arm64ce_ctr_blocks(const mtc_aes256_keys *ks, uint8_t ctr[16],
+                            const uint8_t *in, uint8_t *out,
+                            size_t nblocks);
+void mtc_arm64ce_sha1_blocks(uint32_t state[5], const uint8_t *data,
+                             size_t nblocks);
+void mtc_arm64ce_sha256_blocks(uint32_t state[8], const uint8_t *data,
+                               size_t nblocks);
+void mtc_arm64ce_sha256_prefixed(const uint8_t prefix[32],
+                                 const uint8_t *data, size_t n,
+                                 uint8_t out[32]);
+
+/* The fused MTProto kernel (mtp_arm64ce.c): the mtc_aes_impl entry
+ * ige_decrypt_sha256. */
+void mtc_arm64ce_mtp_ige_decrypt_sha256(const uint8_t key[32],
+                                        const uint8_t iv[32],
+                                        const uint8_t *in, uint8_t *out,
+                                        size_t len, const mtc_sha_impl *sha,
+                                        const uint8_t prefix[32],
+                                        uint8_t digest[32]);
 #endif
 
 #endif /* MTC_INNER_H */

@@ -27,7 +27,7 @@ extern "C" {
 /*
  * An expanded AES-256 key for one direction, in whatever form the kernel
  * that made it wants (bitsliced words for "portable", round keys for the
- * AES-NI kernels).  Only the kernel that filled it may read it.  Wipe it
+ * AES-NI and ARMv8 kernels).  Only the kernel that filled it may read it.  Wipe it
  * with mtc_memzero when done.
  */
 typedef struct {
@@ -92,7 +92,7 @@ typedef struct mtc_aes_impl {
 /*
  * The i-th implementation of this build, fastest first (whether this CPU
  * runs it or not), or NULL past the last.  Their names are the ones users
- * see ("vaes", "aesni", "portable"; the table is in inner.h).
+ * see ("vaes", "aesni", "armaes", "portable"; the table is in inner.h).
  */
 const mtc_aes_impl *mtc_aes_at(size_t i);
 
@@ -150,9 +150,10 @@ void mtc_ctr_skip(const mtc_aes_impl *impl, const mtc_aes256_keys *ks,
                   mtc_ctr_pos *pos, size_t len);
 
 /*
- * One SHA-1/SHA-256 implementation ("shani" or "portable"): compression
- * functions over nblocks whole 64-byte blocks, updating the state words
- * (host-order uint32: h0..h4 for SHA-1, h0..h7 for SHA-256, FIPS 180-4).
+ * One SHA-1/SHA-256 implementation ("shani", "armsha" or "portable"):
+ * compression functions over nblocks whole 64-byte blocks, updating the
+ * state words (host-order uint32: h0..h4 for SHA-1, h0..h7 for SHA-256,
+ * FIPS 180-4).
  * Optional whole-message functions that keep the message in registers,
  * NULL where the generic code over the block functions serves
  * (sha_common.c, mtproto.c):
@@ -180,7 +181,7 @@ typedef struct mtc_sha_impl {
                     uint8_t aes_iv[32]);
 } mtc_sha_impl;
 
-/* As mtc_aes_at for SHA ("shani", "portable"). */
+/* As mtc_aes_at for SHA ("shani", "armsha", "portable"). */
 const mtc_sha_impl *mtc_sha_at(size_t i);
 
 /* The implementation called name, or NULL where it cannot run. */
@@ -334,11 +335,18 @@ int mtc_modexp(uint8_t *out, const uint8_t *base, const uint8_t *exp,
 /* 1 when the n bytes at a and b are equal, in time independent of them. */
 int mtc_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
 
-/* CPU features, detected once (CPUID, and XGETBV for AVX state). */
+/*
+ * CPU features, detected once: on x86-64 by CPUID (and XGETBV for the AVX
+ * state); on AArch64 as the OS reports them (getauxval(AT_HWCAP) on Linux
+ * and Android, sysctlbyname on macOS, IsProcessorFeaturePresent on
+ * Windows).
+ */
 #define MTC_CPU_AESNI  0x01u  /* AES-NI, SSE4.1 (pshufb, pinsrq) */
 #define MTC_CPU_VAES   0x02u  /* VAES on zmm with AVX-512F/VL/BW, OS-enabled */
 #define MTC_CPU_SHANI  0x04u  /* SHA extensions, SSSE3, SSE4.1 */
 #define MTC_CPU_AVX512 0x08u  /* AVX-512F/VL/BW, OS-enabled */
+#define MTC_CPU_ARMAES 0x10u  /* ARMv8 AESE/AESD/AESMC/AESIMC (FEAT_AES) */
+#define MTC_CPU_ARMSHA 0x20u  /* ARMv8 SHA-1 and SHA-256 (FEAT_SHA1, FEAT_SHA256) */
 unsigned mtc_cpu_features(void);
 
 /* A range of memory a call reads (write == 0) or writes. */

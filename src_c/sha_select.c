@@ -37,12 +37,27 @@ static const mtc_sha_impl mtc_sha_x86ni_x86mb = {
 };
 #endif
 
+#if MTC_ARM64
+static const mtc_sha_impl mtc_sha_arm64ce = {
+    .name = MTC_NAME_ARM64CE_SHA,
+    .sha1_blocks = mtc_arm64ce_sha1_blocks,
+    .sha256_blocks = mtc_arm64ce_sha256_blocks,
+    .sha256 = NULL,
+    .sha256_prefixed = mtc_arm64ce_sha256_prefixed,
+    .sha256_prefixed_many = NULL,
+    .mtp_kdf = NULL,
+};
+#endif
+
 /* see mtc.h */
 const mtc_sha_impl *mtc_sha_at(size_t i)
 {
     static const mtc_sha_impl *const order[] = {
 #if MTC_X86
         &mtc_sha_x86ni,
+#endif
+#if MTC_ARM64
+        &mtc_sha_arm64ce,
 #endif
         &mtc_sha_generic,
     };
@@ -59,6 +74,12 @@ const mtc_sha_impl *mtc_sha_get(const char *name)
     unsigned f = mtc_cpu_features();
     if (strcmp(name, MTC_NAME_X86NI_SHA) == 0 && (f & MTC_CPU_SHANI)) {
         return f & MTC_CPU_AVX512 ? &mtc_sha_x86ni_x86mb : &mtc_sha_x86ni;
+    }
+#endif
+#if MTC_ARM64
+    if (strcmp(name, MTC_NAME_ARM64CE_SHA) == 0
+        && (mtc_cpu_features() & MTC_CPU_ARMSHA)) {
+        return &mtc_sha_arm64ce;
     }
 #endif
     return NULL;

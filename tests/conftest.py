@@ -12,7 +12,8 @@ backend module).  The implementations, by test id:
 
 * ``python``      the pure twin (``mtcore._py``);
 * ``c-<aes>``     a compiled AES kernel: ``portable`` (constant-time
-  bitsliced), ``aesni``, ``vaes`` (AVX-512);
+  bitsliced), ``aesni``, ``vaes`` (AVX-512) on x86-64, and every other
+  kernel the compiled module runs here (``armaes``, ``neonvp`` on AArch64);
 * ``c-<aes>/<sha>`` a compiled (AES, SHA) pair for the MTProto layer;
 * ``c``           the compiled backend where no kernel is chosen (TL);
 * ``public``      the public modules (``mtcore.aes``, ``mtcore.mtproto`` and
@@ -32,12 +33,18 @@ The params of the pure twin where its AES may run (all but the TL lists)
 carry the ``needs_cryptography`` mark: the twin's AES runs on cryptography
 (the ``pure`` extra), which some interpreters cannot install (3.13t),
 where ``-m "not needs_cryptography"`` leaves them out.
+
+The x86 kernels are listed on x86-64 whether this CPU runs them or not (a
+skip says which are missing); other compiled kernels (the ARM ones) are
+those the compiled module runs here (``aes_kernels()``, ``sha_kernels()``),
+so that an emulated AArch64 run tests them wherever a test takes a kernel.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
+import platform
 from dataclasses import dataclass
 from types import ModuleType, SimpleNamespace
 from typing import Any, Optional
@@ -78,18 +85,43 @@ def _import_compiled() -> tuple[Optional[ModuleType], Optional[str]]:
         return None, f"the compiled extension did not import: {exc}"
 
 
+def _kernels_here() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """
+    The AES and SHA kernels the compiled module runs here, slowest first
+    (none without it).
+    """
+    module, _ = _import_compiled()
+    if module is None:
+        return (), ()
+    return tuple(reversed(module.aes_kernels())), tuple(reversed(module.sha_kernels()))
+
+
+X86 = platform.machine().lower() in ("x86_64", "amd64")
+X86_AES = ("aesni", "vaes")
+AES_HERE, SHA_HERE = _kernels_here()
+# The other compiled AES kernels this machine runs (on AArch64: neonvp,
+# armaes), slowest first.
+OTHER_AES = tuple(k for k in AES_HERE if k not in ("portable", *X86_AES))
+
 # The compiled AES kernels, slowest first.
-C_KERNELS = ("portable", "aesni", "vaes")
+C_KERNELS = ("portable", *(X86_AES if X86 else ()), *OTHER_AES)
 
 # The compiled (AES, SHA) kernel pairs the MTProto tests run, as
-# MtprotoKernel(aes, sha) of mtcore._cmtcore takes them.
-C_MTPROTO_KERNELS = (
-    ("portable", "portable"),
+# MtprotoKernel(aes, sha) of mtcore._cmtcore takes them: the x86 ones on
+# x86-64, then each other AES kernel here with each SHA kernel here, fastest
+# SHA first (on AArch64: armaes/armsha, the fused decrypt, armaes/portable,
+# the unfused one, and neonvp with each).
+X86_MTPROTO_KERNELS = (
     ("aesni", "shani"),
     ("vaes", "shani"),
     # AES-NI without SHA-NI (many Intel client CPUs): the unfused decrypt.
     ("aesni", "portable"),
     ("vaes", "portable"),
+)
+C_MTPROTO_KERNELS = (
+    ("portable", "portable"),
+    *(X86_MTPROTO_KERNELS if X86 else ()),
+    *((a, s) for a in OTHER_AES for s in reversed(SHA_HERE)),
 )
 
 MTPROTO_API_NAMES = frozenset((*MTPROTO_KERNEL_API, "AuthKey", "encrypted_length"))
@@ -449,6 +481,16 @@ else:
         suppress_health_check=[HealthCheck.too_slow],
     )
     settings.register_profile("dev", max_examples=60, deadline=None)
+    # The AArch64 kernels under qemu-user (.ci/arm64), tens of times slower
+    # than natively: a few examples a property on each kernel.
+    settings.register_profile(
+        "emulated",
+        max_examples=10,
+        deadline=None,
+        derandomize=True,
+        print_blob=True,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
     # For a long search by hand: HYPOTHESIS_PROFILE=long pytest ...
     settings.register_profile(
         "long",

@@ -551,7 +551,11 @@ def test_ctr_failed_calls_consume_no_keystream(aes_impl):
 
 
 @pytest.mark.parametrize(
-    "name", ["nope", "", "python", "portable", "aesni", "vaes", "AESNI", 5, None]
+    "name",
+    [
+        "nope", "", "python", "portable", "aesni", "vaes", "armaes", "neonvp",
+        "AESNI", 5, None,
+    ],
 )
 def test_unavailable_kernel(backend_module, name):
     available = backend_module.aes_kernels()

@@ -6,6 +6,7 @@ switches (in subprocesses, as they are read once at import).
 
 from __future__ import annotations
 
+import ctypes
 import importlib
 import json
 import os
@@ -35,7 +36,10 @@ INFO_KEYS = {
     "package_dir",
     "build",
 }
-C_KERNELS_FASTEST_FIRST = ("vaes", "aesni", "portable")
+C_KERNELS_FASTEST_FIRST = ("vaes", "aesni", "armaes", "neonvp", "portable")
+# The CPU feature each compiled kernel needs (neonvp: NEON, which every
+# AArch64 CPU has; portable: none).
+C_KERNEL_FEATURES = {"vaes": "vaes", "aesni": "aesni", "armaes": "armaes"}
 
 
 def test_public_api_exported(backend_module):
@@ -104,15 +108,16 @@ def test_backend_info_contents():
         assert "portable" in kernels
         # fastest first, no unknown names
         assert kernels == tuple(k for k in C_KERNELS_FASTEST_FIRST if k in kernels)
-        assert set(info["cpu_features"]) <= {"aesni", "vaes", "shani"}
-        if "aesni" in kernels:
-            assert "aesni" in info["cpu_features"]
-        if "vaes" in kernels:
-            assert "vaes" in info["cpu_features"]
+        features = {"aesni", "vaes", "shani", "armaes", "armsha"}
+        assert set(info["cpu_features"]) <= features
+        for name in kernels:
+            if name in C_KERNEL_FEATURES:
+                assert C_KERNEL_FEATURES[name] in info["cpu_features"]
         expected_default = "portable" if info["force_portable"] else kernels[0]
         assert info["aes"] == expected_default
         assert info["sha_kernels"][-1] == "portable"
-        assert ("shani" in info["sha_kernels"]) == ("shani" in info["cpu_features"])
+        for name in ("shani", "armsha"):
+            assert (name in info["sha_kernels"]) == (name in info["cpu_features"])
         sha_default = "portable" if info["force_portable"] else info["sha_kernels"][0]
         assert info["sha"] == sha_default
 
@@ -148,6 +153,30 @@ def test_cpu_features_match_proc_cpuinfo(c_backend):
     detected = set(c_backend.cpu_features())
     assert detected <= expected
     if detected:  # empty only on a build without the x86 kernels (MTC_NO_X86NI)
+        assert detected == expected
+
+
+@pytest.mark.c_extension
+@pytest.mark.skipif(
+    not (sys.platform.startswith("linux") and platform.machine() == "aarch64"),
+    reason="reads the AArch64 hardware capabilities Linux reports (AT_HWCAP)",
+)
+def test_cpu_features_match_hwcap(c_backend):
+    # getauxval(AT_HWCAP) through the C library (qemu-user answers it for
+    # the CPU it emulates; /proc/cpuinfo there is the host's).  The bits of
+    # Linux's arch/arm64/include/uapi/asm/hwcap.h: AES 3, SHA1 5, SHA2 6.
+    libc = ctypes.CDLL(None)
+    libc.getauxval.restype = ctypes.c_ulong
+    libc.getauxval.argtypes = [ctypes.c_ulong]
+    hwcap = libc.getauxval(16)  # AT_HWCAP
+    expected = set()
+    if hwcap >> 3 & 1:
+        expected.add("armaes")
+    if hwcap >> 5 & 1 and hwcap >> 6 & 1:
+        expected.add("armsha")
+    detected = set(c_backend.cpu_features())
+    assert detected <= expected
+    if detected:  # empty only on a build without them (MTC_NO_ARM64)
         assert detected == expected
 
 

@@ -22,15 +22,24 @@ copy of the suite), the check fails under ``MTCORE_REQUIRE_VALGRIND=1``
 (the CI sets it) and is skipped otherwise, saying what to install.  Under
 ``MTCORE_PUREPYTHON`` it is skipped: the C sources are the same in every CI
 pass, and the compiled ones run it.
+
+Under user-mode emulation of another architecture (the CI's AArch64 step,
+``.ci/arm64``: qemu-user runs this Python, while the kernel and valgrind
+are the host's) the check does not apply and is skipped saying so:
+valgrind runs programs of its own architecture only.  The AArch64 kernels
+are argued in ``tests/c/ctgrind.c`` instead, and ``.ci/arm64`` runs the
+harness there without valgrind, as a check of their results.
 """
 
 from __future__ import annotations
 
 import os
+import platform
 import re
 import shlex
 import shutil
 import subprocess
+import sys
 import sysconfig
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -96,6 +105,28 @@ def _has_memcheck_h(cc: list[str]) -> bool:
     return probe.returncode == 0
 
 
+def _emulated_on() -> Optional[str]:
+    """
+    The host's architecture when this Python runs under user-mode emulation
+    of another (qemu-user, which leaves the host's /proc/cpuinfo in view),
+    else None.
+    """
+    machine = platform.machine().lower()
+    if not sys.platform.startswith("linux") or machine in ("x86_64", "amd64"):
+        return None
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return None
+    # x86 kernels list vendor_id and flags; an AArch64 kernel lists
+    # "CPU implementer" and "Features" instead.
+    if re.search(r"^vendor_id\s*:", cpuinfo, re.M) and re.search(
+        r"^flags\s*:", cpuinfo, re.M
+    ):
+        return "x86_64"
+    return None
+
+
 @pytest.fixture(scope="module")
 def toolchain() -> tuple[list[str], str]:
     """The C compiler and valgrind, or a failure or skip saying what lacks."""
@@ -103,6 +134,14 @@ def toolchain() -> tuple[list[str], str]:
         pytest.skip(
             "MTCORE_PUREPYTHON is set: the constant-time check concerns the C "
             "kernels, not the Python backend, and runs in the compiled pass"
+        )
+    host = _emulated_on()
+    if host is not None:
+        pytest.skip(
+            f"does not apply under emulation: this {platform.machine()} Python "
+            f"runs emulated on an {host} host, whose valgrind cannot run "
+            f"{platform.machine()} code (the kernels are argued in "
+            "tests/c/ctgrind.c; .ci/arm64 runs the harness without valgrind)"
         )
     if not (SRC_C / "mtc.h").is_file():
         _missing(
@@ -131,6 +170,8 @@ def _flags(opt: str) -> list[str]:
         flags.append("-Werror")
     if _flag("MTCORE_NO_X86NI"):
         flags.append("-DMTC_NO_X86NI")
+    if _flag("MTCORE_NO_ARM64"):
+        flags.append("-DMTC_NO_ARM64")
     if _flag("MTCORE_PORTABLE_C"):
         flags.append("-DMTC_PORTABLE_C")
     return flags

@@ -966,9 +966,12 @@ def test_decrypt_into_out_checked_first(mt_impl, packet, out_len, exc_type):
 
 
 @pytest.mark.parametrize(
-    "aes", ["python", "portable", "aesni", "vaes", "nope", "", 5, None]
+    "aes",
+    ["python", "portable", "aesni", "vaes", "armaes", "neonvp", "nope", "", 5, None],
 )
-@pytest.mark.parametrize("sha", ["python", "portable", "shani", "SHANI", 5, None])
+@pytest.mark.parametrize(
+    "sha", ["python", "portable", "shani", "armsha", "SHANI", 5, None]
+)
 def test_unavailable_kernels(backend_module, aes, sha):
     if not hasattr(backend_module, "MtprotoKernel"):
         pytest.skip(f"{backend_module.__name__} has no MtprotoKernel yet")
@@ -1002,7 +1005,9 @@ def test_sha_kernels_described(backend_module):
         assert kernels == ("python",)
     else:
         assert "portable" in kernels
-        assert kernels == tuple(k for k in ("shani", "portable") if k in kernels)
+        assert kernels == tuple(
+            k for k in ("shani", "armsha", "portable") if k in kernels
+        )
 
 
 # --- no export left behind ---------------------------------------------------

@@ -57,7 +57,7 @@ def _hash_contenders(name: str) -> list[Contender]:
         Contender("mtcore", default, api_missing(name)),
         *(
             Contender(f"mtcore-{k}", kernel(k), sha_kernel_missing(k))
-            for k in ("shani", "portable")
+            for k in ("shani", "armsha", "portable")
         ),
         Contender("mtcore-pure", pure, pure_api_missing(name)),
         Contender("hashlib", hashlib_),

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from mtcore._bench.available import (
-    KERNELS,
     PURE_MAX,
     api_attr,
     api_missing,
@@ -50,8 +49,17 @@ from mtcore._bench.rivals import Rival, rival_missing, rival_module, rival_rows
 #: inner plaintext adds the 32-byte header).
 MTPROTO_SIZES = (64, 1 * KiB, 512 * KiB)
 
-#: The (AES, SHA) kernel pairs of the ``mtcore-<aes>+<sha>`` rows.
-MTPROTO_KERNELS = tuple((a, s) for s in ("shani", "portable") for a in KERNELS)
+#: The (AES, SHA) kernel pairs of the ``mtcore-<aes>+<sha>`` rows: each
+#: architecture's AES kernels and the portable one with its SHA kernel and
+#: with the portable one (x86-64's, then AArch64's; portable+portable once).
+MTPROTO_KERNELS = tuple(
+    dict.fromkeys(
+        (a, s)
+        for aes, sha in ((("vaes", "aesni"), "shani"), (("armaes", "neonvp"), "armsha"))
+        for s in (sha, "portable")
+        for a in (*aes, "portable")
+    )
+)
 
 #: The unix time in the cases' msg_ids: fixed, so the inputs are the same
 #: on every run (Telethon, which checks the time, is told the offset).

@@ -40,7 +40,8 @@
  *   ciphertext) of good, tampered and bad-length packets, up to the
  *   documented decision after the msg_key check; the status it returns
  *   must come out defined.
- * mtc_cpu_features branches on CPUID only, which is public.
+ * mtc_cpu_features branches on CPUID (x86) or what the OS reports of the
+ * CPU (AArch64) only, which is public.
  *
  * Not run: what valgrind's virtual CPU lacks.  Valgrind 3.19 reports
  * AES-NI in CPUID but not SHA-NI, AVX-512 or VAES, and stops with SIGILL
@@ -52,6 +53,16 @@
  * sha_x86mb.c, aes_x86vaes.c and
  * aes_x86vaes_ige_many.c.  A valgrind whose CPUID offers them runs them
  * here unchanged.
+ *
+ * Not run here either: the AArch64 kernels (neonvp, the NEON vector-permute
+ * AES, and the ARMv8 Crypto Extensions' armaes and armsha).  This project's machines are x86-64, where AArch64
+ * code runs only under qemu-user, and valgrind runs programs of its own
+ * architecture only (tests/test_constant_time.py skips under emulation,
+ * saying so).  .ci/arm64 runs this harness there without valgrind, so
+ * their results are checked against the portable kernels', and their
+ * constant-time behaviour is argued in the comment after next.  On an
+ * AArch64 machine valgrind (which decodes TBL, AESE, AESD, AESMC, AESIMC
+ * and the SHA-1 and SHA-256 instructions) runs them here unchanged.
  */
 
 /*
@@ -151,6 +162,85 @@
  * mtc_x86ni_ige_many (checked).
  */
 
+/*
+ * AArch64 kernels, argued
+ *
+ * Valgrind cannot run them on this project's machines (above).  They are
+ * argued on the same three points, (B), (A) and (L), from their source and
+ * from every instruction GCC 12.2 (Debian's aarch64-linux-gnu-gcc) emits
+ * for them at -O3 with setup.py's flags (objdump of each file; after a
+ * change of code or compiler, look again).  Public and secret as above.
+ *
+ * (L) rests on the Arm Architecture Reference Manual's list of
+ * instructions whose timing is independent of their data when PSTATE.DIT
+ * is set (FEAT_DIT, Armv8.4), which holds the ones below; setting DIT is up
+ * to the OS (Linux leaves it clear), and on cores without FEAT_DIT the
+ * AES and SHA instructions are fixed-latency pipelined operations in every
+ * published Arm and Apple optimization guide.  The instructions these
+ * kernels apply to secrets:
+ * - AES rounds: AESE, AESD, AESMC, AESIMC (the key schedule's SubWord is
+ *   an AESE under a zero key); in neonvp, TBL of one register (its table
+ *   and its indices may both be secret: a permute of registers, no memory
+ *   access, the premise of Hamburg's technique).
+ * - SHA: SHA1C, SHA1P, SHA1M, SHA1H, SHA1SU0, SHA1SU1, SHA256H,
+ *   SHA256H2, SHA256SU0, SHA256SU1.
+ * - Arithmetic and logic: vector EOR, ORR, AND, ADD (.4S), USHR and SHL by
+ *   an immediate (RotWord, neonvp's nibbles), CMLT against zero (neonvp's
+ *   key schedule: the xtime mask, a signed shift by 7 in the source, a
+ *   mask, not a branch); scalar ADD, BIC and LSR by an immediate (the CTR
+ *   counter's carries, mtc_carry64: logic, not a comparison).
+ * - Moves: LDR, LDP, LDUR, STR, STP, STUR of q, d and s registers and of
+ *   x registers (counters), MOV between vector registers and into a lane
+ *   (INS), DUP, FMOV between general and vector registers, MOVI; byte
+ *   reorders whose control is fixed: REV32 (big-endian message words),
+ *   REV64 and REV (big-endian counter blocks), EXT by an immediate (the key
+ *   schedule's word shifts).
+ * All else has public operands: CMP, SUBS, SUB, AND, ASR, LSL, LSR, SMULL,
+ * SMADDL and ADRP on lengths, counts, indices and addresses; CBZ, CBNZ,
+ * TBZ, B.cond, CSEL (the scheduler), B, BL, BLR, RET and NOP.
+ *
+ * aes_arm64ce.h with aes_arm64ce_ige.c, aes_arm64ce_cbc.c and
+ * aes_arm64ce_ctr.c (IGE, CBC and CTR; the IGE steps mtc_ce_ige_* that
+ * mtp_arm64ce.c shares).  (B) n == 0, the loops over blocks and over 8 or
+ * 1 block runs (from len and nblocks); the key schedule's loop and its
+ * rot / rcon choices are fixed by the round index.  (A) in + 16 i,
+ * out + 16 i, the IV and counter at their pointers, the round keys on the
+ * stack or at ks, the constant rcon table at a fixed index.
+ *
+ * aes_arm64ce_ige_many.c (eight lanes), scheduled by mtc_ige_many_lanes
+ * in aes_select.c, which valgrind checks on its AES-NI lanes.  (B) The
+ * scheduler's (job lengths, blocks left, steps, busy lanes) and the lanes'
+ * test of left (an idle lane loads zeros and stores nothing: CBZ on
+ * left); the direction (decrypt), a public argument.  (A) A lane's blocks
+ * at slots[l].in + 16 i and out + 16 i, its keys at lanes + l (SMADDL of
+ * the lane index); the last job goes to the one-stream kernel above.
+ *
+ * sha_arm64ce.c with sha_arm64ce.h (SHA-1 and SHA-256 blocks, the
+ * prefixed SHA-256).  (B) The loops over nblocks; the prefixed form's
+ * block and padding vectors (done, m, d, total, from n); SHA-1's round
+ * function by step number.  (A) Data at the caller's pointer plus
+ * multiples of 16, the state at its pointer, mtc_sha256_k at 4 i, the SHA-1
+ * constants at a fixed index; the bit length (public) goes in by INS.
+ *
+ * mtp_arm64ce.c (IGE decryption with the msg_key's SHA-256 interleaved).
+ * (B) The dispatch (len >= 16, which SHA kernel), the loops over blocks
+ * i < n, done == 0, then mtc_sha256_ce_prefixed_from as above.  (A)
+ * in + 16 i, out + 16 i, out + 64 done - 32, the prefix, the round keys on
+ * the stack; its AES and SHA steps are those of the files above.
+ *
+ * aes_arm64vp.h with aes_arm64vp.c and aes_arm64vp_{ige,cbc,ctr}.c
+ * (neonvp).  (B) len < 16 and n == 0, the loops over blocks, over two or
+ * one block runs and over the rounds, the direction; the key schedule's
+ * RotWord / Rcon by round index.  (A) in + 16 i, out + 16 i, the IV and
+ * counter at their pointers, the round keys on the stack or at ks, the
+ * tables of aes_arm64vp_tables.h loaded whole at fixed addresses (every
+ * lookup by data is a TBL on registers); batches go one job after another
+ * (mtc_ige_many_serial).
+ *
+ * cpu.c's AArch64 detection reads getauxval(AT_HWCAP), sysctlbyname or
+ * IsProcessorFeaturePresent: no secret.
+ */
+
 #include <stdio.h>
 #include <string.h>
 
@@ -238,15 +328,35 @@ static void digest(uint64_t *h, const uint8_t *p, size_t n)
     }
 }
 
-static void skipped(const char *what, const char *name)
+/* built: whether this build has the implementation (mtc_aes_at and
+ * mtc_sha_at list them), so that the CPU is what lacks it. */
+static void skipped(const char *what, const char *name, int built)
 {
-#if MTC_X86
-    printf("%s %-8s skipped: the CPU valgrind presents does not offer it\n",
-           what, name);
-#else
-    printf("%s %-8s skipped: not in this build (MTC_X86 is 0)\n", what,
-           name);
-#endif
+    printf("%s %-8s skipped: %s\n", what, name,
+           built ? "the CPU (or the one valgrind presents) does not offer it"
+                 : "not in this build");
+}
+
+static int aes_built(const char *name)
+{
+    const mtc_aes_impl *impl;
+    for (size_t i = 0; (impl = mtc_aes_at(i)) != NULL; i++) {
+        if (strcmp(impl->name, name) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int sha_built(const char *name)
+{
+    const mtc_sha_impl *impl;
+    for (size_t i = 0; (impl = mtc_sha_at(i)) != NULL; i++) {
+        if (strcmp(impl->name, name) == 0) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* --- AES ------------------------------------------------------------------ */
@@ -905,8 +1015,9 @@ static uint64_t check_mtproto(const mtc_kernels *k)
 
 /* --- main ----------------------------------------------------------------- */
 
-static const char *const AES_NAMES[] = {"portable", "aesni", "vaes"};
-static const char *const SHA_NAMES[] = {"portable", "shani"};
+static const char *const AES_NAMES[] = {"portable", "aesni", "vaes", "neonvp",
+                                        "armaes"};
+static const char *const SHA_NAMES[] = {"portable", "shani", "armsha"};
 #define NAES (sizeof(AES_NAMES) / sizeof(AES_NAMES[0]))
 #define NSHA (sizeof(SHA_NAMES) / sizeof(SHA_NAMES[0]))
 
@@ -927,9 +1038,11 @@ int main(void)
     }
 
     printf("under valgrind: %s\n", RUNNING_ON_VALGRIND ? "yes" : "no");
-    printf("cpu features: aesni %u, shani %u, avx512 %u, vaes %u\n",
+    printf("cpu features: aesni %u, shani %u, avx512 %u, vaes %u, "
+           "armaes %u, armsha %u\n",
            !!(f & MTC_CPU_AESNI), !!(f & MTC_CPU_SHANI),
-           !!(f & MTC_CPU_AVX512), !!(f & MTC_CPU_VAES));
+           !!(f & MTC_CPU_AVX512), !!(f & MTC_CPU_VAES),
+           !!(f & MTC_CPU_ARMAES), !!(f & MTC_CPU_ARMSHA));
     fill(key, sizeof key, 1);
     fill(iv, sizeof iv, 2);
     fill(pt, sizeof pt, 3);
@@ -939,7 +1052,7 @@ int main(void)
     for (size_t i = 0; i < NAES; i++) {
         aes[i] = mtc_aes_get(AES_NAMES[i]);
         if (aes[i] == NULL) {
-            skipped("kernel", AES_NAMES[i]);
+            skipped("kernel", AES_NAMES[i], aes_built(AES_NAMES[i]));
             continue;
         }
         h = check_aes(aes[i]);
@@ -949,7 +1062,7 @@ int main(void)
     for (size_t i = 0; i < NSHA; i++) {
         sha[i] = mtc_sha_get(SHA_NAMES[i]);
         if (sha[i] == NULL) {
-            skipped("sha", SHA_NAMES[i]);
+            skipped("sha", SHA_NAMES[i], sha_built(SHA_NAMES[i]));
             continue;
         }
         h = check_sha(sha[i]);
