@@ -64,7 +64,7 @@ PURE_MAX = 16 * KiB
 PYAES_MAX = 1 * KiB
 
 #: The compiled kernels, fastest first (``mtcore-<name>`` contenders).
-KERNELS = ("vaes", "aesni", "armaes", "neonvp", "portable")
+KERNELS = ("vaes", "aesni", "armaes", "ssse3vp", "neonvp", "portable")
 
 SAMPLES = 9
 QUICK_SAMPLES = 3
@@ -706,7 +706,11 @@ MTPROTO_SIZES = (64, 1 * KiB, 512 * KiB)
 #: The (AES, SHA) kernel pairs of the ``mtcore-<aes>+<sha>`` rows: those of
 #: x86-64, then those of AArch64.
 MTPROTO_KERNELS = (
-    *((a, s) for s in ("shani", "portable") for a in ("vaes", "aesni", "portable")),
+    *(
+        (a, s)
+        for s in ("shani", "portable")
+        for a in ("vaes", "aesni", "ssse3vp", "portable")
+    ),
     *(
         (a, s)
         for s in ("armsha", "portable")

@@ -36,6 +36,9 @@ static unsigned mtc_cpu_detect(void)
     if (aes && sse41) {
         f |= MTC_CPU_AESNI;
     }
+    if (ssse3) {
+        f |= MTC_CPU_SSSE3;
+    }
     if (__get_cpuid_max(0, NULL) < 7) {
         return f;
     }

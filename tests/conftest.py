@@ -9,13 +9,17 @@ Fixtures that hand the tests an implementation (STYLE.md point 50, after
 * ``c-portable``  the compiled constant-time bitsliced kernel;
 * ``c-aesni``     the compiled AES-NI kernel (x86-64);
 * ``c-vaes``      the compiled VAES (AVX-512) kernel (x86-64);
+* ``c-ssse3vp``   the compiled constant-time SSSE3 vector-permute kernel
+  (x86-64), the fallback where AES-NI is missing;
+* ``c-neonvp``    its NEON twin (AArch64), without the Crypto Extensions;
 * ``c-armaes``    the compiled ARMv8 Crypto Extensions kernel (AArch64);
 * ``public``      the public module ``mtcore.aes`` (the default kernel).
 
 ``mt_impl`` does the same for the MTProto layer and the hashes, each an
 ``MtprotoImpl`` (``MtprotoKernel(aes, sha)`` plus its backend's
 ``AuthKey`` and ``encrypted_length``): ``python``, ``c-portable/portable``,
-``c-aesni/shani``, ``c-vaes/shani`` (and the same on the portable SHA),
+``c-aesni/shani``, ``c-vaes/shani``, ``c-ssse3vp/shani`` (and the same on
+the portable SHA),
 ``c-armaes/armsha`` and ``c-armaes/portable``, and ``public``
 (``mtcore.mtproto`` and ``mtcore.hashes``).
 
@@ -81,7 +85,7 @@ def _kernels_here() -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 AES_HERE, SHA_HERE = _kernels_here()
-X86_AES = ("aesni", "vaes")
+X86_AES = ("ssse3vp", "aesni", "vaes")
 # The compiled kernels, slowest first.
 C_KERNELS = (
     "portable",
@@ -253,6 +257,9 @@ X86_MTPROTO_KERNELS = (
     # AES-NI without SHA-NI (many Intel client CPUs): the unfused decrypt.
     ("aesni", "portable"),
     ("vaes", "portable"),
+    # The vector-permute fallback has no fused decrypt: both SHA kernels.
+    ("ssse3vp", "shani"),
+    ("ssse3vp", "portable"),
 )
 C_MTPROTO_KERNELS = (
     ("portable", "portable"),

@@ -1,6 +1,6 @@
 """
 The tables of the NEON vector-permute AES kernel
-(``src_c/aes_arm64vp_tables.h``, written by ``tools/gen_vperm_tables.py``):
+(``src_c/aes_vp_tables.h``, written by ``tools/gen_vperm_tables.py``):
 up to date with the script, whose derivation holds on every byte (the
 tower-field inversion, the S-box and its inverse, the MixColumns factors)
 and whose model of the kernel's rounds gives FIPS-197's AES-256 example.
