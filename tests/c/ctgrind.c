@@ -949,10 +949,11 @@ int main(void)
 
     printf("under valgrind: %s\n", RUNNING_ON_VALGRIND ? "yes" : "no");
     printf("cpu features: aesni %u, shani %u, avx512 %u, vaes %u, "
-           "armaes %u, armsha %u\n",
+           "ssse3 %u, armaes %u, armsha %u\n",
            !!(f & MTC_CPU_AESNI), !!(f & MTC_CPU_SHANI),
            !!(f & MTC_CPU_AVX512), !!(f & MTC_CPU_VAES),
-           !!(f & MTC_CPU_ARMAES), !!(f & MTC_CPU_ARMSHA));
+           !!(f & MTC_CPU_SSSE3), !!(f & MTC_CPU_ARMAES),
+           !!(f & MTC_CPU_ARMSHA));
     fill(key, sizeof key, 1);
     fill(iv, sizeof iv, 2);
     fill(pt, sizeof pt, 3);
