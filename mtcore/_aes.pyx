@@ -132,7 +132,8 @@ def cpu_features():
                                         (MTC_CPU_VAES, "vaes"),
                                         (MTC_CPU_SHANI, "shani"),
                                         (MTC_CPU_ARMAES, "armaes"),
-                                        (MTC_CPU_ARMSHA, "armsha"))
+                                        (MTC_CPU_ARMSHA, "armsha"),
+                                        (MTC_CPU_SSSE3, "ssse3"))
                  if f & bit)
 
 
@@ -439,9 +440,10 @@ cdef Ctr _new_ctr(const mtc_aes_impl *impl, object key, object iv):
 cdef class AesKernel:
     """
     The AES functions bound to one named kernel (``"portable"``,
-    ``"aesni"``, ``"vaes"``, ``"neonvp"``, ``"armaes"``), whatever the
-    default is.  A test and benchmark hook; applications use the
-    module-level functions.
+    ``"ssse3vp"``, ``"aesni"``, ``"vaes"``; on AArch64 ``"neonvp"``,
+    ``"armaes"``), whatever the default is: ``aes_kernels()`` lists those
+    this machine runs.  A test and benchmark hook (forcing one kernel);
+    applications use the module-level functions.
     """
     cdef const mtc_aes_impl *_impl
     cdef readonly str name

@@ -141,7 +141,8 @@ def backend_info() -> dict[str, Any]:
 
     :returns: a dict with ``implementation`` (``"c"`` or ``"python"``),
         ``aes`` (the AES kernel the public functions use: ``"vaes"``,
-        ``"aesni"``, ``"armaes"``, ``"portable"`` or ``"python"``),
+        ``"aesni"``, ``"armaes"``, ``"ssse3vp"``, ``"neonvp"``,
+        ``"portable"`` or ``"python"``),
         ``aes_kernels`` (every kernel this machine can run, fastest first),
         ``sha`` and ``sha_kernels`` likewise for SHA-1/SHA-256
         (``"shani"``, ``"armsha"``, ``"portable"``, ``"python"``),

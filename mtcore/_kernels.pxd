@@ -125,6 +125,7 @@ cdef extern from "mtc.h" nogil:
     unsigned MTC_CPU_SHANI
     unsigned MTC_CPU_ARMAES
     unsigned MTC_CPU_ARMSHA
+    unsigned MTC_CPU_SSSE3
     unsigned mtc_cpu_features()
 
     void mtc_memzero(void *p, size_t n) noexcept nogil

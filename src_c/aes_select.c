@@ -15,8 +15,8 @@ const mtc_aes_impl *mtc_aes_at(size_t i)
 #if MTC_ARM64
         &mtc_aes_arm64ce,
 #endif
-#if MTC_ARM64VP
-        &mtc_aes_arm64vp,
+#if MTC_VP
+        &mtc_aes_vp,
 #endif
         &mtc_aes_ct64,
     };
@@ -38,9 +38,11 @@ const mtc_aes_impl *mtc_aes_get(const char *name)
         return &mtc_aes_x86vaes;
     }
 #endif
-#if MTC_ARM64VP
-    if (strcmp(name, MTC_NAME_ARM64VP) == 0) {
-        return &mtc_aes_arm64vp;
+#if MTC_VP
+    /* Every AArch64 CPU has NEON; x86-64 CPUs need SSSE3. */
+    if (strcmp(name, MTC_NAME_VP) == 0
+        && (MTC_ARM64VP || (mtc_cpu_features() & MTC_CPU_SSSE3))) {
+        return &mtc_aes_vp;
     }
 #endif
 #if MTC_ARM64
@@ -103,17 +105,17 @@ const mtc_aes_impl mtc_aes_x86vaes = {
 };
 #endif
 
-#if MTC_ARM64VP
-const mtc_aes_impl mtc_aes_arm64vp = {
-    .name = MTC_NAME_ARM64VP,
-    .ige_encrypt = mtc_arm64vp_ige_encrypt,
-    .ige_decrypt = mtc_arm64vp_ige_decrypt,
-    .cbc_encrypt = mtc_arm64vp_cbc_encrypt,
-    .cbc_decrypt = mtc_arm64vp_cbc_decrypt,
+#if MTC_VP
+const mtc_aes_impl mtc_aes_vp = {
+    .name = MTC_NAME_VP,
+    .ige_encrypt = mtc_vp_ige_encrypt,
+    .ige_decrypt = mtc_vp_ige_decrypt,
+    .cbc_encrypt = mtc_vp_cbc_encrypt,
+    .cbc_decrypt = mtc_vp_cbc_decrypt,
     .ige_decrypt_sha256 = NULL, /* the AES chain leaves no unit idle */
-    .ige_many = mtc_arm64vp_ige_many,
-    .ctr_key = mtc_arm64vp_ctr_key,
-    .ctr_blocks = mtc_arm64vp_ctr_blocks,
+    .ige_many = mtc_vp_ige_many,
+    .ctr_key = mtc_vp_ctr_key,
+    .ctr_blocks = mtc_vp_ctr_blocks,
 };
 #endif
 
@@ -199,10 +201,10 @@ void mtc_ct64_ige_many(int decrypt, const mtc_ige_job *jobs, size_t count)
     mtc_ige_many_serial(&mtc_aes_ct64, decrypt, jobs, count);
 }
 
-#if MTC_ARM64VP
+#if MTC_VP
 /* see inner.h */
-void mtc_arm64vp_ige_many(int decrypt, const mtc_ige_job *jobs, size_t count)
+void mtc_vp_ige_many(int decrypt, const mtc_ige_job *jobs, size_t count)
 {
-    mtc_ige_many_serial(&mtc_aes_arm64vp, decrypt, jobs, count);
+    mtc_ige_many_serial(&mtc_aes_vp, decrypt, jobs, count);
 }
 #endif

@@ -65,6 +65,9 @@ static unsigned mtc_cpu_detect(void)
     if (aes && sse41) {
         f |= MTC_CPU_AESNI;
     }
+    if (ssse3) {
+        f |= MTC_CPU_SSSE3;
+    }
     if (max < 7) {
         return f;
     }

@@ -22,8 +22,11 @@
  * MTC_X86: the AES-NI / VAES kernels can be compiled here: x86-64 with
  * GCC or Clang (per-function target attributes, so the rest of the build
  * keeps baseline flags) or MSVC (which compiles any intrinsic anywhere).
- * Build with -DMTC_NO_X86NI to leave them out and check the portable-only
- * build.
+ * MTC_X86VP: the SSSE3 vector-permute kernel as well, with GCC or Clang
+ * only (its register fence is an empty inline asm, which MSVC's x64
+ * compiler lacks; a Windows CPU without AES-NI gets the portable kernel).
+ * Build with -DMTC_NO_X86NI to leave them all out and check the
+ * portable-only build.
  */
 #if !defined(MTC_NO_X86NI) && (defined(__x86_64__) \
     || (defined(_M_X64) && !defined(_M_ARM64EC))) \
@@ -42,6 +45,12 @@
 #define MTC_TARGET_AESNI MTC_TARGET("sse2,ssse3,sse4.1,aes")
 #define MTC_TARGET_VAES \
     MTC_TARGET("sse2,ssse3,sse4.1,aes,avx,avx2,avx512f,avx512vl,avx512bw,vaes")
+#endif
+#if MTC_X86 && !MTC_MSVC
+#define MTC_X86VP 1
+#define MTC_TARGET_VP MTC_TARGET("sse2,ssse3")
+#else
+#define MTC_X86VP 0
 #endif
 
 /*
@@ -70,6 +79,16 @@
 #define MTC_TARGET_ARMCE __attribute__((target("aes,sha2")))
 #else
 #define MTC_ARM64 0
+#endif
+
+/*
+ * MTC_VP: a vector-permute AES kernel (aes_vp*.c) is compiled here, on
+ * NEON (neonvp) or SSSE3 (ssse3vp): one build has at most one of them.
+ * MTC_TARGET_VP: the target attribute of its functions (none on AArch64).
+ */
+#define MTC_VP (MTC_ARM64VP || MTC_X86VP)
+#if MTC_ARM64VP
+#define MTC_TARGET_VP
 #endif
 
 /*
@@ -270,8 +289,10 @@ MTC_INLINE void mtc_ctr_add(uint8_t ctr[16], uint64_t n)
  *                       the CPU has them (x86mb)             sha_x86mb.c
  *   x86ni    -          the fused MTProto kernels, used by   mtp_x86ni.c
  *                       the aesni/vaes and shani kernels
- *   arm64vp  neonvp     constant-time AES-256 by NEON vector aes_arm64vp*.c
- *                       permutes (no Crypto Extensions)
+ *   vp       neonvp     constant-time AES-256 by vector      aes_vp*.c
+ *            (AArch64)  permutes, for CPUs without AES
+ *            ssse3vp    instructions: NEON TBL, SSSE3 PSHUFB
+ *            (x86-64)
  *   arm64ce  armaes     AES with the ARMv8 Crypto Extensions aes_arm64ce*.c
  *   arm64ce  armsha     SHA-1 and SHA-256 with the ARMv8     sha_arm64ce.c
  *                       Crypto Extensions
@@ -285,7 +306,11 @@ MTC_INLINE void mtc_ctr_add(uint8_t ctr[16], uint64_t n)
 #define MTC_NAME_X86VAES "vaes"
 #define MTC_NAME_GENERIC_SHA "portable"
 #define MTC_NAME_X86NI_SHA "shani"
-#define MTC_NAME_ARM64VP "neonvp"
+#if MTC_ARM64VP
+#define MTC_NAME_VP "neonvp"
+#else
+#define MTC_NAME_VP "ssse3vp"
+#endif
 #define MTC_NAME_ARM64CE_AES "armaes"
 #define MTC_NAME_ARM64CE_SHA "armsha"
 
@@ -294,8 +319,8 @@ extern const mtc_aes_impl mtc_aes_ct64;
 extern const mtc_aes_impl mtc_aes_x86ni;
 extern const mtc_aes_impl mtc_aes_x86vaes;
 #endif
-#if MTC_ARM64VP
-extern const mtc_aes_impl mtc_aes_arm64vp;
+#if MTC_VP
+extern const mtc_aes_impl mtc_aes_vp;
 #endif
 #if MTC_ARM64
 extern const mtc_aes_impl mtc_aes_arm64ce;
@@ -433,27 +458,26 @@ void mtc_x86ni_mtp_kdf(const uint8_t auth_key[256], unsigned x,
                        uint8_t aes_iv[32]);
 #endif
 
-#if MTC_ARM64VP
+#if MTC_VP
 /*
- * The NEON vector-permute kernel (aes_arm64vp*.c).  mtc_arm64vp_keys
- * writes the kernel's 15 round keys of key for encryption (decrypt == 0)
- * or decryption, in the coordinates its rounds use (aes_arm64vp.c).
+ * The vector-permute kernel (aes_vp*.c).  mtc_vp_keys writes the kernel's
+ * 15 round keys of key for encryption (decrypt == 0) or decryption, in the
+ * coordinates its rounds use (aes_vp.c).
  */
-void mtc_arm64vp_keys(uint8_t out[240], const uint8_t key[32], int decrypt);
-void mtc_arm64vp_ige_encrypt(const uint8_t key[32], const uint8_t iv[32],
-                             const uint8_t *in, uint8_t *out, size_t len);
-void mtc_arm64vp_ige_decrypt(const uint8_t key[32], const uint8_t iv[32],
-                             const uint8_t *in, uint8_t *out, size_t len);
-void mtc_arm64vp_ige_many(int decrypt, const mtc_ige_job *jobs,
-                          size_t count);
-void mtc_arm64vp_cbc_encrypt(const uint8_t key[32], uint8_t iv[16],
-                             const uint8_t *in, uint8_t *out, size_t len);
-void mtc_arm64vp_cbc_decrypt(const uint8_t key[32], uint8_t iv[16],
-                             const uint8_t *in, uint8_t *out, size_t len);
-void mtc_arm64vp_ctr_key(mtc_aes256_keys *ks, const uint8_t key[32]);
-void mtc_arm64vp_ctr_blocks(const mtc_aes256_keys *ks, uint8_t ctr[16],
-                            const uint8_t *in, uint8_t *out,
-                            size_t nblocks);
+MTC_TARGET_VP void mtc_vp_keys(uint8_t out[240], const uint8_t key[32],
+                               int decrypt);
+void mtc_vp_ige_encrypt(const uint8_t key[32], const uint8_t iv[32],
+                        const uint8_t *in, uint8_t *out, size_t len);
+void mtc_vp_ige_decrypt(const uint8_t key[32], const uint8_t iv[32],
+                        const uint8_t *in, uint8_t *out, size_t len);
+void mtc_vp_ige_many(int decrypt, const mtc_ige_job *jobs, size_t count);
+void mtc_vp_cbc_encrypt(const uint8_t key[32], uint8_t iv[16],
+                        const uint8_t *in, uint8_t *out, size_t len);
+void mtc_vp_cbc_decrypt(const uint8_t key[32], uint8_t iv[16],
+                        const uint8_t *in, uint8_t *out, size_t len);
+void mtc_vp_ctr_key(mtc_aes256_keys *ks, const uint8_t key[32]);
+void mtc_vp_ctr_blocks(const mtc_aes256_keys *ks, uint8_t ctr[16],
+                       const uint8_t *in, uint8_t *out, size_t nblocks);
 #endif
 
 #if MTC_ARM64

@@ -347,6 +347,7 @@ int mtc_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
 #define MTC_CPU_AVX512 0x08u  /* AVX-512F/VL/BW, OS-enabled */
 #define MTC_CPU_ARMAES 0x10u  /* ARMv8 AESE/AESD/AESMC/AESIMC (FEAT_AES) */
 #define MTC_CPU_ARMSHA 0x20u  /* ARMv8 SHA-1 and SHA-256 (FEAT_SHA1, FEAT_SHA256) */
+#define MTC_CPU_SSSE3  0x40u  /* SSSE3 (pshufb): the vector-permute AES kernel */
 unsigned mtc_cpu_features(void);
 
 /* A range of memory a call reads (write == 0) or writes. */

@@ -12,7 +12,8 @@ backend module).  The implementations, by test id:
 
 * ``python``      the pure twin (``mtcore._py``);
 * ``c-<aes>``     a compiled AES kernel: ``portable`` (constant-time
-  bitsliced), ``aesni``, ``vaes`` (AVX-512) on x86-64, and every other
+  bitsliced), ``ssse3vp`` (constant-time vector permutes, the fallback where
+  AES-NI is missing), ``aesni``, ``vaes`` (AVX-512) on x86-64, and every other
   kernel the compiled module runs here (``armaes``, ``neonvp`` on AArch64);
 * ``c-<aes>/<sha>`` a compiled (AES, SHA) pair for the MTProto layer;
 * ``c``           the compiled backend where no kernel is chosen (TL);
@@ -97,7 +98,7 @@ def _kernels_here() -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 X86 = platform.machine().lower() in ("x86_64", "amd64")
-X86_AES = ("aesni", "vaes")
+X86_AES = ("ssse3vp", "aesni", "vaes")
 AES_HERE, SHA_HERE = _kernels_here()
 # The other compiled AES kernels this machine runs (on AArch64: neonvp,
 # armaes), slowest first.
@@ -112,9 +113,11 @@ C_KERNELS = ("portable", *(X86_AES if X86 else ()), *OTHER_AES)
 # SHA first (on AArch64: armaes/armsha, the fused decrypt, armaes/portable,
 # the unfused one, and neonvp with each).
 X86_MTPROTO_KERNELS = (
+    ("ssse3vp", "shani"),
     ("aesni", "shani"),
     ("vaes", "shani"),
-    # AES-NI without SHA-NI (many Intel client CPUs): the unfused decrypt.
+    # Without SHA-NI (many Intel client CPUs): the unfused decrypt.
+    ("ssse3vp", "portable"),
     ("aesni", "portable"),
     ("vaes", "portable"),
 )

@@ -554,6 +554,7 @@ def test_ctr_failed_calls_consume_no_keystream(aes_impl):
     "name",
     [
         "nope", "", "python", "portable", "aesni", "vaes", "armaes", "neonvp",
+        "ssse3vp",
         "AESNI", 5, None,
     ],
 )

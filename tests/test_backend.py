@@ -36,10 +36,14 @@ INFO_KEYS = {
     "package_dir",
     "build",
 }
-C_KERNELS_FASTEST_FIRST = ("vaes", "aesni", "armaes", "neonvp", "portable")
+C_KERNELS_FASTEST_FIRST = (
+    "vaes", "aesni", "armaes", "ssse3vp", "neonvp", "portable",
+)
 # The CPU feature each compiled kernel needs (neonvp: NEON, which every
 # AArch64 CPU has; portable: none).
-C_KERNEL_FEATURES = {"vaes": "vaes", "aesni": "aesni", "armaes": "armaes"}
+C_KERNEL_FEATURES = {
+    "vaes": "vaes", "aesni": "aesni", "armaes": "armaes", "ssse3vp": "ssse3",
+}
 
 
 def test_public_api_exported(backend_module):
@@ -108,7 +112,7 @@ def test_backend_info_contents():
         assert "portable" in kernels
         # fastest first, no unknown names
         assert kernels == tuple(k for k in C_KERNELS_FASTEST_FIRST if k in kernels)
-        features = {"aesni", "vaes", "shani", "armaes", "armsha"}
+        features = {"aesni", "vaes", "shani", "armaes", "armsha", "ssse3"}
         assert set(info["cpu_features"]) <= features
         for name in kernels:
             if name in C_KERNEL_FEATURES:
@@ -147,6 +151,8 @@ def test_cpu_features_match_proc_cpuinfo(c_backend):
         expected.add("aesni")
     if "sha_ni" in flags:
         expected.add("shani")
+    if "ssse3" in flags:
+        expected.add("ssse3")
     # The kernel lists avx512* only when the OS saves the ZMM state.
     if {"aes", "sse4_1", "vaes", "avx512f", "avx512bw", "avx512vl"} <= flags:
         expected.add("vaes")

@@ -967,7 +967,10 @@ def test_decrypt_into_out_checked_first(mt_impl, packet, out_len, exc_type):
 
 @pytest.mark.parametrize(
     "aes",
-    ["python", "portable", "aesni", "vaes", "armaes", "neonvp", "nope", "", 5, None],
+    [
+        "python", "portable", "aesni", "vaes", "armaes", "neonvp", "ssse3vp",
+        "nope", "", 5, None,
+    ],
 )
 @pytest.mark.parametrize(
     "sha", ["python", "portable", "shani", "armsha", "SHANI", 5, None]

@@ -1,11 +1,12 @@
 """
-The tables of the NEON vector-permute AES kernel
-(``src_c/aes_arm64vp_tables.h``, written by ``tools/gen_vperm_tables.py``):
+The tables of the vector-permute AES kernels
+(``src_c/aes_vp_tables.h``, written by ``tools/gen_vperm_tables.py``):
 up to date with the script, whose derivation holds on every byte (the
-tower-field inversion, the S-box and its inverse, the MixColumns factors)
-and whose model of the kernel's rounds gives FIPS-197's AES-256 example.
-The kernel itself is tested wherever a test takes a kernel (``neonvp`` on
-AArch64).
+tower-field inversion, the S-box and its inverse, the MixColumns factors,
+every lookup index one where NEON ``tbl`` and SSSE3 ``pshufb`` agree) and
+whose model of the kernels' rounds and key layout gives FIPS-197's AES-256
+example.  The kernels themselves are tested wherever a test takes a kernel
+(``ssse3vp`` on x86-64, ``neonvp`` on AArch64).
 """
 
 from __future__ import annotations

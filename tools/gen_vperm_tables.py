@@ -1,10 +1,11 @@
 """
-Generate ``src_c/aes_arm64vp_tables.h``: the 16-byte tables of the
-vector-permute AES kernel (``src_c/aes_arm64vp*.c``), the technique of
-M. Hamburg, "Accelerating AES with Vector Permute Instructions" (CHES
-2009): every byte operation of AES is a lookup of its two 4-bit halves in
-16-entry tables, which a vector permute (NEON ``tbl``) does for 16 bytes at
-once with no memory access indexed by data.  The tables here are derived
+Generate ``src_c/aes_vp_tables.h``: the 16-byte tables of the
+vector-permute AES kernels (``src_c/aes_vp*.c``: neonvp on AArch64, ssse3vp
+on x86-64), the technique of M. Hamburg, "Accelerating AES with Vector
+Permute Instructions" (CHES 2009): every byte operation of AES is a lookup
+of its two 4-bit halves in 16-entry tables, which a vector permute (NEON
+``tbl``, SSSE3 ``pshufb``) does for 16 bytes at once with no memory access
+indexed by data.  The tables here are derived
 from the field arithmetic below, not taken from any implementation.
 
 The field.  GF(2^8) (AES's, modulo x^8 + x^4 + x^3 + x + 1) is built as
@@ -18,20 +19,32 @@ x = a1 t + a0 is kept as the byte (i << 4) | k with i = ZETA a1 and k = a0
 five lookups of nibbles and XORs (the norm N = a1^2 ZETA + a1 a0 + a0^2
 gives io = N / (a0 + a1), jo = N / (a0 + a1 + a0 / ZETA)).  1/0 is the
 entry 0x80 of the inverse table: ``tbl`` gives 0 for an index of 16 or
-more, so a zero anywhere takes the path that yields the right value (all
-256 inputs are checked below).  The output tables then give any linear
+more, and ``pshufb`` for an index with its top bit set, so a zero anywhere
+takes the path that yields the right value (all 256 inputs are checked
+below).  Every index the kernel looks up is under 16 or has its top bit
+set (XORs of nibbles and 0x80), where the two instructions agree; the
+model's lookups check that.  The output tables then give any linear
 function of x^-1 as F[io] ^ G[jo].
 
-The rounds.  Encryption keeps the state in the coordinates T: F1/G1 give
-T(S(x)) and F2/G2 T(2 S(x)) without S's constant 0x63 (which would be lost
-where io or jo is out of range), MixColumns and ShiftRows are byte
-permutations and XORs of those, and the constant goes into the round keys
-(MixColumns maps a column of equal bytes to itself); FO/GO give S(x) in
-AES's own basis for the last round and the key schedule.  Decryption (the
-equivalent inverse cipher) keeps the state in L = T o A^-1 (A^-1 the linear
-part of the inverse affine map), plus the constant T(0x05) in the keys:
-F9/G9 .. F14/G14 give L(m x^-1) for InvMixColumns' factors and FZ/GZ x^-1
-itself for the last round.
+The rounds.  Encryption keeps the state in the coordinates T: F1/G1 and
+F2/G2 give T(S(x)) and T(2 S(x)) without S's constant 0x63 (which would be
+lost where io or jo is out of range); MixColumns, 2 a + 3 b + c + d over a
+column, is u ^ R1(u) ^ R3(a) with u = 2 a ^ R1(a): three byte permutations
+and four lookups, where 2 a ^ R1(3 b) ^ R2(c) ^ R3(d) would take six, one
+permute less deep (slower where permutes are the bottleneck, as on the
+x86-64 measured); the constant goes into the round keys (MixColumns maps a
+column of equal bytes to itself).  ShiftRows is never applied: a byte-wise S-box
+commutes with it, so after round r the state is held as ISR^r of AES's,
+each round takes the row rotations conjugated to that layout (ERn_q), the
+round keys are stored in it, and the last round applies the rest, SR^14 =
+SR2.  FO/GO give S(x) in AES's own basis for the last round and the key
+schedule.  Decryption (the equivalent inverse cipher) keeps the state in
+L = T o A^-1 (A^-1 the linear part of the inverse affine map), plus the
+constant T(0x05) in the keys, held as SR^r of AES's: F9/G9 .. F14/G14 give
+L(m x^-1) for InvMixColumns' factors, 14 a ^ R1(11 b) ^ R2(13 c) ^ R3(9 d)
+with the rotations DRn_q, all side by side; FZ/GZ give x^-1 itself for the
+last round, and FL/GL L(x^-1): IGE decryption's next input, in the
+kernel's coordinates, straight from the last round.
 
 Usage, from the repository root::
 
@@ -51,12 +64,12 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-OUT = Path(__file__).resolve().parent.parent / "src_c" / "aes_arm64vp_tables.h"
+OUT = Path(__file__).resolve().parent.parent / "src_c" / "aes_vp_tables.h"
 
 AES_MOD = 0x11B
 GF16_MOD = 0x13
 ZETA = 8  # x^3 in GF(16): t^2 + t + 8 is irreducible over it
-SENTINEL = 0x80  # an index tbl maps to 0
+SENTINEL = 0x80  # an index tbl and pshufb map to 0
 
 
 def gmul(a: int, b: int, mod: int, bits: int) -> int:
@@ -92,7 +105,12 @@ INV256 = [inverse(a, mul) for a in range(256)]
 
 
 def tbl(table: list[int], index: int) -> int:
-    """NEON tbl on one byte: out-of-range indices give 0."""
+    """
+    NEON tbl (out-of-range indices give 0) and SSSE3 pshufb (indices with
+    the top bit set give 0, others index by their low four bits) on one
+    byte, where they agree, which the index must be in.
+    """
+    assert index < 16 or index & 0x80, index
     return table[index] if index < 16 else 0
 
 
@@ -171,6 +189,21 @@ def part_jo(n: int) -> int:
     return phi(mul16(ZETA, INV16[n]), 0)
 
 
+def compose(*perms: list[int]) -> list[int]:
+    """
+    The tbl indices of the permutations applied right to left: tbl(x, c)
+    = tbl(tbl(x, perms[-1]), ...) with the first applied last.
+    """
+    out = list(range(16))
+    for perm in perms:
+        out = [perm[p] for p in out]
+    return out
+
+
+def power(perm: list[int], n: int) -> list[int]:
+    return compose(*([perm] * n))
+
+
 def tables() -> dict[str, list[int]]:
     io_parts = [part_io(n) for n in range(16)]
     jo_parts = [part_jo(n) for n in range(16)]
@@ -189,21 +222,37 @@ def tables() -> dict[str, list[int]]:
         "G2": [to_t(mul(2, affine_linear(p))) for p in jo_parts],
         "FZ": io_parts,
         "GZ": jo_parts,
+        "FL": [to_l(p) for p in io_parts],
+        "GL": [to_l(p) for p in jo_parts],
     }
     for m in (9, 11, 13, 14):
         t[f"F{m}"] = [to_l(mul(m, p)) for p in io_parts]
         t[f"G{m}"] = [to_l(mul(m, p)) for p in jo_parts]
+    # The decryption key schedule's L(m x) of a round key byte x by its
+    # nibbles, for InvMixColumns' factors.
+    for m in (9, 11, 13, 14):
+        t[f"KL{m}LO"] = [to_l(mul(m, n)) for n in range(16)]
+        t[f"KL{m}HI"] = [to_l(mul(m, n << 4)) for n in range(16)]
     # Byte permutations of the state (byte 4 c + r is row r of column c),
     # as tbl indices: out[p] = in[perm[p]].  SR: ShiftRows (row r from
-    # column c + r); ISR: its inverse; R1: each byte from the row below in
-    # its column (rows mod 4); R1SR and R3SR: R1 and R1 R1 R1 after SR.
+    # column c + r); ISR: its inverse; SR2: SR SR, its own inverse.  Rn:
+    # each byte from the row n below in its column (rows mod 4).  The
+    # rounds never apply ShiftRows: after round r the state is held as
+    # ISR^r (encryption) or SR^r (decryption) of AES's, and MixColumns'
+    # row rotations Rn are taken conjugated to that layout: ERn_q =
+    # ISR^q Rn SR^q and DRn_q = SR^q Rn ISR^q for round r = q mod 4.
     sr = [4 * ((p // 4 + p % 4) % 4) + p % 4 for p in range(16)]
-    r1 = [4 * (p // 4) + (p % 4 + 1) % 4 for p in range(16)]
+    isr = [4 * ((p // 4 - p % 4) % 4) + p % 4 for p in range(16)]
     t["SR"] = sr
-    t["ISR"] = [4 * ((p // 4 - p % 4) % 4) + p % 4 for p in range(16)]
-    t["R1"] = r1
-    t["R1SR"] = [sr[r1[p]] for p in range(16)]
-    t["R3SR"] = [sr[r1[r1[r1[p]]]] for p in range(16)]
+    t["ISR"] = isr
+    t["SR2"] = compose(sr, sr)
+    for n in (1, 2, 3):
+        rn = [4 * (p // 4) + (p % 4 + n) % 4 for p in range(16)]
+        t[f"R{n}"] = rn
+        for q in range(4):
+            if n != 2:  # encryption's MixColumns takes R1 and R3 only
+                t[f"ER{n}_{q}"] = compose(power(isr, q), rn, power(sr, q))
+            t[f"DR{n}_{q}"] = compose(power(sr, q), rn, power(isr, q))
     return t
 
 
@@ -227,8 +276,13 @@ def check(t: dict[str, list[int]]) -> None:
         io, jo = inverse_halves(ly)
         z = tbl(t["FZ"], io) ^ tbl(t["GZ"], jo)
         assert sbox(z) == x, x
+        assert tbl(t["FL"], io) ^ tbl(t["GL"], jo) == to_l(z)
         for m in (9, 11, 13, 14):
             assert tbl(t[f"F{m}"], io) ^ tbl(t[f"G{m}"], jo) == to_l(mul(m, z))
+    for x in range(256):
+        for m in (9, 11, 13, 14):
+            lm = t[f"KL{m}LO"][x & 15] ^ t[f"KL{m}HI"][x >> 4]
+            assert lm == to_l(mul(m, x))
     assert [t["SR"][t["ISR"][p]] for p in range(16)] == list(range(16))
     # The rounds as the kernel runs them, on FIPS-197's AES-256 example
     # (appendix C.3).
@@ -290,55 +344,87 @@ def _halves(t: dict[str, list[int]], s: list[int]) -> tuple[list[int], list[int]
     return io, jo
 
 
-def model_encrypt(t: dict[str, list[int]], key: bytes, block: bytes) -> bytes:
-    """One block, the way the kernel encrypts it."""
+def _map(lo: list[int], hi: list[int], block: list[int]) -> list[int]:
+    """The byte-wise linear map of the tables lo and hi of the nibbles."""
+    return _xor(_look(lo, [b & 15 for b in block]), _look(hi, [b >> 4 for b in block]))
+
+
+def key_inv_mix(t: dict[str, list[int]], rk: list[int]) -> list[int]:
+    """L(InvMixColumns(rk)) as the kernel's key schedule finds it."""
+    lm = {m: _map(t[f"KL{m}LO"], t[f"KL{m}HI"], rk) for m in (9, 11, 13, 14)}
+    out = _xor(lm[14], _look(lm[11], t["R1"]), _look(lm[13], t["R2"]),
+               _look(lm[9], t["R3"]))
+    assert out == [to_l(b) for b in inv_mix_columns(rk)]
+    return out
+
+
+def round_keys(t: dict[str, list[int]], key: bytes, decrypt: bool) -> list[list[int]]:
+    """The kernel's 15 round keys of one direction (aes_vp.c)."""
     rk = expand_key(key)
-    c63 = [to_t(0x63)] * 16
-    s = _xor(_look(t["TLO"], [b & 15 for b in block]),
-             _look(t["THI"], [b >> 4 for b in block]), [to_t(b) for b in rk[0]])
+    if decrypt:
+        c05 = [to_t(0x05)] * 16
+        return [
+            _xor([to_l(b) for b in rk[14]], c05),
+            *(_look(_xor(key_inv_mix(t, rk[14 - r]), c05), power(t["SR"], r))
+              for r in range(1, 14)),
+            _look(rk[0], t["SR2"]),
+        ]
+    return [
+        [to_t(b) for b in rk[0]],
+        *(_look([to_t(b ^ 0x63) for b in rk[r]], power(t["ISR"], r))
+          for r in range(1, 14)),
+        _look([b ^ 0x63 for b in rk[14]], t["SR2"]),
+    ]
+
+
+def model_rounds(t: dict[str, list[int]], k: list[list[int]], s: list[int],
+                 decrypt: bool) -> list[int]:
+    """
+    Rounds 1 to 13 and the last on the state after the first step, the way
+    the kernel runs them (mtc_vp_round, mtc_vp_last).
+    """
     for r in range(1, 14):
         io, jo = _halves(t, s)
-        a = _xor(_look(t["F1"], io), _look(t["G1"], jo))
-        a2 = _xor(_look(t["F2"], io), _look(t["G2"], jo))
-        u = _xor(_look(a2, t["SR"]), _look(a, t["R1SR"]))
-        s = _xor(u, _look(u, t["R1"]), _look(a, t["R3SR"]),
-                 [to_t(b) for b in rk[r]], c63)
+        n = {m: _xor(_look(t[f"F{m}"], io), _look(t[f"G{m}"], jo))
+             for m in ((14, 11, 13, 9) if decrypt else (1, 2))}
+        if decrypt:
+            # InvMixColumns 14 a ^ R1(11 b) ^ R2(13 c) ^ R3(9 d).
+            p = [t[f"DR{i}_{r % 4}"] for i in (1, 2, 3)]
+            s = _xor(n[14], k[r], _look(n[11], p[0]), _look(n[13], p[1]),
+                     _look(n[9], p[2]))
+        else:
+            # MixColumns 2 a + 3 b + c + d as u ^ R1(u) ^ R3(a), u = 2 a ^ R1(a).
+            p1, p3 = t[f"ER1_{r % 4}"], t[f"ER3_{r % 4}"]
+            u = _xor(n[2], _look(n[1], p1))
+            s = _xor(_look(u, p1), u, _look(n[1], p3), k[r])
     io, jo = _halves(t, s)
-    o = _xor(_look(t["FO"], io), _look(t["GO"], jo))
-    return bytes(_xor(_look(o, t["SR"]), rk[14], [0x63] * 16))
+    f, g = ("FZ", "GZ") if decrypt else ("FO", "GO")
+    return _look(_xor(_look(t[f], io), k[14], _look(t[g], jo)), t["SR2"])
+
+
+def model_encrypt(t: dict[str, list[int]], key: bytes, block: bytes) -> bytes:
+    """One block, the way the kernel encrypts it."""
+    k = round_keys(t, key, False)
+    s = _xor(_map(t["TLO"], t["THI"], list(block)), k[0])
+    return bytes(model_rounds(t, k, s, False))
 
 
 def model_decrypt(t: dict[str, list[int]], key: bytes, block: bytes) -> bytes:
     """One block, the way the kernel decrypts it (equivalent inverse cipher)."""
-    rk = expand_key(key)
-    c05 = [to_t(0x05)] * 16
-    s = _xor(_look(t["LLO"], [b & 15 for b in block]),
-             _look(t["LHI"], [b >> 4 for b in block]), [to_l(b) for b in rk[14]], c05)
-    for r in range(1, 14):
-        s = _look(s, t["ISR"])
-        io, jo = _halves(t, s)
-        n = {
-            m: _xor(_look(t[f"F{m}"], io), _look(t[f"G{m}"], jo))
-            for m in (9, 11, 13, 14)
-        }
-        acc = _look(n[9], t["R1"])
-        acc = _look(_xor(n[13], acc), t["R1"])
-        acc = _look(_xor(n[11], acc), t["R1"])
-        s = _xor(n[14], acc, [to_l(b) for b in inv_mix_columns(rk[14 - r])], c05)
-    s = _look(s, t["ISR"])
-    io, jo = _halves(t, s)
-    return bytes(_xor(_look(t["FZ"], io), _look(t["GZ"], jo), rk[0]))
+    k = round_keys(t, key, True)
+    s = _xor(_map(t["LLO"], t["LHI"], list(block)), k[0])
+    return bytes(model_rounds(t, k, s, True))
 
 
 def render(t: dict[str, list[int]]) -> str:
     lines = [
         "/*",
-        " * aes_arm64vp_tables.h: the tables of the vector-permute AES kernel",
-        " * (aes_arm64vp*.c), written by tools/gen_vperm_tables.py, which derives",
+        " * aes_vp_tables.h: the tables of the vector-permute AES kernels",
+        " * (aes_vp*.c), written by tools/gen_vperm_tables.py, which derives",
         " * them and says what each holds.  Do not edit: run the script.",
         " */",
-        "#ifndef MTC_AES_ARM64VP_TABLES_H",
-        "#define MTC_AES_ARM64VP_TABLES_H",
+        "#ifndef MTC_AES_VP_TABLES_H",
+        "#define MTC_AES_VP_TABLES_H",
         "",
         "#include <stdint.h>",
         "",
@@ -353,7 +439,7 @@ def render(t: dict[str, list[int]]) -> str:
         for half in (values[:8], values[8:]):
             lines.append("    " + "".join(f"0x{v:02x}, " for v in half).rstrip())
         lines.append("};")
-    lines += ["", "#endif /* MTC_AES_ARM64VP_TABLES_H */", ""]
+    lines += ["", "#endif /* MTC_AES_VP_TABLES_H */", ""]
     return "\n".join(lines)
 
 

@@ -16,7 +16,7 @@ from mtcore import _backend
 from mtcore._bench.registry import KiB, Unavailable
 
 #: The compiled kernels, fastest first (``mtcore-<name>`` contenders).
-KERNELS = ("vaes", "aesni", "armaes", "neonvp", "portable")
+KERNELS = ("vaes", "aesni", "armaes", "ssse3vp", "neonvp", "portable")
 
 #: The pure-Python twin and pyaes are timed only up to these sizes (slow).
 PURE_MAX = 16 * KiB

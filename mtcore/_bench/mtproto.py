@@ -55,7 +55,7 @@ MTPROTO_SIZES = (64, 1 * KiB, 512 * KiB)
 MTPROTO_KERNELS = tuple(
     dict.fromkeys(
         (a, s)
-        for aes, sha in ((("vaes", "aesni"), "shani"), (("armaes", "neonvp"), "armsha"))
+        for aes, sha in ((("vaes", "aesni", "ssse3vp"), "shani"), (("armaes", "neonvp"), "armsha"))
         for s in (sha, "portable")
         for a in (*aes, "portable")
     )
