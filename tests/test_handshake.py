@@ -22,7 +22,7 @@ import pytest
 from handshake_peers import seeded, server_key
 from mtproto_ref import handshake as worked_example
 from mtproto_ref import ref_tmp_key_iv
-from utils import VECTORS_DIR, is_prime, ref_ige
+from utils import VECTORS_DIR, is_prime, readme_python, ref_ige
 
 from mtcore import _dh, handshake, tl
 from mtcore.exceptions import (
@@ -1630,3 +1630,10 @@ def test_module_attributes() -> None:
     assert re.fullmatch(
         r"RSAPublicKey\(fingerprint=0x[0-9a-f]{16}\)", repr(handshake.TEST_KEYS[0])
     )
+
+
+def test_readme_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    # The README's in-memory exchange, as written there ("the whole program").
+    exec(compile(readme_python("Auth key exchange"), "<README.md>", "exec"), {})  # noqa: S102
+    printed = capsys.readouterr().out.split()
+    assert len(printed) == 3 and printed[0].startswith("AuthKey(")
