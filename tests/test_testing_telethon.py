@@ -50,13 +50,17 @@ def test_telethon_connects(rsa_key: RSAPrivateKey, conn: Any) -> None:
             session = MemorySession()
             session.set_dc(2, *cluster.server(2).address)
             TelegramClient._config = None
+            # One retry: Telethon writes g^ab with rsa.get_byte_array, which
+            # drops a leading zero byte, so one key in 256 is 255 bytes on its
+            # side and its check of dh_gen_ok fails ("invalid new nonce
+            # hash"); against Telegram it retries too.
             client = TelegramClient(
                 session, 12345, "0123456789abcdef", connection=conn,
-                connection_retries=0, timeout=10, receive_updates=False,
+                connection_retries=1, timeout=10, receive_updates=False,
             )
             await client.connect()
             try:
-                assert cluster.server(2).auth_keys == 1
+                assert cluster.server(2).auth_keys in (1, 2)
                 config = await client(functions.help.GetConfigRequest())
                 assert config.this_dc == 2
                 assert sorted((o.id, o.port) for o in config.dc_options) == sorted(
