@@ -6,8 +6,9 @@ cannot be fetched here).
 
 MTCORE_CI_MISSING names those modules (comma-separated).  A test, fixture
 or test module that fails only because one of them is missing (its
-failure report shows "ModuleNotFoundError: No module named 'NAME'",
-raised in the test or in a subprocess it ran) is reported as skipped with
+failure report shows "ModuleNotFoundError: No module named 'NAME'" or
+mtcore's MissingExtra text "needs the optional package 'NAME'", raised in
+the test or in a subprocess it ran) is reported as skipped with
 that reason, and the run ends with a count of them per module.  Every
 other failure still fails the run.
 """
@@ -28,7 +29,11 @@ def _missing_module(report: pytest.CollectReport | pytest.TestReport) -> str | N
         return None
     text = str(report.longrepr)
     for name in MISSING:
-        if f"ModuleNotFoundError: No module named '{name}" in text:
+        # the interpreter's words, or mtcore's (MissingExtra)
+        if (
+            f"ModuleNotFoundError: No module named '{name}" in text
+            or f"needs the optional package '{name}'" in text
+        ):
             return name
     return None
 

@@ -130,7 +130,7 @@ def _serve_main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
     import asyncio
     import logging
 
-    from mtcore.exceptions import ArgumentValueError, MtcoreError
+    from mtcore.exceptions import ArgumentValueError, MissingExtra, MtcoreError
     from mtcore.testing import TestCluster
 
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
@@ -153,6 +153,8 @@ def _serve_main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
         accounts = [cluster.add_user(n, password=p, dc=dc) for n, p, dc in users]
     except ArgumentValueError as exc:
         parser.error(str(exc))
+    except MissingExtra as exc:  # the RSA key needs cryptography
+        parser.exit(1, f"mtcore serve: {exc}\n")
     if args.auto_accept:
         cluster.auto_accept = accounts[0]
 

@@ -146,6 +146,19 @@ def _xor(a: bytes, b: bytes) -> bytes:
 # --- RSA ----------------------------------------------------------------------
 
 
+def _cryptography() -> tuple[Any, Any]:
+    # PEM files and new keys are cryptography's work (the 'rsa' extra; the
+    # exchange itself needs only the numbers).
+    try:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+    except ImportError:
+        raise _errors.missing_extra(
+            "RSA keys from PEM text and new RSA keys", "cryptography", "rsa"
+        ) from None
+    return serialization, rsa
+
+
 class RSAPublicKey:
     """
     An RSA public key of Telegram's servers: a 2048-bit modulus ``n`` and
@@ -185,8 +198,7 @@ class RSAPublicKey:
         :raises mtcore.exceptions.ArgumentValueError: If it is not a PEM RSA
             public key with a 2048-bit modulus.
         """
-        from cryptography.hazmat.primitives import serialization
-        from cryptography.hazmat.primitives.asymmetric import rsa
+        serialization, rsa = _cryptography()
 
         data = _pem_bytes("pem", pem, "RSAPublicKey")
         try:
@@ -225,13 +237,13 @@ class RSAPublicKey:
         """
         The key as ``-----BEGIN RSA PUBLIC KEY-----`` PEM text.
         """
-        from cryptography.hazmat.primitives import serialization
-        from cryptography.hazmat.primitives.asymmetric import rsa
+        serialization, rsa = _cryptography()
 
         key = rsa.RSAPublicNumbers(self._e, self._n).public_key()
-        return key.public_bytes(
+        pem: bytes = key.public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.PKCS1
-        ).decode("ascii")
+        )
+        return pem.decode("ascii")
 
     def encrypt(self, value: int) -> int:
         """
@@ -281,7 +293,7 @@ class RSAPrivateKey:
         """
         A new 2048-bit key with exponent 65537 (``cryptography`` draws it).
         """
-        from cryptography.hazmat.primitives.asymmetric import rsa
+        _, rsa = _cryptography()
 
         return cls(rsa.generate_private_key(public_exponent=65537, key_size=2048))
 
@@ -294,8 +306,7 @@ class RSAPrivateKey:
         :raises mtcore.exceptions.ArgumentTypeError: If pem is not str or bytes.
         :raises mtcore.exceptions.ArgumentValueError: If it is not such a key.
         """
-        from cryptography.hazmat.primitives import serialization
-        from cryptography.hazmat.primitives.asymmetric import rsa
+        serialization, rsa = _cryptography()
 
         data = _pem_bytes("pem", pem, "RSAPrivateKey")
         try:
@@ -310,18 +321,18 @@ class RSAPrivateKey:
         """
         The key as unencrypted PKCS #8 PEM (``-----BEGIN PRIVATE KEY-----``).
         """
-        from cryptography.hazmat.primitives import serialization
-        from cryptography.hazmat.primitives.asymmetric import rsa
+        serialization, rsa = _cryptography()
 
         pub = rsa.RSAPublicNumbers(self._public.e, self._public.n)
         key = rsa.RSAPrivateNumbers(
             self._p, self._q, self._d, self._dp, self._dq, self._qinv, pub
         ).private_key()
-        return key.private_bytes(
+        pem: bytes = key.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
+        return pem
 
     @property
     def public_key(self) -> RSAPublicKey:
@@ -390,7 +401,33 @@ j4WcDuXc2CTHgH8gFTNhp/Y8/SpDOhvn9QIDAQAB
 """
 
 
-_BUNDLED = {"PRODUCTION_KEYS": _PRODUCTION_PEM, "TEST_KEYS": _TEST_PEM}
+# Their moduli (the exponent is 65537), read once from the PEM texts above;
+# tests/test_handshake.py checks that they agree, so the bundled keys need
+# no PEM parser (cryptography, an optional package) at run time.
+_BUNDLED = {
+    "PRODUCTION_KEYS": int(
+        "e8bb3305c0b52c6cf2afdf7637313489e63e05268e5badb601af417786472e5f"
+        "93b85438968e20e6729a301c0afc121bf7151f834436f7fda680847a66bf64ac"
+        "cec78ee21c0b316f0edafe2f41908da7bd1f4a5107638eeb67040ace472a14f9"
+        "0d9f7c2b7def99688ba3073adb5750bb02964902a359fe745d8170e36876d4fd"
+        "8a5d41b2a76cbff9a13267eb9580b2d06d10357448d20d9da2191cb5d8c93982"
+        "961cdfdeda629e37f1fb09a0722027696032fe61ed663db7a37f6f263d370f69"
+        "db53a0dc0a1748bdaaff6209d5645485e6e001d1953255757e4b8e42813347b1"
+        "1da6ab500fd0ace7e6dfa3736199ccaf9397ed0745a427dcfa6cd67bcb1acff3",
+        16,
+    ),
+    "TEST_KEYS": int(
+        "c8c11d635691fac091dd9489aedced2932aa8a0bcefef05fa800892d9b52ed03"
+        "200865c9e97211cb2ee6c7ae96d3fb0e15aeffd66019b44a08a240cfdd2868a8"
+        "5e1f54d6fa5deaa041f6941ddf302690d61dc476385c2fa655142353cb4e4b59"
+        "f6e5b6584db76fe8b1370263246c010c93d011014113ebdf987d093f9d37c2be"
+        "48352d69a1683f8f6e6c2167983c761e3ab169fde5daaa12123fa1beab621e4d"
+        "a5935e9c198f82f35eae583a99386d8110ea6bd1abb0f568759f62694419ea5f"
+        "69847c43462abef858b4cb5edc84e7b9226cd7bd7e183aa974a712c079dde85b"
+        "9dc063b8a5c08e8f859c0ee5dcd824c7807f20153361a7f63cfd2a433a1be7f5",
+        16,
+    ),
+}
 
 if TYPE_CHECKING:
     #: Telegram's production server key (as tdlib bundles it).
@@ -400,12 +437,12 @@ if TYPE_CHECKING:
 else:
 
     def __getattr__(name: str) -> Any:
-        # The bundled keys, parsed on first use (cryptography's PEM loader
-        # costs tens of milliseconds to import).
-        pem = _BUNDLED.get(name)
-        if pem is None:
+        # The bundled keys, made on first use (their fingerprints are
+        # SHA-1 work).
+        n = _BUNDLED.get(name)
+        if n is None:
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        keys = (RSAPublicKey.from_pem(pem),)
+        keys = (RSAPublicKey(n, 65537),)
         globals()[name] = keys
         return keys
 

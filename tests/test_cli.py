@@ -208,6 +208,13 @@ def test_compiled_backend_runs_without_cryptography():
             _py.ige_encrypt(bytes(16), bytes(32), bytes(32))
         except ImportError as exc:
             out["pure"] = [type(exc).__name__, str(exc)]
+        from mtcore import handshake
+        client = handshake.ClientHandshake(handshake.PRODUCTION_KEYS, dc_id=2)
+        out["start"] = len(client.start())
+        try:
+            handshake.RSAPrivateKey.generate()
+        except ImportError as exc:
+            out["rsa"] = [type(exc).__name__, str(exc)]
         print(json.dumps(out))
         """
     )
@@ -222,6 +229,14 @@ def test_compiled_backend_runs_without_cryptography():
         "MissingExtra",
         "mtcore's pure-Python AES needs the optional package 'cryptography' "
         "(mtcore's 'pure' extra), which is not installed: pip install cryptography",
+    ]
+    # the key exchange itself needs only the numbers; new keys and PEM text
+    # are cryptography's
+    assert got["start"] == 40  # req_pq_multi, unencrypted
+    assert got["rsa"] == [
+        "MissingExtra",
+        "RSA keys from PEM text and new RSA keys needs the optional package "
+        "'cryptography' (mtcore's 'rsa' extra), which is not installed: pip install cryptography",
     ]
     if _backend.IMPLEMENTATION == "c":
         assert got["impl"] == "c"

@@ -229,6 +229,25 @@ def be(n: int) -> bytes:
     return n.to_bytes((n.bit_length() + 7) // 8, "big")
 
 
+# --- the bundled keys ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "pem", "fingerprint"),
+    [
+        ("PRODUCTION_KEYS", handshake._PRODUCTION_PEM, 0xD09D1D85DE64FD85),
+        ("TEST_KEYS", handshake._TEST_PEM, 0xB25898DF208D2603),
+    ],
+)
+def test_bundled_keys_are_their_pem_texts(name: str, pem: str, fingerprint: int) -> None:
+    # The moduli are kept as numbers (no PEM parser needed at run time):
+    # they must be what cryptography reads from the PEM texts beside them.
+    (key,) = getattr(handshake, name)
+    assert key == handshake.RSAPublicKey.from_pem(pem)
+    assert key.to_pem() == pem
+    assert key.fingerprint & 0xFFFFFFFFFFFFFFFF == fingerprint
+
+
 # --- Telegram's worked example -----------------------------------------------
 
 

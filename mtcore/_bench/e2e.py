@@ -136,6 +136,10 @@ class ClusterProcess(_Child):
     """
 
     def __init__(self, dcs: Iterable[int] = (DC,), *, trace: bool = False) -> None:
+        if importlib.util.find_spec("cryptography") is None:
+            from mtcore import _errors
+
+            raise _errors.missing_extra("the test cluster (its RSA key)", "cryptography", "bench")
         super().__init__(["serve", json.dumps({"dcs": list(dcs), "trace": trace})])
 
     def stats(self) -> dict[str, Any]:
@@ -410,7 +414,11 @@ def run(
         return None
     repeats = (1 if quick else 3) if repeats is None else repeats
     names = [n for n in CONTENDERS if any(k.endswith(f"/{n}") for k in wanted)]
-    skipped = {n: why for n in names if (why := missing(n)) is not None}
+    if importlib.util.find_spec("cryptography") is None:
+        # the cluster's RSA key (pip install 'mtcore[bench]' brings it)
+        skipped = {n: "the test cluster needs cryptography (its RSA key)" for n in names}
+    else:
+        skipped = {n: why for n in names if (why := missing(n)) is not None}
     out: list[dict[str, Any]] = []
     if len(skipped) < len(names):
         with ClusterProcess() as cluster:
