@@ -30,6 +30,7 @@ SANITIZE = flag("MTCORE_SANITIZE")
 
 ext_modules = []
 cflags = []
+ldflags = []
 if PURE:
     print(
         "*" * 72 + "\n"
@@ -45,7 +46,6 @@ else:
     # elsewhere.
     MSVC = sys.platform == "win32"
     cflags = [] if MSVC else ["-Wall", "-Wsign-compare", "-Wno-unused-function"]
-    ldflags = []
     if not MSVC:
         # Release builds carry no debug information (-g0 overrides the
         # interpreter's -g, and the linker drops what static parts of the C
@@ -103,6 +103,19 @@ class build_ext_or_explain(build_ext):
     """
 
     def run(self):
+        # Objects built with other flags (MTCORE_SANITIZE, MTCORE_NO_X86NI,
+        # ...) in this tree's build/ are not reused: setuptools would see
+        # them up to date and link them.
+        stamp = os.path.join(self.build_temp, "mtcore-flags")
+        flags = repr((cflags, ldflags, [e.define_macros for e in self.extensions]))
+        try:
+            with open(stamp, encoding="utf-8") as f:
+                self.force = self.force or f.read() != flags
+        except OSError:
+            self.force = True
+        os.makedirs(self.build_temp, exist_ok=True)
+        with open(stamp, "w", encoding="utf-8") as f:
+            f.write(flags)
         try:
             super().run()
         except (CCompilerError, ExecError, PlatformError) as exc:
