@@ -126,6 +126,13 @@ class _Child:
         self.close()
 
 
+def _no_cryptography() -> Exception:
+    # The cluster's RSA key is cryptography's (pip install 'mtcore[bench]').
+    from mtcore import _errors
+
+    return _errors.missing_extra("the test cluster (its RSA key)", "cryptography", "bench")
+
+
 class ClusterProcess(_Child):
     """
     A test cluster of DCs ``dcs`` in a child process, with one account
@@ -137,9 +144,7 @@ class ClusterProcess(_Child):
 
     def __init__(self, dcs: Iterable[int] = (DC,), *, trace: bool = False) -> None:
         if importlib.util.find_spec("cryptography") is None:
-            from mtcore import _errors
-
-            raise _errors.missing_extra("the test cluster (its RSA key)", "cryptography", "bench")
+            raise _no_cryptography()
         super().__init__(["serve", json.dumps({"dcs": list(dcs), "trace": trace})])
 
     def stats(self) -> dict[str, Any]:
@@ -383,6 +388,8 @@ def missing(name: str) -> Optional[str]:
     """
     Why contender ``name`` cannot run here, or None.
     """
+    if importlib.util.find_spec("cryptography") is None:
+        return str(_no_cryptography())  # every contender needs the cluster
     library, backend = CONTENDERS[name]
     for module in dict.fromkeys((library, backend)):
         if importlib.util.find_spec(module) is None:
@@ -414,11 +421,7 @@ def run(
         return None
     repeats = (1 if quick else 3) if repeats is None else repeats
     names = [n for n in CONTENDERS if any(k.endswith(f"/{n}") for k in wanted)]
-    if importlib.util.find_spec("cryptography") is None:
-        # the cluster's RSA key (pip install 'mtcore[bench]' brings it)
-        skipped = {n: "the test cluster needs cryptography (its RSA key)" for n in names}
-    else:
-        skipped = {n: why for n in names if (why := missing(n)) is not None}
+    skipped = {n: why for n in names if (why := missing(n)) is not None}
     out: list[dict[str, Any]] = []
     if len(skipped) < len(names):
         with ClusterProcess() as cluster:
