@@ -507,20 +507,11 @@ def test_flag_errors() -> None:
 
 
 def test_builtin_types_are_bare() -> None:
-    c = parse_one(
-        "p#00000001 a:int b:long c:double d:string e:bytes f:int128 g:int256 = P;"
-    )
+    params = "a:int b:long c:double d:string e:bytes f:int128 g:int256"
+    c = parse_one(f"p#00000001 {params} = P;")
     for p in c.params:
         assert p.type.is_builtin and not p.type.boxed and p.type.arg is None
-    assert [str(p.type) for p in c.params] == [
-        "int",
-        "long",
-        "double",
-        "string",
-        "bytes",
-        "int128",
-        "int256",
-    ]
+    assert [f"{p.name}:{p.type}" for p in c.params] == params.split()
     nonce = default_schema().functions["req_pq_multi"].params[0]
     assert nonce == Param("nonce", TLType("int128"))
     new_nonce = default_schema().constructors["p_q_inner_data"].params[5]
