@@ -485,15 +485,9 @@ else:
     )
     settings.register_profile("dev", max_examples=60, deadline=None)
     # The AArch64 kernels under qemu-user (.ci/arm64), tens of times slower
-    # than natively: a few examples a property on each kernel.
-    settings.register_profile(
-        "emulated",
-        max_examples=10,
-        deadline=None,
-        derandomize=True,
-        print_blob=True,
-        suppress_health_check=[HealthCheck.too_slow],
-    )
+    # than natively: the ci profile with a few examples a property on each
+    # kernel.
+    settings.register_profile("emulated", settings.get_profile("ci"), max_examples=10)
     # For a long search by hand: HYPOTHESIS_PROFILE=long pytest ...
     settings.register_profile(
         "long",
