@@ -725,7 +725,7 @@ def test_client_checks_the_answer_constructor() -> None:
 
 
 @pytest.mark.parametrize(
-    ("fields", "error", "message"),
+    ("kw", "error", "message"),
     [
         ({"g": 2}, DHGeneratorError, r"^g = 2 needs dh_prime mod 8 to be 7"),
         ({"g": 5}, DHGeneratorError, r"^g = 5 needs dh_prime mod 5 to be 1 or 4"),
@@ -769,12 +769,10 @@ def test_client_checks_the_answer_constructor() -> None:
         ),
     ],
 )
-def test_client_checks_dh_params(
-    fields: dict[str, Any], error: type, message: str
-) -> None:
+def test_client_checks_dh_params(kw: dict[str, Any], error: type, message: str) -> None:
     run = Run()
     with pytest.raises(error, match=message):
-        run.client.receive(edit_answer(run, step2(run), **fields))
+        run.client.receive(edit_answer(run, step2(run), **kw))
     assert run.client.state is FAILED
 
 
@@ -1000,15 +998,25 @@ def test_server_takes_every_inner_data_and_both_paddings(
     assert answer.tl_name == "server_DH_params_ok"
 
 
+def nonce_cases(request: str, inner: str) -> list[tuple[dict[str, Any], type, str]]:
+    """
+    The rows of the server's checks that zero each nonce of ``request`` and
+    of its encrypted ``inner`` data: a NonceMismatch naming the field.
+    """
+    return [
+        (kw, NonceMismatch, rf"^{name}\.{field} is not")
+        for field in ("nonce", "server_nonce")
+        for name, kw in (
+            (request, {field: bytes(16)}),
+            (inner, {"inner": {field: bytes(16)}}),
+        )
+    ]
+
+
 @pytest.mark.parametrize(
     ("kw", "error", "message"),
     [
-        ({"nonce": bytes(16)}, NonceMismatch, r"^req_DH_params\.nonce is not"),
-        (
-            {"server_nonce": bytes(16)},
-            NonceMismatch,
-            r"^req_DH_params\.server_nonce is not",
-        ),
+        *nonce_cases("req_DH_params", "p_q_inner_data_dc"),
         ({"p": be(3)}, FieldMismatch, r"^req_DH_params\.p is not the p of resPQ$"),
         ({"q": be(5)}, FieldMismatch, r"^req_DH_params\.q is not the q of resPQ$"),
         (
@@ -1024,16 +1032,6 @@ def test_server_takes_every_inner_data_and_both_paddings(
         ({"encrypted_data": b"\xff" * 256}, RSAPadError, "decrypts neither"),
         ({"encrypted_data": bytes(255)}, RSAPadError, "decrypts neither"),
         # the inner data
-        (
-            {"inner": {"nonce": bytes(16)}},
-            NonceMismatch,
-            r"^p_q_inner_data_dc\.nonce is not",
-        ),
-        (
-            {"inner": {"server_nonce": bytes(16)}},
-            NonceMismatch,
-            r"^p_q_inner_data_dc\.server_nonce is not",
-        ),
         (
             {"inner": {"pq": be(15)}},
             FieldMismatch,
@@ -1144,22 +1142,7 @@ def test_server_accepts_a_hand_made_client() -> None:
 @pytest.mark.parametrize(
     ("kw", "error", "message"),
     [
-        ({"nonce": bytes(16)}, NonceMismatch, r"^set_client_DH_params\.nonce is not"),
-        (
-            {"server_nonce": bytes(16)},
-            NonceMismatch,
-            r"^set_client_DH_params\.server_nonce is not",
-        ),
-        (
-            {"inner": {"nonce": bytes(16)}},
-            NonceMismatch,
-            r"^client_DH_inner_data\.nonce is not",
-        ),
-        (
-            {"inner": {"server_nonce": bytes(16)}},
-            NonceMismatch,
-            r"^client_DH_inner_data\.server_nonce is not",
-        ),
+        *nonce_cases("set_client_DH_params", "client_DH_inner_data"),
         ({"retry_id": 5}, FieldMismatch, r"^client_DH_inner_data\.retry_id must be 0$"),
         (
             {"digest": bytes(20)},
