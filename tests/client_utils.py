@@ -37,6 +37,21 @@ def run(main: Callable[[], Awaitable[T]], limit: float = LIMIT) -> T:
     return asyncio.run(bounded())
 
 
+def run_in_cluster(
+    main: Callable[[TestCluster], Awaitable[T]], *, limit: float = LIMIT, **options: Any
+) -> T:
+    """
+    :func:`run` ``main(cluster)`` on a new ``TestCluster(**options)``, which
+    is closed when ``main`` ends.
+    """
+
+    async def in_cluster() -> T:
+        async with TestCluster(**options) as cluster:
+            return await main(cluster)
+
+    return run(in_cluster, limit)
+
+
 def client_for(cluster: TestCluster, dc: int = 1, store: Any = None, **options: Any) -> Client:
     """
     An mtcore client that starts on DC ``dc`` of the cluster and trusts its key.

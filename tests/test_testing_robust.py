@@ -20,7 +20,7 @@ import tracemalloc
 from typing import Any
 
 import pytest
-from client_utils import run
+from client_utils import run, run_in_cluster
 from testing_driver import Closed, RawClient, expect_rpc_error
 
 from mtcore import _backend, tl
@@ -98,163 +98,160 @@ def garbage_inputs() -> dict[str, bytes]:
 
 
 def test_garbage_closes_only_its_connection(rsa_key: RSAPrivateKey) -> None:
-    async def main() -> None:
-        async with TestCluster(rsa_key=rsa_key, handshake_timeout=60) as cluster:
-            good = await RawClient(cluster, 1).start()
-            assert (await good.call(F.help.getConfig())).this_dc == 1
-            for name, data in garbage_inputs().items():
-                answer = await raw(cluster, data)
-                if name in ("unknown key", "short encrypted", "bad handshake body", "wrong first step"):
-                    # A transport error: -404 in the intermediate framing.
-                    assert answer == struct.pack("<Ii", 4, -404), name
-                assert cluster.server(1).connections == 1, name  # only the good one
-                assert (await good.call(F.help.getNearestDc())).this_dc == 1, name
-            assert list(cluster.errors) == []
-            await good.close()
+    async def main(cluster: TestCluster) -> None:
+        good = await RawClient(cluster, 1).start()
+        assert (await good.call(F.help.getConfig())).this_dc == 1
+        for name, data in garbage_inputs().items():
+            answer = await raw(cluster, data)
+            if name in ("unknown key", "short encrypted", "bad handshake body", "wrong first step"):
+                # A transport error: -404 in the intermediate framing.
+                assert answer == struct.pack("<Ii", 4, -404), name
+            assert cluster.server(1).connections == 1, name  # only the good one
+            assert (await good.call(F.help.getNearestDc())).this_dc == 1, name
+        assert list(cluster.errors) == []
+        await good.close()
 
-    run(main)
+    run_in_cluster(main, rsa_key=rsa_key, handshake_timeout=60)
 
 
 def test_clients_that_drop(rsa_key: RSAPrivateKey) -> None:
-    async def main() -> None:
-        async with TestCluster(rsa_key=rsa_key) as cluster:
-            good = await RawClient(cluster, 1).start()
-            for step in range(2):
-                # Gone after req_pq, or after req_DH_params.
-                c = await RawClient(cluster, 1).connect()
-                hs = ClientHandshake([cluster.public_key], dc_id=1)
-                c.send(hs.start())
-                if step == 1:
-                    c.send(hs.receive((await c.frame()).payload))
-                assert c.writer is not None
-                c.writer.transport.abort()
-            # Gone with a request in flight whose answer it never reads.
-            c = await RawClient(cluster, 1).start()
-            assert c.session is not None and c.writer is not None
-            c.session.send(F.help.getConfig())
-            for p in c.session.flush(time.time()):
-                c.send(p)
-            c.writer.transport.abort()
-            # Half a frame, then gone.
+    async def main(cluster: TestCluster) -> None:
+        good = await RawClient(cluster, 1).start()
+        for step in range(2):
+            # Gone after req_pq, or after req_DH_params.
             c = await RawClient(cluster, 1).connect()
+            hs = ClientHandshake([cluster.public_key], dc_id=1)
+            c.send(hs.start())
+            if step == 1:
+                c.send(hs.receive((await c.frame()).payload))
             assert c.writer is not None
-            c.writer.write(b"\xee" * 4 + struct.pack("<I", 1000) + b"x" * 10)
             c.writer.transport.abort()
-            assert (await good.call(F.help.getConfig())).this_dc == 1
-            await good.close()
-            await settle(cluster)
-            assert list(cluster.errors) == []
+        # Gone with a request in flight whose answer it never reads.
+        c = await RawClient(cluster, 1).start()
+        assert c.session is not None and c.writer is not None
+        c.session.send(F.help.getConfig())
+        for p in c.session.flush(time.time()):
+            c.send(p)
+        c.writer.transport.abort()
+        # Half a frame, then gone.
+        c = await RawClient(cluster, 1).connect()
+        assert c.writer is not None
+        c.writer.write(b"\xee" * 4 + struct.pack("<I", 1000) + b"x" * 10)
+        c.writer.transport.abort()
+        assert (await good.call(F.help.getConfig())).this_dc == 1
+        await good.close()
+        await settle(cluster)
+        assert list(cluster.errors) == []
 
-    run(main)
+    run_in_cluster(main, rsa_key=rsa_key)
 
 
 def test_timeouts(rsa_key: RSAPrivateKey) -> None:
-    async def main() -> None:
-        clock = ManualClock()
-        async with TestCluster(rsa_key=rsa_key, clock=clock, handshake_timeout=0.3,
-                               idle_timeout=0.6) as cluster:
-            start = time.monotonic()
-            # Silent; a partial prefix; mid key exchange: closed after the
-            # handshake timeout.
-            for data in (b"", b"\xee\xee", None):
-                c = await RawClient(cluster, 1).connect()
-                if data is None:
-                    c.send(ClientHandshake([cluster.public_key], dc_id=1).start())
-                    await c.frame()
-                elif data:
-                    assert c.writer is not None
-                    c.writer.write(data)
-                with pytest.raises(Closed):
-                    await c.frame()
-                await c.close()
-            assert time.monotonic() - start >= 0.3
-            # A frame trickling in a byte at a time: bytes are not frames.
-            c = await RawClient(cluster, 1).connect()
-            assert c.writer is not None
-            t = time.monotonic()
-            c.writer.write(b"\xee" * 4 + struct.pack("<I", 400))
-            with pytest.raises((Closed, ConnectionError)):
-                for _ in range(100):
-                    await asyncio.sleep(0.05)
-                    c.writer.write(b"x")
-                    await c.writer.drain()
-                    if cluster.server(1).connections == 0:
-                        raise Closed()
-            assert 0.3 <= time.monotonic() - t < 4
-            # After a key exchange, the idle timeout.
-            c = await RawClient(cluster, 1).start()
-            await c.call(F.help.getConfig())
-            t = time.monotonic()
-            with pytest.raises(Closed):
-                await c.frame()
-            assert time.monotonic() - t >= 0.5
-            # ping_delay_disconnect: closed once the server clock passes it.
-            c = await RawClient(cluster, 1).start()
-            await c.call(F.help.getConfig())
-            assert c.session is not None
-            c.session.send(F.ping_delay_disconnect(ping_id=1, disconnect_delay=10))
-            for p in c.session.flush(time.time()):
-                c.send(p)
-            await c.frame()  # the pong
-            clock.advance(11)
-            with pytest.raises(Closed):
-                await c.frame()
-            await settle(cluster)
+    clock = ManualClock()
 
-    run(main)
+    async def main(cluster: TestCluster) -> None:
+        start = time.monotonic()
+        # Silent; a partial prefix; mid key exchange: closed after the
+        # handshake timeout.
+        for data in (b"", b"\xee\xee", None):
+            c = await RawClient(cluster, 1).connect()
+            if data is None:
+                c.send(ClientHandshake([cluster.public_key], dc_id=1).start())
+                await c.frame()
+            elif data:
+                assert c.writer is not None
+                c.writer.write(data)
+            with pytest.raises(Closed):
+                await c.frame()
+            await c.close()
+        assert time.monotonic() - start >= 0.3
+        # A frame trickling in a byte at a time: bytes are not frames.
+        c = await RawClient(cluster, 1).connect()
+        assert c.writer is not None
+        t = time.monotonic()
+        c.writer.write(b"\xee" * 4 + struct.pack("<I", 400))
+        with pytest.raises((Closed, ConnectionError)):
+            for _ in range(100):
+                await asyncio.sleep(0.05)
+                c.writer.write(b"x")
+                await c.writer.drain()
+                if cluster.server(1).connections == 0:
+                    raise Closed()
+        assert 0.3 <= time.monotonic() - t < 4
+        # After a key exchange, the idle timeout.
+        c = await RawClient(cluster, 1).start()
+        await c.call(F.help.getConfig())
+        t = time.monotonic()
+        with pytest.raises(Closed):
+            await c.frame()
+        assert time.monotonic() - t >= 0.5
+        # ping_delay_disconnect: closed once the server clock passes it.
+        c = await RawClient(cluster, 1).start()
+        await c.call(F.help.getConfig())
+        assert c.session is not None
+        c.session.send(F.ping_delay_disconnect(ping_id=1, disconnect_delay=10))
+        for p in c.session.flush(time.time()):
+            c.send(p)
+        await c.frame()  # the pong
+        clock.advance(11)
+        with pytest.raises(Closed):
+            await c.frame()
+        await settle(cluster)
+
+    run_in_cluster(main, rsa_key=rsa_key, clock=clock, handshake_timeout=0.3,
+                   idle_timeout=0.6)
 
 
 def test_connection_limit(rsa_key: RSAPrivateKey) -> None:
-    async def main() -> None:
-        async with TestCluster(rsa_key=rsa_key, max_connections=3) as cluster:
-            clients = [await RawClient(cluster, 1).start() for _ in range(3)]
-            extra = await RawClient(cluster, 1).connect()
-            with pytest.raises(Closed):
-                await extra.exchange()
-            for c in clients:
-                assert (await c.call(F.help.getConfig())).this_dc == 1
-                await c.close()
-            await settle(cluster)
-            # Room again.
-            c = await RawClient(cluster, 1).start()
-            await c.call(F.help.getConfig())
+    async def main(cluster: TestCluster) -> None:
+        clients = [await RawClient(cluster, 1).start() for _ in range(3)]
+        extra = await RawClient(cluster, 1).connect()
+        with pytest.raises(Closed):
+            await extra.exchange()
+        for c in clients:
+            assert (await c.call(F.help.getConfig())).this_dc == 1
             await c.close()
+        await settle(cluster)
+        # Room again.
+        c = await RawClient(cluster, 1).start()
+        await c.call(F.help.getConfig())
+        await c.close()
 
-    run(main)
+    run_in_cluster(main, rsa_key=rsa_key, max_connections=3)
 
 
 def test_client_that_does_not_read(rsa_key: RSAPrivateKey) -> None:
-    async def main() -> None:
-        # Answers far beyond the socket buffers and the server's limit
-        # (less under the pure backend, whose AES is slow).
-        size, count = (128 << 10, 32) if PURE else (1 << 20, 64)
-        async with TestCluster(rsa_key=rsa_key, max_write_buffer=size // 2) as cluster:
-            blob = os.urandom(size)
+    # Answers far beyond the socket buffers and the server's limit
+    # (less under the pure backend, whose AES is slow).
+    size, count = (128 << 10, 32) if PURE else (1 << 20, 64)
 
-            @cluster.handler(tl.functions.help.getCdnConfig)
-            def big(ctx: Any, request: Any) -> Any:
-                return T.upload.file(type=T.storage.filePartial(), mtime=0, bytes=blob)
+    async def main(cluster: TestCluster) -> None:
+        blob = os.urandom(size)
 
-            hog = await RawClient(cluster, 1).start()
-            good = await RawClient(cluster, 1).start()
-            assert hog.session is not None
-            hog.first = False
-            for _ in range(count):
-                hog.session.send(F.help.getCdnConfig())
-            for p in hog.session.flush(time.time()):
-                hog.send(p)
-            # The server closes it rather than buffer without end.
-            for _ in range(1000):
-                if cluster.server(1).connections == 1:
-                    break
-                await asyncio.sleep(0.01)
-            assert cluster.server(1).connections == 1
-            assert (await good.call(F.help.getConfig())).this_dc == 1
-            assert hog.writer is not None
-            hog.writer.transport.abort()
-            await good.close()
+        @cluster.handler(tl.functions.help.getCdnConfig)
+        def big(ctx: Any, request: Any) -> Any:
+            return T.upload.file(type=T.storage.filePartial(), mtime=0, bytes=blob)
 
-    run(main)
+        hog = await RawClient(cluster, 1).start()
+        good = await RawClient(cluster, 1).start()
+        assert hog.session is not None
+        hog.first = False
+        for _ in range(count):
+            hog.session.send(F.help.getCdnConfig())
+        for p in hog.session.flush(time.time()):
+            hog.send(p)
+        # The server closes it rather than buffer without end.
+        for _ in range(1000):
+            if cluster.server(1).connections == 1:
+                break
+            await asyncio.sleep(0.01)
+        assert cluster.server(1).connections == 1
+        assert (await good.call(F.help.getConfig())).this_dc == 1
+        assert hog.writer is not None
+        hog.writer.transport.abort()
+        await good.close()
+
+    run_in_cluster(main, rsa_key=rsa_key, max_write_buffer=size // 2)
 
 
 async def _round(cluster: TestCluster, n: int) -> None:
@@ -288,31 +285,30 @@ def test_no_leaks(rsa_key: RSAPrivateKey) -> None:
     # least recently used go when there are too many) and after a second.
     n = 4 if PURE else 40  # the pure backend under tracemalloc is slow
 
-    async def main() -> tuple[int, int, int]:
-        async with TestCluster(rsa_key=rsa_key, max_auth_keys=n) as cluster:
-            tasks = len(asyncio.all_tasks())
-            tracemalloc.start()
-            try:
-                await _round(cluster, n)
-                await asyncio.sleep(2.5)  # closed connections' grace period
-                gc.collect()
-                before = tracemalloc.get_traced_memory()[0]
-                snap = tracemalloc.take_snapshot()
-                await _round(cluster, n)
-                await asyncio.sleep(2.5)
-                gc.collect()
-                after = tracemalloc.get_traced_memory()[0]
-                if after - before >= 64 * 1024:  # say where, before failing below
-                    for stat in tracemalloc.take_snapshot().compare_to(snap, "lineno")[:15]:
-                        print(stat)
-            finally:
-                tracemalloc.stop()
-            assert len(asyncio.all_tasks()) == tasks
-            assert cluster.server(1).auth_keys == n
-            assert list(cluster.errors) == []
-            return before, after, tasks
+    async def main(cluster: TestCluster) -> tuple[int, int, int]:
+        tasks = len(asyncio.all_tasks())
+        tracemalloc.start()
+        try:
+            await _round(cluster, n)
+            await asyncio.sleep(2.5)  # closed connections' grace period
+            gc.collect()
+            before = tracemalloc.get_traced_memory()[0]
+            snap = tracemalloc.take_snapshot()
+            await _round(cluster, n)
+            await asyncio.sleep(2.5)
+            gc.collect()
+            after = tracemalloc.get_traced_memory()[0]
+            if after - before >= 64 * 1024:  # say where, before failing below
+                for stat in tracemalloc.take_snapshot().compare_to(snap, "lineno")[:15]:
+                    print(stat)
+        finally:
+            tracemalloc.stop()
+        assert len(asyncio.all_tasks()) == tasks
+        assert cluster.server(1).auth_keys == n
+        assert list(cluster.errors) == []
+        return before, after, tasks
 
-    before, after, _ = run(main, 300)
+    before, after, _ = run_in_cluster(main, limit=300, rsa_key=rsa_key, max_auth_keys=n)
     print(f"\nmemory after round 1: {before} B, after round 2: {after} B")
     # 3n connections: a leak of 1 KB each would be 120 KB.
     assert after - before < 64 * 1024, (before, after)
@@ -379,15 +375,14 @@ def test_load(rsa_key: RSAPrivateKey) -> None:
         await c.close()
         return done
 
-    async def main() -> None:
-        async with TestCluster(rsa_key=rsa_key) as cluster:
-            t = time.perf_counter()
-            done = await asyncio.gather(*(client(cluster) for _ in range(conns)))
-            elapsed = time.perf_counter() - t
-            assert sum(done) == conns * batches * 10
-            assert cluster.server(1).auth_keys == conns
-            assert list(cluster.errors) == []
-            print(f"\n{conns} connections x {batches * 10} RPCs: {elapsed:.2f} s")
-            await settle(cluster)
+    async def main(cluster: TestCluster) -> None:
+        t = time.perf_counter()
+        done = await asyncio.gather(*(client(cluster) for _ in range(conns)))
+        elapsed = time.perf_counter() - t
+        assert sum(done) == conns * batches * 10
+        assert cluster.server(1).auth_keys == conns
+        assert list(cluster.errors) == []
+        print(f"\n{conns} connections x {batches * 10} RPCs: {elapsed:.2f} s")
+        await settle(cluster)
 
-    run(main, 600)
+    run_in_cluster(main, limit=600, rsa_key=rsa_key)
