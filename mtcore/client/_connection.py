@@ -111,11 +111,11 @@ class _Wire(asyncio.Protocol):
             self.writable = None
 
     def end(self, error: BaseException) -> None:
-        if not self.ended.done():
+        if not self.ended.done():  # (cancelled with the task awaiting it: done)
             self.ended.set_exception(error)
             self.ended.exception()  # retrieved: no "never retrieved" warning
-            if self.transport is not None:
-                self.transport.close()
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.close()
         self.wake()
 
     def wake(self) -> None:
