@@ -47,6 +47,8 @@ def number_arg(name: str, value: Any) -> float:
     ``value``, an int or a float (not a bool), as a finite float (an int
     beyond a float's range is not finite).
     """
+    if type(value) is float and value - value == 0.0:  # finite: the usual case, first
+        return value
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         raise _errors.not_number(name, value)
     try:

@@ -189,7 +189,7 @@ def test_qr_login_survives_a_reconnect() -> None:
                 # The network drops while the code is shown; the scan
                 # happens while the client is away, so the server's
                 # updateLoginToken goes nowhere.
-                conn._writer.transport.abort()
+                conn._transport.abort()
                 await asyncio.sleep(0)
 
             me = await client.qr_login(Scanner(cluster, ivy, before=drop), timeout=30)
@@ -207,7 +207,7 @@ def test_requests_survive_a_reconnect() -> None:
             calls = [client.get_me() for _ in range(20)]
             tasks = [asyncio.ensure_future(c) for c in calls]
             await asyncio.sleep(0)
-            conn._writer.transport.abort()
+            conn._transport.abort()
             users = await asyncio.gather(*tasks)
             assert {u.id for u in users} == {jo.id} and conn.connects == 2
 
@@ -237,7 +237,7 @@ def test_acknowledged_request_sent_again_in_a_new_session() -> None:
             # The pong carries the server's acknowledgment of the request.
             assert (await client.ping(ping_id=5)).ping_id == 5
             assert [req.acked for req in conn._waiters] == [True]
-            conn._writer.transport.abort()
+            conn._transport.abort()
             assert (await task).this_dc == 1
             assert len(calls) == 2 and calls[0] == calls[1]
 
@@ -329,7 +329,7 @@ def test_a_lost_key_is_replaced() -> None:
             await client.help.getNearestDc()
             old = client.store.dc(1).auth_key  # type: ignore[union-attr]
             cluster.server(1)._keys.clear()  # the DC forgets every key: -404
-            client._conns[1]._writer.transport.abort()
+            client._conns[1]._transport.abort()
             assert (await client.help.getNearestDc()).this_dc == 1
             assert client.store.dc(1).auth_key not in (None, old)  # type: ignore[union-attr]
 

@@ -5,8 +5,10 @@ an MTProto :class:`~mtcore.session.Session`, run by asyncio.
 The sans-I/O layers do the protocol; this module only moves their bytes:
 ``Session.flush`` output goes to the socket (batched: every request made
 in one turn of the event loop leaves in one write, one container), socket
-bytes go through the codec to ``Session.receive``, whose events resolve
-the futures of :meth:`Connection.invoke` and pass updates to the client.
+bytes go through the codec to ``Session.receive`` as they arrive (an
+asyncio protocol, no stream reader or reading task in between), whose
+events resolve the futures of :meth:`Connection.invoke` and pass updates
+to the client.
 
 A lost connection is opened again with the same session (its unanswered
 requests go out again, ``Session.connection_reset``); a ``-404`` from the
@@ -46,8 +48,6 @@ _EXCHANGE_TIMEOUT = 20.0
 # Seconds between attempts to connect again: 0.1, 0.2, 0.4 ... at most 5.
 _BACKOFF_FIRST = 0.1
 _BACKOFF_MAX = 5.0
-# Bytes asked of the socket at a time.
-_READ_SIZE = 1 << 16
 # Requests of the connection's own beside the callers' max_pending.
 _OWN_REQUESTS = 16
 # Writes wait for the socket beyond this many buffered bytes.
@@ -57,6 +57,83 @@ _WRITE_HIGH = 1 << 20
 class _KeyUnknown(MtcoreError):
     # The server answered -404 to an encrypted packet: it has no such key.
     pass
+
+
+class _Wire(asyncio.Protocol):
+    """
+    The socket of one connection attempt.  Bytes received go to the
+    connection at once; the first error (the connection lost, a bad frame,
+    a -404) ends it: :attr:`ended` holds it, and what arrives after it is
+    dropped.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.transport: Optional[asyncio.Transport] = None
+        loop = conn._loop
+        self.ended: asyncio.Future[None] = loop.create_future()
+        # Frames of the key exchange (before the session reads them all),
+        # and a future resolved when one comes or the socket ends.
+        self.frames: deque[Any] = deque()
+        self.arrived: Optional[asyncio.Future[None]] = None
+        # Resolved when a paused writer may write again.
+        self.writable: Optional[asyncio.Future[None]] = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        # Requests wait (invoke) once this many bytes are buffered.
+        transport.set_write_buffer_limits(high=_WRITE_HIGH)
+
+    def data_received(self, data: bytes) -> None:
+        if self.ended.done():
+            return
+        try:
+            self.conn._received(self, data)
+        except Exception as exc:
+            self.end(exc)
+
+    def eof_received(self) -> None:
+        self.end(EOFError("the server closed the connection"))
+
+    def connection_lost(self, exc: Optional[Exception]) -> None:
+        self.end(exc if exc is not None else EOFError("the server closed the connection"))
+        self.resume_writing()
+
+    def pause_writing(self) -> None:
+        if self.writable is None:
+            self.writable = self.conn._loop.create_future()
+
+    def resume_writing(self) -> None:
+        if self.writable is not None:
+            if not self.writable.done():
+                self.writable.set_result(None)
+            self.writable = None
+
+    def end(self, error: BaseException) -> None:
+        if not self.ended.done():  # (cancelled with the task awaiting it: done)
+            self.ended.set_exception(error)
+            self.ended.exception()  # retrieved: no "never retrieved" warning
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.close()
+        self.wake()
+
+    def wake(self) -> None:
+        if self.arrived is not None and not self.arrived.done():
+            self.arrived.set_result(None)
+
+    async def next_frame(self) -> Any:
+        # The next frame of the key exchange.
+        while not self.frames:
+            if self.ended.done():
+                error = self.ended.exception()
+                if isinstance(error, EOFError):
+                    raise EOFError("the server closed the connection during the key exchange")
+                assert error is not None
+                raise error
+            self.arrived = self.conn._loop.create_future()
+            await asyncio.wait_for(self.arrived, _EXCHANGE_TIMEOUT)
+        return self.frames.popleft()
 
 
 class Connection:
@@ -74,10 +151,10 @@ class Connection:
         self.dc_id = dc_id
         self.session: Optional[Session] = None
         self._loop = asyncio.get_running_loop()
-        self._reader: Optional[asyncio.StreamReader] = None
-        self._writer: Optional[asyncio.StreamWriter] = None
+        self._wire: Optional[_Wire] = None
+        self._transport: Optional[asyncio.Transport] = None  # the wire's, while it is open
         self._codec: Any = None
-        self._frames: deque[Any] = deque()
+        self._reading = False  # whether frames go to the session (else to the key exchange)
         # request -> (future, the TL object sent): the object is sent again
         # if the session has to be replaced.
         self._waiters: dict[Any, tuple[asyncio.Future[Any], Any]] = {}
@@ -87,6 +164,7 @@ class Connection:
         self._queued: deque[asyncio.Future[None]] = deque()
         self._flush_handle: Optional[asyncio.Handle] = None
         self._timer: Optional[asyncio.TimerHandle] = None
+        self._timer_due = 0.0  # when _timer fires, on the client's clock
         # Resolved once the session is initialized (initConnection done);
         # failed when the connection gives up.
         self._ready: asyncio.Future[None] = self._loop.create_future()
@@ -108,7 +186,7 @@ class Connection:
         return (
             self._ready.done()
             and self._ready.exception() is None
-            and self._writer is not None
+            and self._transport is not None
         )
 
     # lifetime ---------------------------------------------------------------
@@ -148,9 +226,8 @@ class Connection:
     async def _run(self) -> None:
         failures = 0
         while not self._closing:
-            reading: Optional[asyncio.Task[None]] = None
             try:
-                await self._open_socket()
+                wire = await self._open_socket()
                 if self.session is None:
                     await self._new_session()
                 else:
@@ -158,14 +235,13 @@ class Connection:
                     self._poke()
                     self.client._reconnected(self)
                 self.connects += 1
-                reading = self._loop.create_task(self._read_loop())
+                self._reading = True
+                if wire.frames:  # came with the key exchange's last answer
+                    self._frames_in(list(wire.frames))
+                    wire.frames.clear()
                 self._flush()
                 failures = 0
-                await reading
-            except asyncio.CancelledError:
-                if reading is not None:
-                    reading.cancel()
-                raise
+                await wire.ended
             except _KeyUnknown:
                 log.warning("DC %d does not know our auth key: a new key exchange", self.dc_id)
                 self._forget_key()
@@ -203,50 +279,47 @@ class Connection:
 
     # the socket -------------------------------------------------------------
 
-    async def _open_socket(self) -> None:
+    async def _open_socket(self) -> _Wire:
         host, port = self.client._address(self.dc_id)
-        reader, writer = await asyncio.wait_for(
-            asyncio.open_connection(host, port, limit=_READ_SIZE), self.client.connect_timeout
-        )
-        self._reader, self._writer = reader, writer
         self._codec = self.client._new_codec(self.dc_id)
-        self._frames.clear()
-        writer.write(self._codec.start())  # the prefix or obfuscation header
+        self._reading = False
+        transport, wire = await asyncio.wait_for(
+            self._loop.create_connection(lambda: _Wire(self), host, port),
+            self.client.connect_timeout,
+        )
+        self._wire, self._transport = wire, transport
+        transport.write(self._codec.start())  # the prefix or obfuscation header
+        return wire
 
     def _drop_socket(self) -> None:
         for handle in (self._flush_handle, self._timer):
             if handle is not None:
                 handle.cancel()
         self._flush_handle = self._timer = None
-        if self._writer is not None:
-            self._writer.close()
-        self._reader = self._writer = None
+        if self._wire is not None:
+            self._wire.end(EOFError("the connection was closed"))
+        self._wire = self._transport = None
 
-    async def _read_loop(self) -> None:
-        reader = self._reader
-        assert reader is not None
-        while True:
-            data = await reader.read(_READ_SIZE)
-            if not data:
-                raise EOFError("the server closed the connection")
-            for frame in self._codec.feed(data):
-                if isinstance(frame, Packet):
-                    self._handle(self.session.receive(frame, self._now()))  # type: ignore[union-attr]
-                elif isinstance(frame, TransportFailure):
-                    if frame.code == 404:
-                        raise _KeyUnknown()
-                    raise _errors.transport_failure(self.dc_id, frame.code, frame.description)
-            self._arm_timer()
+    def _received(self, wire: _Wire, data: bytes) -> None:
+        # Bytes from the socket (see _Wire.data_received).
+        frames = self._codec.feed(data)
+        if not self._reading:
+            wire.frames.extend(frames)
+            wire.wake()
+        elif frames:
+            self._frames_in(frames)
 
-    async def _next_frame(self) -> Any:
-        # The next frame during the key exchange (before the read loop runs).
-        assert self._reader is not None
-        while not self._frames:
-            data = await asyncio.wait_for(self._reader.read(_READ_SIZE), _EXCHANGE_TIMEOUT)
-            if not data:
-                raise EOFError("the server closed the connection during the key exchange")
-            self._frames.extend(self._codec.feed(data))
-        return self._frames.popleft()
+    def _frames_in(self, frames: list[Any]) -> None:
+        session = self.session
+        assert session is not None
+        for frame in frames:
+            if isinstance(frame, Packet):
+                self._handle(session.receive(frame, self._now()))
+            elif isinstance(frame, TransportFailure):
+                if frame.code == 404:
+                    raise _KeyUnknown()
+                raise _errors.transport_failure(self.dc_id, frame.code, frame.description)
+        self._arm_timer()
 
     # the key and the session ------------------------------------------------
 
@@ -259,8 +332,8 @@ class Connection:
         )
         out: Any = hs.start()
         while True:
-            self._writer.write(self._codec.encode(out))  # type: ignore[union-attr]
-            frame = await self._next_frame()
+            self._transport.write(self._codec.encode(out))  # type: ignore[union-attr]
+            frame = await self._wire.next_frame()  # type: ignore[union-attr]
             if isinstance(frame, TransportFailure):
                 raise _errors.hs_transport_error(frame.code)
             out = hs.receive(frame.payload)
@@ -387,9 +460,9 @@ class Connection:
         ready = self._ready
         if not ready.done() or ready.exception() is not None:
             await asyncio.shield(ready)
-        writer = self._writer
-        if writer is not None and writer.transport.get_write_buffer_size() > _WRITE_HIGH:
-            await writer.drain()
+        wire = self._wire
+        if wire is not None and wire.writable is not None:
+            await asyncio.shield(wire.writable)  # the socket's buffer is full
         # At most max_pending in flight: the others wait here, in order.
         if self._inflight >= self.client.max_pending or self._queued:
             place: asyncio.Future[None] = self._loop.create_future()
@@ -497,35 +570,45 @@ class Connection:
     def _schedule_flush(self) -> None:
         # One flush per turn of the event loop: requests made together
         # leave together.
-        if self._flush_handle is None and self._writer is not None:
+        if self._flush_handle is None and self._transport is not None:
             self._flush_handle = self._loop.call_soon(self._flush)
 
     def _flush(self) -> None:
         self._flush_handle = None
-        writer, session = self._writer, self.session
-        if writer is None or session is None or writer.is_closing():
+        transport, session = self._transport, self.session
+        if transport is None or session is None or transport.is_closing():
             return
         packets = session.flush(self._now())
         if packets:
             encode = self._codec.encode
-            writer.write(b"".join([encode(p) for p in packets]))
+            transport.write(b"".join([encode(p) for p in packets]))
         self._arm_timer()
 
     def _arm_timer(self) -> None:
         # The next flush the session asks for with nothing new (acks, pings).
+        # A timer already set for that time or earlier is kept: flushing
+        # early sends nothing that is not due and sets the timer again.  (Not
+        # moving it on every packet saves the event loop a timer per request.)
         session = self.session
-        if session is None or self._writer is None:
+        if session is None or self._transport is None:
             return
         now = self._now()
         due = session.next_flush(now)
+        if due is None:
+            return
+        if due <= now:
+            self._schedule_flush()
+            return
         if self._timer is not None:
+            if self._timer_due <= due:
+                return
             self._timer.cancel()
-            self._timer = None
-        if due is not None:
-            if due <= now:
-                self._schedule_flush()
-            else:
-                self._timer = self._loop.call_later(due - now, self._flush)
+        self._timer_due = due
+        self._timer = self._loop.call_later(due - now, self._on_timer)
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        self._flush()
 
     def _now(self) -> float:
         return self.client._clock()

@@ -289,6 +289,10 @@ class MessageContainer(TLObject):
     messages = _field_property(0, "messages:vector<message>")
 
 
+# The most type texts whose ops a Codec keeps.
+_TYPE_OPS_KEPT = 4096
+
+
 class Codec:
     """
     The compiled form of one :class:`~mtcore.tl.Schema`: descriptors and
@@ -303,6 +307,8 @@ class Codec:
         self.descs: dict[int, Desc] = {}
         self._all: dict[int, Desc] = {}
         self._by_name: dict[str, Desc] = {}
+        # type text -> its op (type_op, asked once per RPC answer decoded)
+        self._type_ops: dict[str, tuple[Any, ...]] = {}
         self.types = Namespace(self, "", False)
         self.functions = Namespace(self, "", True)
         self._lock = threading.RLock()
@@ -437,6 +443,9 @@ class Codec:
         (``"Vector<long>"``, ``"User"``), or of the result of the function
         named ``text``.
         """
+        op = self._type_ops.get(text)
+        if op is not None:
+            return op
         f = self.schema.functions.get(text)
         if f is not None:
             t = f.result
@@ -445,7 +454,11 @@ class Codec:
 
             t = _Parser(None)._type("", text, "decode", ())
         kind, sub = self._op(t)
-        return (kind, -1, 0, sub, None)
+        op = (kind, -1, 0, sub, None)
+        if len(self._type_ops) >= _TYPE_OPS_KEPT:  # texts a caller makes up: bounded
+            self._type_ops.clear()
+        self._type_ops[text] = op
+        return op
 
 
 class Namespace:
