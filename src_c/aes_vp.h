@@ -203,19 +203,35 @@ MTC_INLINE MTC_TARGET_VP mtc_vp_v mtc_vp_map(mtc_vp_v lo, mtc_vp_v hi,
     return mtc_vp_xor(mtc_vp_tbl(lo, mtc_vp_lo(x)), mtc_vp_tbl(hi, mtc_vp_hi(x)));
 }
 
+/* v ^ 1/(1/u ^ a/k), a/k = ak: one half of mtc_vp_inverse. */
+MTC_INLINE MTC_TARGET_VP mtc_vp_v mtc_vp_half(mtc_vp_v inv, mtc_vp_v ak,
+                                              mtc_vp_v u, mtc_vp_v v)
+{
+    return mtc_vp_xor(v, mtc_vp_tbl(inv, mtc_vp_xor(mtc_vp_tbl(inv, u), ak)));
+}
+
 /*
  * The two halves (io, jo) of the inverses of the 16 elements x in the
  * tower field (tools/gen_vperm_tables.py): with i, k the high and low
  * nibbles and j = i ^ k, io = j ^ 1/(1/i ^ a/k), jo = i ^ 1/(1/j ^ a/k).
+ * jo_first (a constant) writes jo's operations first: the order changes
+ * the compiler's schedule, and with it the time (GCC 12 on the x86-64
+ * measured: encryption rounds 1.4% faster with jo first, decryption
+ * rounds 3% slower).
  */
 MTC_INLINE MTC_TARGET_VP void mtc_vp_inverse(mtc_vp_v inv, mtc_vp_v ak,
                                              mtc_vp_v x, mtc_vp_v *io,
-                                             mtc_vp_v *jo)
+                                             mtc_vp_v *jo, const int jo_first)
 {
     mtc_vp_v i = mtc_vp_hi(x), k = mtc_vp_lo(x);
     mtc_vp_v j = mtc_vp_xor(i, k), a = mtc_vp_tbl(ak, k);
-    *io = mtc_vp_xor(j, mtc_vp_tbl(inv, mtc_vp_xor(mtc_vp_tbl(inv, i), a)));
-    *jo = mtc_vp_xor(i, mtc_vp_tbl(inv, mtc_vp_xor(mtc_vp_tbl(inv, j), a)));
+    if (jo_first) {
+        *jo = mtc_vp_half(inv, a, j, i);
+    }
+    *io = mtc_vp_half(inv, a, i, j);
+    if (!jo_first) {
+        *jo = mtc_vp_half(inv, a, j, i);
+    }
 }
 
 /*
@@ -297,21 +313,27 @@ MTC_INLINE MTC_TARGET_VP mtc_vp_v mtc_vp_first(const mtc_vp_tabs *t,
 /*
  * Round r (1 to 13) under the round key k.  The fences keep GCC from
  * reassociating the XORs into a longer chain (the key, ready early, last).
+ * chained (a constant): the round of a block on its own (the chained
+ * modes), whose time is the chain's, else of blocks side by side, whose
+ * time is the vector pipes'.
  */
 MTC_INLINE MTC_TARGET_VP mtc_vp_v mtc_vp_round(const mtc_vp_tabs *t,
                                                mtc_vp_v k, mtc_vp_v s,
-                                               int r, const int decrypt)
+                                               int r, const int decrypt,
+                                               const int chained)
 {
     const mtc_vp_v *p = t->p[r & 3];
     mtc_vp_v io, jo;
 
-    mtc_vp_inverse(t->inv, t->ak, s, &io, &jo);
-    if (decrypt) {
+    mtc_vp_inverse(t->inv, t->ak, s, &io, &jo, !decrypt);
+    if (decrypt && chained) {
         /* InvMixColumns 14 a ^ R1(11 b) ^ R2(13 c) ^ R3(9 d), the three
-         * permutes side by side.  The rows that are permuted come first
-         * (the CPU runs the oldest ready operation first, and these are
-         * one permute deeper); 14 a, with the key beside its lookups,
-         * last.  The fences keep this order. */
+         * permutes side by side.  The permuted rows first, fenced (the
+         * CPU runs the oldest ready operation first, and they are a
+         * permute deeper), then 14 a with the key beside its lookups:
+         * IGE decryption 3% faster on the x86-64 measured, but CBC
+         * decryption 9% slower, hence the two orders (GCC schedules by
+         * the order written). */
         mtc_vp_v b = mtc_vp_xor(mtc_vp_tbl(t->m[2], io), mtc_vp_tbl(t->m[3], jo));
         mtc_vp_v c = mtc_vp_xor(mtc_vp_tbl(t->m[4], io), mtc_vp_tbl(t->m[5], jo));
         mtc_vp_v d = mtc_vp_xor(mtc_vp_tbl(t->m[6], io), mtc_vp_tbl(t->m[7], jo));
@@ -321,6 +343,16 @@ MTC_INLINE MTC_TARGET_VP mtc_vp_v mtc_vp_round(const mtc_vp_tabs *t,
         mtc_vp_v a = mtc_vp_out(t->m[0], t->m[1], io, jo, k);
         return mtc_vp_xor(mtc_vp_fence(mtc_vp_xor(a, b)),
                           mtc_vp_fence(mtc_vp_xor(c, d)));
+    }
+    if (decrypt) {
+        /* The same, 14 a first. */
+        mtc_vp_v a = mtc_vp_out(t->m[0], t->m[1], io, jo, k);
+        mtc_vp_v b = mtc_vp_xor(mtc_vp_tbl(t->m[2], io), mtc_vp_tbl(t->m[3], jo));
+        mtc_vp_v c = mtc_vp_xor(mtc_vp_tbl(t->m[4], io), mtc_vp_tbl(t->m[5], jo));
+        mtc_vp_v d = mtc_vp_xor(mtc_vp_tbl(t->m[6], io), mtc_vp_tbl(t->m[7], jo));
+        return mtc_vp_xor(
+            mtc_vp_fence(mtc_vp_xor(a, mtc_vp_tbl(b, p[0]))),
+            mtc_vp_fence(mtc_vp_xor(mtc_vp_tbl(c, p[1]), mtc_vp_tbl(d, p[2]))));
     }
     /* MixColumns 2 a + 3 b + c + d as u ^ R1(u) ^ d, u = 2 a + b: four
      * lookups and three permutes (tools/gen_vperm_tables.py). */
@@ -359,11 +391,11 @@ MTC_INLINE MTC_TARGET_VP void mtc_vp_blocks(const mtc_vp_tabs *t,
     MTC_VP_UNROLL
     for (int r = 1; r < 14; r++) {
         for (size_t b = 0; b < n; b++) {
-            s[b] = mtc_vp_round(t, k[r], s[b], r, decrypt);
+            s[b] = mtc_vp_round(t, k[r], s[b], r, decrypt, 0);
         }
     }
     for (size_t b = 0; b < n; b++) {
-        mtc_vp_inverse(t->inv, t->ak, s[b], &io[b], &jo[b]);
+        mtc_vp_inverse(t->inv, t->ak, s[b], &io[b], &jo[b], 0);
         s[b] = mtc_vp_last(t, k[14], io[b], jo[b]);
     }
 }
@@ -434,9 +466,9 @@ MTC_INLINE MTC_TARGET_VP mtc_vp_v mtc_vp_chain_block(
 
     MTC_VP_UNROLL
     for (int r = 1; r < 14; r++) {
-        *s = mtc_vp_round(t, k[r], *s, r + off, decrypt);
+        *s = mtc_vp_round(t, k[r], *s, r + off, decrypt, 1);
     }
-    mtc_vp_inverse(t->inv, t->ak, *s, &io, &jo);
+    mtc_vp_inverse(t->inv, t->ak, *s, &io, &jo, 0);
     if (ige) {
         *y = *cur;
     }
