@@ -24,19 +24,23 @@
  * lookups), the output lookups (4; 8 to decrypt, one pair for each of
  * InvMixColumns' factors 14, 11, 13, 9), then MixColumns as u ^ R1(u) ^
  * R3(a), u = 2 a ^ R1(a) (3 permutes), or InvMixColumns as 14 a ^ R1(11 b)
- * ^ R2(13 c) ^ R3(9 d) (3 permutes side by side).  ShiftRows is never
+ * ^ R2(13 c) ^ R3(9 d) (3 permutes side by side).  A block on its own
+ * (the chained modes, whose time is the chain's) encrypts with six
+ * lookups, 2 a ^ R1(3 b) ^ R2(c) ^ R3(d), whose permutes are side by side
+ * too: 14 permutes and 13 other operations, a chain one step shorter.
+ * ShiftRows is never
  * applied: the S-box commutes with it, so the state after round r is kept
  * in the byte order ISR^r (SR^r to decrypt) of AES's, whose row rotations
  * (r mod 4, from the generator) the rounds take; the round keys are stored
  * in that order and the last round puts the rest, SR^14 = SR^2, in place.
  * The round key goes in beside a lookup that is ready early, off the chain
- * of dependent operations, which is 13 deep to encrypt and 12 to decrypt
- * (one less on NEON, whose TBL needs no AND of the high nibble: a byte
- * shift).  Measured on this project's x86-64 machine (AMD EPYC Zen 4
- * under KVM: PSHUFB one a cycle, about 2 cycles' latency), one block runs at
- * about 16 cycles a byte either way, bounded by the vector pipes more than
- * by the chain: a one step shorter chain of 14 permutes (2 a ^ R1(3 b) ^
- * R2(c) ^ R3(d), six lookups) measured slower.  IGE moves from block to
+ * of dependent operations, which is 13 deep to encrypt (12 on its own) and
+ * 12 to decrypt (one less on NEON, whose TBL needs no AND of the high
+ * nibble: a byte shift).  Measured on this project's x86-64 machine (AMD
+ * EPYC under KVM), one IGE block takes about 13 TSC cycles a round either
+ * way, bounded by the chain (a step less is about 0.4 cycles less) more
+ * than by the vector pipes (two lookups less changed nothing); the
+ * parallel modes are bounded by the pipes.  IGE moves from block to
  * block through the last round's inversion straight into the next block's
  * state (mtc_vp_next), skipping the output's change of coordinates, the
  * IGE XOR and the next first step on the chain, and the last round's
@@ -46,13 +50,13 @@
  * best here; four spill registers on x86-64).
  *
  * On AArch64 time cannot be measured here (qemu only).  GCC 12 compiles
- * IGE to about 23 instructions a byte to encrypt, 29 to decrypt and 24 for
+ * IGE to about 27 instructions a byte to encrypt, 30 to decrypt and 24 for
  * CTR (the loops' instructions, counted in the assembly); tgcrypto's
  * table-based IGE executes 53 (counted under qemu).  At 3 cycles for TBL
- * and EOR (Cortex-A72, Arm's optimization guide) the 12-deep chain is some
- * 36 cycles a round, about 31 cycles a byte for IGE, against roughly 25
+ * and EOR (Cortex-A72, Arm's optimization guide) the 11-deep chain is some
+ * 33 cycles a round, about 29 cycles a byte for IGE, against roughly 25
  * for the table-based code's 53 instructions a byte at two or so a cycle;
- * cores with 2-cycle TBL (Cortex-A76 and later) take some 21.
+ * cores with 2-cycle TBL (Cortex-A76 and later) take some 19.
  *
  * Constant time: the lookups are permutes of registers; branches and
  * addresses depend on lengths only (tests/c/ctgrind.c runs ssse3vp under
@@ -249,11 +253,12 @@ MTC_INLINE MTC_TARGET_VP mtc_vp_v mtc_vp_out(mtc_vp_v f, mtc_vp_v g,
 
 /*
  * The tables of one direction, loaded once into registers (the compiler
- * keeps in memory what does not fit).  m: the output pairs (F, G);
- * encryption: 1 and 2 times S(x) (m[4..7] unused), decryption: 14, 11, 13
- * and 9 times x^-1 for InvMixColumns' rows a, b, c, d.  p[q][n - 1]: the
- * row rotation Rn in the state's layout after round r = q mod 4 (ERn_q,
- * DRn_q; encryption takes R1 and R3 only).  (fo, go): the last round's output; (fn, gn): IGE's next state
+ * keeps in memory what does not fit).  m: the output pairs (F, G) of
+ * the (Inv)MixColumns factors of the rows a, b, c, d: 2, 3 and 1 times
+ * S(x) to encrypt (m[6..7] unused: d = c), 14, 11, 13 and 9 times x^-1 to
+ * decrypt.  p[q][n - 1]: the row rotation Rn in the state's layout after
+ * round r = q mod 4 (ERn_q, DRn_q).  (fo, go): the last round's output;
+ * (fn, gn): IGE's next state
  * from the last round (mtc_vp_next), T(S(x)) to encrypt, L(x^-1) to
  * decrypt; sr2: ShiftRows twice, the last round's permute.
  */
@@ -267,12 +272,12 @@ MTC_INLINE MTC_TARGET_VP void mtc_vp_tabs_load(mtc_vp_tabs *t,
 {
     static const uint8_t *const enc[26] = {
         MTC_VP_TLO, MTC_VP_THI, MTC_VP_FO, MTC_VP_GO, MTC_VP_F1, MTC_VP_G1,
-        MTC_VP_F1, MTC_VP_G1, MTC_VP_F2, MTC_VP_G2, MTC_VP_F1, MTC_VP_G1,
-        MTC_VP_F2, MTC_VP_G2,
-        MTC_VP_ER1_0, MTC_VP_ER1_0, MTC_VP_ER3_0,
-        MTC_VP_ER1_1, MTC_VP_ER1_1, MTC_VP_ER3_1,
-        MTC_VP_ER1_2, MTC_VP_ER1_2, MTC_VP_ER3_2,
-        MTC_VP_ER1_3, MTC_VP_ER1_3, MTC_VP_ER3_3,
+        MTC_VP_F2, MTC_VP_G2, MTC_VP_F3, MTC_VP_G3, MTC_VP_F1, MTC_VP_G1,
+        MTC_VP_F1, MTC_VP_G1,
+        MTC_VP_ER1_0, MTC_VP_ER2_0, MTC_VP_ER3_0,
+        MTC_VP_ER1_1, MTC_VP_ER2_1, MTC_VP_ER3_1,
+        MTC_VP_ER1_2, MTC_VP_ER2_2, MTC_VP_ER3_2,
+        MTC_VP_ER1_3, MTC_VP_ER2_3, MTC_VP_ER3_3,
     };
     static const uint8_t *const dec[26] = {
         MTC_VP_LLO, MTC_VP_LHI, MTC_VP_FZ, MTC_VP_GZ, MTC_VP_FL, MTC_VP_GL,
@@ -326,17 +331,21 @@ MTC_INLINE MTC_TARGET_VP mtc_vp_v mtc_vp_round(const mtc_vp_tabs *t,
     mtc_vp_v io, jo;
 
     mtc_vp_inverse(t->inv, t->ak, s, &io, &jo, !decrypt);
-    if (decrypt && chained) {
-        /* InvMixColumns 14 a ^ R1(11 b) ^ R2(13 c) ^ R3(9 d), the three
-         * permutes side by side.  The permuted rows first, fenced (the
-         * CPU runs the oldest ready operation first, and they are a
-         * permute deeper), then 14 a with the key beside its lookups:
-         * IGE decryption 3% faster on the x86-64 measured, but CBC
-         * decryption 9% slower, hence the two orders (GCC schedules by
-         * the order written). */
+    if (chained) {
+        /* (Inv)MixColumns ma a ^ R1(mb b) ^ R2(mc c) ^ R3(md d): 2, 3, 1,
+         * 1 to encrypt (one lookup pair for c and d), 14, 11, 13, 9 to
+         * decrypt, the three permutes side by side.  The permuted rows
+         * first, fenced (the CPU runs the oldest ready operation first,
+         * and they are a permute deeper), then a with the key beside its
+         * lookups: on the x86-64 measured IGE decryption is 3% faster so
+         * (CBC decryption 9% slower, hence two orders: GCC schedules by
+         * the order written), and encryption 2% faster than with
+         * MixColumns' form below (whose permutes are 3 deep). */
         mtc_vp_v b = mtc_vp_xor(mtc_vp_tbl(t->m[2], io), mtc_vp_tbl(t->m[3], jo));
         mtc_vp_v c = mtc_vp_xor(mtc_vp_tbl(t->m[4], io), mtc_vp_tbl(t->m[5], jo));
-        mtc_vp_v d = mtc_vp_xor(mtc_vp_tbl(t->m[6], io), mtc_vp_tbl(t->m[7], jo));
+        mtc_vp_v d = decrypt ? mtc_vp_xor(mtc_vp_tbl(t->m[6], io),
+                                          mtc_vp_tbl(t->m[7], jo))
+                             : c;
         b = mtc_vp_fence(mtc_vp_tbl(b, p[0]));
         c = mtc_vp_fence(mtc_vp_tbl(c, p[1]));
         d = mtc_vp_fence(mtc_vp_tbl(d, p[2]));
@@ -345,7 +354,7 @@ MTC_INLINE MTC_TARGET_VP mtc_vp_v mtc_vp_round(const mtc_vp_tabs *t,
                           mtc_vp_fence(mtc_vp_xor(c, d)));
     }
     if (decrypt) {
-        /* The same, 14 a first. */
+        /* InvMixColumns for blocks side by side, 14 a first. */
         mtc_vp_v a = mtc_vp_out(t->m[0], t->m[1], io, jo, k);
         mtc_vp_v b = mtc_vp_xor(mtc_vp_tbl(t->m[2], io), mtc_vp_tbl(t->m[3], jo));
         mtc_vp_v c = mtc_vp_xor(mtc_vp_tbl(t->m[4], io), mtc_vp_tbl(t->m[5], jo));
@@ -354,10 +363,11 @@ MTC_INLINE MTC_TARGET_VP mtc_vp_v mtc_vp_round(const mtc_vp_tabs *t,
             mtc_vp_fence(mtc_vp_xor(a, mtc_vp_tbl(b, p[0]))),
             mtc_vp_fence(mtc_vp_xor(mtc_vp_tbl(c, p[1]), mtc_vp_tbl(d, p[2]))));
     }
-    /* MixColumns 2 a + 3 b + c + d as u ^ R1(u) ^ d, u = 2 a + b: four
-     * lookups and three permutes (tools/gen_vperm_tables.py). */
-    mtc_vp_v a = mtc_vp_xor(mtc_vp_tbl(t->m[0], io), mtc_vp_tbl(t->m[1], jo));
-    mtc_vp_v a2 = mtc_vp_xor(mtc_vp_tbl(t->m[2], io), mtc_vp_tbl(t->m[3], jo));
+    /* MixColumns 2 a + 3 b + c + d for blocks side by side as
+     * u ^ R1(u) ^ d, u = 2 a + b: four lookups and three permutes
+     * (tools/gen_vperm_tables.py). */
+    mtc_vp_v a = mtc_vp_xor(mtc_vp_tbl(t->m[4], io), mtc_vp_tbl(t->m[5], jo));
+    mtc_vp_v a2 = mtc_vp_xor(mtc_vp_tbl(t->m[0], io), mtc_vp_tbl(t->m[1], jo));
     mtc_vp_v u = mtc_vp_xor(a2, mtc_vp_tbl(a, p[0]));
     mtc_vp_v dk = mtc_vp_fence(mtc_vp_xor(mtc_vp_tbl(a, p[2]), k));
     return mtc_vp_xor(mtc_vp_tbl(u, p[0]), mtc_vp_fence(mtc_vp_xor(u, dk)));
