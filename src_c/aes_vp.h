@@ -27,12 +27,12 @@
  * ^ R2(13 c) ^ R3(9 d) (3 permutes side by side).  A block on its own
  * (the chained modes, whose time is the chain's) encrypts with six
  * lookups, 2 a ^ R1(3 b) ^ R2(c) ^ R3(d), whose permutes are side by side
- * too: 14 permutes and 13 other operations, a chain one step shorter.
- * ShiftRows is never
- * applied: the S-box commutes with it, so the state after round r is kept
- * in the byte order ISR^r (SR^r to decrypt) of AES's, whose row rotations
- * (r mod 4, from the generator) the rounds take; the round keys are stored
- * in that order and the last round puts the rest, SR^14 = SR^2, in place.
+ * too: 14 permutes and 15 other operations, a chain one step shorter.
+ * ShiftRows is never applied: the S-box commutes with it, so the state
+ * after round r is kept in the byte order ISR^r (SR^r to decrypt) of
+ * AES's, whose row rotations (r mod 4, from the generator) the rounds
+ * take; the round keys are stored in that order and the last round puts
+ * the rest, SR^14 = SR^2, in place.
  * The round key goes in beside a lookup that is ready early, off the chain
  * of dependent operations, which is 13 deep to encrypt (12 on its own) and
  * 12 to decrypt (one less on NEON, whose TBL needs no AND of the high
@@ -258,9 +258,9 @@ MTC_INLINE MTC_TARGET_VP mtc_vp_v mtc_vp_out(mtc_vp_v f, mtc_vp_v g,
  * S(x) to encrypt (m[6..7] unused: d = c), 14, 11, 13 and 9 times x^-1 to
  * decrypt.  p[q][n - 1]: the row rotation Rn in the state's layout after
  * round r = q mod 4 (ERn_q, DRn_q).  (fo, go): the last round's output;
- * (fn, gn): IGE's next state
- * from the last round (mtc_vp_next), T(S(x)) to encrypt, L(x^-1) to
- * decrypt; sr2: ShiftRows twice, the last round's permute.
+ * (fn, gn): IGE's next state from the last round (mtc_vp_next), T(S(x))
+ * to encrypt, L(x^-1) to decrypt; sr2: ShiftRows twice, the last round's
+ * permute.
  */
 typedef struct {
     mtc_vp_v inv, ak, in_lo, in_hi, fo, go, fn, gn, sr2;
