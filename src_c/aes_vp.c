@@ -16,7 +16,7 @@ MTC_TARGET_VP static mtc_vp_v mtc_vp_sbox(mtc_vp_v x)
     mtc_vp_inverse(mtc_vp_load(MTC_VP_INV), mtc_vp_load(MTC_VP_AK),
                    mtc_vp_map(mtc_vp_load(MTC_VP_TLO),
                               mtc_vp_load(MTC_VP_THI), x),
-                   &io, &jo);
+                   &io, &jo, 0);
     return mtc_vp_out(mtc_vp_load(MTC_VP_FO), mtc_vp_load(MTC_VP_GO), io, jo,
                       mtc_vp_splat(0x63));
 }

@@ -24,33 +24,39 @@
  * lookups), the output lookups (4; 8 to decrypt, one pair for each of
  * InvMixColumns' factors 14, 11, 13, 9), then MixColumns as u ^ R1(u) ^
  * R3(a), u = 2 a ^ R1(a) (3 permutes), or InvMixColumns as 14 a ^ R1(11 b)
- * ^ R2(13 c) ^ R3(9 d) (3 permutes side by side).  ShiftRows is never
- * applied: the S-box commutes with it, so the state after round r is kept
- * in the byte order ISR^r (SR^r to decrypt) of AES's, whose row rotations
- * (r mod 4, from the generator) the rounds take; the round keys are stored
- * in that order and the last round puts the rest, SR^14 = SR^2, in place.
+ * ^ R2(13 c) ^ R3(9 d) (3 permutes side by side).  A block on its own
+ * (the chained modes, whose time is the chain's) encrypts with six
+ * lookups, 2 a ^ R1(3 b) ^ R2(c) ^ R3(d), whose permutes are side by side
+ * too: 14 permutes and 15 other operations, a chain one step shorter.
+ * ShiftRows is never applied: the S-box commutes with it, so the state
+ * after round r is kept in the byte order ISR^r (SR^r to decrypt) of
+ * AES's, whose row rotations (r mod 4, from the generator) the rounds
+ * take; the round keys are stored in that order and the last round puts
+ * the rest, SR^14 = SR^2, in place.
  * The round key goes in beside a lookup that is ready early, off the chain
- * of dependent operations, which is 13 deep to encrypt and 12 to decrypt
- * (one less on NEON, whose TBL needs no AND of the high nibble: a byte
- * shift).  Measured on this project's x86-64 machine (AMD EPYC Zen 4
- * under KVM: PSHUFB one a cycle, about 2 cycles' latency), one block runs at
- * about 16 cycles a byte either way, bounded by the vector pipes more than
- * by the chain: a one step shorter chain of 14 permutes (2 a ^ R1(3 b) ^
- * R2(c) ^ R3(d), six lookups) measured slower.  IGE moves from block to
+ * of dependent operations, which is 13 deep to encrypt (12 on its own) and
+ * 12 to decrypt (one less on NEON, whose TBL needs no AND of the high
+ * nibble: a byte shift).  Measured on this project's x86-64 machine (AMD
+ * EPYC under KVM), one IGE block takes about 13 TSC cycles a round either
+ * way, bounded by the chain (a step less is about 0.4 cycles less) more
+ * than by the vector pipes (two lookups less changed nothing); the
+ * parallel modes are bounded by the pipes.  IGE moves from block to
  * block through the last round's inversion straight into the next block's
  * state (mtc_vp_next), skipping the output's change of coordinates, the
- * IGE XOR and the next first step on the chain.  The parallel modes (CBC
+ * IGE XOR and the next first step on the chain, and the last round's
+ * permute SR2 too: every other block runs two layouts on (about 3% faster
+ * to decrypt here, 1% to encrypt).  The parallel modes (CBC
  * decryption, CTR) run MTC_VP_WAYS blocks side by side (three measured
  * best here; four spill registers on x86-64).
  *
  * On AArch64 time cannot be measured here (qemu only).  GCC 12 compiles
- * IGE to about 23 instructions a byte to encrypt, 29 to decrypt and 24 for
+ * IGE to about 27 instructions a byte to encrypt, 30 to decrypt and 24 for
  * CTR (the loops' instructions, counted in the assembly); tgcrypto's
  * table-based IGE executes 53 (counted under qemu).  At 3 cycles for TBL
- * and EOR (Cortex-A72, Arm's optimization guide) the 12-deep chain is some
- * 36 cycles a round, about 31 cycles a byte for IGE, against roughly 25
+ * and EOR (Cortex-A72, Arm's optimization guide) the 11-deep chain is some
+ * 33 cycles a round, about 29 cycles a byte for IGE, against roughly 25
  * for the table-based code's 53 instructions a byte at two or so a cycle;
- * cores with 2-cycle TBL (Cortex-A76 and later) take some 21.
+ * cores with 2-cycle TBL (Cortex-A76 and later) take some 19.
  *
  * Constant time: the lookups are permutes of registers; branches and
  * addresses depend on lengths only (tests/c/ctgrind.c runs ssse3vp under
@@ -201,19 +207,35 @@ MTC_INLINE MTC_TARGET_VP mtc_vp_v mtc_vp_map(mtc_vp_v lo, mtc_vp_v hi,
     return mtc_vp_xor(mtc_vp_tbl(lo, mtc_vp_lo(x)), mtc_vp_tbl(hi, mtc_vp_hi(x)));
 }
 
+/* v ^ 1/(1/u ^ a/k), a/k = ak: one half of mtc_vp_inverse. */
+MTC_INLINE MTC_TARGET_VP mtc_vp_v mtc_vp_half(mtc_vp_v inv, mtc_vp_v ak,
+                                              mtc_vp_v u, mtc_vp_v v)
+{
+    return mtc_vp_xor(v, mtc_vp_tbl(inv, mtc_vp_xor(mtc_vp_tbl(inv, u), ak)));
+}
+
 /*
  * The two halves (io, jo) of the inverses of the 16 elements x in the
  * tower field (tools/gen_vperm_tables.py): with i, k the high and low
  * nibbles and j = i ^ k, io = j ^ 1/(1/i ^ a/k), jo = i ^ 1/(1/j ^ a/k).
+ * jo_first (a constant) writes jo's operations first: the order changes
+ * the compiler's schedule, and with it the time (GCC 12 on the x86-64
+ * measured: encryption rounds 1.4% faster with jo first, decryption
+ * rounds 3% slower).
  */
 MTC_INLINE MTC_TARGET_VP void mtc_vp_inverse(mtc_vp_v inv, mtc_vp_v ak,
                                              mtc_vp_v x, mtc_vp_v *io,
-                                             mtc_vp_v *jo)
+                                             mtc_vp_v *jo, const int jo_first)
 {
     mtc_vp_v i = mtc_vp_hi(x), k = mtc_vp_lo(x);
     mtc_vp_v j = mtc_vp_xor(i, k), a = mtc_vp_tbl(ak, k);
-    *io = mtc_vp_xor(j, mtc_vp_tbl(inv, mtc_vp_xor(mtc_vp_tbl(inv, i), a)));
-    *jo = mtc_vp_xor(i, mtc_vp_tbl(inv, mtc_vp_xor(mtc_vp_tbl(inv, j), a)));
+    if (jo_first) {
+        *jo = mtc_vp_half(inv, a, j, i);
+    }
+    *io = mtc_vp_half(inv, a, i, j);
+    if (!jo_first) {
+        *jo = mtc_vp_half(inv, a, j, i);
+    }
 }
 
 /*
@@ -231,13 +253,14 @@ MTC_INLINE MTC_TARGET_VP mtc_vp_v mtc_vp_out(mtc_vp_v f, mtc_vp_v g,
 
 /*
  * The tables of one direction, loaded once into registers (the compiler
- * keeps in memory what does not fit).  m: the output pairs (F, G);
- * encryption: 1 and 2 times S(x) (m[4..7] unused), decryption: 14, 11, 13
- * and 9 times x^-1 for InvMixColumns' rows a, b, c, d.  p[q][n - 1]: the
- * row rotation Rn in the state's layout after round r = q mod 4 (ERn_q,
- * DRn_q; encryption takes R1 and R3 only).  (fo, go): the last round's output; (fn, gn): IGE's next state
- * from the last round (mtc_vp_next), T(S(x)) to encrypt, L(x^-1) to
- * decrypt; sr2: ShiftRows twice, the last round's permute.
+ * keeps in memory what does not fit).  m: the output pairs (F, G) of
+ * the (Inv)MixColumns factors of the rows a, b, c, d: 2, 3 and 1 times
+ * S(x) to encrypt (m[6..7] unused: d = c), 14, 11, 13 and 9 times x^-1 to
+ * decrypt.  p[q][n - 1]: the row rotation Rn in the state's layout after
+ * round r = q mod 4 (ERn_q, DRn_q).  (fo, go): the last round's output;
+ * (fn, gn): IGE's next state from the last round (mtc_vp_next), T(S(x))
+ * to encrypt, L(x^-1) to decrypt; sr2: ShiftRows twice, the last round's
+ * permute.
  */
 typedef struct {
     mtc_vp_v inv, ak, in_lo, in_hi, fo, go, fn, gn, sr2;
@@ -249,12 +272,12 @@ MTC_INLINE MTC_TARGET_VP void mtc_vp_tabs_load(mtc_vp_tabs *t,
 {
     static const uint8_t *const enc[26] = {
         MTC_VP_TLO, MTC_VP_THI, MTC_VP_FO, MTC_VP_GO, MTC_VP_F1, MTC_VP_G1,
-        MTC_VP_F1, MTC_VP_G1, MTC_VP_F2, MTC_VP_G2, MTC_VP_F1, MTC_VP_G1,
-        MTC_VP_F2, MTC_VP_G2,
-        MTC_VP_ER1_0, MTC_VP_ER1_0, MTC_VP_ER3_0,
-        MTC_VP_ER1_1, MTC_VP_ER1_1, MTC_VP_ER3_1,
-        MTC_VP_ER1_2, MTC_VP_ER1_2, MTC_VP_ER3_2,
-        MTC_VP_ER1_3, MTC_VP_ER1_3, MTC_VP_ER3_3,
+        MTC_VP_F2, MTC_VP_G2, MTC_VP_F3, MTC_VP_G3, MTC_VP_F1, MTC_VP_G1,
+        MTC_VP_F1, MTC_VP_G1,
+        MTC_VP_ER1_0, MTC_VP_ER2_0, MTC_VP_ER3_0,
+        MTC_VP_ER1_1, MTC_VP_ER2_1, MTC_VP_ER3_1,
+        MTC_VP_ER1_2, MTC_VP_ER2_2, MTC_VP_ER3_2,
+        MTC_VP_ER1_3, MTC_VP_ER2_3, MTC_VP_ER3_3,
     };
     static const uint8_t *const dec[26] = {
         MTC_VP_LLO, MTC_VP_LHI, MTC_VP_FZ, MTC_VP_GZ, MTC_VP_FL, MTC_VP_GL,
@@ -295,30 +318,56 @@ MTC_INLINE MTC_TARGET_VP mtc_vp_v mtc_vp_first(const mtc_vp_tabs *t,
 /*
  * Round r (1 to 13) under the round key k.  The fences keep GCC from
  * reassociating the XORs into a longer chain (the key, ready early, last).
+ * chained (a constant): the round of a block on its own (the chained
+ * modes), whose time is the chain's, else of blocks side by side, whose
+ * time is the vector pipes'.
  */
 MTC_INLINE MTC_TARGET_VP mtc_vp_v mtc_vp_round(const mtc_vp_tabs *t,
                                                mtc_vp_v k, mtc_vp_v s,
-                                               int r, const int decrypt)
+                                               int r, const int decrypt,
+                                               const int chained)
 {
     const mtc_vp_v *p = t->p[r & 3];
     mtc_vp_v io, jo;
 
-    mtc_vp_inverse(t->inv, t->ak, s, &io, &jo);
-    if (decrypt) {
-        /* InvMixColumns 14 a ^ R1(11 b) ^ R2(13 c) ^ R3(9 d), the three
-         * permutes side by side, the key beside the lookups of 14 a. */
-        mtc_vp_v n14 = mtc_vp_out(t->m[0], t->m[1], io, jo, k);
-        mtc_vp_v n11 = mtc_vp_xor(mtc_vp_tbl(t->m[2], io), mtc_vp_tbl(t->m[3], jo));
-        mtc_vp_v n13 = mtc_vp_xor(mtc_vp_tbl(t->m[4], io), mtc_vp_tbl(t->m[5], jo));
-        mtc_vp_v n9 = mtc_vp_xor(mtc_vp_tbl(t->m[6], io), mtc_vp_tbl(t->m[7], jo));
-        return mtc_vp_xor(
-            mtc_vp_fence(mtc_vp_xor(n14, mtc_vp_tbl(n11, p[0]))),
-            mtc_vp_fence(mtc_vp_xor(mtc_vp_tbl(n13, p[1]), mtc_vp_tbl(n9, p[2]))));
+    mtc_vp_inverse(t->inv, t->ak, s, &io, &jo, !decrypt);
+    if (chained) {
+        /* (Inv)MixColumns ma a ^ R1(mb b) ^ R2(mc c) ^ R3(md d): 2, 3, 1,
+         * 1 to encrypt (one lookup pair for c and d), 14, 11, 13, 9 to
+         * decrypt, the three permutes side by side.  The permuted rows
+         * first, fenced (the CPU runs the oldest ready operation first,
+         * and they are a permute deeper), then a with the key beside its
+         * lookups: on the x86-64 measured IGE decryption is 3% faster so
+         * (CBC decryption 9% slower, hence two orders: GCC schedules by
+         * the order written), and encryption 2% faster than with
+         * MixColumns' form below (whose permutes are 3 deep). */
+        mtc_vp_v b = mtc_vp_xor(mtc_vp_tbl(t->m[2], io), mtc_vp_tbl(t->m[3], jo));
+        mtc_vp_v c = mtc_vp_xor(mtc_vp_tbl(t->m[4], io), mtc_vp_tbl(t->m[5], jo));
+        mtc_vp_v d = decrypt ? mtc_vp_xor(mtc_vp_tbl(t->m[6], io),
+                                          mtc_vp_tbl(t->m[7], jo))
+                             : c;
+        b = mtc_vp_fence(mtc_vp_tbl(b, p[0]));
+        c = mtc_vp_fence(mtc_vp_tbl(c, p[1]));
+        d = mtc_vp_fence(mtc_vp_tbl(d, p[2]));
+        mtc_vp_v a = mtc_vp_out(t->m[0], t->m[1], io, jo, k);
+        return mtc_vp_xor(mtc_vp_fence(mtc_vp_xor(a, b)),
+                          mtc_vp_fence(mtc_vp_xor(c, d)));
     }
-    /* MixColumns 2 a + 3 b + c + d as u ^ R1(u) ^ d, u = 2 a + b: four
-     * lookups and three permutes (tools/gen_vperm_tables.py). */
-    mtc_vp_v a = mtc_vp_xor(mtc_vp_tbl(t->m[0], io), mtc_vp_tbl(t->m[1], jo));
-    mtc_vp_v a2 = mtc_vp_xor(mtc_vp_tbl(t->m[2], io), mtc_vp_tbl(t->m[3], jo));
+    if (decrypt) {
+        /* InvMixColumns for blocks side by side, 14 a first. */
+        mtc_vp_v a = mtc_vp_out(t->m[0], t->m[1], io, jo, k);
+        mtc_vp_v b = mtc_vp_xor(mtc_vp_tbl(t->m[2], io), mtc_vp_tbl(t->m[3], jo));
+        mtc_vp_v c = mtc_vp_xor(mtc_vp_tbl(t->m[4], io), mtc_vp_tbl(t->m[5], jo));
+        mtc_vp_v d = mtc_vp_xor(mtc_vp_tbl(t->m[6], io), mtc_vp_tbl(t->m[7], jo));
+        return mtc_vp_xor(
+            mtc_vp_fence(mtc_vp_xor(a, mtc_vp_tbl(b, p[0]))),
+            mtc_vp_fence(mtc_vp_xor(mtc_vp_tbl(c, p[1]), mtc_vp_tbl(d, p[2]))));
+    }
+    /* MixColumns 2 a + 3 b + c + d for blocks side by side as
+     * u ^ R1(u) ^ d, u = 2 a + b: four lookups and three permutes
+     * (tools/gen_vperm_tables.py). */
+    mtc_vp_v a = mtc_vp_xor(mtc_vp_tbl(t->m[4], io), mtc_vp_tbl(t->m[5], jo));
+    mtc_vp_v a2 = mtc_vp_xor(mtc_vp_tbl(t->m[0], io), mtc_vp_tbl(t->m[1], jo));
     mtc_vp_v u = mtc_vp_xor(a2, mtc_vp_tbl(a, p[0]));
     mtc_vp_v dk = mtc_vp_fence(mtc_vp_xor(mtc_vp_tbl(a, p[2]), k));
     return mtc_vp_xor(mtc_vp_tbl(u, p[0]), mtc_vp_fence(mtc_vp_xor(u, dk)));
@@ -352,11 +401,11 @@ MTC_INLINE MTC_TARGET_VP void mtc_vp_blocks(const mtc_vp_tabs *t,
     MTC_VP_UNROLL
     for (int r = 1; r < 14; r++) {
         for (size_t b = 0; b < n; b++) {
-            s[b] = mtc_vp_round(t, k[r], s[b], r, decrypt);
+            s[b] = mtc_vp_round(t, k[r], s[b], r, decrypt, 0);
         }
     }
     for (size_t b = 0; b < n; b++) {
-        mtc_vp_inverse(t->inv, t->ak, s[b], &io[b], &jo[b]);
+        mtc_vp_inverse(t->inv, t->ak, s[b], &io[b], &jo[b], 0);
         s[b] = mtc_vp_last(t, k[14], io[b], jo[b]);
     }
 }
@@ -365,34 +414,23 @@ MTC_INLINE MTC_TARGET_VP void mtc_vp_blocks(const mtc_vp_tabs *t,
  * IGE's step from block to block: the state after the first step of the
  * next block, whose input is the last round's output x XOR c (c public to
  * the chain: the next input block and the previous one), straight from the
- * halves (io, jo) of the last round's inversion.  In the rounds'
- * coordinates x is SR2(fn[io] ^ gn[jo] ^ map(k14)), so the next state,
- * map(c ^ x) ^ k0, is
- *   SR2(fn[io] ^ gn[jo] ^ cx),  cx = map(SR2(c)) ^ kx,
- *   kx = map(k14) ^ SR2(k0)
- * (SR2 is its own inverse and commutes with the byte-wise map).
+ * halves (io, jo) of the last round's inversion.  The state is left in the
+ * layout of the last round's output, so that no permute is on the chain
+ * between the blocks: a block whose first state is in AES's byte order
+ * ends in the layout SR^14 = SR2 of it (ISR^14 to encrypt), and the next
+ * one runs its rounds two layouts on (r + 2 in mtc_vp_round, its keys
+ * permuted by SR2) and ends in AES's order, ready for the one after it.
+ * In the last round's layout x is fn[io] ^ gn[jo] ^ map(k14), so the next
+ * state, map(c ^ x) ^ k0, is
+ *   fn[io] ^ gn[jo] ^ cx,  cx = map(c) ^ kx,  kx = map(k14) ^ k0
+ * with c, k14 and k0 in that layout (the byte-wise map commutes with any
+ * permute).
  */
 MTC_INLINE MTC_TARGET_VP mtc_vp_v mtc_vp_next(const mtc_vp_tabs *t,
                                               mtc_vp_v io, mtc_vp_v jo,
                                               mtc_vp_v cx)
 {
-    return mtc_vp_tbl(mtc_vp_out(t->fn, t->gn, io, jo, cx), t->sr2);
-}
-
-/* cx of mtc_vp_next, from c in AES's basis. */
-MTC_INLINE MTC_TARGET_VP mtc_vp_v mtc_vp_next_in(const mtc_vp_tabs *t,
-                                                 mtc_vp_v kx, mtc_vp_v c)
-{
-    return mtc_vp_xor(mtc_vp_map(t->in_lo, t->in_hi, mtc_vp_tbl(c, t->sr2)),
-                      kx);
-}
-
-/* kx of mtc_vp_next, from the keys. */
-MTC_INLINE MTC_TARGET_VP mtc_vp_v mtc_vp_next_key(const mtc_vp_tabs *t,
-                                                  const mtc_vp_v k[15])
-{
-    return mtc_vp_xor(mtc_vp_map(t->in_lo, t->in_hi, k[14]),
-                      mtc_vp_tbl(k[0], t->sr2));
+    return mtc_vp_out(t->fn, t->gn, io, jo, cx);
 }
 
 /* The kernel's 15 round keys of key for one direction (aes_vp.c). */
@@ -411,12 +449,64 @@ MTC_INLINE MTC_TARGET_VP void mtc_vp_load_keys(mtc_vp_v k[15],
 
 
 /*
+ * The keys of the chained modes (mtc_vp_chain) for the two layouts l of a
+ * block's first state (0: AES's byte order, 1: SR2 of it): k[0] the
+ * kernel's, k[1] each of them permuted by SR2, and kx[l] the kx of
+ * mtc_vp_next after a block of layout l, map(k[l][14]) ^ k[1 - l][0].
+ */
+typedef struct {
+    mtc_vp_v k[2][15], kx[2];
+} mtc_vp_chain_keys;
+
+/*
+ * One block of the chained modes from its state s after the first step,
+ * in the layout off (0: AES's byte order, 2: SR2 of it; a constant at
+ * every call site): out = E(..) ^ y, returned; for IGE (ige 1) y becomes
+ * cur, the block's input.  When next is not NULL, *s becomes the next
+ * block's state (in the other layout) and *cur its input, next XOR the
+ * old y.  next is loaded before out is stored (in == out works).
+ */
+MTC_INLINE MTC_TARGET_VP mtc_vp_v mtc_vp_chain_block(
+    const mtc_vp_tabs *t, const mtc_vp_chain_keys *ks, mtc_vp_v *s,
+    mtc_vp_v *cur, mtc_vp_v *y, const uint8_t *next, uint8_t *out,
+    const int off, const int decrypt, const int ige)
+{
+    const mtc_vp_v *k = ks->k[off / 2];
+    mtc_vp_v io, jo, prev = *y;
+
+    MTC_VP_UNROLL
+    for (int r = 1; r < 14; r++) {
+        *s = mtc_vp_round(t, k[r], *s, r + off, decrypt, 1);
+    }
+    mtc_vp_inverse(t->inv, t->ak, *s, &io, &jo, 0);
+    if (ige) {
+        *y = *cur;
+    }
+    if (next) {
+        /* The next input XOR this block's y, into the next state. */
+        *cur = mtc_vp_load(next);
+        mtc_vp_v c = mtc_vp_xor(*cur, prev);
+        *s = mtc_vp_next(t, io, jo,
+                         mtc_vp_xor(mtc_vp_map(t->in_lo, t->in_hi,
+                                               off ? c : mtc_vp_tbl(c, t->sr2)),
+                                    ks->kx[off / 2]));
+    }
+    /* The last round's output ends in AES's order after a block that
+     * started in SR2 of it; else SR2 puts it there. */
+    mtc_vp_v x = off ? mtc_vp_out(t->fo, t->go, io, jo, k[14])
+                     : mtc_vp_last(t, k[14], io, jo);
+    x = mtc_vp_xor(x, prev);
+    mtc_vp_store(out, x);
+    return x;
+}
+
+/*
  * The chained modes, one block at a time: out_i = E(in_i ^ x) ^ y, then
  * x = out_i and, for IGE (ige 1), y = in_i.  IGE starts from (x, y) =
  * (c_0, p_0) to encrypt and (p_0, c_0) to decrypt (decrypt 1); CBC
  * encryption from (iv, 0) with y staying 0.  n >= 1 blocks; decrypt and
- * ige are constants at every call site.  Returns the last x.  Each next
- * input is loaded before the output is stored (in == out works).
+ * ige are constants at every call site.  Returns the last x.  The blocks
+ * alternate between the two layouts of mtc_vp_next.
  */
 MTC_INLINE MTC_TARGET_VP mtc_vp_v mtc_vp_chain(const uint8_t key[32],
                                                mtc_vp_v x, mtc_vp_v y,
@@ -426,33 +516,30 @@ MTC_INLINE MTC_TARGET_VP mtc_vp_v mtc_vp_chain(const uint8_t key[32],
                                                const int ige)
 {
     mtc_vp_tabs t;
-    mtc_vp_v k[15];
+    mtc_vp_chain_keys ks;
 
     mtc_vp_tabs_load(&t, decrypt);
-    mtc_vp_load_keys(k, key, decrypt);
-    mtc_vp_v kx = mtc_vp_next_key(&t, k);
-    mtc_vp_v cur = mtc_vp_load(in);
-    mtc_vp_v s = mtc_vp_first(&t, k[0], mtc_vp_xor(cur, x));
-    for (size_t i = 0; i < n; i++) {
-        mtc_vp_v io, jo, prev = y;
-        MTC_VP_UNROLL
-        for (int r = 1; r < 14; r++) {
-            s = mtc_vp_round(&t, k[r], s, r, decrypt);
-        }
-        mtc_vp_inverse(t.inv, t.ak, s, &io, &jo);
-        if (ige) {
-            y = cur;
-        }
-        if (i + 1 < n) {
-            /* The next input XOR this block's y, into the next state. */
-            cur = mtc_vp_load(in + 16 * i + 16);
-            s = mtc_vp_next(&t, io, jo,
-                            mtc_vp_next_in(&t, kx, mtc_vp_xor(cur, prev)));
-        }
-        x = mtc_vp_xor(mtc_vp_last(&t, k[14], io, jo), prev);
-        mtc_vp_store(out + 16 * i, x);
+    mtc_vp_load_keys(ks.k[0], key, decrypt);
+    for (int r = 0; r < 15; r++) {
+        ks.k[1][r] = mtc_vp_tbl(ks.k[0][r], t.sr2);
     }
-    mtc_memzero(k, sizeof k);
+    for (int l = 0; l < 2; l++) {
+        ks.kx[l] = mtc_vp_xor(mtc_vp_map(t.in_lo, t.in_hi, ks.k[l][14]),
+                              ks.k[1 - l][0]);
+    }
+    mtc_vp_v cur = mtc_vp_load(in);
+    mtc_vp_v s = mtc_vp_first(&t, ks.k[0][0], mtc_vp_xor(cur, x));
+    for (size_t i = 0; i < n; i += 2) {
+        const uint8_t *next = i + 1 < n ? in + 16 * i + 16 : NULL;
+        x = mtc_vp_chain_block(&t, &ks, &s, &cur, &y, next, out + 16 * i,
+                               0, decrypt, ige);
+        if (next) {
+            next = i + 2 < n ? in + 16 * i + 32 : NULL;
+            x = mtc_vp_chain_block(&t, &ks, &s, &cur, &y, next,
+                                   out + 16 * i + 16, 2, decrypt, ige);
+        }
+    }
+    mtc_memzero(&ks, sizeof ks);
     return x;
 }
 

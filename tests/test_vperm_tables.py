@@ -46,6 +46,7 @@ def test_model_of_the_rounds(gen: Any) -> None:
     pt = bytes.fromhex("00112233445566778899aabbccddeeff")
     ct = bytes.fromhex("8ea2b7ca516745bfeafc49904b496089")
     assert gen.model_encrypt(t, key, pt) == ct
+    assert gen.model_encrypt(t, key, pt, chained=True) == ct
     assert gen.model_decrypt(t, key, ct) == pt
     key2 = bytes(range(100, 132))
     assert gen.model_decrypt(t, key2, gen.model_encrypt(t, key2, ct)) == ct

@@ -26,14 +26,15 @@ set (XORs of nibbles and 0x80), where the two instructions agree; the
 model's lookups check that.  The output tables then give any linear
 function of x^-1 as F[io] ^ G[jo].
 
-The rounds.  Encryption keeps the state in the coordinates T: F1/G1 and
-F2/G2 give T(S(x)) and T(2 S(x)) without S's constant 0x63 (which would be
-lost where io or jo is out of range); MixColumns, 2 a + 3 b + c + d over a
-column, is u ^ R1(u) ^ R3(a) with u = 2 a ^ R1(a): three byte permutations
-and four lookups, where 2 a ^ R1(3 b) ^ R2(c) ^ R3(d) would take six, one
-permute less deep (slower where permutes are the bottleneck, as on the
-x86-64 measured); the constant goes into the round keys (MixColumns maps a
-column of equal bytes to itself).  ShiftRows is never applied: a byte-wise S-box
+The rounds.  Encryption keeps the state in the coordinates T: F1/G1,
+F2/G2 and F3/G3 give T(S(x)), T(2 S(x)) and T(3 S(x)) without S's
+constant 0x63 (which would be lost where io or jo is out of range);
+MixColumns, 2 a + 3 b + c + d over a column, is u ^ R1(u) ^ R3(a) with
+u = 2 a ^ R1(a) for blocks side by side (three byte permutations and four
+lookups: there the vector pipes bound the time), and 2 a ^ R1(3 b) ^
+R2(c) ^ R3(d) for a block on its own (six lookups, the permutes side by
+side and one less deep: there the chain does); the constant goes into the
+round keys (MixColumns maps a column of equal bytes to itself).  ShiftRows is never applied: a byte-wise S-box
 commutes with it, so after round r the state is held as ISR^r of AES's,
 each round takes the row rotations conjugated to that layout (ERn_q), the
 round keys are stored in it, and the last round applies the rest, SR^14 =
@@ -220,6 +221,8 @@ def tables() -> dict[str, list[int]]:
         "G1": [to_t(affine_linear(p)) for p in jo_parts],
         "F2": [to_t(mul(2, affine_linear(p))) for p in io_parts],
         "G2": [to_t(mul(2, affine_linear(p))) for p in jo_parts],
+        "F3": [to_t(mul(3, affine_linear(p))) for p in io_parts],
+        "G3": [to_t(mul(3, affine_linear(p))) for p in jo_parts],
         "FZ": io_parts,
         "GZ": jo_parts,
         "FL": [to_l(p) for p in io_parts],
@@ -250,8 +253,7 @@ def tables() -> dict[str, list[int]]:
         rn = [4 * (p // 4) + (p % 4 + n) % 4 for p in range(16)]
         t[f"R{n}"] = rn
         for q in range(4):
-            if n != 2:  # encryption's MixColumns takes R1 and R3 only
-                t[f"ER{n}_{q}"] = compose(power(isr, q), rn, power(sr, q))
+            t[f"ER{n}_{q}"] = compose(power(isr, q), rn, power(sr, q))
             t[f"DR{n}_{q}"] = compose(power(sr, q), rn, power(isr, q))
     return t
 
@@ -270,6 +272,7 @@ def check(t: dict[str, list[int]]) -> None:
         assert tbl(t["FO"], io) ^ tbl(t["GO"], jo) ^ 0x63 == sbox(x)
         assert tbl(t["F1"], io) ^ tbl(t["G1"], jo) == to_t(sbox(x) ^ 0x63)
         assert tbl(t["F2"], io) ^ tbl(t["G2"], jo) == to_t(mul(2, sbox(x) ^ 0x63))
+        assert tbl(t["F3"], io) ^ tbl(t["G3"], jo) == to_t(mul(3, sbox(x) ^ 0x63))
         # Decryption: y's coordinates are L(y) ^ T(0x05); its inverse S-box
         # value is x^-1 of that element.
         ly = t["LLO"][x & 15] ^ t["LHI"][x >> 4] ^ to_t(0x05)
@@ -289,7 +292,8 @@ def check(t: dict[str, list[int]]) -> None:
     key = bytes(range(32))
     pt = bytes.fromhex("00112233445566778899aabbccddeeff")
     ct = bytes.fromhex("8ea2b7ca516745bfeafc49904b496089")
-    assert model_encrypt(t, key, pt) == ct
+    for chained in (False, True):
+        assert model_encrypt(t, key, pt, chained) == ct
     assert model_decrypt(t, key, ct) == pt
 
 
@@ -378,20 +382,26 @@ def round_keys(t: dict[str, list[int]], key: bytes, decrypt: bool) -> list[list[
 
 
 def model_rounds(t: dict[str, list[int]], k: list[list[int]], s: list[int],
-                 decrypt: bool) -> list[int]:
+                 decrypt: bool, chained: bool = False) -> list[int]:
     """
     Rounds 1 to 13 and the last on the state after the first step, the way
-    the kernel runs them (mtc_vp_round, mtc_vp_last).
+    the kernel runs them (mtc_vp_round, mtc_vp_last); chained: encryption's
+    rounds of a block on its own.
     """
     for r in range(1, 14):
         io, jo = _halves(t, s)
         n = {m: _xor(_look(t[f"F{m}"], io), _look(t[f"G{m}"], jo))
-             for m in ((14, 11, 13, 9) if decrypt else (1, 2))}
+             for m in ((14, 11, 13, 9) if decrypt else (1, 2, 3))}
         if decrypt:
             # InvMixColumns 14 a ^ R1(11 b) ^ R2(13 c) ^ R3(9 d).
             p = [t[f"DR{i}_{r % 4}"] for i in (1, 2, 3)]
             s = _xor(n[14], k[r], _look(n[11], p[0]), _look(n[13], p[1]),
                      _look(n[9], p[2]))
+        elif chained:
+            # MixColumns 2 a ^ R1(3 b) ^ R2(c) ^ R3(d).
+            p = [t[f"ER{i}_{r % 4}"] for i in (1, 2, 3)]
+            s = _xor(n[2], k[r], _look(n[3], p[0]), _look(n[1], p[1]),
+                     _look(n[1], p[2]))
         else:
             # MixColumns 2 a + 3 b + c + d as u ^ R1(u) ^ R3(a), u = 2 a ^ R1(a).
             p1, p3 = t[f"ER1_{r % 4}"], t[f"ER3_{r % 4}"]
@@ -402,11 +412,12 @@ def model_rounds(t: dict[str, list[int]], k: list[list[int]], s: list[int],
     return _look(_xor(_look(t[f], io), k[14], _look(t[g], jo)), t["SR2"])
 
 
-def model_encrypt(t: dict[str, list[int]], key: bytes, block: bytes) -> bytes:
-    """One block, the way the kernel encrypts it."""
+def model_encrypt(t: dict[str, list[int]], key: bytes, block: bytes,
+                  chained: bool = False) -> bytes:
+    """One block, the way the kernel encrypts it (chained: on its own)."""
     k = round_keys(t, key, False)
     s = _xor(_map(t["TLO"], t["THI"], list(block)), k[0])
-    return bytes(model_rounds(t, k, s, False))
+    return bytes(model_rounds(t, k, s, False, chained))
 
 
 def model_decrypt(t: dict[str, list[int]], key: bytes, block: bytes) -> bytes:
