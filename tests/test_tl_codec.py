@@ -567,6 +567,16 @@ def test_encode_errors_name_the_field() -> None:
         bytes(types.auth.authorization(user=u))
     with pytest.raises(ArgumentTypeError, match="setup_password_required"):
         a.setup_password_required = "yes"
+    # A container's message (its type is called Message too) is not the
+    # API's Message, in a field or in a vector.
+    m = types.updateEditChannelMessage(message=types.messageEmpty(id=1), pts=1, pts_count=1)
+    m._v[0] = MTMessage(1, 2, types.userEmpty(id=1))
+    with pytest.raises(ArgumentTypeError, match="updateEditChannelMessage.message"):
+        bytes(m)
+    v = types.messages.messages(messages=[], topics=[], chats=[], users=[])
+    v._v[0] = [MTMessage(1, 2, types.userEmpty(id=1))]
+    with pytest.raises(ArgumentTypeError, match="messages.messages.messages"):
+        bytes(v)
     # a bit shared by two fields: both or neither
     b = types.auth.authorization(user=types.userEmpty(id=1), otherwise_relogin_days=3)
     with pytest.raises(ArgumentValueError, match="setup_password_required"):

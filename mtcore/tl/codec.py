@@ -219,7 +219,10 @@ def _special_desc(cid: int, name: str, fields: tuple[str, ...], tl_type: str) ->
     d.ops = None
     d.fields = d.tl_fields = fields
     d.field_ops = tuple((K_ANY, -1, 0, None, None) for _ in fields)
-    d.tl_type = tl_type
+    # What the encoders compare with a field's type: not a name the schema
+    # can have (the API has a type Message too, which a container's
+    # message must not pass for).
+    d.tl_type = f"{tl_type} (MTProto)"
     d.nwords = 0
     d.is_function = False
     d.combinator = None
