@@ -91,18 +91,13 @@ void mtc_arm64ce_mtp_ige_decrypt_sha256(const uint8_t key[32],
                                         const uint8_t prefix[32],
                                         uint8_t digest[32])
 {
-    mtc_sha256_ctx hash;
-
     if (len >= 16 && sha->sha256_blocks == mtc_arm64ce_sha256_blocks) {
         mtc_ce_ige_dec_sha256(key, iv, in, out, len / 16, prefix, digest);
         return;
     }
     /* Without the SHA instructions there is nothing to overlap. */
     mtc_arm64ce_ige_decrypt(key, iv, in, out, len);
-    mtc_sha256_init(&hash, sha);
-    mtc_sha256_update(&hash, prefix, 32);
-    mtc_sha256_update(&hash, out, len & ~(size_t)15);
-    mtc_sha256_final(&hash, digest);
+    mtc_sha256_prefixed(sha, prefix, out, len & ~(size_t)15, digest);
 }
 
 #endif /* MTC_ARM64 */
