@@ -314,6 +314,24 @@ MTC_INLINE void mtc_ctr_add(uint8_t ctr[16], uint64_t n)
 #define MTC_NAME_ARM64CE_AES "armaes"
 #define MTC_NAME_ARM64CE_SHA "armsha"
 
+/*
+ * The tables of aes_select.c and sha_select.c: the implementations this
+ * build has, fastest first, each with the CPU features (MTC_CPU_*) it
+ * needs; the last is the portable one, which needs none.  mtc_impl_get
+ * (cpu.c) gives the implementation named name where the CPU has what it
+ * needs, else NULL; mtc_impl_best the first the CPU runs, or the last
+ * with force_portable.
+ */
+typedef struct {
+    const char *name;
+    const void *impl;
+    unsigned needs;
+} mtc_impl_entry;
+#define MTC_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+const void *mtc_impl_get(const mtc_impl_entry *t, size_t n, const char *name);
+const void *mtc_impl_best(const mtc_impl_entry *t, size_t n,
+                          int force_portable);
+
 extern const mtc_aes_impl mtc_aes_ct64;
 #if MTC_X86
 extern const mtc_aes_impl mtc_aes_x86ni;
