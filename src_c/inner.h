@@ -445,10 +445,24 @@ void mtc_x86vaes_ctr_blocks(const mtc_aes256_keys *ks, uint8_t ctr[16],
 /* SHA compression functions (sha*_generic.c, sha_x86ni.c, sha_x86mb.c). */
 extern const uint32_t mtc_sha256_k[64];  /* FIPS 180-4 4.2.2, in sha256_generic.c */
 extern const uint32_t mtc_sha256_iv[8];  /* FIPS 180-4 5.3.3, in sha_common.c */
-/* SHA256(prefix[0:32] + data[0:len]) on impl (sha_common.c): its
- * sha256_prefixed where it has one and len % 16 == 0. */
-void mtc_sha256_prefixed(const mtc_sha_impl *impl, const uint8_t prefix[32],
-                         const uint8_t *data, size_t len, uint8_t out[32]);
+/* SHA256(prefix[0:32] + data[0:len]) on impl: its sha256_prefixed where
+ * it has one and len % 16 == 0. */
+MTC_INLINE void mtc_sha256_prefixed(const mtc_sha_impl *impl,
+                                    const uint8_t prefix[32],
+                                    const uint8_t *data, size_t len,
+                                    uint8_t out[32])
+{
+    mtc_sha256_ctx ctx;
+
+    if (impl->sha256_prefixed != NULL && len % 16 == 0) {
+        impl->sha256_prefixed(prefix, data, len, out);
+        return;
+    }
+    mtc_sha256_init(&ctx, impl);
+    mtc_sha256_update(&ctx, prefix, 32);
+    mtc_sha256_update(&ctx, data, len);
+    mtc_sha256_final(&ctx, out);
+}
 void mtc_generic_sha1_blocks(uint32_t state[5], const uint8_t *data,
                              size_t nblocks);
 void mtc_generic_sha256_blocks(uint32_t state[8], const uint8_t *data,

@@ -106,22 +106,6 @@ void mtc_sha256(const mtc_sha_impl *impl, const void *data, size_t len,
     mtc_memzero(h, sizeof h);
 }
 
-/* see inner.h */
-void mtc_sha256_prefixed(const mtc_sha_impl *impl, const uint8_t prefix[32],
-                         const uint8_t *data, size_t len, uint8_t out[32])
-{
-    mtc_sha256_ctx ctx;
-
-    if (impl->sha256_prefixed != NULL && len % 16 == 0) {
-        impl->sha256_prefixed(prefix, data, len, out);
-        return;
-    }
-    mtc_sha256_init(&ctx, impl);
-    mtc_sha256_update(&ctx, prefix, 32);
-    mtc_sha256_update(&ctx, data, len);
-    mtc_sha256_final(&ctx, out);
-}
-
 /* see mtc.h */
 void mtc_sha1(const mtc_sha_impl *impl, const void *data, size_t len,
               uint8_t out[20])
