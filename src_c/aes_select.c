@@ -4,67 +4,38 @@
  */
 #include "inner.h"
 
+static const mtc_impl_entry mtc_aes_order[] = {
+#if MTC_X86
+    {MTC_NAME_X86VAES, &mtc_aes_x86vaes, MTC_CPU_VAES},
+    {MTC_NAME_X86NI_AES, &mtc_aes_x86ni, MTC_CPU_AESNI},
+#endif
+#if MTC_ARM64
+    {MTC_NAME_ARM64CE_AES, &mtc_aes_arm64ce, MTC_CPU_ARMAES},
+#endif
+#if MTC_VP
+    /* Every AArch64 CPU has NEON; x86-64 CPUs need SSSE3. */
+    {MTC_NAME_VP, &mtc_aes_vp, MTC_ARM64VP ? 0 : MTC_CPU_SSSE3},
+#endif
+    {MTC_NAME_CT64, &mtc_aes_ct64, 0},
+};
+
 /* see mtc.h */
 const mtc_aes_impl *mtc_aes_at(size_t i)
 {
-    static const mtc_aes_impl *const order[] = {
-#if MTC_X86
-        &mtc_aes_x86vaes,
-        &mtc_aes_x86ni,
-#endif
-#if MTC_ARM64
-        &mtc_aes_arm64ce,
-#endif
-#if MTC_VP
-        &mtc_aes_vp,
-#endif
-        &mtc_aes_ct64,
-    };
-    return i < sizeof(order) / sizeof(order[0]) ? order[i] : NULL;
+    return i < MTC_COUNT(mtc_aes_order) ? mtc_aes_order[i].impl : NULL;
 }
 
 /* see mtc.h */
 const mtc_aes_impl *mtc_aes_get(const char *name)
 {
-    if (strcmp(name, MTC_NAME_CT64) == 0) {
-        return &mtc_aes_ct64;
-    }
-#if MTC_X86
-    unsigned f = mtc_cpu_features();
-    if (strcmp(name, MTC_NAME_X86NI_AES) == 0 && (f & MTC_CPU_AESNI)) {
-        return &mtc_aes_x86ni;
-    }
-    if (strcmp(name, MTC_NAME_X86VAES) == 0 && (f & MTC_CPU_VAES)) {
-        return &mtc_aes_x86vaes;
-    }
-#endif
-#if MTC_VP
-    /* Every AArch64 CPU has NEON; x86-64 CPUs need SSSE3. */
-    if (strcmp(name, MTC_NAME_VP) == 0
-        && (MTC_ARM64VP || (mtc_cpu_features() & MTC_CPU_SSSE3))) {
-        return &mtc_aes_vp;
-    }
-#endif
-#if MTC_ARM64
-    if (strcmp(name, MTC_NAME_ARM64CE_AES) == 0
-        && (mtc_cpu_features() & MTC_CPU_ARMAES)) {
-        return &mtc_aes_arm64ce;
-    }
-#endif
-    return NULL;
+    return mtc_impl_get(mtc_aes_order, MTC_COUNT(mtc_aes_order), name);
 }
 
 /* see mtc.h */
 const mtc_aes_impl *mtc_aes_best(int force_portable)
 {
-    const mtc_aes_impl *impl;
-    for (size_t i = 0; !force_portable && (impl = mtc_aes_at(i)) != NULL;
-         i++) {
-        if ((impl = mtc_aes_get(impl->name)) != NULL) {
-            return impl;
-        }
-    }
-    return &mtc_aes_ct64;
+    return mtc_impl_best(mtc_aes_order, MTC_COUNT(mtc_aes_order),
+                         force_portable);
 }
 
 const mtc_aes_impl mtc_aes_ct64 = {

@@ -149,3 +149,28 @@ unsigned mtc_cpu_features(void)
     return 0;
 #endif
 }
+
+/* see inner.h */
+const void *mtc_impl_get(const mtc_impl_entry *t, size_t n, const char *name)
+{
+    unsigned f = mtc_cpu_features();
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(t[i].name, name) == 0 && (t[i].needs & ~f) == 0) {
+            return t[i].impl;
+        }
+    }
+    return NULL;
+}
+
+/* see inner.h */
+const void *mtc_impl_best(const mtc_impl_entry *t, size_t n,
+                          int force_portable)
+{
+    unsigned f = mtc_cpu_features();
+    for (size_t i = 0; !force_portable && i < n; i++) {
+        if ((t[i].needs & ~f) == 0) {
+            return t[i].impl;
+        }
+    }
+    return t[n - 1].impl;
+}

@@ -314,6 +314,24 @@ MTC_INLINE void mtc_ctr_add(uint8_t ctr[16], uint64_t n)
 #define MTC_NAME_ARM64CE_AES "armaes"
 #define MTC_NAME_ARM64CE_SHA "armsha"
 
+/*
+ * The tables of aes_select.c and sha_select.c: the implementations this
+ * build has, fastest first, each with the CPU features (MTC_CPU_*) it
+ * needs; the last is the portable one, which needs none.  mtc_impl_get
+ * (cpu.c) gives the implementation named name where the CPU has what it
+ * needs, else NULL; mtc_impl_best the first the CPU runs, or the last
+ * with force_portable.
+ */
+typedef struct {
+    const char *name;
+    const void *impl;
+    unsigned needs;
+} mtc_impl_entry;
+#define MTC_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+const void *mtc_impl_get(const mtc_impl_entry *t, size_t n, const char *name);
+const void *mtc_impl_best(const mtc_impl_entry *t, size_t n,
+                          int force_portable);
+
 extern const mtc_aes_impl mtc_aes_ct64;
 #if MTC_X86
 extern const mtc_aes_impl mtc_aes_x86ni;
@@ -427,6 +445,24 @@ void mtc_x86vaes_ctr_blocks(const mtc_aes256_keys *ks, uint8_t ctr[16],
 /* SHA compression functions (sha*_generic.c, sha_x86ni.c, sha_x86mb.c). */
 extern const uint32_t mtc_sha256_k[64];  /* FIPS 180-4 4.2.2, in sha256_generic.c */
 extern const uint32_t mtc_sha256_iv[8];  /* FIPS 180-4 5.3.3, in sha_common.c */
+/* SHA256(prefix[0:32] + data[0:len]) on impl: its sha256_prefixed where
+ * it has one and len % 16 == 0. */
+MTC_INLINE void mtc_sha256_prefixed(const mtc_sha_impl *impl,
+                                    const uint8_t prefix[32],
+                                    const uint8_t *data, size_t len,
+                                    uint8_t out[32])
+{
+    mtc_sha256_ctx ctx;
+
+    if (impl->sha256_prefixed != NULL && len % 16 == 0) {
+        impl->sha256_prefixed(prefix, data, len, out);
+        return;
+    }
+    mtc_sha256_init(&ctx, impl);
+    mtc_sha256_update(&ctx, prefix, 32);
+    mtc_sha256_update(&ctx, data, len);
+    mtc_sha256_final(&ctx, out);
+}
 void mtc_generic_sha1_blocks(uint32_t state[5], const uint8_t *data,
                              size_t nblocks);
 void mtc_generic_sha256_blocks(uint32_t state[8], const uint8_t *data,

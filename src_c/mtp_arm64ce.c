@@ -26,53 +26,6 @@
 #if MTC_ARM64
 
 /*
- * One SHA-256 compression a quarter (16 rounds) at a time, the state in
- * registers: begin takes the block's words and keeps the state it starts
- * from, quarter 3 adds it back (FIPS 180-4 6.2.2 step 4).
- */
-typedef struct {
-    uint32x4_t abcd, efgh, abcd0, efgh0, w0, w1, w2, w3;
-} mtc_ce_sha256_run;
-
-MTC_SHA_CE_INLINE void mtc_ce_sha256_begin(mtc_ce_sha256_run *r,
-                                           const uint8_t *a,
-                                           const uint8_t *b)
-{
-    r->abcd0 = r->abcd;
-    r->efgh0 = r->efgh;
-    r->w0 = mtc_sha_ce_words(a);
-    r->w1 = mtc_sha_ce_words(a + 16);
-    r->w2 = mtc_sha_ce_words(b);
-    r->w3 = mtc_sha_ce_words(b + 16);
-}
-
-MTC_SHA_CE_INLINE void mtc_ce_sha256_quarter(mtc_ce_sha256_run *r, int q)
-{
-    const uint32_t *k = mtc_sha256_k + 16 * q;
-
-    if (q != 0) {
-        r->w0 = mtc_sha256_ce_next(r->w0, r->w1, r->w2, r->w3);
-    }
-    mtc_sha256_ce_r4(&r->abcd, &r->efgh, r->w0, k);
-    if (q != 0) {
-        r->w1 = mtc_sha256_ce_next(r->w1, r->w2, r->w3, r->w0);
-    }
-    mtc_sha256_ce_r4(&r->abcd, &r->efgh, r->w1, k + 4);
-    if (q != 0) {
-        r->w2 = mtc_sha256_ce_next(r->w2, r->w3, r->w0, r->w1);
-    }
-    mtc_sha256_ce_r4(&r->abcd, &r->efgh, r->w2, k + 8);
-    if (q != 0) {
-        r->w3 = mtc_sha256_ce_next(r->w3, r->w0, r->w1, r->w2);
-    }
-    mtc_sha256_ce_r4(&r->abcd, &r->efgh, r->w3, k + 12);
-    if (q == 3) {
-        r->abcd = vaddq_u32(r->abcd, r->abcd0);
-        r->efgh = vaddq_u32(r->efgh, r->efgh0);
-    }
-}
-
-/*
  * IGE decryption of n blocks and SHA256(prefix[0:32] + plaintext) into
  * digest in one pass.  The hashed message's block j is the plaintext's
  * bytes 64 j - 32 .. 64 j + 32 (block 0: the prefix and the first 32
@@ -89,13 +42,13 @@ static void mtc_ce_ige_dec_sha256(const uint8_t key[32], const uint8_t iv[32],
 {
     uint8x16_t dk[15];
     mtc_ce_ige_state st;
-    mtc_ce_sha256_run r;
+    mtc_sha256_v_run r;
     size_t done = 0; /* hash blocks compressed */
 
     mtc_ce_keys(dk, key, 1);
     mtc_ce_ige_init(&st, dk, iv, in, 1);
-    r.abcd = vld1q_u32(mtc_sha256_iv);
-    r.efgh = vld1q_u32(mtc_sha256_iv + 4);
+    r.s0 = vld1q_u32(mtc_sha256_iv);
+    r.s1 = vld1q_u32(mtc_sha256_iv + 4);
     size_t i = 0;
     for (; i < 2 && i + 1 < n; i++) {
         mtc_ce_ige_next(&st, dk, in + 16 * (i + 1), out + 16 * i, 1);
@@ -104,18 +57,18 @@ static void mtc_ce_ige_dec_sha256(const uint8_t key[32], const uint8_t iv[32],
     for (; i + 4 < n; i += 4) {
         mtc_ce_ige_next(&st, dk, in + 16 * (i + 1), out + 16 * i, 1);
         if (done == 0) {
-            mtc_ce_sha256_begin(&r, prefix, out);
+            mtc_sha256_v_begin(&r, prefix, out);
         } else {
             const uint8_t *block = out + 64 * done - 32;
-            mtc_ce_sha256_begin(&r, block, block + 32);
+            mtc_sha256_v_begin(&r, block, block + 32);
         }
-        mtc_ce_sha256_quarter(&r, 0);
+        mtc_sha256_v_quarter(&r, 0);
         mtc_ce_ige_next(&st, dk, in + 16 * (i + 2), out + 16 * (i + 1), 1);
-        mtc_ce_sha256_quarter(&r, 1);
+        mtc_sha256_v_quarter(&r, 1);
         mtc_ce_ige_next(&st, dk, in + 16 * (i + 3), out + 16 * (i + 2), 1);
-        mtc_ce_sha256_quarter(&r, 2);
+        mtc_sha256_v_quarter(&r, 2);
         mtc_ce_ige_next(&st, dk, in + 16 * (i + 4), out + 16 * (i + 3), 1);
-        mtc_ce_sha256_quarter(&r, 3);
+        mtc_sha256_v_quarter(&r, 3);
         done++;
     }
     for (; i + 1 < n; i++) {
@@ -124,8 +77,8 @@ static void mtc_ce_ige_dec_sha256(const uint8_t key[32], const uint8_t iv[32],
     mtc_ce_ige_last(&st, dk, out + 16 * (n - 1));
     mtc_memzero(dk, sizeof dk);
     mtc_memzero(&st, sizeof st); /* k0k14 is key material */
-    mtc_sha256_ce_prefixed_from(&r.abcd, &r.efgh, prefix, out, 16 * n, done,
-                                digest);
+    mtc_sha256_v_prefixed_from(&r.s0, &r.s1, prefix, out, 16 * n, done,
+                               digest);
     mtc_memzero(&r, sizeof r);
 }
 
@@ -138,18 +91,13 @@ void mtc_arm64ce_mtp_ige_decrypt_sha256(const uint8_t key[32],
                                         const uint8_t prefix[32],
                                         uint8_t digest[32])
 {
-    mtc_sha256_ctx hash;
-
     if (len >= 16 && sha->sha256_blocks == mtc_arm64ce_sha256_blocks) {
         mtc_ce_ige_dec_sha256(key, iv, in, out, len / 16, prefix, digest);
         return;
     }
     /* Without the SHA instructions there is nothing to overlap. */
     mtc_arm64ce_ige_decrypt(key, iv, in, out, len);
-    mtc_sha256_init(&hash, sha);
-    mtc_sha256_update(&hash, prefix, 32);
-    mtc_sha256_update(&hash, out, len & ~(size_t)15);
-    mtc_sha256_final(&hash, digest);
+    mtc_sha256_prefixed(sha, prefix, out, len & ~(size_t)15, digest);
 }
 
 #endif /* MTC_ARM64 */

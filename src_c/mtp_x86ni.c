@@ -16,53 +16,6 @@
 #define MTC_TARGET_AESNI_SHANI MTC_TARGET("sse2,ssse3,sse4.1,aes,sha")
 
 /*
- * One SHA-256 compression with SHA-NI a quarter (16 rounds) at a time,
- * the state in registers: begin takes the block's words and keeps the
- * state it starts from, quarter 3 adds it back (FIPS 180-4 6.2.2 step 4).
- */
-typedef struct {
-    __m128i abef, cdgh, abef0, cdgh0, w0, w1, w2, w3;
-} mtc_ni_sha256_run;
-
-MTC_SHA_NI_INLINE void mtc_ni_sha256_begin(mtc_ni_sha256_run *r, __m128i w0,
-                                           __m128i w1, __m128i w2,
-                                           __m128i w3)
-{
-    r->abef0 = r->abef;
-    r->cdgh0 = r->cdgh;
-    r->w0 = w0;
-    r->w1 = w1;
-    r->w2 = w2;
-    r->w3 = w3;
-}
-
-MTC_SHA_NI_INLINE void mtc_ni_sha256_quarter(mtc_ni_sha256_run *r, int q)
-{
-    const uint32_t *k = mtc_sha256_k + 16 * q;
-
-    if (q != 0) {
-        r->w0 = mtc_sha256_next(r->w0, r->w1, r->w2, r->w3);
-    }
-    mtc_sha256_r4(&r->abef, &r->cdgh, r->w0, k);
-    if (q != 0) {
-        r->w1 = mtc_sha256_next(r->w1, r->w2, r->w3, r->w0);
-    }
-    mtc_sha256_r4(&r->abef, &r->cdgh, r->w1, k + 4);
-    if (q != 0) {
-        r->w2 = mtc_sha256_next(r->w2, r->w3, r->w0, r->w1);
-    }
-    mtc_sha256_r4(&r->abef, &r->cdgh, r->w2, k + 8);
-    if (q != 0) {
-        r->w3 = mtc_sha256_next(r->w3, r->w0, r->w1, r->w2);
-    }
-    mtc_sha256_r4(&r->abef, &r->cdgh, r->w3, k + 12);
-    if (q == 3) {
-        r->abef = _mm_add_epi32(r->abef, r->abef0);
-        r->cdgh = _mm_add_epi32(r->cdgh, r->cdgh0);
-    }
-}
-
-/*
  * IGE decryption of n blocks and SHA256(prefix[0:32] + plaintext) into
  * digest in one pass, with SHA-NI.  The hashed message's block j is the
  * plaintext's bytes 64 j - 32 .. 64 j + 32 (block 0: the prefix and the
@@ -83,12 +36,12 @@ static void mtc_ni_ige_dec_sha256_ni(const uint8_t key[32],
 {
     __m128i dk[15];
     mtc_ni_ige_dec_state st;
-    mtc_ni_sha256_run r;
+    mtc_sha256_v_run r;
     size_t done = 0; /* hash blocks compressed */
 
     mtc_ni_ige_dec_keys(dk, key);
     mtc_ni_ige_dec_init(&st, dk, iv, in);
-    mtc_sha256_ni_load(mtc_sha256_iv, &r.abef, &r.cdgh);
+    mtc_sha256_ni_load(mtc_sha256_iv, &r.s0, &r.s1);
     size_t i = 0;
     for (; i < 2 && i + 1 < n; i++) {
         mtc_ni_ige_dec_next(&st, dk, in + 16 * (i + 1), out + 16 * i);
@@ -97,24 +50,18 @@ static void mtc_ni_ige_dec_sha256_ni(const uint8_t key[32],
     for (; i + 4 < n; i += 4) {
         mtc_ni_ige_dec_next(&st, dk, in + 16 * (i + 1), out + 16 * i);
         if (done == 0) {
-            mtc_ni_sha256_begin(&r, mtc_sha256_ni_words(prefix),
-                                mtc_sha256_ni_words(prefix + 16),
-                                mtc_sha256_ni_words(out),
-                                mtc_sha256_ni_words(out + 16));
+            mtc_sha256_v_begin(&r, prefix, out);
         } else {
             const uint8_t *block = out + 64 * done - 32;
-            mtc_ni_sha256_begin(&r, mtc_sha256_ni_words(block),
-                                mtc_sha256_ni_words(block + 16),
-                                mtc_sha256_ni_words(block + 32),
-                                mtc_sha256_ni_words(block + 48));
+            mtc_sha256_v_begin(&r, block, block + 32);
         }
-        mtc_ni_sha256_quarter(&r, 0);
+        mtc_sha256_v_quarter(&r, 0);
         mtc_ni_ige_dec_next(&st, dk, in + 16 * (i + 2), out + 16 * (i + 1));
-        mtc_ni_sha256_quarter(&r, 1);
+        mtc_sha256_v_quarter(&r, 1);
         mtc_ni_ige_dec_next(&st, dk, in + 16 * (i + 3), out + 16 * (i + 2));
-        mtc_ni_sha256_quarter(&r, 2);
+        mtc_sha256_v_quarter(&r, 2);
         mtc_ni_ige_dec_next(&st, dk, in + 16 * (i + 4), out + 16 * (i + 3));
-        mtc_ni_sha256_quarter(&r, 3);
+        mtc_sha256_v_quarter(&r, 3);
         done++;
     }
     for (; i + 1 < n; i++) {
@@ -123,8 +70,8 @@ static void mtc_ni_ige_dec_sha256_ni(const uint8_t key[32],
     mtc_ni_ige_dec_last(&st, dk, out + 16 * (n - 1));
     mtc_ni_wipe(dk, 15);
     mtc_memzero(&st, sizeof st); /* last holds dk[14] ^ c, key material */
-    mtc_sha256_ni_prefixed_from(&r.abef, &r.cdgh, prefix, out, 16 * n, done,
-                                digest);
+    mtc_sha256_v_prefixed_from(&r.s0, &r.s1, prefix, out, 16 * n, done,
+                               digest);
     mtc_memzero(&r, sizeof r);
 }
 
@@ -137,18 +84,13 @@ void mtc_x86ni_mtp_ige_decrypt_sha256(const uint8_t key[32],
                                   const uint8_t prefix[32],
                                   uint8_t digest[32])
 {
-    mtc_sha256_ctx hash;
-
     if (len >= 16 && sha->sha256_blocks == mtc_x86ni_sha256_blocks) {
         mtc_ni_ige_dec_sha256_ni(key, iv, in, out, len / 16, prefix, digest);
         return;
     }
     /* Without SHA-NI there is nothing to overlap. */
     mtc_x86ni_ige_decrypt(key, iv, in, out, len);
-    mtc_sha256_init(&hash, sha);
-    mtc_sha256_update(&hash, prefix, 32);
-    mtc_sha256_update(&hash, out, len & ~(size_t)15);
-    mtc_sha256_final(&hash, digest);
+    mtc_sha256_prefixed(sha, prefix, out, len & ~(size_t)15, digest);
 }
 
 /* see inner.h */
@@ -161,7 +103,7 @@ void mtc_x86ni_mtp_kdf(const uint8_t auth_key[256], unsigned x,
      * bit length 416 (FIPS 180-4 5.1.1); lane 0 is taken from elsewhere. */
     const __m128i tail = _mm_set_epi32(416, 0, (int)0x80000000u, 0);
     const uint8_t *k = auth_key + x;
-    __m128i mk = mtc_sha256_ni_words(msg_key);
+    __m128i mk = mtc_sha_v_words(msg_key);
     __m128i a_abef, a_cdgh, b_abef, b_cdgh, a03, a47, b03, b47;
 
     /* Both blocks are built in registers (no block buffer to store and
@@ -170,14 +112,14 @@ void mtc_x86ni_mtp_kdf(const uint8_t auth_key[256], unsigned x,
     b_abef = a_abef;
     b_cdgh = a_cdgh;
     /* sha256_a = SHA256(msg_key + substr(auth_key, x, 36)) */
-    mtc_sha256_ni_block(&a_abef, &a_cdgh, mk, mtc_sha256_ni_words(k),
-                        mtc_sha256_ni_words(k + 16),
-                        _mm_blend_epi16(mtc_sha256_ni_words(k + 32), tail,
+    mtc_sha256_v_block(&a_abef, &a_cdgh, mk, mtc_sha_v_words(k),
+                        mtc_sha_v_words(k + 16),
+                        _mm_blend_epi16(mtc_sha_v_words(k + 32), tail,
                                         0xfc));
     /* sha256_b = SHA256(substr(auth_key, 40 + x, 36) + msg_key) */
-    mtc_sha256_ni_block(&b_abef, &b_cdgh, mtc_sha256_ni_words(k + 40),
-                        mtc_sha256_ni_words(k + 56),
-                        _mm_alignr_epi8(mk, mtc_sha256_ni_words(k + 60), 12),
+    mtc_sha256_v_block(&b_abef, &b_cdgh, mtc_sha_v_words(k + 40),
+                        mtc_sha_v_words(k + 56),
+                        _mm_alignr_epi8(mk, mtc_sha_v_words(k + 60), 12),
                         _mm_blend_epi16(_mm_srli_si128(mk, 12), tail, 0xfc));
     mtc_sha256_ni_unpack(a_abef, a_cdgh, &a03, &a47);
     mtc_sha256_ni_unpack(b_abef, b_cdgh, &b03, &b47);

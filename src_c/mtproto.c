@@ -30,16 +30,14 @@ void mtc_mtp_msg_key_large(const mtc_sha_impl *sha,
     mtc_sha256_ctx ctx;
 
     /* msg_key_large = SHA256(substr(auth_key, 88 + x, 32) + plaintext) */
-    if (sha->sha256_prefixed != NULL && blen == 0 && alen % 16 == 0) {
-        sha->sha256_prefixed(auth_key + 88 + x, a, alen, out);
+    if (blen == 0) {
+        mtc_sha256_prefixed(sha, auth_key + 88 + x, a, alen, out);
         return;
     }
     mtc_sha256_init(&ctx, sha);
     mtc_sha256_update(&ctx, auth_key + 88 + x, 32);
     mtc_sha256_update(&ctx, a, alen);
-    if (blen > 0) {
-        mtc_sha256_update(&ctx, b, blen);
-    }
+    mtc_sha256_update(&ctx, b, blen);
     mtc_sha256_final(&ctx, out);
 }
 

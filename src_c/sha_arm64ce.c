@@ -74,7 +74,7 @@ void mtc_arm64ce_sha1_blocks(uint32_t state[5], const uint8_t *data,
         uint32x4_t abcd0 = abcd, w[4];
         uint32_t e = e0;
         for (int i = 0; i < 4; i++) {
-            w[i] = mtc_sha_ce_words(data + 16 * i);
+            w[i] = mtc_sha_v_words(data + 16 * i);
         }
         SHA1_STEP(0);
         SHA1_STEP(1);
@@ -112,7 +112,7 @@ void mtc_arm64ce_sha256_blocks(uint32_t state[8], const uint8_t *data,
 {
     uint32x4_t abcd = vld1q_u32(state), efgh = vld1q_u32(state + 4);
 
-    mtc_sha256_ce_blocks(&abcd, &efgh, data, nblocks);
+    mtc_sha256_v_blocks(&abcd, &efgh, data, nblocks);
     vst1q_u32(state, abcd);
     vst1q_u32(state + 4, efgh);
 }
@@ -126,7 +126,7 @@ void mtc_arm64ce_sha256_prefixed(const uint8_t prefix[32],
     uint32x4_t abcd = vld1q_u32(mtc_sha256_iv);
     uint32x4_t efgh = vld1q_u32(mtc_sha256_iv + 4);
 
-    mtc_sha256_ce_prefixed_from(&abcd, &efgh, prefix, data, n, 0, out);
+    mtc_sha256_v_prefixed_from(&abcd, &efgh, prefix, data, n, 0, out);
 }
 
 #endif /* MTC_ARM64 */

@@ -49,51 +49,43 @@ static const mtc_sha_impl mtc_sha_arm64ce = {
 };
 #endif
 
+static const mtc_impl_entry mtc_sha_order[] = {
+#if MTC_X86
+    {MTC_NAME_X86NI_SHA, &mtc_sha_x86ni, MTC_CPU_SHANI},
+#endif
+#if MTC_ARM64
+    {MTC_NAME_ARM64CE_SHA, &mtc_sha_arm64ce, MTC_CPU_ARMSHA},
+#endif
+    {MTC_NAME_GENERIC_SHA, &mtc_sha_generic, 0},
+};
+
+/* impl, or its batching twin where impl is SHA-NI and AVX-512 runs. */
+static const mtc_sha_impl *mtc_sha_batching(const mtc_sha_impl *impl)
+{
+#if MTC_X86
+    if (impl == &mtc_sha_x86ni && (mtc_cpu_features() & MTC_CPU_AVX512)) {
+        return &mtc_sha_x86ni_x86mb;
+    }
+#endif
+    return impl;
+}
+
 /* see mtc.h */
 const mtc_sha_impl *mtc_sha_at(size_t i)
 {
-    static const mtc_sha_impl *const order[] = {
-#if MTC_X86
-        &mtc_sha_x86ni,
-#endif
-#if MTC_ARM64
-        &mtc_sha_arm64ce,
-#endif
-        &mtc_sha_generic,
-    };
-    return i < sizeof(order) / sizeof(order[0]) ? order[i] : NULL;
+    return i < MTC_COUNT(mtc_sha_order) ? mtc_sha_order[i].impl : NULL;
 }
 
 /* see mtc.h */
 const mtc_sha_impl *mtc_sha_get(const char *name)
 {
-    if (strcmp(name, MTC_NAME_GENERIC_SHA) == 0) {
-        return &mtc_sha_generic;
-    }
-#if MTC_X86
-    unsigned f = mtc_cpu_features();
-    if (strcmp(name, MTC_NAME_X86NI_SHA) == 0 && (f & MTC_CPU_SHANI)) {
-        return f & MTC_CPU_AVX512 ? &mtc_sha_x86ni_x86mb : &mtc_sha_x86ni;
-    }
-#endif
-#if MTC_ARM64
-    if (strcmp(name, MTC_NAME_ARM64CE_SHA) == 0
-        && (mtc_cpu_features() & MTC_CPU_ARMSHA)) {
-        return &mtc_sha_arm64ce;
-    }
-#endif
-    return NULL;
+    return mtc_sha_batching(
+        mtc_impl_get(mtc_sha_order, MTC_COUNT(mtc_sha_order), name));
 }
 
 /* see mtc.h */
 const mtc_sha_impl *mtc_sha_best(int force_portable)
 {
-    const mtc_sha_impl *impl;
-    for (size_t i = 0; !force_portable && (impl = mtc_sha_at(i)) != NULL;
-         i++) {
-        if ((impl = mtc_sha_get(impl->name)) != NULL) {
-            return impl;
-        }
-    }
-    return &mtc_sha_generic;
+    return mtc_sha_batching(mtc_impl_best(
+        mtc_sha_order, MTC_COUNT(mtc_sha_order), force_portable));
 }

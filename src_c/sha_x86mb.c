@@ -246,9 +246,9 @@ void mtc_x86mb_sha256_prefixed_many(const uint8_t prefix[32],
                 h[i] = st[i][l];
             }
             mtc_sha256_ni_load(h, &abef, &cdgh);
-            mtc_sha256_ni_prefixed_from(&abef, &cdgh, prefix, lanes[l].data,
-                                        lanes[l].len, lanes[l].next,
-                                        out + 32 * lanes[l].msg);
+            mtc_sha256_v_prefixed_from(&abef, &cdgh, prefix, lanes[l].data,
+                                       lanes[l].len, lanes[l].next,
+                                       out + 32 * lanes[l].msg);
         }
     }
     mtc_memzero(lanes, sizeof lanes);

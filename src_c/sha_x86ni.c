@@ -126,7 +126,7 @@ void mtc_x86ni_sha256_blocks(uint32_t state[8], const uint8_t *data,
     __m128i abef, cdgh;
 
     mtc_sha256_ni_load(state, &abef, &cdgh);
-    mtc_sha256_ni_blocks(&abef, &cdgh, data, nblocks);
+    mtc_sha256_v_blocks(&abef, &cdgh, data, nblocks);
     mtc_sha256_ni_store(state, abef, cdgh);
 }
 
@@ -138,7 +138,7 @@ void mtc_x86ni_sha256_prefixed(const uint8_t prefix[32], const uint8_t *data,
     __m128i abef, cdgh;
 
     mtc_sha256_ni_load(mtc_sha256_iv, &abef, &cdgh);
-    mtc_sha256_ni_prefixed_from(&abef, &cdgh, prefix, data, n, 0, out);
+    mtc_sha256_v_prefixed_from(&abef, &cdgh, prefix, data, n, 0, out);
 }
 
 /*
@@ -163,7 +163,7 @@ MTC_SHA_NI_INLINE __m128i mtc_sha256_ni_tail(const uint8_t *t, size_t r,
     size_t start = 16 * j;
 
     if (start + 16 <= r) {
-        return mtc_sha256_ni_words(t + start);
+        return mtc_sha_v_words(t + start);
     }
     if (start > r) {
         return _mm_setzero_si128();
@@ -195,15 +195,15 @@ void mtc_x86ni_sha256(const uint8_t *data, size_t len, uint8_t out[32])
     }
     const uint8_t *t = data + 64 * whole;
     mtc_sha256_ni_load(mtc_sha256_iv, &abef, &cdgh);
-    mtc_sha256_ni_blocks(&abef, &cdgh, data, whole);
+    mtc_sha256_v_blocks(&abef, &cdgh, data, whole);
     for (size_t j = 0; j < last; j++) {
         w[j] = mtc_sha256_ni_tail(t, r, j);
     }
     w[last - 1] = _mm_insert_epi32(w[last - 1], (int)(uint32_t)(bits >> 32), 2);
     w[last - 1] = _mm_insert_epi32(w[last - 1], (int)(uint32_t)bits, 3);
-    mtc_sha256_ni_block(&abef, &cdgh, w[0], w[1], w[2], w[3]);
+    mtc_sha256_v_block(&abef, &cdgh, w[0], w[1], w[2], w[3]);
     if (last == 8) {
-        mtc_sha256_ni_block(&abef, &cdgh, w[4], w[5], w[6], w[7]);
+        mtc_sha256_v_block(&abef, &cdgh, w[4], w[5], w[6], w[7]);
     }
     mtc_sha256_ni_unpack(abef, cdgh, &h03, &h47);
     mtc_sha256_ni_put(out, h03);

@@ -57,8 +57,8 @@
  * mtc_aes_get("vaes") are NULL and the harness says so (the test checks
  * that nothing else the CPU runs is left out).  Those kernels are argued
  * constant-time instruction by instruction in the next comment, to which
- * each of their files points: sha_x86ni.c with sha_x86ni.h, mtp_x86ni.c,
- * sha_x86mb.c, aes_x86vaes.c and
+ * each of their files points: sha_x86ni.c with sha_x86ni.h and
+ * sha256_vec.h, mtp_x86ni.c, sha_x86mb.c, aes_x86vaes.c and
  * aes_x86vaes_ige_many.c.  A valgrind whose CPUID offers them runs them
  * here unchanged.
  *
@@ -122,12 +122,13 @@
  * VPCMPLEUQ, VPCMPEQD, VPSUBD, VPSUBQ, VPAND(D), VPMOVQD, VPEXTRD,
  * VINSERTPS, VPINSRQ; masked stores; REP STOS; calls) has public operands.
  *
- * sha_x86ni.c with sha_x86ni.h (SHA-1 and SHA-256 blocks; the one-shot
- * and prefixed SHA-256) and mtp_x86ni.c's KDF.  (B) The loops over nblocks; the one-shot's
- * len < 16 and its tail vectors (r = len % 64 against 16 j); the prefixed
- * form's block and padding vectors (done, m, d, total, from n); the KDF has
- * no branch.  (A) Data and state at the caller's pointers plus multiples of
- * 16, mtc_sha256_k at 4 i, auth_key + x plus constants; the one-shot reads
+ * sha_x86ni.c with sha_x86ni.h and sha256_vec.h (SHA-1 and SHA-256
+ * blocks; the one-shot and prefixed SHA-256) and mtp_x86ni.c's KDF.
+ * (B) The loops over nblocks; the one-shot's len < 16 and its tail
+ * vectors (r = len % 64 against 16 j); the prefixed form's block and
+ * padding vectors (done, m, d, total, from n); the KDF has no branch.
+ * (A) Data and state at the caller's pointers plus multiples of 16,
+ * mtc_sha256_k at 4 i, auth_key + x plus constants; the one-shot reads
  * its last partial vector as the 16 bytes that end at data + len and moves
  * it with masks read at shuffle + 16 - k and mark + 16 - k, k = r - 16 j;
  * the bit length (public) goes in by PINSRD; memcpy and memset of public
@@ -136,11 +137,11 @@
  * mtp_x86ni.c, mtc_ni_ige_dec_sha256_ni (IGE decryption with the
  * msg_key's SHA-256 interleaved).  (B) The dispatch (len >= 16, which SHA
  * kernel), the loops over blocks i < n, done == 0, then
- * mtc_sha256_ni_prefixed_from as above.  (A) in + 16 i, out + 16 i,
+ * mtc_sha256_v_prefixed_from as above.  (A) in + 16 i, out + 16 i,
  * out + 64 done - 32, the prefix, the round keys on the stack.  Its AES
  * steps are the inline functions of the AES-NI IGE decryption valgrind
  * checks (mtc_ni_ige_dec_* in aes_x86ni.h), its SHA steps those of
- * sha_x86ni.h.
+ * sha_x86ni.h and sha256_vec.h.
  *
  * sha_x86mb.c (SHA-256 of 16 messages, one per 32-bit lane of zmm
  * registers).  (B) Which lanes are busy, each lane's next block and block
@@ -151,7 +152,7 @@
  * public lengths, 0x80 at a public index), an idle lane's at a constant
  * zero block; digests stored after BSWAP at out + 32 msg + 4 i; states
  * spilled by stores at fixed stack offsets, masked by one lane (1 << l).
- * The last few messages finish in mtc_sha256_ni_prefixed_from (above).
+ * The last few messages finish in mtc_sha256_v_prefixed_from (above).
  *
  * aes_x86vaes.c (CTR and CBC decryption, four blocks a zmm register).
  * (B) nblocks < 8 (to the AES-NI kernels, checked), the loops over 32 and
@@ -205,7 +206,8 @@
  *   schedule's word shifts).
  * All else has public operands: CMP, SUBS, SUB, AND, ASR, LSL, LSR, SMULL,
  * SMADDL and ADRP on lengths, counts, indices and addresses; CBZ, CBNZ,
- * TBZ, B.cond, CSEL (the scheduler), B, BL, BLR, RET and NOP.
+ * TBZ, B.cond, CSEL (the scheduler), CSET (whether a SHA-256 padding
+ * vector starts with 0x80, from the length), B, BL, BLR, RET and NOP.
  *
  * aes_arm64ce.h with aes_arm64ce_ige.c, aes_arm64ce_cbc.c and
  * aes_arm64ce_ctr.c (IGE, CBC and CTR; the IGE steps mtc_ce_ige_* that
@@ -223,8 +225,8 @@
  * at slots[l].in + 16 i and out + 16 i, its keys at lanes + l (SMADDL of
  * the lane index); the last job goes to the one-stream kernel above.
  *
- * sha_arm64ce.c with sha_arm64ce.h (SHA-1 and SHA-256 blocks, the
- * prefixed SHA-256).  (B) The loops over nblocks; the prefixed form's
+ * sha_arm64ce.c with sha_arm64ce.h and sha256_vec.h (SHA-1 and SHA-256
+ * blocks, the prefixed SHA-256).  (B) The loops over nblocks; the prefixed form's
  * block and padding vectors (done, m, d, total, from n); SHA-1's round
  * function by step number.  (A) Data at the caller's pointer plus
  * multiples of 16, the state at its pointer, mtc_sha256_k at 4 i, the SHA-1
@@ -232,7 +234,7 @@
  *
  * mtp_arm64ce.c (IGE decryption with the msg_key's SHA-256 interleaved).
  * (B) The dispatch (len >= 16, which SHA kernel), the loops over blocks
- * i < n, done == 0, then mtc_sha256_ce_prefixed_from as above.  (A)
+ * i < n, done == 0, then mtc_sha256_v_prefixed_from as above.  (A)
  * in + 16 i, out + 16 i, out + 64 done - 32, the prefix, the round keys on
  * the stack; its AES and SHA steps are those of the files above.
  *
