@@ -46,8 +46,7 @@ log = logging.getLogger("mtcore.client")
 # Seconds to wait for each answer of the key exchange.
 _EXCHANGE_TIMEOUT = 20.0
 # Seconds between attempts to connect again: 0.1, 0.2, 0.4 ... at most 5.
-_BACKOFF_FIRST = 0.1
-_BACKOFF_MAX = 5.0
+_BACKOFF_FIRST, _BACKOFF_MAX = 0.1, 5.0
 # Requests of the connection's own beside the callers' max_pending.
 _OWN_REQUESTS = 16
 # Writes wait for the socket beyond this many buffered bytes.
