@@ -44,21 +44,6 @@
 #define MTC_CE_INLINE static inline __attribute__((always_inline)) \
     MTC_TARGET_ARMCE
 
-MTC_CE_INLINE uint8x16_t mtc_ce_load(const uint8_t *p)
-{
-    return vld1q_u8(p);
-}
-
-MTC_CE_INLINE void mtc_ce_store(uint8_t *p, uint8x16_t x)
-{
-    vst1q_u8(p, x);
-}
-
-MTC_CE_INLINE uint8x16_t mtc_ce_xor(uint8x16_t a, uint8x16_t b)
-{
-    return veorq_u8(a, b);
-}
-
 /*
  * One step of the AES-256 key schedule (FIPS-197 5.2): the next four words
  * from the four words before them (prev) and t, the transformed last word
@@ -97,8 +82,8 @@ MTC_CE_INLINE void mtc_ce_key_enc(uint8x16_t rk[15], const uint8_t key[32])
 {
     static const uint32_t rcon[7] = {0x01, 0x02, 0x04, 0x08, 0x10, 0x20,
                                      0x40};
-    rk[0] = mtc_ce_load(key);
-    rk[1] = mtc_ce_load(key + 16);
+    rk[0] = vld1q_u8(key);
+    rk[1] = vld1q_u8(key + 16);
     for (int i = 2; i < 15; i++) {
         int even = (i & 1) == 0;
         rk[i] = mtc_ce_expand(
@@ -181,9 +166,9 @@ MTC_CE_INLINE void mtc_ce_ige_init(mtc_ce_ige_state *st,
                                    const uint8_t iv[32], const uint8_t *in,
                                    const int decrypt)
 {
-    uint8x16_t x = mtc_ce_load(decrypt ? iv + 16 : iv);
-    st->prev = mtc_ce_load(decrypt ? iv : iv + 16);
-    st->cur = mtc_ce_load(in);
+    uint8x16_t x = vld1q_u8(decrypt ? iv + 16 : iv);
+    st->prev = vld1q_u8(decrypt ? iv : iv + 16);
+    st->cur = vld1q_u8(in);
     st->k0k14 = veorq_u8(k[0], k[14]);
     st->t = mtc_ce_rounds(st->cur, veorq_u8(k[0], x), k, decrypt);
 }
@@ -193,9 +178,9 @@ MTC_CE_INLINE void mtc_ce_ige_next(mtc_ce_ige_state *st,
                                    const uint8_t *next_in, uint8_t *out,
                                    const int decrypt)
 {
-    uint8x16_t next = mtc_ce_load(next_in);
+    uint8x16_t next = vld1q_u8(next_in);
     uint8x16_t k0 = veorq_u8(st->k0k14, veorq_u8(st->prev, next));
-    mtc_ce_store(out, veorq_u8(st->t, veorq_u8(k[14], st->prev)));
+    vst1q_u8(out, veorq_u8(st->t, veorq_u8(k[14], st->prev)));
     st->t = mtc_ce_rounds(st->t, k0, k, decrypt);
     st->prev = st->cur;
     st->cur = next;
@@ -204,7 +189,7 @@ MTC_CE_INLINE void mtc_ce_ige_next(mtc_ce_ige_state *st,
 MTC_CE_INLINE void mtc_ce_ige_last(const mtc_ce_ige_state *st,
                                    const uint8x16_t k[15], uint8_t *out)
 {
-    mtc_ce_store(out, veorq_u8(st->t, veorq_u8(k[14], st->prev)));
+    vst1q_u8(out, veorq_u8(st->t, veorq_u8(k[14], st->prev)));
 }
 
 #endif /* MTC_ARM64 */

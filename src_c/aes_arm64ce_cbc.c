@@ -23,16 +23,16 @@ void mtc_arm64ce_cbc_encrypt(const uint8_t key[32], uint8_t iv[16],
     }
     mtc_ce_key_enc(rk, key);
     uint8x16_t k0k14 = veorq_u8(rk[0], rk[14]);
-    uint8x16_t t = mtc_ce_rounds(mtc_ce_load(in),
-                                 veorq_u8(rk[0], mtc_ce_load(iv)), rk, 0);
+    uint8x16_t t = mtc_ce_rounds(vld1q_u8(in),
+                                 veorq_u8(rk[0], vld1q_u8(iv)), rk, 0);
     for (size_t i = 0; i + 1 < n; i++) {
-        uint8x16_t k0 = veorq_u8(k0k14, mtc_ce_load(in + 16 * (i + 1)));
-        mtc_ce_store(out + 16 * i, veorq_u8(t, rk[14]));
+        uint8x16_t k0 = veorq_u8(k0k14, vld1q_u8(in + 16 * (i + 1)));
+        vst1q_u8(out + 16 * i, veorq_u8(t, rk[14]));
         t = mtc_ce_rounds(t, k0, rk, 0);
     }
     t = veorq_u8(t, rk[14]);
-    mtc_ce_store(out + 16 * (n - 1), t);
-    mtc_ce_store(iv, t);
+    vst1q_u8(out + 16 * (n - 1), t);
+    vst1q_u8(iv, t);
     mtc_memzero(rk, sizeof rk);
     mtc_memzero(&k0k14, sizeof k0k14);
 }
@@ -50,7 +50,7 @@ MTC_CE_INLINE uint8x16_t mtc_ce_cbc_dec_run(const uint8x16_t dk[15],
 {
     uint8x16_t c[8], s[8];
     for (size_t j = 0; j < n; j++) {
-        c[j] = mtc_ce_load(in + 16 * j);
+        c[j] = vld1q_u8(in + 16 * j);
     }
     /* Round by round across the blocks, each AESD next to its AESIMC. */
     for (size_t j = 0; j < n; j++) {
@@ -63,7 +63,7 @@ MTC_CE_INLINE uint8x16_t mtc_ce_cbc_dec_run(const uint8x16_t dk[15],
     }
     for (size_t j = 0; j < n; j++) {
         s[j] = vaesdq_u8(s[j], dk[13]);
-        mtc_ce_store(out + 16 * j,
+        vst1q_u8(out + 16 * j,
                      veorq_u8(s[j], veorq_u8(dk[14],
                                              j == 0 ? prev : c[j - 1])));
     }
@@ -82,14 +82,14 @@ void mtc_arm64ce_cbc_decrypt(const uint8_t key[32], uint8_t iv[16],
         return;
     }
     mtc_ce_keys(dk, key, 1);
-    uint8x16_t prev = mtc_ce_load(iv);
+    uint8x16_t prev = vld1q_u8(iv);
     for (; i + 8 <= n; i += 8) {
         prev = mtc_ce_cbc_dec_run(dk, prev, in + 16 * i, out + 16 * i, 8);
     }
     for (; i < n; i++) {
         prev = mtc_ce_cbc_dec_run(dk, prev, in + 16 * i, out + 16 * i, 1);
     }
-    mtc_ce_store(iv, prev);
+    vst1q_u8(iv, prev);
     mtc_memzero(dk, sizeof dk);
 }
 

@@ -13,7 +13,7 @@ void mtc_arm64ce_ctr_key(mtc_aes256_keys *ks, const uint8_t key[32])
     uint8x16_t rk[15];
     mtc_ce_key_enc(rk, key);
     for (int i = 0; i < 15; i++) {
-        mtc_ce_store((uint8_t *)ks->w + 16 * i, rk[i]);
+        vst1q_u8((uint8_t *)ks->w + 16 * i, rk[i]);
     }
     mtc_memzero(rk, sizeof rk);
 }
@@ -42,7 +42,7 @@ MTC_CE_INLINE void mtc_ce_ctr_run(const uint8x16_t rk[15], uint64_t hi,
     }
     for (size_t j = 0; j < n; j++) {
         s[j] = veorq_u8(vaeseq_u8(s[j], rk[13]), rk[14]);
-        mtc_ce_store(out + 16 * j, veorq_u8(s[j], mtc_ce_load(in + 16 * j)));
+        vst1q_u8(out + 16 * j, veorq_u8(s[j], vld1q_u8(in + 16 * j)));
     }
 }
 
@@ -55,7 +55,7 @@ void mtc_arm64ce_ctr_blocks(const mtc_aes256_keys *ks, uint8_t ctr[16],
     uint64_t hi = mtc_dec64be(ctr), lo = mtc_dec64be(ctr + 8);
 
     for (int i = 0; i < 15; i++) {
-        rk[i] = mtc_ce_load((const uint8_t *)ks->w + 16 * i);
+        rk[i] = vld1q_u8((const uint8_t *)ks->w + 16 * i);
     }
     while (nblocks > 0) {
         size_t n = nblocks >= 8 ? 8 : 1;

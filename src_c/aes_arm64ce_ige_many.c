@@ -29,12 +29,12 @@ static void mtc_ce_lane_start(void *lanes, int l, const mtc_ige_job *j,
      * decrypt: p_i = D(c_i ^ p_{i-1}) ^ c_{i-1} */
     if (decrypt) {
         mtc_ce_keys(lane->k, j->key, 1);
-        lane->x = mtc_ce_load(j->iv + 16);
-        lane->y = mtc_ce_load(j->iv);
+        lane->x = vld1q_u8(j->iv + 16);
+        lane->y = vld1q_u8(j->iv);
     } else {
         mtc_ce_keys(lane->k, j->key, 0);
-        lane->x = mtc_ce_load(j->iv);
-        lane->y = mtc_ce_load(j->iv + 16);
+        lane->x = vld1q_u8(j->iv);
+        lane->y = vld1q_u8(j->iv + 16);
     }
 }
 
@@ -51,7 +51,7 @@ MTC_CE_INLINE void mtc_ce_lanes_run(mtc_ce_lane *lanes,
         uint8x16_t s[MTC_IGE_LANES], in[MTC_IGE_LANES];
         for (int l = 0; l < MTC_IGE_LANES; l++) {
             /* An idle lane runs on zeros and stores nothing. */
-            in[l] = slots[l].left ? mtc_ce_load(slots[l].in + 16 * i)
+            in[l] = slots[l].left ? vld1q_u8(slots[l].in + 16 * i)
                                   : vdupq_n_u8(0);
             uint8x16_t k0 = veorq_u8(lanes[l].k[0], in[l]);
             s[l] = decrypt ? vaesimcq_u8(vaesdq_u8(lanes[l].x, k0))
@@ -71,7 +71,7 @@ MTC_CE_INLINE void mtc_ce_lanes_run(mtc_ce_lane *lanes,
             lanes[l].x = s[l];
             lanes[l].y = in[l];
             if (slots[l].left) {
-                mtc_ce_store(slots[l].out + 16 * i, s[l]);
+                vst1q_u8(slots[l].out + 16 * i, s[l]);
             }
         }
     }
@@ -96,8 +96,8 @@ static void mtc_ce_lane_finish(void *lanes, int l, const mtc_ige_slot *slot,
     const mtc_ce_lane *lane = (const mtc_ce_lane *)lanes + l;
     uint8_t iv[32];
 
-    mtc_ce_store(iv, decrypt ? lane->y : lane->x);
-    mtc_ce_store(iv + 16, decrypt ? lane->x : lane->y);
+    vst1q_u8(iv, decrypt ? lane->y : lane->x);
+    vst1q_u8(iv + 16, decrypt ? lane->x : lane->y);
     if (decrypt) {
         mtc_arm64ce_ige_decrypt(slot->job->key, iv, slot->in, slot->out,
                                 16 * slot->left);
