@@ -27,6 +27,13 @@ def flag(name):
 PURE = flag("MTCORE_PUREPYTHON") or platform.python_implementation() != "CPython"
 DEBUG = flag("MTCORE_DEBUG_BUILD")
 SANITIZE = flag("MTCORE_SANITIZE")
+# Build switches that leave C out: (environment variable, C macro); the
+# constant-time test compiles its harness with the same ones.
+C_SWITCHES = (
+    ("MTCORE_NO_X86NI", "MTC_NO_X86NI"),
+    ("MTCORE_NO_ARM64", "MTC_NO_ARM64"),
+    ("MTCORE_PORTABLE_C", "MTC_PORTABLE_C"),
+)
 
 ext_modules = []
 cflags = []
@@ -60,16 +67,12 @@ else:
         ldflags += sanitize
     if flag("MTCORE_WERROR"):
         cflags.append("/WX" if MSVC else "-Werror")
-    if flag("MTCORE_NO_X86NI"):
-        cflags.append("-DMTC_NO_X86NI")
-    if flag("MTCORE_NO_ARM64"):
-        # Without the AArch64 kernels (NEON vector-permute AES, ARMv8 Crypto
-        # Extensions).
-        cflags.append("-DMTC_NO_ARM64")
-    if flag("MTCORE_PORTABLE_C"):
-        # Plain C where GCC/Clang builtins would do (byte order, 128-bit
-        # products, bit scans): the code other compilers build.
-        cflags.append("-DMTC_PORTABLE_C")
+    # MTCORE_NO_X86NI: without the x86 AES-NI/VAES/SHA-NI kernels;
+    # MTCORE_NO_ARM64: without the AArch64 ones (NEON vector-permute AES,
+    # ARMv8 Crypto Extensions); MTCORE_PORTABLE_C: plain C where GCC/Clang
+    # builtins would do (byte order, 128-bit products, bit scans), the code
+    # other compilers build.
+    cflags += [f"-D{define}" for env, define in C_SWITCHES if flag(env)]
     directives = {
         "language_level": 3,
         "embedsignature": True,

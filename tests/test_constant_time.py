@@ -33,6 +33,7 @@ harness there without valgrind, as a check of their results.
 
 from __future__ import annotations
 
+import ast
 import os
 import platform
 import re
@@ -168,13 +169,18 @@ def _flags(opt: str) -> list[str]:
     flags = [opt, *CFLAGS, "-DMTC_CTGRIND", f"-I{SRC_C}"]
     if _flag("MTCORE_WERROR"):
         flags.append("-Werror")
-    if _flag("MTCORE_NO_X86NI"):
-        flags.append("-DMTC_NO_X86NI")
-    if _flag("MTCORE_NO_ARM64"):
-        flags.append("-DMTC_NO_ARM64")
-    if _flag("MTCORE_PORTABLE_C"):
-        flags.append("-DMTC_PORTABLE_C")
+    flags += [f"-D{define}" for env, define in _c_switches() if _flag(env)]
     return flags
+
+
+def _c_switches() -> list[tuple[str, str]]:
+    # setup.py's C_SWITCHES (the build's environment switches and their
+    # macros), read from its text: importing it would run the build.
+    tree = ast.parse((HERE.parent / "setup.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "C_SWITCHES":
+            return list(ast.literal_eval(node.value))
+    raise AssertionError("setup.py has no C_SWITCHES")
 
 
 def _run(cmd: list[str]) -> subprocess.CompletedProcess[str]:
