@@ -14,7 +14,7 @@ cdef uint64_t _pq_value(object pq) except? 0:
             raise _errors.out_of_range("pq", 2, 0xFFFFFFFFFFFFFFFF, pq)
         return <uint64_t>pq
     if not PyObject_CheckBuffer(pq):
-        raise _errors.pq_type(pq)
+        raise _errors.pq_type("pq", pq)
     buf_init(&b)
     try:
         get_buffer(pq, &b, "pq", False)

@@ -5,6 +5,8 @@ alike so that both raise the same type with the same message.
 
 from __future__ import annotations
 
+from typing import Callable
+
 from mtcore.exceptions import (
     AnswerHashMismatch,
     ArgumentTypeError,
@@ -48,10 +50,27 @@ from mtcore.exceptions import (
 )
 
 
-def not_buffer(name: str, obj: object) -> ArgumentTypeError:
-    return ArgumentTypeError(
-        f"{name} must be a bytes-like object, not {type(obj).__name__!r}"
-    )
+def _type_name(obj: object) -> str:
+    return type(obj).__name__
+
+
+def _tl_name(obj: object) -> str:
+    # A TL object (of any library) by its TL name, anything else by its type.
+    return str(getattr(obj, "tl_name", None) or type(obj).__name__)
+
+
+def _must_be(
+    kind: str, name_of: Callable[[object], str] = _type_name
+) -> Callable[[str, object], ArgumentTypeError]:
+    # The error of an argument of the wrong type: error(name, obj) says
+    # "name must be kind, not '<what obj is>'".
+    def error(name: str, obj: object) -> ArgumentTypeError:
+        return ArgumentTypeError(f"{name} must be {kind}, not {name_of(obj)!r}")
+
+    return error
+
+
+not_buffer = _must_be("a bytes-like object")
 
 
 def not_contiguous(name: str) -> ArgumentValueError:
@@ -79,21 +98,8 @@ def out_mismatch(expected: int, got: int) -> InvalidLength:
     )
 
 
-def out_size(expected: int, got: int) -> InvalidLength:
-    return InvalidLength(f"out must be {expected} bytes, got {got}")
-
-
-def bad_item(name: str, obj: object) -> ArgumentTypeError:
-    return ArgumentTypeError(
-        f"{name} must be a (data, key, iv) or (data, key, iv, out) tuple, "
-        f"not {type(obj).__name__!r}"
-    )
-
-
-def not_sequence(name: str, obj: object) -> ArgumentTypeError:
-    return ArgumentTypeError(
-        f"{name} must be a list or tuple, not {type(obj).__name__!r}"
-    )
+bad_item = _must_be("a (data, key, iv) or (data, key, iv, out) tuple")
+not_sequence = _must_be("a list or tuple")
 
 
 def out_too_small(expected: int, got: int) -> InvalidLength:
@@ -121,8 +127,7 @@ def not_one_of(name: str, choices: tuple[str, ...], got: object) -> ArgumentValu
     return ArgumentValueError(f"{name} must be one of {', '.join(choices)}; got {got!r}")
 
 
-def not_int(name: str, obj: object) -> ArgumentTypeError:
-    return ArgumentTypeError(f"{name} must be an int, not {type(obj).__name__!r}")
+not_int = _must_be("an int")
 
 
 def _int_text(v: int) -> str:
@@ -190,20 +195,13 @@ def pack_msg_id(msg_id: int, from_client: bool) -> ArgumentValueError:
     )
 
 
-def not_long_id(name: str, obj: object) -> ArgumentTypeError:
-    return ArgumentTypeError(
-        f"{name} must be an int or 8 bytes (the wire form), "
-        f"not {type(obj).__name__!r}"
-    )
+not_long_id = _must_be("an int or 8 bytes (the wire form)")
 
 
 # --- TL primitives (mtcore/_tlbuf.pyx, mtcore/_py/tlbuf.py) ----------------
 
 
-def not_float(name: str, obj: object) -> ArgumentTypeError:
-    return ArgumentTypeError(
-        f"{name} must be a float or an int, not {type(obj).__name__!r}"
-    )
+not_float = _must_be("a float or an int")
 
 
 def float_overflow(name: str, got: int) -> ArgumentValueError:
@@ -212,12 +210,8 @@ def float_overflow(name: str, got: int) -> ArgumentValueError:
     )
 
 
-def not_bool(name: str, obj: object) -> ArgumentTypeError:
-    return ArgumentTypeError(f"{name} must be a bool, not {type(obj).__name__!r}")
-
-
-def not_str(name: str, obj: object) -> ArgumentTypeError:
-    return ArgumentTypeError(f"{name} must be a str, not {type(obj).__name__!r}")
+not_bool = _must_be("a bool")
+not_str = _must_be("a str")
 
 
 def not_utf8(name: str, index: int) -> ArgumentValueError:
@@ -480,8 +474,7 @@ def tl_unknown_field(comb: str, field: str) -> ArgumentTypeError:
 
 
 def tl_field_type(comb: str, field: str, expected: str, obj: object) -> ArgumentTypeError:
-    got = getattr(obj, "tl_name", None) or type(obj).__name__
-    return ArgumentTypeError(f"{comb}.{field} must be {expected}, not {got!r}")
+    return _must_be(expected, _tl_name)(f"{comb}.{field}", obj)
 
 
 def tl_field_value(comb: str, field: str, message: str) -> ArgumentValueError:
@@ -499,10 +492,7 @@ def tl_shared_flag(comb: str, field: str, flag: str) -> ArgumentValueError:
     )
 
 
-def tl_not_object(name: str, obj: object) -> ArgumentTypeError:
-    return ArgumentTypeError(
-        f"{name} must be a TL object, not {type(obj).__name__!r}"
-    )
+tl_not_object = _must_be("a TL object")
 
 
 def tl_unknown_name(kind: str, name: str, near: str | None = None) -> AttributeError:
@@ -526,10 +516,7 @@ def empty(name: str) -> InvalidLength:
     return InvalidLength(f"{name} must not be empty, got 0 bytes")
 
 
-def not_int_iterable(name: str, obj: object) -> ArgumentTypeError:
-    return ArgumentTypeError(
-        f"{name} must be an iterable of ints, not {type(obj).__name__!r}"
-    )
+not_int_iterable = _must_be("an iterable of ints")
 
 
 def api_hash_length(got: int) -> InvalidLength:
@@ -543,25 +530,14 @@ def api_hash_char(char: str, index: int) -> ArgumentValueError:
     )
 
 
-def not_login_token(name: str, obj: object) -> ArgumentTypeError:
-    got = getattr(obj, "tl_name", None) or type(obj).__name__
-    return ArgumentTypeError(
-        f"{name} must be an auth.LoginToken (TL bytes, a decoded object, or "
-        f"another library's TL object), not {got!r}"
-    )
+not_login_token = _must_be(
+    "an auth.LoginToken (TL bytes, a decoded object, or another library's TL object)",
+    _tl_name,
+)
 
 
-def not_time(name: str, obj: object) -> ArgumentTypeError:
-    return ArgumentTypeError(
-        f"{name} must be a unix time (int or float) or an aware datetime, "
-        f"not {type(obj).__name__!r}"
-    )
-
-
-def not_number(name: str, obj: object) -> ArgumentTypeError:
-    return ArgumentTypeError(
-        f"{name} must be an int or a float, not {type(obj).__name__!r}"
-    )
+not_time = _must_be("a unix time (int or float) or an aware datetime")
+not_number = _must_be("an int or a float")
 
 
 def not_finite(name: str, value: float) -> ArgumentValueError:
@@ -574,8 +550,7 @@ def naive_datetime(name: str) -> ArgumentValueError:
     )
 
 
-def not_callable(name: str, obj: object) -> ArgumentTypeError:
-    return ArgumentTypeError(f"{name} must be callable, not {type(obj).__name__!r}")
+not_callable = _must_be("callable")
 
 
 def login_url(message: str) -> LoginURLError:
@@ -625,7 +600,7 @@ def flow_state(what: str, state: str) -> LoginFlowError:
 
 
 def flow_unexpected(got: object, pending: str) -> LoginFlowError:
-    name = getattr(got, "tl_name", None) or type(got).__name__
+    name = _tl_name(got)
     return LoginFlowError(
         f"QRLoginFlow: expected an auth.LoginToken or an rpc_error in answer to "
         f"{pending}, got {name!r}"
@@ -636,17 +611,8 @@ def flow_empty_token(name: str) -> LoginFlowError:
     return LoginFlowError(f"QRLoginFlow: the server sent {name} with an empty token")
 
 
-def not_update(name: str, obj: object) -> ArgumentTypeError:
-    got = getattr(obj, "tl_name", None) or type(obj).__name__
-    return ArgumentTypeError(
-        f"{name} must be an Update or Updates TL object (or its bytes), not {got!r}"
-    )
-
-
-def flow_not_tl(name: str, obj: object) -> ArgumentTypeError:
-    return ArgumentTypeError(
-        f"{name} must be a TL object or its TL bytes, not {type(obj).__name__!r}"
-    )
+not_update = _must_be("an Update or Updates TL object (or its bytes)", _tl_name)
+flow_not_tl = _must_be("a TL object or its TL bytes")
 
 
 def missing_extra(feature: str, package: str, extra: str) -> MissingExtra:
@@ -673,11 +639,7 @@ def text_file(name: str, kind: str) -> ArgumentTypeError:
     return ArgumentTypeError(f"{name} must be opened in binary mode to take {kind}")
 
 
-def not_file(name: str, obj: object) -> ArgumentTypeError:
-    return ArgumentTypeError(
-        f"{name} must be a path or a file object with write(), not "
-        f"{type(obj).__name__!r}"
-    )
+not_file = _must_be("a path or a file object with write()")
 
 
 # --- pq factorization (mtcore.auth) ------------------------------------------
@@ -705,10 +667,7 @@ def modulus_not_positive(got: int) -> ArgumentValueError:
     return ArgumentValueError(f"modulus must be >= 1, got {_int_text(got)}")
 
 
-def pq_type(obj: object) -> ArgumentTypeError:
-    return ArgumentTypeError(
-        f"pq must be an int or a bytes-like object, not {type(obj).__name__!r}"
-    )
+pq_type = _must_be("an int or a bytes-like object")
 
 
 def pq_bytes_length(got: int) -> InvalidLength:
@@ -794,11 +753,7 @@ def framing_not_fresh() -> ArgumentValueError:
     )
 
 
-def framing_type(obj: object) -> ArgumentTypeError:
-    return ArgumentTypeError(
-        "framing must be an Abridged, Intermediate or PaddedIntermediate "
-        f"object, not {type(obj).__name__!r}"
-    )
+framing_type = _must_be("an Abridged, Intermediate or PaddedIntermediate object")
 
 
 def full_not_obfuscated() -> ArgumentValueError:
@@ -880,11 +835,9 @@ def obfuscation_tag() -> TransportTagError:
     )
 
 
-def not_secret(obj: object) -> ArgumentTypeError:
-    return ArgumentTypeError(
-        "secret must be a str (hex or base64url), a bytes-like object or a "
-        f"ProxySecret, not {type(obj).__name__!r}"
-    )
+not_secret = _must_be(
+    "a str (hex or base64url), a bytes-like object or a ProxySecret"
+)
 
 
 def proxy_secret(reason: str) -> ProxySecretError:
@@ -942,20 +895,14 @@ def pending_limit(limit: int) -> PendingLimitError:
     )
 
 
-def not_request(obj: object) -> ArgumentTypeError:
-    got = getattr(obj, "tl_name", None) or type(obj).__name__
-    return ArgumentTypeError(
-        f"request must be a TL function object or its TL bytes, not {got!r}"
-    )
+not_request = _must_be("a TL function object or its TL bytes", _tl_name)
 
 
 def not_function(name: str) -> ArgumentValueError:
     return ArgumentValueError(f"{name} is a constructor: only functions are requests")
 
 
-def not_tl_object(name: str, obj: object) -> ArgumentTypeError:
-    got = getattr(obj, "tl_name", None) or type(obj).__name__
-    return ArgumentTypeError(f"{name} must be a TL object or its TL bytes, not {got!r}")
+not_tl_object = _must_be("a TL object or its TL bytes", _tl_name)
 
 
 def layer_mismatch(layer: int, schema_layer: object) -> ArgumentValueError:
@@ -1147,10 +1094,7 @@ def rng_stuck(what: str, tries: int) -> ArgumentValueError:
 
 
 def rsa_key_type(name: str, obj: object, kind: str) -> ArgumentTypeError:
-    return ArgumentTypeError(
-        f"{name} must be an {kind} or its PEM text (str or bytes), not "
-        f"{type(obj).__name__!r}"
-    )
+    return _must_be(f"an {kind} or its PEM text (str or bytes)")(name, obj)
 
 
 def rsa_pem(kind: str, reason: str) -> ArgumentValueError:
@@ -1177,17 +1121,11 @@ def rsa_pad_data(got: int) -> InvalidLength:
     return InvalidLength(f"data must be at most 144 bytes for RSA_PAD, got {got}")
 
 
-def not_key_id(name: str, obj: object) -> ArgumentTypeError:
-    return ArgumentTypeError(
-        f"{name} must be an AuthKey or its 256 bytes, not {type(obj).__name__!r}"
-    )
+not_key_id = _must_be("an AuthKey or its 256 bytes")
 
 
 def not_tl_request(name: str, expected: str, obj: object) -> ArgumentTypeError:
-    got = getattr(obj, "tl_name", None) or type(obj).__name__
-    return ArgumentTypeError(
-        f"{name} must be {expected} (a TL object or its bytes), not {got!r}"
-    )
+    return _must_be(f"{expected} (a TL object or its bytes)", _tl_name)(name, obj)
 
 
 # --- SRP (mtcore/srp.py) -------------------------------------------------------
@@ -1203,17 +1141,14 @@ def srp_algo(name: str) -> UnsupportedPasswordAlgorithm:
 
 
 def srp_missing(name: str, field: str, obj: object) -> ArgumentTypeError:
-    got = getattr(obj, "tl_name", None) or type(obj).__name__
+    got = _tl_name(obj)
     return ArgumentTypeError(
         f"{name} must be an account.password (a TL object of any library, or its "
         f"bytes); {got!r} has no {field!r}"
     )
 
 
-def srp_password_type(obj: object) -> ArgumentTypeError:
-    return ArgumentTypeError(
-        f"password must be a str or bytes, not {type(obj).__name__!r}"
-    )
+srp_password_type = _must_be("a str or bytes")
 
 
 def srp_b_range() -> DHRangeError:
@@ -1242,10 +1177,7 @@ def srp_id_invalid(srp_id: int) -> SRPIdInvalid:
 # --- the asyncio client (mtcore/client/) ----------------------------------------
 
 
-def not_path(name: str, obj: object) -> ArgumentTypeError:
-    return ArgumentTypeError(
-        f"{name} must be a str or path-like object, not {type(obj).__name__!r}"
-    )
+not_path = _must_be("a str or path-like object")
 
 
 def store_version(path: str, got: int, known: int) -> ArgumentValueError:
@@ -1259,23 +1191,9 @@ def store_no_dc(dc_id: int) -> ArgumentValueError:
     return ArgumentValueError(f"the session store has no DC {dc_id}")
 
 
-def client_not_function(obj: object) -> ArgumentTypeError:
-    return ArgumentTypeError(
-        f"request must be a TL function object (tl.functions...), not {type(obj).__name__!r}"
-    )
-
-
-def dc_tuple(obj: object) -> ArgumentTypeError:
-    return ArgumentTypeError(
-        f"dc must be a (dc_id, host, port) tuple, not {type(obj).__name__!r}"
-    )
-
-
-def password_type(obj: object) -> ArgumentTypeError:
-    return ArgumentTypeError(
-        "password must be a str or a callable returning one, not "
-        f"{type(obj).__name__!r}"
-    )
+client_not_function = _must_be("a TL function object (tl.functions...)")
+dc_tuple = _must_be("a (dc_id, host, port) tuple")
+password_type = _must_be("a str or a callable returning one")
 
 
 def client_closed() -> ClientError:
@@ -1348,10 +1266,7 @@ def testing_cluster_options(names: list[str]) -> ArgumentTypeError:
     )
 
 
-def testing_user_type(user: object) -> ArgumentTypeError:
-    return ArgumentTypeError(
-        f"user must be an Account of this cluster or its id, not {type(user).__name__!r}"
-    )
+testing_user_type = _must_be("an Account of this cluster or its id")
 
 
 def testing_unknown_user(user_id: object) -> ArgumentValueError:

@@ -207,7 +207,7 @@ cdef object _encrypt(const mtc_kernels *k, KeyRef *ref, unsigned x,
         else:
             get_buffer(out, &o, "out", True)
             if <size_t>o.len != 24 + n + padlen:
-                raise _errors.out_size(24 + n + padlen, o.len)
+                raise _errors.bad_length("out", 24 + n + padlen, o.len)
             result = out
             dst = <uint8_t *>o.buf
         if padding is not None:

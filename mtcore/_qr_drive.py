@@ -64,7 +64,7 @@ def check_arguments(on_url: Any, password: Any) -> None:
     if not callable(on_url):
         raise _errors.not_callable("on_url", on_url)
     if not (password is None or isinstance(password, str) or callable(password)):
-        raise _errors.password_type(password)
+        raise _errors.password_type("password", password)
 
 
 async def drive(flow: QRLoginFlow, port: Any, on_url: Callable[[str, Any], Any], password: Any) -> Any:
@@ -138,7 +138,7 @@ async def _check_password(port: Any, dc_id: Optional[int], password: Any) -> Any
             raise RpcError(401, SESSION_PASSWORD_NEEDED)
         secret = await maybe_await(password(info.hint)) if callable(password) else password
         if not isinstance(secret, str):
-            raise _errors.password_type(secret)
+            raise _errors.password_type("password", secret)
         check = await loop.run_in_executor(None, srp.compute_check, info, secret)
         try:
             return await port.call(tl.functions.auth.checkPassword(password=check), dc_id)

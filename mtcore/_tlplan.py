@@ -85,6 +85,18 @@ K_BARE = 14  # a bare constructor (%T, future_salt): sub = its id
 K_INT128 = 15
 K_INT256 = 16
 
+#: The TL types whose values are one call of the reader's and the writer's
+#: method of that name (``read_int``, ``write_int`` ...), and their kinds.
+PRIMITIVES = {
+    "int": K_INT,
+    "long": K_LONG,
+    "string": K_STRING,
+    "bytes": K_BYTES,
+    "double": K_DOUBLE,
+    "int128": K_INT128,
+    "int256": K_INT256,
+}
+
 #: The specials a boxed value may be where any object may stand, which are
 #: never in a codec's table of compiled combinators (gzip_packed and
 #: message are special too).

@@ -1167,7 +1167,7 @@ class Session(_Endpoint):
             with memoryview(request) as view:
                 body = view.tobytes()
         except TypeError:
-            raise _errors.not_request(request) from None
+            raise _errors.not_request("request", request) from None
         if not body or len(body) & 3:
             raise _errors.request_length(len(body))
         return body, None, None, result_type

@@ -113,7 +113,7 @@ def _password_bytes(password: Any) -> bytes:
             raise _errors.not_utf8("password", exc.start) from None
     if isinstance(password, (bytes, bytearray, memoryview)):
         return bytes(password)
-    raise _errors.srp_password_type(password)
+    raise _errors.srp_password_type("password", password)
 
 
 def _x(password: bytes, algo: _Algo) -> int:

@@ -816,7 +816,7 @@ def parse_proxy_secret(secret: Union[str, Buffer, ProxySecret]) -> ProxySecret:
             with memoryview(secret) as view:
                 raw = view.tobytes()
         except TypeError:
-            raise _errors.not_secret(secret) from None
+            raise _errors.not_secret("secret", secret) from None
     if len(raw) == 16:
         return ProxySecret(raw)
     if len(raw) == 17 and raw[0] == 0xDD:
@@ -954,7 +954,7 @@ class Obfuscated:
                 raise _errors.wrong_side("header", "client")
             return
         if not isinstance(framing, _Framing):
-            raise _errors.framing_type(framing)
+            raise _errors.framing_type("framing", framing)
         if framing.TAG is None:
             raise _errors.full_not_obfuscated()
         if framing.server or framing._used or framing._owner is not None:

@@ -110,7 +110,7 @@ def _pq_value(pq: int | Buffer) -> int:
     try:
         memoryview(pq)  # type: ignore[arg-type]
     except TypeError:
-        raise _errors.pq_type(pq) from None
+        raise _errors.pq_type("pq", pq) from None
     with _view("pq", pq) as view:  # type: ignore[arg-type]
         if not 1 <= len(view) <= 8:
             raise _errors.pq_bytes_length(len(view))

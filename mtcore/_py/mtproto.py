@@ -333,7 +333,7 @@ def encrypt_message(
     oview = None if out is None else _view("out", out, writable=True)
     try:
         if oview is not None and len(oview) != size:
-            raise _errors.out_size(size, len(oview))
+            raise _errors.bad_length("out", size, len(oview))
         if padding is None:
             pad = os.urandom(pad_len)
         packet = _encrypt(ak, pt, pad, _x(from_client))

@@ -9,8 +9,9 @@ classes take ``__init__`` and ``__bytes__`` from the backend
 
 The hot loops read and write through the primitive reader and writer of
 ``mtcore._py.tlbuf`` (the unlocked classes: the loops' own are never
-shared), test op kinds with integer comparisons and never format strings
-unless they raise.  The service specials (``gzip_packed``,
+shared), find the method of a primitive kind in a list by kind and test
+the other kinds with integer comparisons, and never format strings unless
+they raise.  The service specials (``gzip_packed``,
 ``msg_container``, ``message``, a boxed ``Vector`` whose element type the
 schema cannot say, ``Bool`` where any object may stand) are taken off the
 slow path: their ids are never in the table of compiled combinators.
@@ -29,21 +30,16 @@ from mtcore._tlplan import (
     K_BARE,
     K_BOOL,
     K_BVEC,
-    K_BYTES,
-    K_DOUBLE,
     K_FLAGS,
-    K_INT,
-    K_INT128,
     K_INT256,
-    K_LONG,
     K_OBJ,
-    K_STRING,
     K_TRUE,
     K_VEC,
     K_VINT,
     K_VLONG,
     MAX_DEPTH,
     MISSING,
+    PRIMITIVES,
     SPECIAL_NAMES,
     Desc,
     RawVector,
@@ -65,6 +61,31 @@ if TYPE_CHECKING:
     from mtcore.tl.codec import Codec
 
 _new = object.__new__
+
+
+def _methods(cls: type, prefix: str) -> list[Any]:
+    # The methods of cls for the kinds whose values are one call of a
+    # reader's or writer's method (prefix + the TL type), by kind; None for
+    # the other kinds.  The loops look them up instead of testing each kind.
+    table: list[Any] = [None] * (K_INT256 + 1)
+    for name, kind in {**PRIMITIVES, "bool": K_BOOL}.items():
+        table[kind] = getattr(cls, prefix + name)
+    return table
+
+
+_WRITE = _methods(Writer, "write_")
+_READ = _methods(Reader, "read_")
+_FOREIGN_READ: dict[type, list[Any]] = {}
+
+
+def _foreign_reads(r: Any) -> list[Any]:
+    # The read methods by kind of a reader not a Reader: the compiled loops
+    # hand read_body their own for the plans they do not run.
+    cls = type(r)
+    table = _FOREIGN_READ.get(cls)
+    if table is None:
+        table = _FOREIGN_READ[cls] = _methods(cls, "read_")
+    return table
 
 
 # --- object construction ------------------------------------------------------
@@ -149,23 +170,18 @@ def read_body(x: Decoding, r: Any, d: Desc, depth: int) -> Any:
     vals: list[Any] = []
     append = vals.append
     fw = [0] * d.nwords
+    reads = _READ if type(r) is Reader else _foreign_reads(r)
     for kind, word, mask, sub, absent in d.ops:  # type: ignore[union-attr]
         if word >= 0 and not fw[word] & mask:
             append(absent)
-        elif kind == K_INT:
-            append(r.read_int())
-        elif kind == K_LONG:
-            append(r.read_long())
+        elif (read := reads[kind]) is not None:
+            append(read(r))
         elif kind == K_FLAGS:
             fw[mask] = r.read_uint()
-        elif kind == K_STRING:
-            append(r.read_string())
         elif kind == K_OBJ:
             append(_read_obj(x, r, sub, depth))
         elif kind == K_TRUE:
             append(True)
-        elif kind == K_BOOL:
-            append(r.read_bool())
         else:
             append(_read_value(x, r, kind, sub, depth))
     o: Any = _new(d.cls)
@@ -225,16 +241,11 @@ def _read_any(x: Decoding, r: Any, depth: int) -> Any:
 
 def _read_value(x: Decoding, r: Any, kind: int, sub: Any, depth: int) -> Any:
     # One value of any kind but K_FLAGS/K_TRUE.
-    if kind == K_INT:
-        return r.read_int()
-    if kind == K_LONG:
-        return r.read_long()
-    if kind == K_STRING:
-        return r.read_string()
+    read = (_READ if type(r) is Reader else _foreign_reads(r))[kind]
+    if read is not None:
+        return read(r)
     if kind == K_OBJ:
         return _read_obj(x, r, sub, depth)
-    if kind == K_BYTES:
-        return r.read_bytes()
     if kind == K_VEC or kind == K_BVEC:
         pos = r.position
         n = r.read_vector_header() if kind == K_VEC else r.read_count()
@@ -254,19 +265,11 @@ def _read_value(x: Decoding, r: Any, kind: int, sub: Any, depth: int) -> Any:
                 _spend(x, n, pos)
         r.seek(pos)
         return r.read_vector_long() if kind == K_VLONG else r.read_vector_int()
-    if kind == K_BOOL:
-        return r.read_bool()
-    if kind == K_DOUBLE:
-        return r.read_double()
     if kind == K_ANY:
         return _read_any(x, r, depth)
     if kind == K_BARE:
         d = x.desc(sub)
         return read_body(x, r, d, depth + 1)  # type: ignore[arg-type]
-    if kind == K_INT128:
-        return r.read_int128()
-    if kind == K_INT256:
-        return r.read_int256()
     raise AssertionError(kind)  # pragma: no cover
 
 
@@ -362,12 +365,9 @@ def _write_body(w: Any, d: Desc, vals: list[Any]) -> None:
                     raise _errors.tl_shared_flag(
                         d.name, d.fields[i - 1], _flag_text(d, i - 1)
                     )
-            if kind == K_INT:
-                w.write_int(v)
-            elif kind == K_LONG:
-                w.write_long(v)
-            elif kind == K_STRING:
-                w.write_string(v)
+            write = _WRITE[kind]
+            if write is not None:
+                write(w, v)
             elif kind == K_OBJ:
                 od = v._desc
                 if od.tl_type is not sub and od.tl_type != sub:
@@ -376,11 +376,7 @@ def _write_body(w: Any, d: Desc, vals: list[Any]) -> None:
                     )
                 w.write_uint(od.id)
                 _write_body(w, od, v._v)
-            elif kind == K_TRUE:
-                pass
-            elif kind == K_BOOL:
-                w.write_bool(v)
-            else:
+            elif kind != K_TRUE:
                 _write_value(w, kind, sub, v)
     except (ArgumentTypeError, ArgumentValueError) as exc:
         if i and not str(exc).startswith(d.name + "."):
@@ -401,14 +397,9 @@ def _flag_text(d: Desc, i: int) -> str:
 
 
 def _write_value(w: Any, kind: int, sub: Any, v: Any) -> None:
-    if kind == K_INT:
-        w.write_int(v)
-    elif kind == K_LONG:
-        w.write_long(v)
-    elif kind == K_STRING:
-        w.write_string(v)
-    elif kind == K_BYTES:
-        w.write_bytes(v)
+    write = _WRITE[kind]
+    if write is not None:
+        write(w, v)
     elif kind == K_OBJ:
         od = v._desc
         if od.tl_type != sub:
@@ -430,10 +421,6 @@ def _write_value(w: Any, kind: int, sub: Any, v: Any) -> None:
         w.write_vector_long(v)
     elif kind == K_VINT:
         w.write_vector_int(v)
-    elif kind == K_BOOL:
-        w.write_bool(v)
-    elif kind == K_DOUBLE:
-        w.write_double(v)
     elif kind == K_ANY:
         _write_any(w, v)
     elif kind == K_BARE:
@@ -441,10 +428,6 @@ def _write_value(w: Any, kind: int, sub: Any, v: Any) -> None:
         if od.id != sub:
             raise _errors.tl_field_type("bare", "value", f"constructor 0x{sub:08x}", v)
         _write_body(w, od, v._v)
-    elif kind == K_INT128:
-        w.write_int128(v)
-    elif kind == K_INT256:
-        w.write_int256(v)
     else:  # pragma: no cover
         raise AssertionError(kind)
 

@@ -264,7 +264,7 @@ class Client:
         :raises mtcore.exceptions.ConnectionFailed: The DC cannot be reached.
         """
         if not isinstance(request, tl.TLObject):
-            raise _errors.client_not_function(request)
+            raise _errors.client_not_function("request", request)
         if not request._desc.is_function:
             raise _errors.not_function(request.tl_name)
         dc = self.home_dc if dc_id is None else dc_id
@@ -553,7 +553,7 @@ def _check_dc(dc: Any) -> tuple[int, str, int]:
     try:
         dc_id, host, port = dc
     except (TypeError, ValueError):
-        raise _errors.dc_tuple(dc) from None
+        raise _errors.dc_tuple("dc", dc) from None
     if not isinstance(host, str):
         raise _errors.not_str("dc host", host)
     return int_at_least("dc id", dc_id, 1), host, int_at_least("dc port", port, 1)

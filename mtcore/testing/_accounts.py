@@ -237,7 +237,7 @@ class Store:
                 raise _errors.testing_unknown_user(user.id)
             return user
         if not isinstance(user, int) or isinstance(user, bool):
-            raise _errors.testing_user_type(user)
+            raise _errors.testing_user_type("user", user)
         found = self.accounts.get(user)
         if found is None:
             raise _errors.testing_unknown_user(user)

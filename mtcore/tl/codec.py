@@ -31,30 +31,14 @@ import threading
 from collections.abc import Iterator
 from typing import Any, overload
 
-from mtcore import _errors
+from mtcore import _errors, _tlplan
 from mtcore._backend import impl as _impl
 from mtcore._typing import Buffer
 from mtcore._tlplan import (
-    K_ANY,
-    K_BARE,
-    K_BOOL,
-    K_BVEC,
-    K_BYTES,
-    K_DOUBLE,
-    K_FLAGS,
-    K_INT,
-    K_INT128,
-    K_INT256,
-    K_LONG,
-    K_OBJ,
-    K_STRING,
-    K_TRUE,
-    K_VEC,
-    K_VINT,
-    K_VLONG,
     MAX_DEPTH,
     MAX_OBJECTS,
     MAX_UNPACKED,
+    PRIMITIVES,
     SPECIAL_NAMES,
     Desc,
     RawVector,
@@ -79,17 +63,6 @@ __all__ = [
     "decode",
     "encode",
 ]
-
-_PRIMS = {
-    "int": K_INT,
-    "long": K_LONG,
-    "string": K_STRING,
-    "bytes": K_BYTES,
-    "double": K_DOUBLE,
-    "int128": K_INT128,
-    "int256": K_INT256,
-}
-
 
 # --- objects ------------------------------------------------------------------
 
@@ -218,7 +191,7 @@ def _special_desc(cid: int, name: str, fields: tuple[str, ...], tl_type: str) ->
     d.name = name
     d.ops = None
     d.fields = d.tl_fields = fields
-    d.field_ops = tuple((K_ANY, -1, 0, None, None) for _ in fields)
+    d.field_ops = tuple((_tlplan.K_ANY, -1, 0, None, None) for _ in fields)
     # What the encoders compare with a field's type: not a name the schema
     # can have (the API has a type Message too, which a container's
     # message must not pass for).
@@ -249,9 +222,9 @@ class MTMessage(TLObject):
     def __init__(self, msg_id: int, seqno: int, body: Any) -> None:
         d = self._desc
         self._v = [
-            check(d, "msg_id", (K_LONG, -1, 0, None, None), msg_id),
-            check(d, "seqno", (K_INT, -1, 0, None, None), seqno),
-            check(d, "body", (K_ANY, -1, 0, None, None), body),
+            check(d, "msg_id", (_tlplan.K_LONG, -1, 0, None, None), msg_id),
+            check(d, "seqno", (_tlplan.K_INT, -1, 0, None, None), seqno),
+            check(d, "body", (_tlplan.K_ANY, -1, 0, None, None), body),
         ]
 
     msg_id = _field_property(0, "msg_id:long")
@@ -260,9 +233,9 @@ class MTMessage(TLObject):
 
 
 MTMessage._desc.field_ops = (
-    (K_LONG, -1, 0, None, None),
-    (K_INT, -1, 0, None, None),
-    (K_ANY, -1, 0, None, None),
+    (_tlplan.K_LONG, -1, 0, None, None),
+    (_tlplan.K_INT, -1, 0, None, None),
+    (_tlplan.K_ANY, -1, 0, None, None),
 )
 
 
@@ -382,11 +355,11 @@ class Codec:
             else:
                 word, mask = words[p.flag.word], 1 << p.flag.bit
                 if p.is_true_flag:
-                    kind, sub, absent = K_TRUE, None, False
+                    kind, sub, absent = _tlplan.K_TRUE, None, False
                 else:
                     kind, sub = self._op(p.type)
                     absent = None
-                sources[p.flag.word].append((len(field_ops), mask, kind == K_TRUE))
+                sources[p.flag.word].append((len(field_ops), mask, p.is_true_flag))
             op = (kind, word, mask, sub, absent)
             ops.append(op)
             field_ops.append(op)
@@ -397,7 +370,8 @@ class Codec:
             if p.is_flag_word:
                 while ops[i] is not None:
                     i += 1
-                ops[i] = (K_FLAGS, -1, words[p.name], tuple(sources[p.name]), None)
+                flags = tuple(sources[p.name])
+                ops[i] = (_tlplan.K_FLAGS, -1, words[p.name], flags, None)
         d.ops = tuple(ops)
         d.field_ops = tuple(field_ops)
         d.fields = tuple(names)
@@ -420,25 +394,26 @@ class Codec:
             a = t.arg
             if t.name == "Vector":
                 if a.name == "long" and a.arg is None:
-                    return K_VLONG, None
+                    return _tlplan.K_VLONG, None
                 if a.name == "int" and a.arg is None:
-                    return K_VINT, None
+                    return _tlplan.K_VINT, None
             ek, es = self._op(a)
-            return (K_VEC if t.name == "Vector" else K_BVEC), (ek, -1, 0, es, None)
+            kind = _tlplan.K_VEC if t.name == "Vector" else _tlplan.K_BVEC
+            return kind, (ek, -1, 0, es, None)
         name = t.name
-        k = _PRIMS.get(name)
+        k = PRIMITIVES.get(name)
         if k is not None:
             return k, None
         if t.query or t.generic or name == ANY_TYPE:
-            return K_ANY, None
+            return _tlplan.K_ANY, None
         if name == "Bool" and not t.percent:
-            return K_BOOL, None
+            return _tlplan.K_BOOL, None
         if t.percent:
             cons = self.schema.types[name]
-            return K_BARE, cons[0].id
+            return _tlplan.K_BARE, cons[0].id
         if not t.boxed:
-            return K_BARE, self.schema.constructors[name].id
-        return K_OBJ, sys.intern(name)
+            return _tlplan.K_BARE, self.schema.constructors[name].id
+        return _tlplan.K_OBJ, sys.intern(name)
 
     def type_op(self, text: str) -> tuple[Any, ...]:
         """
