@@ -80,8 +80,8 @@ def _e2e_run(doc: dict[str, Any]) -> str:
         f"--filter {doc['config']['filter']}` on {m['date'][:10]}: {m['cpu']}, "
         f"{m['cpus']} CPUs (shared with other work), {m['python']}, mtcore "
         f"{m['mtcore']} ({m['backend']['aes']} + {m['backend']['sha']} kernels); "
-        f"{peers}. Each figure is the best of {section['repeats']} runs (messages "
-        f"a run: {counts}). The run took {doc['elapsed_s']:.0f} s."
+        f"{peers}. Each figure is the best of {section['repeats']} runs, the clients "
+        f"taking turns (messages a run: {counts}). The run took {doc['elapsed_s']:.0f} s."
     )
 
 

@@ -10,8 +10,10 @@ and on mtcore (``mtcore.compat.install()``).  Each runs in a child process
 of its own (a client keeps the backend it imported first), and the cluster
 in another, so that a contender's CPU time (``time.process_time()`` of its
 process: its client and its event loop) is its own; wall time is bounded by
-the slower of client and server.  Each figure is the best of ``repeats``
-runs.  Every client starts with a key exchange and a QR login (the cluster
+the slower of client and server.  The contenders run side by side, one
+workload run each in turn, ``repeats`` rounds (so that a slow spell of the
+machine falls on all of them); each figure is the best of its runs, wall
+time and CPU time each.  Every client starts with a key exchange and a QR login (the cluster
 accepts every token at once).
 
 Processes talk in JSON lines: the cluster prints its address and key, then
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import importlib
 import importlib.util
@@ -406,8 +409,9 @@ def run(
 ) -> Optional[dict[str, Any]]:
     """
     Run the section: the contenders and workloads whose key contains
-    ``pattern``, each workload the best of ``repeats`` runs (3, or 1 with
-    ``quick``, which also sends fewer messages).
+    ``pattern``, each workload the best of ``repeats`` runs (5, or 1 with
+    ``quick``, which also sends fewer messages), the contenders taking
+    turns.
 
     :returns: None when no key matches ``pattern``, else ``{"rows": [...],
         "skipped": {contender: reason}, "ratios": [...], "repeats": N}``;
@@ -419,25 +423,37 @@ def run(
     wanted = [k for k in keys() if pattern is None or pattern in k]
     if not wanted:
         return None
-    repeats = (1 if quick else 3) if repeats is None else repeats
+    repeats = (1 if quick else 5) if repeats is None else repeats
     names = [n for n in CONTENDERS if any(k.endswith(f"/{n}") for k in wanted)]
     skipped = {n: why for n in names if (why := missing(n)) is not None}
+    names = [n for n in names if n not in skipped]
     out: list[dict[str, Any]] = []
-    if len(skipped) < len(names):
-        with ClusterProcess() as cluster:
+    if names:
+        with ClusterProcess() as cluster, contextlib.ExitStack() as stack:
+            procs = {}
             for name in names:
-                if name in skipped:
-                    continue
                 if progress is not None:
-                    progress(f"end to end: {name}")
-                with ContenderProcess(name, cluster.hello) as proc:
-                    proc.run("rpc", 20)  # warm up
-                    for command, count, quick_count in WORKLOADS:
-                        if f"e2e/{command}/{name}" not in wanted:
-                            continue
-                        n = quick_count if quick else count
-                        runs = [proc.run(command, n) for _ in range(repeats)]
-                        out.append(_row(name, command, min(runs, key=lambda r: r["wall"])))
+                    progress(f"end to end: {name} logs in")
+                procs[name] = stack.enter_context(ContenderProcess(name, cluster.hello))
+                procs[name].run("rpc", 20)  # warm up
+            for command, count, quick_count in WORKLOADS:
+                turn = [n for n in names if f"e2e/{command}/{n}" in wanted]
+                if progress is not None and turn:
+                    progress(f"end to end: {_WORKLOAD_TITLES[command]}")
+                n = quick_count if quick else count
+                runs: dict[str, list[dict[str, float]]] = {name: [] for name in turn}
+                for _ in range(repeats):
+                    for name in turn:
+                        runs[name].append(procs[name].run(command, n))
+                for name in turn:
+                    best = {
+                        "n": n,
+                        "wall": min(r["wall"] for r in runs[name]),
+                        "cpu": min(r["cpu"] for r in runs[name]),
+                    }
+                    out.append(_row(name, command, best))
+    order = [command for command, _, _ in WORKLOADS]
+    out.sort(key=lambda row: (names.index(row["contender"]), order.index(row["command"])))
     return {"rows": out, "skipped": skipped, "ratios": ratios(out), "repeats": repeats}
 
 

@@ -527,7 +527,7 @@ def _e2e(doc: dict[str, Any], out: TextIO) -> None:
     print(
         "\nEnd to end: clients logged in to a test cluster on loopback "
         "(each client and the\n  cluster in a process of its own; CPU is the "
-        f"client process's; best of {section['repeats']})",
+        f"client process's; best of {section['repeats']} runs,\n  the clients taking turns)",
         file=out,
     )
     print(_grid(_E2E_HEAD, _e2e_rows(doc, skipped=True)), file=out)
