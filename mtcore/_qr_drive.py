@@ -160,7 +160,13 @@ async def _run(flow: QRLoginFlow, port: Any, on_url: Any, password: Any, timeout
 
 
 class _TelethonPort:
-    def __init__(self, client: Any) -> None:
+    @staticmethod
+    async def home_dc(client: Any) -> Any:
+        return client.session.dc_id
+
+    def __init__(self, client: Any, dc_id: Any) -> None:
+        # The DC is looked up in the session when needed (Telethon keeps
+        # it there, and moves it in _switch_dc).
         events = _lib("telethon.events")
         self.client = client
         self.updates: asyncio.Queue[Any] = asyncio.Queue()
@@ -206,44 +212,14 @@ def _telethon_message(exc: Any) -> str:
     return str(exc.message)
 
 
-async def telethon_qr_login(
-    client: Any,
-    on_url: Callable[[str, Any], Any],
-    *,
-    password: Any = None,
-    except_ids: Iterable[int] = (),
-    timeout: Optional[float] = None,
-) -> Any:
-    """
-    QR login over a connected Telethon 1.x ``TelegramClient``, with
-    :class:`~mtcore.login.QRLoginFlow` doing the protocol.
-
-    Unlike Telethon's ``qr_login()`` it renews the token when it expires,
-    follows ``auth.loginTokenMigrateTo`` (Telethon's ``recreate()`` fails on
-    it: the answer has no ``expires``) and does the 2FA step itself.
-
-    :param client: The connected ``TelegramClient``.
-    :param on_url: ``on_url(url, expires)`` for each new token (sync or
-        async).
-    :param password: The 2FA password: a str, or an async callable
-        ``password(hint) -> str`` asked again after a wrong one.
-    :param except_ids: Ids of users already logged in.
-    :param timeout: Seconds to give up after (``TimeoutError``).
-    :returns: Telethon's ``User``; the client is logged in (its ``_on_login``
-        ran, as after ``sign_in``).
-    :raises mtcore.exceptions.RpcError: The server refused the login.
-    """
-    check_arguments(on_url, password)
-    flow = QRLoginFlow(client.api_id, client.api_hash, except_ids, dc_id=client.session.dc_id)
-    port = _TelethonPort(client)
-    flow.clock_offset = port.time_offset()
-    return await _run(flow, port, on_url, password, timeout)
-
-
 # --- Pyrogram 2.x -----------------------------------------------------------
 
 
 class _PyrogramPort:
+    @staticmethod
+    async def home_dc(client: Any) -> Any:
+        return await client.storage.dc_id()
+
     def __init__(self, client: Any, dc_id: int) -> None:
         self.client = client
         self.dc_id = dc_id
@@ -312,31 +288,66 @@ def _pyrogram_message(exc: Any) -> str:
     return str(exc.ID)
 
 
-async def pyrogram_qr_login(
-    client: Any,
-    on_url: Callable[[str, Any], Any],
-    *,
-    password: Any = None,
-    except_ids: Iterable[int] = (),
-    timeout: Optional[float] = None,
-) -> Any:
-    """
-    QR login over a Pyrogram 2.x ``Client`` after ``await client.connect()``
-    (Pyrogram has no QR login of its own), with
-    :class:`~mtcore.login.QRLoginFlow` doing the protocol.
+# --- the public functions -------------------------------------------------
 
-    :param client: The connected ``pyrogram.Client``.
+_DOC = """
+    {intro}
+
+    :param client: The connected ``{client}``.
     :param on_url: ``on_url(url, expires)`` for each new token (sync or
         async).
     :param password: The 2FA password: a str, or an async callable
         ``password(hint) -> str`` asked again after a wrong one.
     :param except_ids: Ids of users already logged in.
     :param timeout: Seconds to give up after (``TimeoutError``).
-    :returns: Pyrogram's ``types.User``; the storage holds the login (as
-        after ``sign_in``): ``await client.initialize()`` next.
+    :returns: {returns}
     :raises mtcore.exceptions.RpcError: The server refused the login.
     """
-    check_arguments(on_url, password)
-    dc_id = await client.storage.dc_id()
-    flow = QRLoginFlow(client.api_id, client.api_hash, except_ids, dc_id=dc_id)
-    return await _run(flow, _PyrogramPort(client, dc_id), on_url, password, timeout)
+
+
+def _qr_login_over(name: str, port_type: Any, **doc: str) -> Callable[..., Any]:
+    # The public function of one library: the same steps over its port
+    # (``port_type.home_dc(client)``, then ``port_type(client, dc_id)``).
+    async def qr_login(
+        client: Any,
+        on_url: Callable[[str, Any], Any],
+        *,
+        password: Any = None,
+        except_ids: Iterable[int] = (),
+        timeout: Optional[float] = None,
+    ) -> Any:
+        check_arguments(on_url, password)
+        dc_id = await port_type.home_dc(client)
+        flow = QRLoginFlow(client.api_id, client.api_hash, except_ids, dc_id=dc_id)
+        port = port_type(client, dc_id)
+        flow.clock_offset = port.time_offset()
+        return await _run(flow, port, on_url, password, timeout)
+
+    qr_login.__name__ = qr_login.__qualname__ = name
+    qr_login.__doc__ = _DOC.format(**doc)
+    return qr_login
+
+
+telethon_qr_login = _qr_login_over(
+    "telethon_qr_login",
+    _TelethonPort,
+    intro="""QR login over a connected Telethon 1.x ``TelegramClient``, with
+    :class:`~mtcore.login.QRLoginFlow` doing the protocol.
+
+    Unlike Telethon's ``qr_login()`` it renews the token when it expires,
+    follows ``auth.loginTokenMigrateTo`` (Telethon's ``recreate()`` fails on
+    it: the answer has no ``expires``) and does the 2FA step itself.""",
+    client="TelegramClient",
+    returns="""Telethon's ``User``; the client is logged in (its ``_on_login``
+        ran, as after ``sign_in``).""",
+)
+pyrogram_qr_login = _qr_login_over(
+    "pyrogram_qr_login",
+    _PyrogramPort,
+    intro="""QR login over a Pyrogram 2.x ``Client`` after ``await client.connect()``
+    (Pyrogram has no QR login of its own), with
+    :class:`~mtcore.login.QRLoginFlow` doing the protocol.""",
+    client="pyrogram.Client",
+    returns="""Pyrogram's ``types.User``; the storage holds the login (as
+        after ``sign_in``): ``await client.initialize()`` next.""",
+)

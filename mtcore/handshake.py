@@ -44,13 +44,13 @@ import enum
 import functools
 import hmac
 import struct
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from mtcore import _dh, _errors, tl
 from mtcore._args import Rng, clock_arg, draw, int_arg, number_arg, rng_arg
+from mtcore._machine import Machine
 from mtcore._dh import TELEGRAM_DH_PRIME as TELEGRAM_DH_PRIME
 from mtcore._dh import check_dh_params as check_dh_params
 from mtcore._dh import check_dh_range as check_dh_range
@@ -735,7 +735,7 @@ def _salt(new_nonce: bytes, server_nonce: bytes) -> int:
 # --- what both sides share ---------------------------------------------------------
 
 
-class _Exchange:
+class _Exchange(Machine[HandshakeState]):
     # One side of the key exchange: its checked rng, clock and msg_ids,
     # its state and result, the lock every input runs under (_step), and
     # failing, which forgets the exchange's temporaries (_clear).
@@ -751,9 +751,8 @@ class _Exchange:
         self._rng = rng_arg(rng)
         self._clock = clock_arg(clock)
         self._new_msg_id = _check_msg_ids(new_msg_id, self._clock, from_client)
-        self._state = state
+        super().__init__(state)
         self._result: AuthKeyResult | None = None
-        self._lock = threading.RLock()
         self._clear()
 
     def _clear(self) -> None:  # pragma: no cover - each side has its own
@@ -762,13 +761,6 @@ class _Exchange:
     def _fail(self) -> None:
         self._state = HandshakeState.FAILED
         self._clear()
-
-    @property
-    def state(self) -> HandshakeState:
-        """
-        The current :class:`HandshakeState`.
-        """
-        return self._state
 
     @property
     def result(self) -> AuthKeyResult | None:

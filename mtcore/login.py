@@ -39,7 +39,6 @@ import datetime
 import enum
 import functools
 import re
-import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -47,7 +46,8 @@ from typing import Any, Callable, ClassVar, TypeVar, Union
 from urllib.parse import unquote
 
 from mtcore import _errors, tl
-from mtcore._args import number_arg
+from mtcore._args import clock_arg, int_arg, number_arg
+from mtcore._machine import Machine
 from mtcore._typing import Buffer
 from mtcore.qr import qr_png, qr_svg, qr_terminal
 
@@ -102,11 +102,7 @@ _ONE_SECOND = datetime.timedelta(seconds=1)
 
 
 def _check_api_id(api_id: object) -> int:
-    if not isinstance(api_id, int) or isinstance(api_id, bool):
-        raise _errors.not_int("api_id", api_id)
-    if not 1 <= api_id <= _INT32_MAX:
-        raise _errors.out_of_range("api_id", 1, _INT32_MAX, api_id)
-    return int(api_id)
+    return int_arg("api_id", api_id, 1, _INT32_MAX)
 
 
 def _check_api_hash(api_hash: object) -> str:
@@ -638,7 +634,7 @@ def _locked(method: _F) -> _F:
     return run  # type: ignore[return-value]
 
 
-class QRLoginFlow:
+class QRLoginFlow(Machine[QRLoginState]):
     """
     QR-code login as a state machine without I/O (core.telegram.org/api/qr-login).
 
@@ -698,34 +694,17 @@ class QRLoginFlow:
         self._api_hash = _check_api_hash(api_hash)
         self._except_ids = _check_except_ids(except_ids)
         if dc_id is not None:
-            if not isinstance(dc_id, int) or isinstance(dc_id, bool):
-                raise _errors.not_int("dc_id", dc_id)
-            if not 1 <= dc_id <= _INT32_MAX:
-                raise _errors.out_of_range("dc_id", 1, _INT32_MAX, dc_id)
-        if clock is None:
-            clock = time.time
-        elif not callable(clock):
-            raise _errors.not_callable("clock", clock)
-        self._clock = clock
+            int_arg("dc_id", dc_id, 1, _INT32_MAX)
+        self._clock = clock_arg(clock)
         self._clock_offset = number_arg("clock_offset", clock_offset)
         self._dc_id = dc_id
-        self._state = QRLoginState.IDLE
+        super().__init__(QRLoginState.IDLE)  # re-entrant: on_response may call on_rpc_error
         self._login_token: LoginToken | None = None
         self._refresh_at = 0.0
         self._reexport = False
-        # Every input runs under it: a flow shared by threads takes one
-        # input at a time (re-entrant: on_response may call on_rpc_error).
-        self._lock = threading.RLock()
 
     def __repr__(self) -> str:
         return f"<QRLoginFlow {self._state.name} dc_id={self._dc_id}>"
-
-    @property
-    def state(self) -> QRLoginState:
-        """
-        The current :class:`QRLoginState`.
-        """
-        return self._state
 
     @property
     def dc_id(self) -> int | None:

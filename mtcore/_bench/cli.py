@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from typing import Any, TextIO
@@ -15,16 +16,16 @@ from mtcore._bench.registry import OPERATIONS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
+    # Most options are a switch or name a file: those two kinds are said once.
+    switch = functools.partial(parser.add_argument, action="store_true")
+    file = functools.partial(parser.add_argument, metavar="FILE")
+    switch(
         "--quick",
-        action="store_true",
         help=f"{run.QUICK.samples} samples of ~{run.QUICK.target_ns // 10**6} ms "
         f"instead of {run.FULL.samples} of ~{run.FULL.target_ns // 10**6} ms, the "
         "headline sizes only, no contender that takes seconds a call",
     )
-    parser.add_argument(
-        "--json", metavar="FILE", help="also write every figure to FILE"
-    )
+    file("--json", help="also write every figure to FILE")
     parser.add_argument(
         "--filter",
         metavar="SUBSTR",
@@ -32,12 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "'threads', 'e2e', 'e2e/upload' (keys: operation/size, "
         "threads/operation/size, e2e/workload/client; --list prints them)",
     )
-    parser.add_argument(
-        "--list", action="store_true", help="print the --filter keys and exit"
-    )
-    parser.add_argument(
+    switch("--list", help="print the --filter keys and exit")
+    switch(
         "--pure",
-        action="store_true",
         help="measure the pure-Python twin as the mtcore row when the compiled "
         "extension is not in use (refused otherwise)",
     )
@@ -58,24 +56,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="time a noisy case (a row's spread above "
         f"{run.NOISY_SPREAD * 100:.0f}%%) again, up to N more times",
     )
-    parser.add_argument(
-        "--load",
-        metavar="FILE",
-        help="report a saved run (a --json FILE) instead of measuring",
-    )
+    file("--load", help="report a saved run (a --json FILE) instead of measuring")
     parser.add_argument(
         "--compare",
         metavar="OLD",
         help="also print each row's ratio against a saved run (a --json FILE)",
     )
-    parser.add_argument(
-        "--markdown",
-        metavar="FILE",
-        help="also write the report as Markdown tables to FILE",
-    )
-    parser.add_argument(
+    file("--markdown", help="also write the report as Markdown tables to FILE")
+    file(
         "--plot",
-        metavar="FILE",
         help="also draw the summary table into FILE (.png, .svg, .pdf; needs "
         "the 'plot' extra: matplotlib)",
     )

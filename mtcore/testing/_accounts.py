@@ -63,6 +63,11 @@ def password_algo(rng: Callable[[int], bytes] = os.urandom) -> Any:
     return kdf(salt1=rng(40), salt2=rng(16), g=3, p=TELEGRAM_DH_PRIME.to_bytes(256, "big"))
 
 
+#: The attributes of an :class:`Account` that its ``user`` object shows
+#: as they are, under the same names.
+_USER_FIELDS = ("id", "access_hash", "first_name", "last_name", "username", "phone")
+
+
 class Account:
     """
     A user of the test cluster.  Make one with
@@ -140,12 +145,7 @@ class Account:
         """
         return tl.types.user(
             self=is_self,
-            id=self.id,
-            access_hash=self.access_hash,
-            first_name=self.first_name,
-            last_name=self.last_name,
-            username=self.username,
-            phone=self.phone,
+            **{name: getattr(self, name) for name in _USER_FIELDS},
             status=tl.types.userStatusRecently(),
             bot=self.is_bot,
             bot_info_version=1 if self.is_bot else None,

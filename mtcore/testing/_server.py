@@ -12,7 +12,7 @@ import ipaddress
 import logging
 import struct
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional
 
 from mtcore import _errors, mtproto, tl, transport
 from mtcore.exceptions import MtcoreError, RpcError
@@ -423,14 +423,16 @@ class TestServer:
                  **cluster_options: Any) -> None:
         from mtcore.testing._cluster import TestCluster
 
+        # What start() and close() run: a server made alone starts and
+        # stops its cluster with it; one of a cluster, its own DC only.
+        self._start: Callable[[], Awaitable[None]] = self._listen
+        self._close: Callable[[], Awaitable[None]] = self._stop
         if cluster is None:
             cluster = TestCluster(dcs=[dc_id], **cluster_options)
-            self._own_cluster = True
             cluster._servers[dc_id] = self
+            self._start, self._close = cluster.start, cluster.close
         elif cluster_options:
             raise _errors.testing_cluster_options(sorted(cluster_options))
-        else:
-            self._own_cluster = False
         self.cluster = cluster
         self.dc_id = dc_id
         self.host = cluster.host
@@ -566,10 +568,7 @@ class TestServer:
         Start listening (the cluster's :meth:`~TestCluster.start` does it
         for its servers); a server made alone starts its cluster.
         """
-        if self._own_cluster:
-            await self.cluster.start()
-        else:
-            await self._listen()
+        await self._start()
 
     async def _listen(self) -> None:
         if self._server is not None:
@@ -586,10 +585,7 @@ class TestServer:
         Stop listening and close every connection; returns when all their
         tasks have ended.  A server made alone closes its cluster.
         """
-        if self._own_cluster:
-            await self.cluster.close()
-        else:
-            await self._stop()
+        await self._close()
 
     async def _stop(self) -> None:
         if self._server is not None:
