@@ -70,7 +70,7 @@ def _load(path: Path) -> dict[str, Any]:
 
 
 def test_every_family_registers_operations():
-    homes = {op.contenders[0].make.__module__ for op in OPERATIONS.values()}
+    homes = {op.inputs.__module__ for op in OPERATIONS.values()}
     assert homes == {f"mtcore._bench.{f}" for f in _bench.FAMILIES}
     for op in OPERATIONS.values():
         assert op.contenders[0].name == "mtcore"

@@ -8,18 +8,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import Any
 
-from mtcore._bench.available import (
-    KERNELS,
-    PURE_MAX,
-    PYAES_MAX,
-    aes_kernel,
-    import_peer,
-    kernel_missing,
-    peer_missing,
-    pure_missing,
-    pure_twin,
-)
+from mtcore._bench.available import PYAES_MAX, import_peer, mtcore_rows, peer_missing
 from mtcore._bench.registry import (
     Bench,
     Contender,
@@ -36,54 +27,26 @@ from mtcore._bench.rivals import Rival, rival_missing, rival_module, rival_rows
 SIZES = (16, 64, 1 * KiB, 16 * KiB, 512 * KiB, 4 * MiB)
 
 
+def _mtcore_aes() -> Any:
+    import mtcore.aes
+
+    return mtcore.aes
+
+
 def _mtcore_one_shot(fname: str) -> list[Contender]:
     """
     mtcore's default, its other kernels and the pure twin for a one-shot
     function of the (data, key, iv) shape.
     """
-    import mtcore.aes
 
-    def default(i: Inputs) -> Bench:
-        return functools.partial(getattr(mtcore.aes, fname), i.data, i.key, i.iv)
+    def call(aes: Any, i: Inputs) -> Bench:
+        return functools.partial(getattr(aes, fname), i.data, i.key, i.iv)
 
-    def kernel(name: str) -> Callable[[Inputs], Bench]:
-        def make(i: Inputs) -> Bench:
-            return functools.partial(
-                getattr(aes_kernel(name), fname), i.data, i.key, i.iv
-            )
-
-        return make
-
-    def pure(i: Inputs) -> Bench:
-        return functools.partial(getattr(pure_twin(), fname), i.data, i.key, i.iv)
-
-    return [
-        Contender("mtcore", default),
-        *(Contender(f"mtcore-{k}", kernel(k), kernel_missing(k)) for k in KERNELS),
-        Contender("mtcore-pure", pure, pure_missing, PURE_MAX),
-    ]
+    return mtcore_rows(call, _mtcore_aes)
 
 
-def _mtcore_ctr() -> list[Contender]:
-    import mtcore.aes
-
-    def default(i: Inputs) -> Bench:
-        return functools.partial(mtcore.aes.Ctr(i.key, i.iv).update, i.data)
-
-    def kernel(name: str) -> Callable[[Inputs], Bench]:
-        def make(i: Inputs) -> Bench:
-            return functools.partial(aes_kernel(name).Ctr(i.key, i.iv).update, i.data)
-
-        return make
-
-    def pure(i: Inputs) -> Bench:
-        return functools.partial(pure_twin().Ctr(i.key, i.iv).update, i.data)
-
-    return [
-        Contender("mtcore", default),
-        *(Contender(f"mtcore-{k}", kernel(k), kernel_missing(k)) for k in KERNELS),
-        Contender("mtcore-pure", pure, pure_missing, PURE_MAX),
-    ]
+def _mtcore_ctr(aes: Any, i: Inputs) -> Bench:
+    return functools.partial(aes.Ctr(i.key, i.iv).update, i.data)
 
 
 def _rival_fn(fname: str, iv: str = "bytes") -> Callable[[Rival], Contender]:
@@ -189,7 +152,7 @@ register(
         SIZES,
         lambda size: make_inputs(size, 16),
         (
-            *_mtcore_ctr(),
+            *mtcore_rows(_mtcore_ctr, _mtcore_aes),
             *rival_rows(ctr=_rival_ctr),
             _cryptography("CTR"),
             _pyaes_ctr(),

@@ -8,12 +8,13 @@ here, and only when a contender that needs them is built.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable
 from typing import Any
 
 from mtcore import _backend
-from mtcore._bench.registry import KiB, Unavailable
+from mtcore._bench.registry import Bench, Contender, Inputs, KiB, Unavailable
 
 #: The compiled kernels, fastest first (``mtcore-<name>`` contenders).
 KERNELS = ("vaes", "aesni", "armaes", "ssse3vp", "neonvp", "portable")
@@ -117,6 +118,48 @@ def pure_twin() -> Any:
     from mtcore import _py
 
     return _py
+
+
+def sha_kernel(name: str) -> Any:
+    """
+    The MTProto kernel object of SHA kernel ``name`` beside the default AES
+    kernel (its ``sha256``/``sha1`` hash on that kernel).
+    """
+    reason = sha_kernel_missing(name)()
+    if reason is not None:
+        raise Unavailable(reason)
+    impl = backend_module()
+    return impl.MtprotoKernel(impl.aes_kernel, name)
+
+
+def mtcore_rows(
+    call: Callable[[Any, Inputs], Bench],
+    default: Callable[[], Any],
+    default_requires: Callable[[], str | None] = lambda: None,
+    kernels: tuple[str, ...] = KERNELS,
+    kernel: Callable[[str], Any] = aes_kernel,
+    missing: Callable[[str], Callable[[], str | None]] = kernel_missing,
+    pure_requires: Callable[[], str | None] = pure_missing,
+    pure_max: int | None = PURE_MAX,
+) -> list[Contender]:
+    """
+    mtcore's rows of an operation: its default (the reference), each
+    compiled kernel and the pure twin, each timing ``call(target, inputs)``
+    on its own target: ``default()``, ``kernel(name)`` (``missing(name)``
+    says why it cannot run), the pure twin module.
+    """
+
+    def on(target: Callable[[], Any]) -> Callable[[Inputs], Bench]:
+        return lambda i: call(target(), i)
+
+    return [
+        Contender("mtcore", on(default), default_requires),
+        *(
+            Contender(f"mtcore-{k}", on(functools.partial(kernel, k)), missing(k))
+            for k in kernels
+        ),
+        Contender("mtcore-pure", on(pure_twin), pure_requires, pure_max),
+    ]
 
 
 def api_attr(module: str, name: str) -> Any:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import Any
 
 from mtcore._bench.available import (
-    api_attr,
     api_missing,
-    backend_module,
+    mtcore_rows,
     pure_api_missing,
-    pure_twin,
+    sha_kernel,
     sha_kernel_missing,
 )
 from mtcore._bench.registry import (
@@ -24,44 +24,38 @@ from mtcore._bench.registry import (
     MiB,
     Operation,
     Stmt,
-    Unavailable,
     make_inputs,
     register,
 )
 from mtcore._bench.rivals import Rival, rival_missing, rival_module, rival_rows
 
 
+def _mtcore_hashes() -> Any:
+    import mtcore.hashes
+
+    return mtcore.hashes
+
+
 def _hash_contenders(name: str) -> list[Contender]:
-    def default(i: Inputs) -> Bench:
-        return functools.partial(api_attr("mtcore.hashes", name), i.data)
-
-    def kernel(sha: str) -> Callable[[Inputs], Bench]:
-        def make(i: Inputs) -> Bench:
-            reason = sha_kernel_missing(sha)()
-            if reason is not None:
-                raise Unavailable(reason)
-            k = backend_module().MtprotoKernel(backend_module().aes_kernel, sha)
-            return functools.partial(getattr(k, name), i.data)
-
-        return make
-
-    def pure(i: Inputs) -> Bench:
-        return functools.partial(getattr(pure_twin(), name), i.data)
+    def call(hashes: Any, i: Inputs) -> Bench:
+        return functools.partial(getattr(hashes, name), i.data)
 
     def hashlib_(i: Inputs) -> Bench:
         import hashlib
 
         return Stmt("h(d).digest()", h=getattr(hashlib, name), d=i.data)
 
-    rows = [
-        Contender("mtcore", default, api_missing(name)),
-        *(
-            Contender(f"mtcore-{k}", kernel(k), sha_kernel_missing(k))
-            for k in ("shani", "armsha", "portable")
-        ),
-        Contender("mtcore-pure", pure, pure_api_missing(name)),
-        Contender("hashlib", hashlib_),
-    ]
+    rows = mtcore_rows(
+        call,
+        _mtcore_hashes,
+        api_missing(name),
+        kernels=("shani", "armsha", "portable"),
+        kernel=sha_kernel,
+        missing=sha_kernel_missing,
+        pure_requires=pure_api_missing(name),
+        pure_max=None,
+    )
+    rows.append(Contender("hashlib", hashlib_))
     if name == "sha256":
         rows += rival_rows(sha256=_rival_digest("sha256"))
     return rows
