@@ -454,6 +454,37 @@ MTC_INLINE void mtc_sha256_prefixed(const mtc_sha_impl *impl,
 }
 mtc_sha1_blocks_fn mtc_generic_sha1_blocks;
 mtc_sha256_blocks_fn mtc_generic_sha256_blocks;
+
+/*
+ * The block loop of the generic compression functions (FIPS 180-4 6.1.2
+ * and 6.2.2) over a state of nwords words (5 or 8): for each 64-byte
+ * block, the working variables v start as the state, rounds runs the
+ * rounds on them, with w as room for the message schedule, and the state
+ * adds them (the chaining addition).  w is wiped once, at the end.  rounds
+ * is an MTC_INLINE function, which the compiler then inlines here too: the
+ * working variables stay in registers.
+ */
+MTC_INLINE void mtc_sha_generic_blocks(
+    uint32_t *state, size_t nwords, const uint8_t *data, size_t nblocks,
+    void (*rounds)(uint32_t v[8], uint32_t w[16], const uint8_t *block))
+{
+    uint32_t w[16];
+
+    if (nblocks == 0) {
+        return;
+    }
+    for (; nblocks > 0; nblocks--, data += 64) {
+        uint32_t v[8];
+        for (size_t i = 0; i < nwords; i++) {
+            v[i] = state[i];
+        }
+        rounds(v, w, data);
+        for (size_t i = 0; i < nwords; i++) {
+            state[i] += v[i];
+        }
+    }
+    mtc_memzero(w, sizeof w);
+}
 #if MTC_X86
 #define MTC_TARGET_SHANI MTC_TARGET("sse2,ssse3,sse4.1,sha")
 mtc_sha1_blocks_fn mtc_x86ni_sha1_blocks;
