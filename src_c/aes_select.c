@@ -38,36 +38,41 @@ const mtc_aes_impl *mtc_aes_best(int force_portable)
                          force_portable);
 }
 
-const mtc_aes_impl mtc_aes_ct64 = {
-    .name = MTC_NAME_CT64,
-    .ige_encrypt = mtc_ct64_ige_encrypt,
-    .ige_decrypt = mtc_ct64_ige_decrypt,
-    .cbc_encrypt = mtc_ct64_cbc_encrypt,
-    .cbc_decrypt = mtc_ct64_cbc_decrypt,
-    .ige_decrypt_sha256 = NULL, /* no gain from fusing in software */
-    .ige_many = mtc_ct64_ige_many,
-    .ctr_key = mtc_ct64_ctr_key,
-    .ctr_blocks = mtc_ct64_ctr_blocks,
-};
+/*
+ * The table of a kernel set declared by MTC_AES_KERNELS (inner.h), whose
+ * names it takes, with fused as ige_decrypt_sha256 (NULL where the set has
+ * no fused kernel).
+ */
+#define MTC_AES_IMPL(impl, user_name, fused) \
+    { \
+        .name = user_name, \
+        .ige_encrypt = mtc_##impl##_ige_encrypt, \
+        .ige_decrypt = mtc_##impl##_ige_decrypt, \
+        .cbc_encrypt = mtc_##impl##_cbc_encrypt, \
+        .cbc_decrypt = mtc_##impl##_cbc_decrypt, \
+        .ige_decrypt_sha256 = fused, \
+        .ige_many = mtc_##impl##_ige_many, \
+        .ctr_key = mtc_##impl##_ctr_key, \
+        .ctr_blocks = mtc_##impl##_ctr_blocks, \
+    }
+
+/* No fused kernel: there is no gain from fusing in software. */
+const mtc_aes_impl mtc_aes_ct64 = MTC_AES_IMPL(ct64, MTC_NAME_CT64, NULL);
 
 #if MTC_X86
-const mtc_aes_impl mtc_aes_x86ni = {
-    .name = MTC_NAME_X86NI_AES,
+const mtc_aes_impl mtc_aes_x86ni = MTC_AES_IMPL(
+    x86ni, MTC_NAME_X86NI_AES, mtc_x86ni_mtp_ige_decrypt_sha256);
+
+/*
+ * VAES where it runs blocks side by side; AES-NI for the rest: IGE both
+ * ways and CBC encryption are sequential, and the key schedule is the
+ * same.
+ */
+const mtc_aes_impl mtc_aes_x86vaes = {
+    .name = MTC_NAME_X86VAES,
     .ige_encrypt = mtc_x86ni_ige_encrypt,
     .ige_decrypt = mtc_x86ni_ige_decrypt,
     .cbc_encrypt = mtc_x86ni_cbc_encrypt,
-    .cbc_decrypt = mtc_x86ni_cbc_decrypt,
-    .ige_decrypt_sha256 = mtc_x86ni_mtp_ige_decrypt_sha256,
-    .ige_many = mtc_x86ni_ige_many,
-    .ctr_key = mtc_x86ni_ctr_key,
-    .ctr_blocks = mtc_x86ni_ctr_blocks,
-};
-
-const mtc_aes_impl mtc_aes_x86vaes = {
-    .name = MTC_NAME_X86VAES,
-    .ige_encrypt = mtc_x86ni_ige_encrypt, /* IGE is sequential */
-    .ige_decrypt = mtc_x86ni_ige_decrypt,
-    .cbc_encrypt = mtc_x86ni_cbc_encrypt, /* so is CBC encryption */
     .cbc_decrypt = mtc_x86vaes_cbc_decrypt,
     .ige_decrypt_sha256 = mtc_x86ni_mtp_ige_decrypt_sha256,
     .ige_many = mtc_x86vaes_ige_many,
@@ -77,31 +82,13 @@ const mtc_aes_impl mtc_aes_x86vaes = {
 #endif
 
 #if MTC_VP
-const mtc_aes_impl mtc_aes_vp = {
-    .name = MTC_NAME_VP,
-    .ige_encrypt = mtc_vp_ige_encrypt,
-    .ige_decrypt = mtc_vp_ige_decrypt,
-    .cbc_encrypt = mtc_vp_cbc_encrypt,
-    .cbc_decrypt = mtc_vp_cbc_decrypt,
-    .ige_decrypt_sha256 = NULL, /* the AES chain leaves no unit idle */
-    .ige_many = mtc_vp_ige_many,
-    .ctr_key = mtc_vp_ctr_key,
-    .ctr_blocks = mtc_vp_ctr_blocks,
-};
+/* No fused kernel: the AES chain leaves no unit idle. */
+const mtc_aes_impl mtc_aes_vp = MTC_AES_IMPL(vp, MTC_NAME_VP, NULL);
 #endif
 
 #if MTC_ARM64
-const mtc_aes_impl mtc_aes_arm64ce = {
-    .name = MTC_NAME_ARM64CE_AES,
-    .ige_encrypt = mtc_arm64ce_ige_encrypt,
-    .ige_decrypt = mtc_arm64ce_ige_decrypt,
-    .cbc_encrypt = mtc_arm64ce_cbc_encrypt,
-    .cbc_decrypt = mtc_arm64ce_cbc_decrypt,
-    .ige_decrypt_sha256 = mtc_arm64ce_mtp_ige_decrypt_sha256,
-    .ige_many = mtc_arm64ce_ige_many,
-    .ctr_key = mtc_arm64ce_ctr_key,
-    .ctr_blocks = mtc_arm64ce_ctr_blocks,
-};
+const mtc_aes_impl mtc_aes_arm64ce = MTC_AES_IMPL(
+    arm64ce, MTC_NAME_ARM64CE_AES, mtc_arm64ce_mtp_ige_decrypt_sha256);
 #endif
 
 /* see inner.h */

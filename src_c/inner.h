@@ -345,19 +345,27 @@ extern const mtc_aes_impl mtc_aes_arm64ce;
 #endif
 
 /*
+ * The AES functions of a kernel set that has every entry of mtc_aes_impl
+ * but the fused ige_decrypt_sha256, named mtc_<impl>_<mode>_<op>:
+ * MTC_AES_KERNELS(x86ni) declares mtc_x86ni_ige_encrypt,
+ * mtc_x86ni_ige_decrypt, mtc_x86ni_cbc_encrypt, mtc_x86ni_cbc_decrypt,
+ * mtc_x86ni_ige_many, mtc_x86ni_ctr_key and mtc_x86ni_ctr_blocks, the
+ * names under which aes_select.c puts the set in its table.
+ */
+#define MTC_AES_KERNELS(impl) \
+    mtc_ige_fn mtc_##impl##_ige_encrypt, mtc_##impl##_ige_decrypt; \
+    mtc_cbc_fn mtc_##impl##_cbc_encrypt, mtc_##impl##_cbc_decrypt; \
+    mtc_ige_many_fn mtc_##impl##_ige_many; \
+    mtc_ctr_key_fn mtc_##impl##_ctr_key; \
+    mtc_ctr_blocks_fn mtc_##impl##_ctr_blocks
+
+/*
  * Portable constant-time kernel (aes_ct64*.c): bitsliced AES-256, four
  * blocks per pass in eight 64-bit words, no table lookups and no branches
  * on secret data.
  */
-void mtc_ct64_ige_encrypt(const uint8_t key[32], const uint8_t iv[32],
-                          const uint8_t *in, uint8_t *out, size_t len);
-void mtc_ct64_ige_decrypt(const uint8_t key[32], const uint8_t iv[32],
-                          const uint8_t *in, uint8_t *out, size_t len);
-void mtc_ct64_cbc_encrypt(const uint8_t key[32], uint8_t iv[16],
-                          const uint8_t *in, uint8_t *out, size_t len);
-void mtc_ct64_cbc_decrypt(const uint8_t key[32], uint8_t iv[16],
-                          const uint8_t *in, uint8_t *out, size_t len);
-void mtc_ct64_ctr_key(mtc_aes256_keys *ks, const uint8_t key[32]);
+MTC_AES_KERNELS(ct64);
+
 /* One job after another, on any implementation's ige functions. */
 void mtc_ige_many_serial(const mtc_aes_impl *impl, int decrypt,
                          const mtc_ige_job *jobs, size_t count);
@@ -394,9 +402,6 @@ typedef struct {
 
 void mtc_ige_many_lanes(const mtc_ige_lane_ops *ops, void *lanes,
                         int decrypt, const mtc_ige_job *jobs, size_t count);
-void mtc_ct64_ige_many(int decrypt, const mtc_ige_job *jobs, size_t count);
-void mtc_ct64_ctr_blocks(const mtc_aes256_keys *ks, uint8_t ctr[16],
-                         const uint8_t *in, uint8_t *out, size_t nblocks);
 
 /*
  * The bitsliced core (aes_ct64.c) under the functions above.  A state q[8]
@@ -418,28 +423,12 @@ void mtc_ct64_decrypt(const uint64_t sk[120], uint64_t q[8]);
 
 #if MTC_X86
 /* AES-NI kernels (aes_x86ni*.c). */
-void mtc_x86ni_ige_encrypt(const uint8_t key[32], const uint8_t iv[32],
-                           const uint8_t *in, uint8_t *out, size_t len);
-void mtc_x86ni_ige_decrypt(const uint8_t key[32], const uint8_t iv[32],
-                           const uint8_t *in, uint8_t *out, size_t len);
-void mtc_x86ni_ige_many(int decrypt, const mtc_ige_job *jobs,
-                        size_t count);
-void mtc_x86ni_cbc_encrypt(const uint8_t key[32], uint8_t iv[16],
-                           const uint8_t *in, uint8_t *out, size_t len);
-void mtc_x86ni_cbc_decrypt(const uint8_t key[32], uint8_t iv[16],
-                           const uint8_t *in, uint8_t *out, size_t len);
-void mtc_x86ni_ctr_key(mtc_aes256_keys *ks, const uint8_t key[32]);
-void mtc_x86ni_ctr_blocks(const mtc_aes256_keys *ks, uint8_t ctr[16],
-                          const uint8_t *in, uint8_t *out, size_t nblocks);
+MTC_AES_KERNELS(x86ni);
 
 /* VAES (AVX-512) kernels (aes_x86vaes*.c); IGE stays on AES-NI. */
-void mtc_x86vaes_cbc_decrypt(const uint8_t key[32], uint8_t iv[16],
-                             const uint8_t *in, uint8_t *out, size_t len);
-void mtc_x86vaes_ige_many(int decrypt, const mtc_ige_job *jobs,
-                          size_t count);
-void mtc_x86vaes_ctr_blocks(const mtc_aes256_keys *ks, uint8_t ctr[16],
-                            const uint8_t *in, uint8_t *out,
-                            size_t nblocks);
+mtc_cbc_fn mtc_x86vaes_cbc_decrypt;
+mtc_ige_many_fn mtc_x86vaes_ige_many;
+mtc_ctr_blocks_fn mtc_x86vaes_ctr_blocks;
 #endif
 
 /* SHA compression functions (sha*_generic.c, sha_x86ni.c, sha_x86mb.c). */
@@ -463,35 +452,51 @@ MTC_INLINE void mtc_sha256_prefixed(const mtc_sha_impl *impl,
     mtc_sha256_update(&ctx, data, len);
     mtc_sha256_final(&ctx, out);
 }
-void mtc_generic_sha1_blocks(uint32_t state[5], const uint8_t *data,
-                             size_t nblocks);
-void mtc_generic_sha256_blocks(uint32_t state[8], const uint8_t *data,
-                               size_t nblocks);
+mtc_sha1_blocks_fn mtc_generic_sha1_blocks;
+mtc_sha256_blocks_fn mtc_generic_sha256_blocks;
+
+/*
+ * The block loop of the generic compression functions (FIPS 180-4 6.1.2
+ * and 6.2.2) over a state of nwords words (5 or 8): for each 64-byte
+ * block, the working variables v start as the state, rounds runs the
+ * rounds on them, with w as room for the message schedule, and the state
+ * adds them (the chaining addition).  w is wiped once, at the end.  rounds
+ * is an MTC_INLINE function, which the compiler then inlines here too: the
+ * working variables stay in registers.
+ */
+MTC_INLINE void mtc_sha_generic_blocks(
+    uint32_t *state, size_t nwords, const uint8_t *data, size_t nblocks,
+    void (*rounds)(uint32_t v[8], uint32_t w[16], const uint8_t *block))
+{
+    uint32_t w[16];
+
+    if (nblocks == 0) {
+        return;
+    }
+    for (; nblocks > 0; nblocks--, data += 64) {
+        uint32_t v[8];
+        for (size_t i = 0; i < nwords; i++) {
+            v[i] = state[i];
+        }
+        rounds(v, w, data);
+        for (size_t i = 0; i < nwords; i++) {
+            state[i] += v[i];
+        }
+    }
+    mtc_memzero(w, sizeof w);
+}
 #if MTC_X86
 #define MTC_TARGET_SHANI MTC_TARGET("sse2,ssse3,sse4.1,sha")
-void mtc_x86ni_sha1_blocks(uint32_t state[5], const uint8_t *data,
-                           size_t nblocks);
-void mtc_x86ni_sha256_blocks(uint32_t state[8], const uint8_t *data,
-                             size_t nblocks);
-void mtc_x86ni_sha256(const uint8_t *data, size_t len, uint8_t out[32]);
-void mtc_x86ni_sha256_prefixed(const uint8_t prefix[32], const uint8_t *data,
-                               size_t n, uint8_t out[32]);
-void mtc_x86mb_sha256_prefixed_many(const uint8_t prefix[32],
-                                    const uint8_t *const data[],
-                                    const size_t len[], size_t count,
-                                    uint8_t *out);
+mtc_sha1_blocks_fn mtc_x86ni_sha1_blocks;
+mtc_sha256_blocks_fn mtc_x86ni_sha256_blocks;
+mtc_sha256_fn mtc_x86ni_sha256;
+mtc_sha256_prefixed_fn mtc_x86ni_sha256_prefixed;
+mtc_sha256_prefixed_many_fn mtc_x86mb_sha256_prefixed_many;
 
 /* The fused MTProto kernels (mtp_x86ni.c): the mtc_aes_impl entry
  * ige_decrypt_sha256 and the mtc_sha_impl entry mtp_kdf. */
-void mtc_x86ni_mtp_ige_decrypt_sha256(const uint8_t key[32],
-                                      const uint8_t iv[32],
-                                      const uint8_t *in, uint8_t *out,
-                                      size_t len, const mtc_sha_impl *sha,
-                                      const uint8_t prefix[32],
-                                      uint8_t digest[32]);
-void mtc_x86ni_mtp_kdf(const uint8_t auth_key[256], unsigned x,
-                       const uint8_t msg_key[16], uint8_t aes_key[32],
-                       uint8_t aes_iv[32]);
+mtc_ige_sha256_fn mtc_x86ni_mtp_ige_decrypt_sha256;
+mtc_mtp_kdf_fn mtc_x86ni_mtp_kdf;
 #endif
 
 #if MTC_VP
@@ -502,52 +507,19 @@ void mtc_x86ni_mtp_kdf(const uint8_t auth_key[256], unsigned x,
  */
 MTC_TARGET_VP void mtc_vp_keys(uint8_t out[240], const uint8_t key[32],
                                int decrypt);
-void mtc_vp_ige_encrypt(const uint8_t key[32], const uint8_t iv[32],
-                        const uint8_t *in, uint8_t *out, size_t len);
-void mtc_vp_ige_decrypt(const uint8_t key[32], const uint8_t iv[32],
-                        const uint8_t *in, uint8_t *out, size_t len);
-void mtc_vp_ige_many(int decrypt, const mtc_ige_job *jobs, size_t count);
-void mtc_vp_cbc_encrypt(const uint8_t key[32], uint8_t iv[16],
-                        const uint8_t *in, uint8_t *out, size_t len);
-void mtc_vp_cbc_decrypt(const uint8_t key[32], uint8_t iv[16],
-                        const uint8_t *in, uint8_t *out, size_t len);
-void mtc_vp_ctr_key(mtc_aes256_keys *ks, const uint8_t key[32]);
-void mtc_vp_ctr_blocks(const mtc_aes256_keys *ks, uint8_t ctr[16],
-                       const uint8_t *in, uint8_t *out, size_t nblocks);
+MTC_AES_KERNELS(vp);
 #endif
 
 #if MTC_ARM64
 /* ARMv8 Crypto Extensions kernels (aes_arm64ce*.c, sha_arm64ce.c). */
-void mtc_arm64ce_ige_encrypt(const uint8_t key[32], const uint8_t iv[32],
-                             const uint8_t *in, uint8_t *out, size_t len);
-void mtc_arm64ce_ige_decrypt(const uint8_t key[32], const uint8_t iv[32],
-                             const uint8_t *in, uint8_t *out, size_t len);
-void mtc_arm64ce_ige_many(int decrypt, const mtc_ige_job *jobs,
-                          size_t count);
-void mtc_arm64ce_cbc_encrypt(const uint8_t key[32], uint8_t iv[16],
-                             const uint8_t *in, uint8_t *out, size_t len);
-void mtc_arm64ce_cbc_decrypt(const uint8_t key[32], uint8_t iv[16],
-                             const uint8_t *in, uint8_t *out, size_t len);
-void mtc_arm64ce_ctr_key(mtc_aes256_keys *ks, const uint8_t key[32]);
-void mtc_arm64ce_ctr_blocks(const mtc_aes256_keys *ks, uint8_t ctr[16],
-                            const uint8_t *in, uint8_t *out,
-                            size_t nblocks);
-void mtc_arm64ce_sha1_blocks(uint32_t state[5], const uint8_t *data,
-                             size_t nblocks);
-void mtc_arm64ce_sha256_blocks(uint32_t state[8], const uint8_t *data,
-                               size_t nblocks);
-void mtc_arm64ce_sha256_prefixed(const uint8_t prefix[32],
-                                 const uint8_t *data, size_t n,
-                                 uint8_t out[32]);
+MTC_AES_KERNELS(arm64ce);
+mtc_sha1_blocks_fn mtc_arm64ce_sha1_blocks;
+mtc_sha256_blocks_fn mtc_arm64ce_sha256_blocks;
+mtc_sha256_prefixed_fn mtc_arm64ce_sha256_prefixed;
 
 /* The fused MTProto kernel (mtp_arm64ce.c): the mtc_aes_impl entry
  * ige_decrypt_sha256. */
-void mtc_arm64ce_mtp_ige_decrypt_sha256(const uint8_t key[32],
-                                        const uint8_t iv[32],
-                                        const uint8_t *in, uint8_t *out,
-                                        size_t len, const mtc_sha_impl *sha,
-                                        const uint8_t prefix[32],
-                                        uint8_t digest[32]);
+mtc_ige_sha256_fn mtc_arm64ce_mtp_ige_decrypt_sha256;
 #endif
 
 #endif /* MTC_INNER_H */

@@ -68,25 +68,35 @@ typedef struct {
  * ctr_blocks: XORs nblocks keystream blocks into in -> out, starting at the
  *   counter block ctr (one 128-bit big-endian integer) and leaves ctr at the
  *   next unused counter (mod 2^128).
+ * The function types (mtc_ige_fn for ige_encrypt and ige_decrypt, and so
+ * on) also declare each kernel's functions in inner.h.
  */
-typedef struct mtc_aes_impl {
-    const char *name;
-    void (*ige_encrypt)(const uint8_t key[32], const uint8_t iv[32],
+typedef void mtc_ige_fn(const uint8_t key[32], const uint8_t iv[32],
                         const uint8_t *in, uint8_t *out, size_t len);
-    void (*ige_decrypt)(const uint8_t key[32], const uint8_t iv[32],
+typedef void mtc_cbc_fn(const uint8_t key[32], uint8_t iv[16],
                         const uint8_t *in, uint8_t *out, size_t len);
-    void (*cbc_encrypt)(const uint8_t key[32], uint8_t iv[16],
-                        const uint8_t *in, uint8_t *out, size_t len);
-    void (*cbc_decrypt)(const uint8_t key[32], uint8_t iv[16],
-                        const uint8_t *in, uint8_t *out, size_t len);
-    void (*ige_decrypt_sha256)(const uint8_t key[32], const uint8_t iv[32],
+typedef void mtc_ige_sha256_fn(const uint8_t key[32], const uint8_t iv[32],
                                const uint8_t *in, uint8_t *out, size_t len,
                                const struct mtc_sha_impl *sha,
-                               const uint8_t prefix[32], uint8_t digest[32]);
-    void (*ige_many)(int decrypt, const mtc_ige_job *jobs, size_t count);
-    void (*ctr_key)(mtc_aes256_keys *ks, const uint8_t key[32]);
-    void (*ctr_blocks)(const mtc_aes256_keys *ks, uint8_t ctr[16],
-                       const uint8_t *in, uint8_t *out, size_t nblocks);
+                               const uint8_t prefix[32],
+                               uint8_t digest[32]);
+typedef void mtc_ige_many_fn(int decrypt, const mtc_ige_job *jobs,
+                             size_t count);
+typedef void mtc_ctr_key_fn(mtc_aes256_keys *ks, const uint8_t key[32]);
+typedef void mtc_ctr_blocks_fn(const mtc_aes256_keys *ks, uint8_t ctr[16],
+                               const uint8_t *in, uint8_t *out,
+                               size_t nblocks);
+
+typedef struct mtc_aes_impl {
+    const char *name;
+    mtc_ige_fn *ige_encrypt;
+    mtc_ige_fn *ige_decrypt;
+    mtc_cbc_fn *cbc_encrypt;
+    mtc_cbc_fn *cbc_decrypt;
+    mtc_ige_sha256_fn *ige_decrypt_sha256;
+    mtc_ige_many_fn *ige_many;
+    mtc_ctr_key_fn *ctr_key;
+    mtc_ctr_blocks_fn *ctr_blocks;
 } mtc_aes_impl;
 
 /*
@@ -162,23 +172,33 @@ void mtc_ctr_skip(const mtc_aes_impl *impl, const mtc_aes256_keys *ks,
  * sha256_prefixed_many: the same for count messages (data[i], len[i]),
  *   digest i to out + 32 i, several at once.
  * mtp_kdf: the MTProto 2.0 KDF (mtc_mtp_kdf).
+ * As for AES, the function types declare the kernels' functions too.
  */
+typedef void mtc_sha1_blocks_fn(uint32_t state[5], const uint8_t *data,
+                                size_t nblocks);
+typedef void mtc_sha256_blocks_fn(uint32_t state[8], const uint8_t *data,
+                                  size_t nblocks);
+typedef void mtc_sha256_fn(const uint8_t *data, size_t len,
+                           uint8_t out[32]);
+typedef void mtc_sha256_prefixed_fn(const uint8_t prefix[32],
+                                    const uint8_t *data, size_t n,
+                                    uint8_t out[32]);
+typedef void mtc_sha256_prefixed_many_fn(const uint8_t prefix[32],
+                                         const uint8_t *const data[],
+                                         const size_t len[], size_t count,
+                                         uint8_t *out);
+typedef void mtc_mtp_kdf_fn(const uint8_t auth_key[256], unsigned x,
+                            const uint8_t msg_key[16], uint8_t aes_key[32],
+                            uint8_t aes_iv[32]);
+
 typedef struct mtc_sha_impl {
     const char *name;
-    void (*sha1_blocks)(uint32_t state[5], const uint8_t *data,
-                        size_t nblocks);
-    void (*sha256_blocks)(uint32_t state[8], const uint8_t *data,
-                          size_t nblocks);
-    void (*sha256)(const uint8_t *data, size_t len, uint8_t out[32]);
-    void (*sha256_prefixed)(const uint8_t prefix[32], const uint8_t *data,
-                            size_t n, uint8_t out[32]);
-    void (*sha256_prefixed_many)(const uint8_t prefix[32],
-                                 const uint8_t *const data[],
-                                 const size_t len[], size_t count,
-                                 uint8_t *out);
-    void (*mtp_kdf)(const uint8_t auth_key[256], unsigned x,
-                    const uint8_t msg_key[16], uint8_t aes_key[32],
-                    uint8_t aes_iv[32]);
+    mtc_sha1_blocks_fn *sha1_blocks;
+    mtc_sha256_blocks_fn *sha256_blocks;
+    mtc_sha256_fn *sha256;
+    mtc_sha256_prefixed_fn *sha256_prefixed;
+    mtc_sha256_prefixed_many_fn *sha256_prefixed_many;
+    mtc_mtp_kdf_fn *mtp_kdf;
 } mtc_sha_impl;
 
 /* As mtc_aes_at for SHA ("shani", "armsha", "portable"). */

@@ -23,12 +23,12 @@
 
 /*
  * Round t with the working variables renamed instead of shifted: the
- * next round is ROUND(f, k, e, a, b, c, d, t + 1).
+ * next round is ROUND(f, k, e, a, b, c, d, t + 1).  a..e index v.
  */
 #define ROUND(f, k, a, b, c, d, e, t) \
     do { \
-        (e) += ROL(a, 5) + f(b, c, d) + (k) + W(t); \
-        (b) = ROL(b, 30); \
+        v[e] += ROL(v[a], 5) + f(v[b], v[c], v[d]) + (k) + W(t); \
+        v[b] = ROL(v[b], 30); \
     } while (0)
 
 #define ROUNDS5(f, k, t) \
@@ -48,27 +48,21 @@
         ROUNDS5(f, k, (t) + 15); \
     } while (0)
 
+/* The 80 rounds on the working variables v[0..4] (a..e). */
+MTC_INLINE void sha1_rounds(uint32_t v[8], uint32_t w[16],
+                            const uint8_t *data)
+{
+    enum { a, b, c, d, e };
+
+    ROUNDS20(F_CH, 0x5a827999u, 0);
+    ROUNDS20(F_PAR, 0x6ed9eba1u, 20);
+    ROUNDS20(F_MAJ, 0x8f1bbcdcu, 40);
+    ROUNDS20(F_PAR, 0xca62c1d6u, 60);
+}
+
 /* see inner.h */
 void mtc_generic_sha1_blocks(uint32_t state[5], const uint8_t *data,
-                              size_t nblocks)
+                             size_t nblocks)
 {
-    uint32_t w[16];
-
-    if (nblocks == 0) {
-        return;
-    }
-    for (; nblocks > 0; nblocks--, data += 64) {
-        uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
-        uint32_t e = state[4];
-        ROUNDS20(F_CH, 0x5a827999u, 0);
-        ROUNDS20(F_PAR, 0x6ed9eba1u, 20);
-        ROUNDS20(F_MAJ, 0x8f1bbcdcu, 40);
-        ROUNDS20(F_PAR, 0xca62c1d6u, 60);
-        state[0] += a;
-        state[1] += b;
-        state[2] += c;
-        state[3] += d;
-        state[4] += e;
-    }
-    mtc_memzero(w, sizeof w);
+    mtc_sha_generic_blocks(state, 5, data, nblocks, sha1_rounds);
 }

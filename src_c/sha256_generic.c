@@ -45,14 +45,15 @@ MTC_ALIGN(16) const uint32_t mtc_sha256_k[64] = {
 
 /*
  * Round t with the working variables renamed instead of shifted: the
- * next round is ROUND(h, a, b, c, d, e, f, g, t + 1).
+ * next round is ROUND(h, a, b, c, d, e, f, g, t + 1).  a..h index v.
  */
 #define ROUND(a, b, c, d, e, f, g, h, t) \
     do { \
-        uint32_t t1 = (h) + BSIG1(e) + CH(e, f, g) + mtc_sha256_k[t] + W(t); \
-        uint32_t t2 = BSIG0(a) + MAJ(a, b, c); \
-        (d) += t1; \
-        (h) = t1 + t2; \
+        uint32_t t1 = v[h] + BSIG1(v[e]) + CH(v[e], v[f], v[g]) \
+                      + mtc_sha256_k[t] + W(t); \
+        uint32_t t2 = BSIG0(v[a]) + MAJ(v[a], v[b], v[c]); \
+        v[d] += t1; \
+        v[h] = t1 + t2; \
     } while (0)
 
 #define ROUNDS8(t) \
@@ -67,34 +68,25 @@ MTC_ALIGN(16) const uint32_t mtc_sha256_k[64] = {
         ROUND(b, c, d, e, f, g, h, a, (t) + 7); \
     } while (0)
 
+/* The 64 rounds on the working variables v[0..7] (a..h). */
+MTC_INLINE void sha256_rounds(uint32_t v[8], uint32_t w[16],
+                              const uint8_t *data)
+{
+    enum { a, b, c, d, e, f, g, h };
+
+    ROUNDS8(0);
+    ROUNDS8(8);
+    ROUNDS8(16);
+    ROUNDS8(24);
+    ROUNDS8(32);
+    ROUNDS8(40);
+    ROUNDS8(48);
+    ROUNDS8(56);
+}
+
 /* see inner.h */
 void mtc_generic_sha256_blocks(uint32_t state[8], const uint8_t *data,
-                                size_t nblocks)
+                               size_t nblocks)
 {
-    uint32_t w[16];
-
-    if (nblocks == 0) {
-        return;
-    }
-    for (; nblocks > 0; nblocks--, data += 64) {
-        uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
-        uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
-        ROUNDS8(0);
-        ROUNDS8(8);
-        ROUNDS8(16);
-        ROUNDS8(24);
-        ROUNDS8(32);
-        ROUNDS8(40);
-        ROUNDS8(48);
-        ROUNDS8(56);
-        state[0] += a;
-        state[1] += b;
-        state[2] += c;
-        state[3] += d;
-        state[4] += e;
-        state[5] += f;
-        state[6] += g;
-        state[7] += h;
-    }
-    mtc_memzero(w, sizeof w);
+    mtc_sha_generic_blocks(state, 8, data, nblocks, sha256_rounds);
 }

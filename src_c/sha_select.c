@@ -4,37 +4,34 @@
  */
 #include "inner.h"
 
+/*
+ * The entries a table leaves out are NULL: the generic code over the
+ * block functions serves there (mtc.h).
+ */
 static const mtc_sha_impl mtc_sha_generic = {
     .name = MTC_NAME_GENERIC_SHA,
     .sha1_blocks = mtc_generic_sha1_blocks,
     .sha256_blocks = mtc_generic_sha256_blocks,
-    .sha256 = NULL,
-    .sha256_prefixed = NULL,
-    .sha256_prefixed_many = NULL,
-    .mtp_kdf = NULL,
 };
 
 #if MTC_X86
-static const mtc_sha_impl mtc_sha_x86ni = {
-    .name = MTC_NAME_X86NI_SHA,
-    .sha1_blocks = mtc_x86ni_sha1_blocks,
-    .sha256_blocks = mtc_x86ni_sha256_blocks,
-    .sha256 = mtc_x86ni_sha256,
-    .sha256_prefixed = mtc_x86ni_sha256_prefixed,
-    .sha256_prefixed_many = NULL,
-    .mtp_kdf = mtc_x86ni_mtp_kdf,
-};
-
-/* The same where AVX-512 can hash batches of messages side by side. */
-static const mtc_sha_impl mtc_sha_x86ni_x86mb = {
-    .name = MTC_NAME_X86NI_SHA,
-    .sha1_blocks = mtc_x86ni_sha1_blocks,
-    .sha256_blocks = mtc_x86ni_sha256_blocks,
-    .sha256 = mtc_x86ni_sha256,
-    .sha256_prefixed = mtc_x86ni_sha256_prefixed,
-    .sha256_prefixed_many = mtc_x86mb_sha256_prefixed_many,
-    .mtp_kdf = mtc_x86ni_mtp_kdf,
-};
+/*
+ * SHA-NI, with prefixed_many as sha256_prefixed_many: NULL, or the
+ * batches of AVX-512 (x86mb), which hash messages side by side.
+ */
+#define MTC_SHA_X86NI(prefixed_many) \
+    { \
+        .name = MTC_NAME_X86NI_SHA, \
+        .sha1_blocks = mtc_x86ni_sha1_blocks, \
+        .sha256_blocks = mtc_x86ni_sha256_blocks, \
+        .sha256 = mtc_x86ni_sha256, \
+        .sha256_prefixed = mtc_x86ni_sha256_prefixed, \
+        .sha256_prefixed_many = prefixed_many, \
+        .mtp_kdf = mtc_x86ni_mtp_kdf, \
+    }
+static const mtc_sha_impl mtc_sha_x86ni = MTC_SHA_X86NI(NULL);
+static const mtc_sha_impl mtc_sha_x86ni_x86mb =
+    MTC_SHA_X86NI(mtc_x86mb_sha256_prefixed_many);
 #endif
 
 #if MTC_ARM64
@@ -42,10 +39,7 @@ static const mtc_sha_impl mtc_sha_arm64ce = {
     .name = MTC_NAME_ARM64CE_SHA,
     .sha1_blocks = mtc_arm64ce_sha1_blocks,
     .sha256_blocks = mtc_arm64ce_sha256_blocks,
-    .sha256 = NULL,
     .sha256_prefixed = mtc_arm64ce_sha256_prefixed,
-    .sha256_prefixed_many = NULL,
-    .mtp_kdf = NULL,
 };
 #endif
 

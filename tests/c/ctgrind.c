@@ -339,37 +339,6 @@ static void digest(uint64_t *h, const uint8_t *p, size_t n)
     }
 }
 
-/* built: whether this build has the implementation (mtc_aes_at and
- * mtc_sha_at list them), so that the CPU is what lacks it. */
-static void skipped(const char *what, const char *name, int built)
-{
-    printf("%s %-8s skipped: %s\n", what, name,
-           built ? "the CPU (or the one valgrind presents) does not offer it"
-                 : "not in this build");
-}
-
-static int aes_built(const char *name)
-{
-    const mtc_aes_impl *impl;
-    for (size_t i = 0; (impl = mtc_aes_at(i)) != NULL; i++) {
-        if (strcmp(impl->name, name) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-static int sha_built(const char *name)
-{
-    const mtc_sha_impl *impl;
-    for (size_t i = 0; (impl = mtc_sha_at(i)) != NULL; i++) {
-        if (strcmp(impl->name, name) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 /* --- AES ------------------------------------------------------------------ */
 
 static void ige(const mtc_aes_impl *k, int enc, const uint8_t *in,
@@ -1032,6 +1001,47 @@ static const char *const SHA_NAMES[] = {"portable", "shani", "armsha"};
 #define NAES (sizeof(AES_NAMES) / sizeof(AES_NAMES[0]))
 #define NSHA (sizeof(SHA_NAMES) / sizeof(SHA_NAMES[0]))
 
+/* The name of this build's i-th AES (sha == 0) or SHA implementation,
+ * whether the CPU runs it or not (mtc_aes_at, mtc_sha_at), or NULL past
+ * the last. */
+static const char *built_name(int sha, size_t i)
+{
+    const mtc_aes_impl *a = sha ? NULL : mtc_aes_at(i);
+    const mtc_sha_impl *s = sha ? mtc_sha_at(i) : NULL;
+    return a != NULL ? a->name : s != NULL ? s->name : NULL;
+}
+
+/*
+ * The AES (sha == 0) or SHA implementation called name, checked: the
+ * digest of its output must equal *h0, which the first one checked (the
+ * portable one) sets.  NULL where it does not run here, saying why: the
+ * CPU lacks what it needs, or this build does not have it.
+ */
+static const void *check_named(int sha, const char *name, int first,
+                               uint64_t *h0)
+{
+    const void *impl = sha ? (const void *)mtc_sha_get(name)
+                           : (const void *)mtc_aes_get(name);
+    const char *n;
+    int built = 0;
+    uint64_t h;
+
+    if (impl == NULL) {
+        for (size_t i = 0; (n = built_name(sha, i)) != NULL; i++) {
+            built |= strcmp(n, name) == 0;
+        }
+        printf("%s %-8s skipped: %s\n", sha ? "sha" : "kernel", name,
+               built ? "the CPU (or the one valgrind presents) does not offer it"
+                     : "not in this build");
+        return NULL;
+    }
+    h = sha ? check_sha(impl) : check_aes(impl);
+    *h0 = first ? h : *h0;
+    expect(h == *h0, name,
+           sha ? "SHA output != portable's" : "AES output != portable's", 0);
+    return impl;
+}
+
 int main(void)
 {
     const mtc_aes_impl *aes[NAES];
@@ -1062,24 +1072,10 @@ int main(void)
     fill(&job_keys[0][0], sizeof job_keys, 6);
 
     for (size_t i = 0; i < NAES; i++) {
-        aes[i] = mtc_aes_get(AES_NAMES[i]);
-        if (aes[i] == NULL) {
-            skipped("kernel", AES_NAMES[i], aes_built(AES_NAMES[i]));
-            continue;
-        }
-        h = check_aes(aes[i]);
-        h0 = i == 0 ? h : h0;
-        expect(h == h0, aes[i]->name, "AES output != portable's", 0);
+        aes[i] = check_named(0, AES_NAMES[i], i == 0, &h0);
     }
     for (size_t i = 0; i < NSHA; i++) {
-        sha[i] = mtc_sha_get(SHA_NAMES[i]);
-        if (sha[i] == NULL) {
-            skipped("sha", SHA_NAMES[i], sha_built(SHA_NAMES[i]));
-            continue;
-        }
-        h = check_sha(sha[i]);
-        h0 = i == 0 ? h : h0;
-        expect(h == h0, sha[i]->name, "SHA output != portable's", 0);
+        sha[i] = check_named(1, SHA_NAMES[i], i == 0, &h0);
     }
     check_ct_equal();
     check_modexp();
