@@ -44,17 +44,19 @@
 #ifndef MTC_AES_VEC_H
 #define MTC_AES_VEC_H
 
-/* The round keys of key for one direction (decrypt: the inverse's). */
+/*
+ * The round keys of key for one direction (decrypt: the inverse's, from
+ * the encryption keys in rk).
+ */
 MTC_AES_V_INLINE void mtc_aes_v_keys(mtc_aes_v k[15], const uint8_t key[32],
                                      const int decrypt)
 {
+    mtc_aes_v rk[15];
+
+    mtc_aes_v_key_enc(decrypt ? rk : k, key);
     if (decrypt) {
-        mtc_aes_v rk[15];
-        mtc_aes_v_key_enc(rk, key);
         mtc_aes_v_key_dec(k, rk);
         mtc_memzero(rk, sizeof rk);
-    } else {
-        mtc_aes_v_key_enc(k, key);
     }
 }
 
@@ -269,15 +271,9 @@ static void mtc_aes_v_lane_start(void *lanes, int l, const mtc_ige_job *j,
 
     /* encrypt: c_i = E(p_i ^ c_{i-1}) ^ p_{i-1};
      * decrypt: p_i = D(c_i ^ p_{i-1}) ^ c_{i-1} */
-    if (decrypt) {
-        mtc_aes_v_keys(lane->k, j->key, 1);
-        lane->x = mtc_aes_v_load(j->iv + 16);
-        lane->y = mtc_aes_v_load(j->iv);
-    } else {
-        mtc_aes_v_keys(lane->k, j->key, 0);
-        lane->x = mtc_aes_v_load(j->iv);
-        lane->y = mtc_aes_v_load(j->iv + 16);
-    }
+    mtc_aes_v_keys(lane->k, j->key, decrypt);
+    lane->x = mtc_aes_v_load(decrypt ? j->iv + 16 : j->iv);
+    lane->y = mtc_aes_v_load(decrypt ? j->iv : j->iv + 16);
 }
 
 /*
