@@ -1,6 +1,7 @@
 /*
  * aes_arm64ce.h: AES-256 with the ARMv8 Crypto Extensions, as inline
- * pieces shared by the aes_arm64ce*.c kernels and mtp_arm64ce.c.  Every
+ * pieces shared by the aes_arm64ce*.c kernels and mtp_arm64ce.c: the
+ * primitives of aes_vec.h, which writes the modes over them.  Every
  * function carries a target attribute, so the including file needs no
  * -march flag.
  *
@@ -105,92 +106,117 @@ MTC_CE_INLINE void mtc_ce_key_dec(uint8x16_t dk[15], const uint8x16_t rk[15])
     dk[14] = rk[0];
 }
 
-/* The round keys of key for one direction (decrypt: the inverse's). */
-MTC_CE_INLINE void mtc_ce_keys(uint8x16_t k[15], const uint8_t key[32],
-                               const int decrypt)
+/* The primitives of aes_vec.h, which is included below. */
+#define MTC_AES_V_INLINE MTC_CE_INLINE
+#define MTC_AES_V_TARGET MTC_TARGET_ARMCE
+#define MTC_AES_V_KERNEL(name) mtc_arm64ce_##name
+#define MTC_AES_V_END 13
+typedef uint8x16_t mtc_aes_v;
+#define mtc_aes_v_load vld1q_u8
+#define mtc_aes_v_store vst1q_u8
+#define mtc_aes_v_xor veorq_u8
+#define mtc_aes_v_key_enc mtc_ce_key_enc
+#define mtc_aes_v_key_dec mtc_ce_key_dec
+
+MTC_CE_INLINE uint8x16_t mtc_aes_v_zero(void)
 {
-    if (decrypt) {
-        uint8x16_t rk[15];
-        mtc_ce_key_enc(rk, key);
-        mtc_ce_key_dec(k, rk);
-        mtc_memzero(rk, sizeof rk);
-    } else {
-        mtc_ce_key_enc(k, key);
-    }
+    return vdupq_n_u8(0);
+}
+
+MTC_CE_INLINE uint8x16_t mtc_aes_v_ctr(uint64_t hi, uint64_t lo)
+{
+    /* hi in bytes 0..7 and lo in 8..15, each reversed to big-endian. */
+    uint64x2_t c = vcombine_u64(vcreate_u64(hi), vcreate_u64(lo));
+    return vrev64q_u8(vreinterpretq_u8_u64(c));
 }
 
 /*
- * The 14 rounds of one block but the final XOR of k[14]: AESE (AESD) under
- * k0, then under k[1]..k[13], each but the last followed by AESMC
- * (AESIMC).  k0 is k[0] itself, or k[0] XORed with a value that the caller
- * would otherwise XOR into s first.  decrypt is a constant at every call
- * site.
+ * Rounds 0..12 are AESE + AESMC (AESD + AESIMC) under k0, k[1] .. k[12],
+ * the pair adjacent on one register, as the fusion needs.
+ */
+MTC_CE_INLINE uint8x16_t mtc_aes_v_round(uint8x16_t s, uint8x16_t k,
+                                         const int decrypt)
+{
+    return decrypt ? vaesimcq_u8(vaesdq_u8(s, k))
+                   : vaesmcq_u8(vaeseq_u8(s, k));
+}
+
+#define mtc_aes_v_first mtc_aes_v_round
+
+/* Round 13 is an AESE (AESD) under k[13], then the XOR of kx. */
+MTC_CE_INLINE uint8x16_t mtc_aes_v_last(uint8x16_t s, const uint8x16_t k[15],
+                                        uint8x16_t kx, const int decrypt)
+{
+    return veorq_u8(decrypt ? vaesdq_u8(s, k[13]) : vaeseq_u8(s, k[13]), kx);
+}
+
+/*
+ * The 14 rounds of one block but the final XOR of k[14], with k0 as in
+ * mtc_aes_v_first.  decrypt is a constant at every call site.
  */
 MTC_CE_INLINE uint8x16_t mtc_ce_rounds(uint8x16_t s, uint8x16_t k0,
                                        const uint8x16_t k[15],
                                        const int decrypt)
 {
-    if (decrypt) {
-        s = vaesimcq_u8(vaesdq_u8(s, k0));
-        for (int i = 1; i < 13; i++) {
-            s = vaesimcq_u8(vaesdq_u8(s, k[i]));
-        }
-        return vaesdq_u8(s, k[13]);
-    }
-    s = vaesmcq_u8(vaeseq_u8(s, k0));
+    s = mtc_aes_v_first(s, k0, decrypt);
     for (int i = 1; i < 13; i++) {
-        s = vaesmcq_u8(vaeseq_u8(s, k[i]));
+        s = mtc_aes_v_round(s, k[i], decrypt);
     }
-    return vaeseq_u8(s, k[13]);
+    return decrypt ? vaesdq_u8(s, k[13]) : vaeseq_u8(s, k[13]);
 }
 
 /*
- * IGE in either direction, one block at a time, for the IGE kernels and
- * the fused MTProto decryption.  With the chaining blocks x (XORed into
- * the input before the cipher) and y (into its output), out_i =
- * R(in_i ^ x_{i-1}) ^ k14 ^ y_{i-1}, where R is mtc_ce_rounds, x_i = out_i
- * and y_i = in_i; x_{-1}, y_{-1} = c_0, p_0 (iv[0:16], iv[16:32]) to
- * encrypt and p_0, c_0 to decrypt.  Since x_i = t_i ^ k14 ^ in_{i-1} with
- * t_i = R(...), block i + 1's rounds start from t_i itself, under the
- * first round key k0 ^ k14 ^ in_{i-1} ^ in_{i+1}: the chain from block to
- * block holds no XOR.  st carries t (block i's rounds, done), in_i and
- * in_{i-1}; mtc_ce_ige_next stores block i and starts block i + 1,
- * mtc_ce_ige_last stores the final block.
+ * The chain of IGE and CBC encryption (mtc_aes_v_chain_pass in
+ * aes_vec.h), with x, y and in as there.  out_i = t_i ^ k14 ^ y_{i-1},
+ * where t_i is block i's rounds but the last XOR (mtc_ce_rounds).  Since
+ * x_i = out_i, block i + 1's rounds start from t_i itself, under the first
+ * round key k0 ^ k14 ^ y_{i-1} ^ in_{i+1}: the chain from block to block
+ * holds no XOR.  st carries t (block i's rounds, done), in_i (IGE only:
+ * CBC's y is zero) and y_{i-1}; mtc_aes_v_chain_next stores block i and
+ * starts block i + 1, mtc_aes_v_chain_last stores the final block.
  */
 typedef struct {
     uint8x16_t t, cur, prev, k0k14;
-} mtc_ce_ige_state;
+} mtc_aes_v_chain;
 
-MTC_CE_INLINE void mtc_ce_ige_init(mtc_ce_ige_state *st,
-                                   const uint8x16_t k[15],
-                                   const uint8_t iv[32], const uint8_t *in,
-                                   const int decrypt)
+MTC_CE_INLINE void mtc_aes_v_chain_init(mtc_aes_v_chain *st,
+                                        const uint8x16_t k[15], uint8x16_t x,
+                                        uint8x16_t y, const uint8_t *in,
+                                        const int decrypt)
 {
-    uint8x16_t x = vld1q_u8(decrypt ? iv + 16 : iv);
-    st->prev = vld1q_u8(decrypt ? iv : iv + 16);
+    st->prev = y;
     st->cur = vld1q_u8(in);
     st->k0k14 = veorq_u8(k[0], k[14]);
     st->t = mtc_ce_rounds(st->cur, veorq_u8(k[0], x), k, decrypt);
 }
 
-MTC_CE_INLINE void mtc_ce_ige_next(mtc_ce_ige_state *st,
-                                   const uint8x16_t k[15],
-                                   const uint8_t *next_in, uint8_t *out,
-                                   const int decrypt)
+MTC_CE_INLINE void mtc_aes_v_chain_next(mtc_aes_v_chain *st,
+                                        const uint8x16_t k[15],
+                                        const uint8_t *next_in, uint8_t *out,
+                                        const int decrypt, const int ige)
 {
     uint8x16_t next = vld1q_u8(next_in);
     uint8x16_t k0 = veorq_u8(st->k0k14, veorq_u8(st->prev, next));
     vst1q_u8(out, veorq_u8(st->t, veorq_u8(k[14], st->prev)));
     st->t = mtc_ce_rounds(st->t, k0, k, decrypt);
-    st->prev = st->cur;
-    st->cur = next;
+    if (ige) {
+        st->prev = st->cur;
+        st->cur = next;
+    }
 }
 
-MTC_CE_INLINE void mtc_ce_ige_last(const mtc_ce_ige_state *st,
-                                   const uint8x16_t k[15], uint8_t *out)
+/* Stores the final block and returns it. */
+MTC_CE_INLINE uint8x16_t mtc_aes_v_chain_last(const mtc_aes_v_chain *st,
+                                              const uint8x16_t k[15],
+                                              uint8_t *out, const int decrypt)
 {
-    vst1q_u8(out, veorq_u8(st->t, veorq_u8(k[14], st->prev)));
+    uint8x16_t v = veorq_u8(st->t, veorq_u8(k[14], st->prev));
+    (void)decrypt;
+    vst1q_u8(out, v);
+    return v;
 }
+
+#include "aes_vec.h"
 
 #endif /* MTC_ARM64 */
 #endif /* MTC_AES_ARM64CE_H */

@@ -1,7 +1,8 @@
 /*
- * aes_x86ni.h: AES-NI helpers shared by the aes_x86ni*.c and aes_x86vaes.c
- * kernels.  Every function carries a target attribute, so the including
- * file needs no -maes.
+ * aes_x86ni.h: AES-NI helpers shared by the aes_x86ni*.c, aes_x86vaes.c
+ * and mtp_x86ni.c kernels, among them the primitives of aes_vec.h, which
+ * writes the modes over them.  Every function carries a target attribute,
+ * so the including file needs no -maes.
  */
 #ifndef MTC_AES_X86NI_H
 #define MTC_AES_X86NI_H
@@ -79,23 +80,6 @@ MTC_NI_INLINE void mtc_ni_key_dec(__m128i dk[15], const __m128i rk[15])
     dk[14] = rk[0];
 }
 
-/* Rounds 1..13 of encryption / decryption (the caller adds rk[0] first). */
-MTC_NI_INLINE __m128i mtc_ni_enc13(__m128i s, const __m128i rk[15])
-{
-    for (int i = 1; i < 14; i++) {
-        s = _mm_aesenc_si128(s, rk[i]);
-    }
-    return s;
-}
-
-MTC_NI_INLINE __m128i mtc_ni_dec13(__m128i s, const __m128i dk[15])
-{
-    for (int i = 1; i < 14; i++) {
-        s = _mm_aesdec_si128(s, dk[i]);
-    }
-    return s;
-}
-
 /* Wipes n round keys held in a local array. */
 MTC_NI_INLINE void mtc_ni_wipe(__m128i *rk, size_t n)
 {
@@ -109,57 +93,108 @@ MTC_NI_INLINE __m128i mtc_ni_bswap(__m128i x)
         x, _mm_set_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
 }
 
-/* The decryption round keys (equivalent inverse cipher) of key. */
-MTC_NI_INLINE void mtc_ni_ige_dec_keys(__m128i dk[15], const uint8_t key[32])
-{
-    __m128i rk[15];
+/* The primitives of aes_vec.h, which is included below. */
+#define MTC_AES_V_INLINE MTC_NI_INLINE
+#define MTC_AES_V_TARGET MTC_TARGET_AESNI
+#define MTC_AES_V_KERNEL(name) mtc_x86ni_##name
+#define MTC_AES_V_END 14
+typedef __m128i mtc_aes_v;
+#define mtc_aes_v_load mtc_ni_load
+#define mtc_aes_v_store mtc_ni_store
+#define mtc_aes_v_xor _mm_xor_si128
+#define mtc_aes_v_zero _mm_setzero_si128
+#define mtc_aes_v_key_enc mtc_ni_key_enc
+#define mtc_aes_v_key_dec mtc_ni_key_dec
 
-    mtc_ni_key_enc(rk, key);
-    mtc_ni_key_dec(dk, rk);
-    mtc_ni_wipe(rk, 15);
+MTC_NI_INLINE __m128i mtc_aes_v_ctr(uint64_t hi, uint64_t lo)
+{
+    return mtc_ni_bswap(_mm_set_epi64x((long long)hi, (long long)lo));
+}
+
+/* Round 0 is the XOR of k0 alone, rounds 1..13 are AESENC (AESDEC). */
+MTC_NI_INLINE __m128i mtc_aes_v_first(__m128i x, __m128i k0,
+                                      const int decrypt)
+{
+    (void)decrypt;
+    return _mm_xor_si128(x, k0);
+}
+
+MTC_NI_INLINE __m128i mtc_aes_v_round(__m128i s, __m128i k, const int decrypt)
+{
+    return decrypt ? _mm_aesdec_si128(s, k) : _mm_aesenc_si128(s, k);
+}
+
+/* Round 14: AESENCLAST (AESDECLAST) XORs kx into its result. */
+MTC_NI_INLINE __m128i mtc_aes_v_last(__m128i s, const __m128i k[15],
+                                     __m128i kx, const int decrypt)
+{
+    (void)k;
+    return decrypt ? _mm_aesdeclast_si128(s, kx)
+                   : _mm_aesenclast_si128(s, kx);
+}
+
+/* Rounds 1..14 of a block whose round-0 state is s, kx as above. */
+MTC_NI_INLINE __m128i mtc_ni_rounds(__m128i s, const __m128i k[15],
+                                    __m128i kx, const int decrypt)
+{
+    for (int r = 1; r < 14; r++) {
+        s = mtc_aes_v_round(s, k[r], decrypt);
+    }
+    return mtc_aes_v_last(s, k, kx, decrypt);
 }
 
 /*
- * IGE decryption: p_i = D(c_i ^ p_{i-1}) ^ c_{i-1}, c_0 = iv[0:16],
- * p_0 = iv[16:32].  As in encryption, the links are folded into the last
- * round key.  Block i is decrypted by mtc_ni_ige_dec_next (i + 1 < n) or
- * mtc_ni_ige_dec_last; st carries s (the next round-0 state), last and c.
+ * The chain of IGE and CBC encryption (mtc_aes_v_chain_pass in
+ * aes_vec.h).  The links are folded into the last round key: with kx =
+ * k14 ^ y_{i-1} ^ in_{i+1} ^ k0, the last round of block i yields
+ * out_i ^ in_{i+1} ^ k0, block i + 1's round-0 state, directly, and out_i
+ * is recovered from it in parallel with the next block's rounds.  st
+ * carries s (the round-0 state of the block under way), last (k14 ^
+ * y_{i-1}) and, in IGE, c (the block's input; CBC's y is zero, so its last
+ * stays k14).
  */
 typedef struct {
     __m128i s, last, c;
-} mtc_ni_ige_dec_state;
+} mtc_aes_v_chain;
 
-MTC_NI_INLINE void mtc_ni_ige_dec_init(mtc_ni_ige_dec_state *st,
-                                       const __m128i dk[15],
-                                       const uint8_t iv[32],
-                                       const uint8_t *in)
+MTC_NI_INLINE void mtc_aes_v_chain_init(mtc_aes_v_chain *st,
+                                        const __m128i k[15], __m128i x,
+                                        __m128i y, const uint8_t *in,
+                                        const int decrypt)
 {
-    __m128i cprev = mtc_ni_load(iv);
+    (void)decrypt;
     st->c = mtc_ni_load(in);
-    st->s = _mm_xor_si128(_mm_xor_si128(st->c, mtc_ni_load(iv + 16)), dk[0]);
-    st->last = _mm_xor_si128(dk[14], cprev);
+    st->s = _mm_xor_si128(_mm_xor_si128(st->c, x), k[0]);
+    st->last = _mm_xor_si128(k[14], y);
 }
 
-MTC_NI_INLINE void mtc_ni_ige_dec_next(mtc_ni_ige_dec_state *st,
-                                       const __m128i dk[15],
-                                       const uint8_t *next_in, uint8_t *out)
+/* Stores block i and starts block i + 1 (its input at next_in). */
+MTC_NI_INLINE void mtc_aes_v_chain_next(mtc_aes_v_chain *st,
+                                        const __m128i k[15],
+                                        const uint8_t *next_in, uint8_t *out,
+                                        const int decrypt, const int ige)
 {
     __m128i cn = mtc_ni_load(next_in);
-    __m128i link = _mm_xor_si128(cn, dk[0]);
-    /* s' = p_i ^ c_{i+1} ^ dk0: the next block's round-0 state. */
-    st->s = _mm_aesdeclast_si128(mtc_ni_dec13(st->s, dk),
-                                 _mm_xor_si128(st->last, link));
+    __m128i link = _mm_xor_si128(cn, k[0]);
+    st->s = mtc_ni_rounds(st->s, k, _mm_xor_si128(st->last, link), decrypt);
     mtc_ni_store(out, _mm_xor_si128(st->s, link));
-    st->last = _mm_xor_si128(dk[14], st->c);
-    st->c = cn;
+    if (ige) {
+        st->last = _mm_xor_si128(k[14], st->c);
+        st->c = cn;
+    }
 }
 
-MTC_NI_INLINE void mtc_ni_ige_dec_last(mtc_ni_ige_dec_state *st,
-                                       const __m128i dk[15], uint8_t *out)
+/* Stores the final block and returns it. */
+MTC_NI_INLINE __m128i mtc_aes_v_chain_last(mtc_aes_v_chain *st,
+                                           const __m128i k[15], uint8_t *out,
+                                           const int decrypt)
 {
-    mtc_ni_store(out, _mm_aesdeclast_si128(mtc_ni_dec13(st->s, dk),
-                                           st->last));
+    __m128i v = mtc_ni_rounds(st->s, k, st->last, decrypt);
+    mtc_ni_store(out, v);
+    return v;
 }
+
+#include "aes_vec.h"
 
 #endif /* MTC_X86 */
 #endif /* MTC_AES_X86NI_H */
