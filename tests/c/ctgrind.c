@@ -134,14 +134,15 @@
  * the bit length (public) goes in by PINSRD; memcpy and memset of public
  * lengths, mtc_memzero.
  *
- * mtp_x86ni.c, mtc_ni_ige_dec_sha256_ni (IGE decryption with the
- * msg_key's SHA-256 interleaved).  (B) The dispatch (len >= 16, which SHA
+ * mtp_x86ni.c, mtp_vec.h's mtc_mtp_v_ige_dec_sha256 on AES-NI (IGE
+ * decryption with the msg_key's SHA-256 interleaved).  (B) The dispatch (len >= 16, which SHA
  * kernel), the loops over blocks i < n, done == 0, then
  * mtc_sha256_v_prefixed_from as above.  (A) in + 16 i, out + 16 i,
  * out + 64 done - 32, the prefix, the round keys on the stack.  Its AES
  * steps are the inline functions of the AES-NI IGE decryption valgrind
- * checks (mtc_ni_ige_dec_* in aes_x86ni.h), its SHA steps those of
- * sha_x86ni.h and sha256_vec.h.
+ * checks (the chain steps mtc_aes_v_chain_* of aes_x86ni.h, driven as in
+ * aes_vec.h's mtc_aes_v_chain_pass), its SHA steps those of sha_x86ni.h
+ * and sha256_vec.h.
  *
  * sha_x86mb.c (SHA-256 of 16 messages, one per 32-bit lane of zmm
  * registers).  (B) Which lanes are busy, each lane's next block and block
@@ -209,16 +210,17 @@
  * TBZ, B.cond, CSEL (the scheduler), CSET (whether a SHA-256 padding
  * vector starts with 0x80, from the length), B, BL, BLR, RET and NOP.
  *
- * aes_arm64ce.h with aes_arm64ce_ige.c, aes_arm64ce_cbc.c and
- * aes_arm64ce_ctr.c (IGE, CBC and CTR; the IGE steps mtc_ce_ige_* that
- * mtp_arm64ce.c shares).  (B) n == 0, the loops over blocks and over 8 or
+ * aes_arm64ce.h and aes_vec.h, built by aes_arm64ce_ige.c,
+ * aes_arm64ce_cbc.c and aes_arm64ce_ctr.c (IGE, CBC and CTR; the chain
+ * steps mtc_aes_v_chain_* that mtp_arm64ce.c shares).  (B) n == 0, the loops over blocks and over 8 or
  * 1 block runs (from len and nblocks); the key schedule's loop and its
  * rot / rcon choices are fixed by the round index.  (A) in + 16 i,
  * out + 16 i, the IV and counter at their pointers, the round keys on the
  * stack or at ks, the constant rcon table at a fixed index.
  *
- * aes_arm64ce_ige_many.c (eight lanes), scheduled by mtc_ige_many_lanes
- * in aes_select.c, which valgrind checks on its AES-NI lanes.  (B) The
+ * aes_arm64ce_ige_many.c (eight lanes, aes_vec.h's mtc_aes_v_lanes_run),
+ * scheduled by mtc_ige_many_lanes in aes_select.c, which valgrind checks
+ * on its AES-NI lanes.  (B) The
  * scheduler's (job lengths, blocks left, steps, busy lanes) and the lanes'
  * test of left (an idle lane loads zeros and stores nothing: CBZ on
  * left); the direction (decrypt), a public argument.  (A) A lane's blocks
@@ -232,7 +234,8 @@
  * multiples of 16, the state at its pointer, mtc_sha256_k at 4 i, the SHA-1
  * constants at a fixed index; the bit length (public) goes in by INS.
  *
- * mtp_arm64ce.c (IGE decryption with the msg_key's SHA-256 interleaved).
+ * mtp_arm64ce.c, mtp_vec.h's kernel on the ARMv8 Crypto Extensions (IGE
+ * decryption with the msg_key's SHA-256 interleaved).
  * (B) The dispatch (len >= 16, which SHA kernel), the loops over blocks
  * i < n, done == 0, then mtc_sha256_v_prefixed_from as above.  (A)
  * in + 16 i, out + 16 i, out + 64 done - 32, the prefix, the round keys on
