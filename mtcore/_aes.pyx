@@ -108,19 +108,31 @@ cdef inline void _run(const mtc_aes_impl *impl, AesOp op, const uint8_t *key,
 aes_kernel = (<bytes>_best.name).decode()
 
 
+ctypedef fused _kernel:
+    mtc_aes_impl
+    mtc_sha_impl
+
+
+cdef tuple _runnable(const _kernel *(*at)(size_t) noexcept,
+                     const _kernel *(*get)(const char *) noexcept):
+    # The names of the kernels of one registry (mtc_aes_at and mtc_aes_get,
+    # or the SHA ones) this machine can run, fastest first.
+    cdef size_t i = 0
+    cdef const _kernel *impl = at(0)
+    names = []
+    while impl != NULL:
+        if get(impl.name) != NULL:
+            names.append((<bytes>impl.name).decode())
+        i += 1
+        impl = at(i)
+    return tuple(names)
+
+
 def aes_kernels():
     """
     The AES kernels this machine can run, fastest first.
     """
-    cdef size_t i = 0
-    cdef const mtc_aes_impl *impl = mtc_aes_at(0)
-    names = []
-    while impl != NULL:
-        if mtc_aes_get(impl.name) != NULL:
-            names.append((<bytes>impl.name).decode())
-        i += 1
-        impl = mtc_aes_at(i)
-    return tuple(names)
+    return _runnable(mtc_aes_at, mtc_aes_get)
 
 
 def cpu_features():

@@ -1,11 +1,18 @@
 """
 The text of every input error, used by the compiled and the pure backend
 alike so that both raise the same type with the same message.
+
+Each error is a function of its arguments that returns the exception to
+raise. Most are one-line entries: ``_error(Class, "text with {fields}")``
+(the fields filled by the arguments in turn), ``_must_be("a kind")`` for an
+argument of the wrong type, ``_schema_error(...)`` for the schema parser.
+Errors whose text is computed are written out as functions.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from string import Formatter
+from typing import Callable, TypeVar
 
 from mtcore.exceptions import (
     AnswerHashMismatch,
@@ -70,11 +77,30 @@ def _must_be(
     return error
 
 
+_T = TypeVar("_T")
+
+
+def _error(
+    make: Callable[[str], _T], template: str, order: str = ""
+) -> Callable[..., _T]:
+    # The error of a fixed text: error(*args) is make(template filled in), as
+    # a def that returns make(f"...") would be. The args fill the template's
+    # fields in the order the fields first appear in it, or in the order
+    # `order` names them; format specs and !r work as in an f-string.
+    names = order.split() or list(
+        dict.fromkeys(f for _, f, _, _ in Formatter().parse(template) if f is not None)
+    )
+
+    def error(*args: object) -> _T:
+        if len(args) != len(names):
+            raise TypeError(f"takes {len(names)} arguments ({', '.join(names)})")
+        return make(template.format_map(dict(zip(names, args))))
+
+    return error
+
+
 not_buffer = _must_be("a bytes-like object")
-
-
-def not_contiguous(name: str) -> ArgumentValueError:
-    return ArgumentValueError(f"{name} must be a C-contiguous buffer")
+not_contiguous = _error(ArgumentValueError, "{name} must be a C-contiguous buffer")
 
 
 def read_only(name: str, obj: object) -> ArgumentValueError:
@@ -84,34 +110,20 @@ def read_only(name: str, obj: object) -> ArgumentValueError:
     )
 
 
-def bad_length(name: str, expected: int, got: int) -> InvalidLength:
-    return InvalidLength(f"{name} must be {expected} bytes, got {got}")
-
-
-def not_whole_blocks(name: str, got: int) -> InvalidLength:
-    return InvalidLength(f"{name} length must be a multiple of 16, got {got}")
-
-
-def out_mismatch(expected: int, got: int) -> InvalidLength:
-    return InvalidLength(
-        f"out must be {expected} bytes (the length of data), got {got}"
-    )
-
-
+bad_length = _error(InvalidLength, "{name} must be {expected} bytes, got {got}")
+not_whole_blocks = _error(
+    InvalidLength, "{name} length must be a multiple of 16, got {got}"
+)
+out_mismatch = _error(
+    InvalidLength, "out must be {expected} bytes (the length of data), got {got}"
+)
 bad_item = _must_be("a (data, key, iv) or (data, key, iv, out) tuple")
 not_sequence = _must_be("a list or tuple")
-
-
-def out_too_small(expected: int, got: int) -> InvalidLength:
-    return InvalidLength(f"out must be at least {expected} bytes, got {got}")
-
-
-def not_initialised(cls: str) -> ArgumentValueError:
-    return ArgumentValueError(f"{cls} was not initialised")
-
-
-def already_initialised(cls: str) -> ArgumentValueError:
-    return ArgumentValueError(f"{cls} is already initialised")
+out_too_small = _error(
+    InvalidLength, "out must be at least {expected} bytes, got {got}"
+)
+not_initialised = _error(ArgumentValueError, "{cls} was not initialised")
+already_initialised = _error(ArgumentValueError, "{cls} is already initialised")
 
 
 def no_kernel(
@@ -140,43 +152,32 @@ def out_of_range(name: str, lo: int, hi: int, got: int) -> ArgumentValueError:
     return ArgumentValueError(f"{name} must be in {lo}..{hi}, got {_int_text(got)}")
 
 
-def bad_padding(padding: int, plaintext: int) -> InvalidLength:
-    return InvalidLength(
-        f"padding must be 12..1024 bytes and make the total a multiple of 16; "
-        f"got {padding} for {plaintext} bytes of plaintext"
-    )
-
-
-def body_not_aligned(got: int) -> InvalidLength:
-    return InvalidLength(f"body length must be a multiple of 4, got {got}")
-
-
-def key_id_mismatch() -> AuthKeyIdMismatch:
-    return AuthKeyIdMismatch("the packet's auth_key_id is not this key's")
-
-
-def packet_length(got: int) -> MessageLengthError:
-    return MessageLengthError(
-        f"packet must be 24 + a multiple of 16 bytes and at least 72, got {got}"
-    )
-
-
-def msg_key_mismatch() -> MessageKeyMismatch:
-    return MessageKeyMismatch(
-        "msg_key does not match the decrypted message (the usual causes: "
-        "another auth key, or the wrong from_client direction)"
-    )
-
-
-def data_length(length: int, decrypted: int) -> MessageLengthError:
-    return MessageLengthError(
-        f"message_data_length {length} does not fit {decrypted} decrypted "
-        "bytes with 12..1024 bytes of padding"
-    )
-
-
-def session_mismatch() -> SessionIdMismatch:
-    return SessionIdMismatch("session_id is not this session's")
+bad_padding = _error(
+    InvalidLength,
+    "padding must be 12..1024 bytes and make the total a multiple of 16; got "
+    "{padding} for {plaintext} bytes of plaintext",
+)
+body_not_aligned = _error(
+    InvalidLength, "body length must be a multiple of 4, got {got}"
+)
+key_id_mismatch = _error(
+    AuthKeyIdMismatch, "the packet's auth_key_id is not this key's"
+)
+packet_length = _error(
+    MessageLengthError,
+    "packet must be 24 + a multiple of 16 bytes and at least 72, got {got}",
+)
+msg_key_mismatch = _error(
+    MessageKeyMismatch,
+    "msg_key does not match the decrypted message (the usual causes: another auth "
+    "key, or the wrong from_client direction)",
+)
+data_length = _error(
+    MessageLengthError,
+    "message_data_length {length} does not fit {decrypted} decrypted bytes with "
+    "12..1024 bytes of padding",
+)
+session_mismatch = _error(SessionIdMismatch, "session_id is not this session's")
 
 
 def msg_id_parity(msg_id: int, from_client: bool) -> MessageIdError:
@@ -212,18 +213,13 @@ def float_overflow(name: str, got: int) -> ArgumentValueError:
 
 not_bool = _must_be("a bool")
 not_str = _must_be("a str")
-
-
-def not_utf8(name: str, index: int) -> ArgumentValueError:
-    return ArgumentValueError(
-        f"{name} cannot be encoded as UTF-8: lone surrogate at index {index}"
-    )
-
-
-def tl_bytes_too_long(name: str, got: int) -> InvalidLength:
-    return InvalidLength(
-        f"{name} must be shorter than 16777216 bytes (2**24) in TL, got {got}"
-    )
+not_utf8 = _error(
+    ArgumentValueError,
+    "{name} cannot be encoded as UTF-8: lone surrogate at index {index}",
+)
+tl_bytes_too_long = _error(
+    InvalidLength, "{name} must be shorter than 16777216 bytes (2**24) in TL, got {got}"
+)
 
 
 def negative(name: str, got: int) -> ArgumentValueError:
@@ -236,21 +232,18 @@ def tl_short(what: str, need: int, left: int, offset: int) -> TLDecodeError:
     )
 
 
-def tl_bad_bool(cid: int, offset: int) -> TLDecodeError:
-    return TLDecodeError(
-        f"read_bool: constructor 0x{cid:08x} at offset {offset} is neither "
-        "boolTrue (0x997275b5) nor boolFalse (0xbc799737)"
-    )
-
-
-def tl_bad_vector(what: str, cid: int, offset: int) -> TLDecodeError:
-    return TLDecodeError(
-        f"{what}: constructor 0x{cid:08x} at offset {offset} is not vector (0x1cb5c415)"
-    )
-
-
-def tl_negative_count(what: str, count: int, offset: int) -> TLDecodeError:
-    return TLDecodeError(f"{what}: count {count} at offset {offset} is negative")
+tl_bad_bool = _error(
+    TLDecodeError,
+    "read_bool: constructor 0x{cid:08x} at offset {offset} is neither boolTrue "
+    "(0x997275b5) nor boolFalse (0xbc799737)",
+)
+tl_bad_vector = _error(
+    TLDecodeError,
+    "{what}: constructor 0x{cid:08x} at offset {offset} is not vector (0x1cb5c415)",
+)
+tl_negative_count = _error(
+    TLDecodeError, "{what}: count {count} at offset {offset} is negative"
+)
 
 
 def tl_count_too_large(
@@ -262,8 +255,9 @@ def tl_count_too_large(
     )
 
 
-def tl_bad_length_byte(what: str, offset: int) -> TLDecodeError:
-    return TLDecodeError(f"{what}: length byte 0xff at offset {offset} is not valid TL")
+tl_bad_length_byte = _error(
+    TLDecodeError, "{what}: length byte 0xff at offset {offset} is not valid TL"
+)
 
 
 # --- TL schema parser (mtcore/tl/schema.py) ----------------------------------
@@ -275,69 +269,41 @@ def _schema(where: str, message: str) -> TLSchemaError:
     return TLSchemaError(f"{where}: {message}" if where else message)
 
 
-def schema_unknown_section(where: str, line: str) -> TLSchemaError:
-    return _schema(
-        where,
-        f"unknown section {line!r} (expected '---types---' or '---functions---')",
-    )
+def _schema_error(template: str) -> Callable[..., TLSchemaError]:
+    # The schema error of a fixed text: error(where, *args).
+    text = _error(str, template)
+
+    def error(where: str, *args: object) -> TLSchemaError:
+        return _schema(where, text(*args))
+
+    return error
 
 
-def schema_layer_conflict(
-    where: str, layer: int, other: int, other_where: str
-) -> TLSchemaError:
-    return _schema(where, f"layer {layer} conflicts with layer {other} ({other_where})")
-
-
-def schema_missing_semicolon(where: str, line: str) -> TLSchemaError:
-    return _schema(where, f"missing ';' at the end of {line!r}")
-
-
-def schema_missing_result(where: str, line: str) -> TLSchemaError:
-    return _schema(where, f"missing '= Type' in {line!r}")
-
-
-def schema_malformed_line(where: str, line: str) -> TLSchemaError:
-    return _schema(where, f"malformed line {line!r}")
-
-
-def schema_malformed_name(where: str, token: str) -> TLSchemaError:
-    return _schema(
-        where,
-        f"malformed name {token!r} (expected name or name#id, the id in at "
-        f"most 8 hex digits)",
-    )
-
-
-def schema_malformed_param(where: str, token: str, comb: str) -> TLSchemaError:
-    return _schema(where, f"malformed parameter {token!r} in {comb}")
-
-
-def schema_malformed_type(where: str, text: str, comb: str) -> TLSchemaError:
-    return _schema(where, f"malformed type {text!r} in {comb}")
-
-
-def schema_unsupported_generic(where: str, token: str, comb: str) -> TLSchemaError:
-    return _schema(
-        where, f"unsupported generic parameter {token!r} in {comb} (only {{X:Type}})"
-    )
-
-
-def schema_not_generic(where: str, text: str, comb: str) -> TLSchemaError:
-    return _schema(where, f"{text!r} in {comb} names no generic parameter {{X:Type}}")
-
-
-def schema_duplicate_param(where: str, name: str, comb: str) -> TLSchemaError:
-    return _schema(where, f"duplicate parameter {name!r} in {comb}")
-
-
-def schema_unknown_flag_word(
-    where: str, param: str, comb: str, word: str
-) -> TLSchemaError:
-    return _schema(
-        where,
-        f"{param!r} in {comb} refers to {word!r}, which is not an earlier '#' "
-        f"parameter",
-    )
+schema_unknown_section = _schema_error(
+    "unknown section {line!r} (expected '---types---' or '---functions---')"
+)
+schema_layer_conflict = _schema_error(
+    "layer {layer} conflicts with layer {other} ({other_where})"
+)
+schema_missing_semicolon = _schema_error("missing ';' at the end of {line!r}")
+schema_missing_result = _schema_error("missing '= Type' in {line!r}")
+schema_malformed_line = _schema_error("malformed line {line!r}")
+schema_malformed_name = _schema_error(
+    "malformed name {token!r} (expected name or name#id, the id in at most 8 hex "
+    "digits)",
+)
+schema_malformed_param = _schema_error("malformed parameter {token!r} in {comb}")
+schema_malformed_type = _schema_error("malformed type {text!r} in {comb}")
+schema_unsupported_generic = _schema_error(
+    "unsupported generic parameter {token!r} in {comb} (only {{X:Type}})"
+)
+schema_not_generic = _schema_error(
+    "{text!r} in {comb} names no generic parameter {{X:Type}}"
+)
+schema_duplicate_param = _schema_error("duplicate parameter {name!r} in {comb}")
+schema_unknown_flag_word = _schema_error(
+    "{param!r} in {comb} refers to {word!r}, which is not an earlier '#' parameter"
+)
 
 
 def schema_flag_bit_range(where: str, bit: str, token: str, comb: str) -> TLSchemaError:
@@ -360,18 +326,13 @@ def _short(text: str) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def schema_bad_result(where: str, comb: str, text: str) -> TLSchemaError:
-    return _schema(
-        where, f"constructor {comb} must build a boxed type name, not {text!r}"
-    )
-
-
-def schema_bad_vector_id(where: str, cid: int) -> TLSchemaError:
-    return _schema(where, f"vector must have id #1cb5c415, not #{cid:08x}")
-
-
-def schema_not_combinator(where: str, line: str) -> TLSchemaError:
-    return _schema(where, f"{line!r} is a builtin declaration, not a combinator")
+schema_bad_result = _schema_error(
+    "constructor {comb} must build a boxed type name, not {text!r}"
+)
+schema_bad_vector_id = _schema_error("vector must have id #1cb5c415, not #{cid:08x}")
+schema_not_combinator = _schema_error(
+    "{line!r} is a builtin declaration, not a combinator"
+)
 
 
 def schema_duplicate_id(
@@ -384,18 +345,10 @@ def schema_duplicate_id(
     )
 
 
-def schema_duplicate_name(
-    where: str, name: str, cid: int, other_id: int, other_where: str
-) -> TLSchemaError:
-    return _schema(
-        where,
-        f"{name}#{cid:08x} is already defined as {name}#{other_id:08x} "
-        f"({other_where})",
-    )
-
-
-def schema_unknown_type(where: str, type_name: str, comb: str) -> TLSchemaError:
-    return _schema(where, f"unknown type {type_name!r} in {comb}")
+schema_duplicate_name = _schema_error(
+    "{name}#{cid:08x} is already defined as {name}#{other_id:08x} ({other_where})"
+)
+schema_unknown_type = _schema_error("unknown type {type_name!r} in {comb}")
 
 
 # --- TL codec (mtcore/tl/codec.py) -------------------------------------------
@@ -403,25 +356,18 @@ def schema_unknown_type(where: str, type_name: str, comb: str) -> TLSchemaError:
 # gzip_packed payload and a container message body are inputs of their own).
 
 
-def tl_unknown_constructor(cid: int, offset: int) -> TLDecodeError:
-    return TLDecodeError(f"unknown constructor 0x{cid:08x} at offset {offset}")
-
-
-def tl_wrong_type(cid: int, name: str, expected: str, offset: int) -> TLDecodeError:
-    return TLDecodeError(
-        f"constructor 0x{cid:08x} ({name}) at offset {offset} is not of type "
-        f"{expected}"
-    )
-
-
-def tl_too_deep(limit: int, offset: int) -> TLLimitError:
-    return TLLimitError(
-        f"objects nested deeper than {limit} levels at offset {offset}"
-    )
-
-
-def tl_gzip_bad(offset: int, reason: str) -> TLDecodeError:
-    return TLDecodeError(f"gzip_packed at offset {offset}: {reason}")
+tl_unknown_constructor = _error(
+    TLDecodeError, "unknown constructor 0x{cid:08x} at offset {offset}"
+)
+tl_wrong_type = _error(
+    TLDecodeError,
+    "constructor 0x{cid:08x} ({name}) at offset {offset} is not of type {expected}",
+    order="cid name expected offset",
+)
+tl_too_deep = _error(
+    TLLimitError, "objects nested deeper than {limit} levels at offset {offset}"
+)
+tl_gzip_bad = _error(TLDecodeError, "gzip_packed at offset {offset}: {reason}")
 
 
 def tl_gzip_trailing(offset: int, extra: bytes) -> TLDecodeError:
@@ -448,37 +394,31 @@ def tl_object_budget(limit: int, left: int, need: int, offset: int) -> TLLimitEr
     )
 
 
-def tl_gzip_nested(offset: int) -> TLLimitError:
-    return TLLimitError(f"gzip_packed at offset {offset} is nested too deeply")
-
-
-def tl_message_length(length: int, offset: int, left: int) -> TLDecodeError:
-    return TLDecodeError(
-        f"message at offset {offset}: body length {length} is negative, not a "
-        f"multiple of 4 or more than the {left} bytes left"
-    )
-
-
-def tl_trailing(what: str, used: int, total: int) -> TLDecodeError:
-    return TLDecodeError(
-        f"{what} ends at offset {used} but the input is {total} bytes"
-    )
-
-
-def tl_missing_field(comb: str, field: str) -> ArgumentTypeError:
-    return ArgumentTypeError(f"{comb}() missing required field {field!r}")
-
-
-def tl_unknown_field(comb: str, field: str) -> ArgumentTypeError:
-    return ArgumentTypeError(f"{comb}() got an unexpected field {field!r}")
+tl_gzip_nested = _error(
+    TLLimitError, "gzip_packed at offset {offset} is nested too deeply"
+)
+tl_message_length = _error(
+    TLDecodeError,
+    "message at offset {offset}: body length {length} is negative, not a multiple of "
+    "4 or more than the {left} bytes left",
+    order="length offset left",
+)
+tl_trailing = _error(
+    TLDecodeError, "{what} ends at offset {used} but the input is {total} bytes"
+)
+tl_missing_field = _error(
+    ArgumentTypeError, "{comb}() missing required field {field!r}"
+)
+tl_unknown_field = _error(
+    ArgumentTypeError, "{comb}() got an unexpected field {field!r}"
+)
 
 
 def tl_field_type(comb: str, field: str, expected: str, obj: object) -> ArgumentTypeError:
     return _must_be(expected, _tl_name)(f"{comb}.{field}", obj)
 
 
-def tl_field_value(comb: str, field: str, message: str) -> ArgumentValueError:
-    return ArgumentValueError(f"{comb}.{field}: {message}")
+tl_field_value = _error(ArgumentValueError, "{comb}.{field}: {message}")
 
 
 def tl_field_error(comb: str, field: str, exc: Exception) -> Exception:
@@ -486,12 +426,10 @@ def tl_field_error(comb: str, field: str, exc: Exception) -> Exception:
     return type(exc)(f"{comb}.{field}: {exc}")
 
 
-def tl_shared_flag(comb: str, field: str, flag: str) -> ArgumentValueError:
-    return ArgumentValueError(
-        f"{comb}.{field} must be set: another field set {flag}, which it shares"
-    )
-
-
+tl_shared_flag = _error(
+    ArgumentValueError,
+    "{comb}.{field} must be set: another field set {flag}, which it shares",
+)
 tl_not_object = _must_be("a TL object")
 
 
@@ -512,30 +450,17 @@ def tl_positional(comb: str, fields: tuple[str, ...], got: int) -> ArgumentTypeE
 # Token values are never echoed: a login token is a credential while it lives.
 
 
-def empty(name: str) -> InvalidLength:
-    return InvalidLength(f"{name} must not be empty, got 0 bytes")
-
-
+empty = _error(InvalidLength, "{name} must not be empty, got 0 bytes")
 not_int_iterable = _must_be("an iterable of ints")
-
-
-def api_hash_length(got: int) -> InvalidLength:
-    return InvalidLength(f"api_hash must be 32 hex characters, got {got}")
-
-
-def api_hash_char(char: str, index: int) -> ArgumentValueError:
-    return ArgumentValueError(
-        f"api_hash must be 32 hex characters; {char!r} at index {index} is not "
-        "a hex digit"
-    )
-
-
+api_hash_length = _error(InvalidLength, "api_hash must be 32 hex characters, got {got}")
+api_hash_char = _error(
+    ArgumentValueError,
+    "api_hash must be 32 hex characters; {char!r} at index {index} is not a hex digit",
+)
 not_login_token = _must_be(
     "an auth.LoginToken (TL bytes, a decoded object, or another library's TL object)",
     _tl_name,
 )
-
-
 not_time = _must_be("a unix time (int or float) or an aware datetime")
 not_number = _must_be("an int or a float")
 
@@ -544,17 +469,12 @@ def not_finite(name: str, value: float) -> ArgumentValueError:
     return ArgumentValueError(f"{name} must be a finite number, got {value!r}"[:120])
 
 
-def naive_datetime(name: str) -> ArgumentValueError:
-    return ArgumentValueError(
-        f"{name} must be an aware datetime (with tzinfo), got a naive one"
-    )
-
-
+naive_datetime = _error(
+    ArgumentValueError,
+    "{name} must be an aware datetime (with tzinfo), got a naive one",
+)
 not_callable = _must_be("callable")
-
-
-def login_url(message: str) -> LoginURLError:
-    return LoginURLError(f"not a tg://login?token=... URL: {message}")
+login_url = _error(LoginURLError, "not a tg://login?token=... URL: {message}")
 
 
 def login_url_alphabet(char: str, index: int) -> LoginURLError:
@@ -595,8 +515,7 @@ def login_url_bits() -> LoginURLError:
     )
 
 
-def flow_state(what: str, state: str) -> LoginFlowError:
-    return LoginFlowError(f"QRLoginFlow: {what} in state {state}")
+flow_state = _error(LoginFlowError, "QRLoginFlow: {what} in state {state}")
 
 
 def flow_unexpected(got: object, pending: str) -> LoginFlowError:
@@ -607,10 +526,9 @@ def flow_unexpected(got: object, pending: str) -> LoginFlowError:
     )
 
 
-def flow_empty_token(name: str) -> LoginFlowError:
-    return LoginFlowError(f"QRLoginFlow: the server sent {name} with an empty token")
-
-
+flow_empty_token = _error(
+    LoginFlowError, "QRLoginFlow: the server sent {name} with an empty token"
+)
 not_update = _must_be("an Update or Updates TL object (or its bytes)", _tl_name)
 flow_not_tl = _must_be("a TL object or its TL bytes")
 
@@ -623,22 +541,12 @@ def missing_extra(feature: str, package: str, extra: str) -> MissingExtra:
     )
 
 
-def at_least(name: str, lo: int, got: object) -> ArgumentValueError:
-    return ArgumentValueError(f"{name} must be >= {lo}, got {got!r}")
-
-
-def not_positive(name: str, got: object) -> ArgumentValueError:
-    return ArgumentValueError(f"{name} must be > 0, got {got!r}")
-
-
-def empty_str(name: str) -> ArgumentValueError:
-    return ArgumentValueError(f"{name} must not be empty")
-
-
-def text_file(name: str, kind: str) -> ArgumentTypeError:
-    return ArgumentTypeError(f"{name} must be opened in binary mode to take {kind}")
-
-
+at_least = _error(ArgumentValueError, "{name} must be >= {lo}, got {got!r}")
+not_positive = _error(ArgumentValueError, "{name} must be > 0, got {got!r}")
+empty_str = _error(ArgumentValueError, "{name} must not be empty")
+text_file = _error(
+    ArgumentTypeError, "{name} must be opened in binary mode to take {kind}"
+)
 not_file = _must_be("a path or a file object with write()")
 
 
@@ -668,18 +576,14 @@ def modulus_not_positive(got: int) -> ArgumentValueError:
 
 
 pq_type = _must_be("an int or a bytes-like object")
-
-
-def pq_bytes_length(got: int) -> InvalidLength:
-    return InvalidLength(f"pq must be 1..8 bytes (big-endian), got {got}")
+pq_bytes_length = _error(InvalidLength, "pq must be 1..8 bytes (big-endian), got {got}")
 
 
 # --- drop-in backends (mtcore/compat/) ---------------------------------------
 
 
-def empty_data(name: str) -> InvalidLength:
-    # tgcrypto refuses empty input; the drop-in does too.
-    return InvalidLength(f"{name} must not be empty")
+# tgcrypto refuses empty input; the drop-in does too.
+empty_data = _error(InvalidLength, "{name} must not be empty")
 
 
 def immutable_state(name: str, obj: object) -> ArgumentTypeError:
@@ -697,8 +601,9 @@ def immutable_state(name: str, obj: object) -> ArgumentTypeError:
     )
 
 
-def state_length(got: int) -> InvalidLength:
-    return InvalidLength(f"state must be 1 byte (the keystream offset 0..15), got {got}")
+state_length = _error(
+    InvalidLength, "state must be 1 byte (the keystream offset 0..15), got {got}"
+)
 
 
 def unknown_alias(name: object, known: tuple[str, ...]) -> ArgumentValueError:
@@ -719,18 +624,16 @@ def alias_taken(name: str, module: object) -> RuntimeWarning:
 # Frame payloads, obfuscation headers and proxy secrets are never quoted.
 
 
-def frame_unaligned(framing: str, got: int) -> InvalidLength:
-    return InvalidLength(
-        f"payload length must be a multiple of 4 for the {framing} framing, got {got}"
-    )
-
-
-def frame_too_long(got: int, limit: int) -> InvalidLength:
-    return InvalidLength(f"payload must be at most {limit} bytes (max_frame), got {got}")
-
-
-def no_quick_ack(framing: str) -> ArgumentValueError:
-    return ArgumentValueError(f"the {framing} framing has no quick acks")
+frame_unaligned = _error(
+    InvalidLength,
+    "payload length must be a multiple of 4 for the {framing} framing, got {got}",
+)
+frame_too_long = _error(
+    InvalidLength,
+    "payload must be at most {limit} bytes (max_frame), got {got}",
+    order="got limit",
+)
+no_quick_ack = _error(ArgumentValueError, "the {framing} framing has no quick acks")
 
 
 def wrong_side(method: str, side: str) -> ArgumentValueError:
@@ -740,78 +643,55 @@ def wrong_side(method: str, side: str) -> ArgumentValueError:
     )
 
 
-def framing_attached() -> ArgumentValueError:
-    return ArgumentValueError(
-        "this framing carries an Obfuscated stream: call the Obfuscated object"
-    )
-
-
-def framing_not_fresh() -> ArgumentValueError:
-    return ArgumentValueError(
-        "framing must be a new client-side framing (server=False, nothing "
-        "encoded, fed or started yet)"
-    )
-
-
+framing_attached = _error(
+    ArgumentValueError,
+    "this framing carries an Obfuscated stream: call the Obfuscated object",
+)
+framing_not_fresh = _error(
+    ArgumentValueError,
+    "framing must be a new client-side framing (server=False, nothing encoded, fed or"
+    " started yet)",
+)
 framing_type = _must_be("an Abridged, Intermediate or PaddedIntermediate object")
+full_not_obfuscated = _error(
+    ArgumentValueError,
+    "the full framing cannot be obfuscated (it has no protocol tag): use Abridged, "
+    "Intermediate or PaddedIntermediate",
+)
 
-
-def full_not_obfuscated() -> ArgumentValueError:
-    return ArgumentValueError(
-        "the full framing cannot be obfuscated (it has no protocol tag): use "
-        "Abridged, Intermediate or PaddedIntermediate"
-    )
-
-
-def obfuscation_header(rule: str) -> ArgumentValueError:
-    # The header is key material: the rule it breaks is named, not its bytes.
-    return ArgumentValueError(
-        f"header must not {rule} (a server would take it for another protocol)"
-    )
-
-
-def dd_needs_padding() -> ArgumentValueError:
-    return ArgumentValueError(
-        "a dd MTProxy secret needs the PaddedIntermediate framing"
-    )
-
-
-def proxy_needs_dc() -> ArgumentValueError:
-    return ArgumentValueError(
-        "dc_id is required with an MTProxy secret (the proxy connects to that DC)"
-    )
-
-
-def header_not_received(method: str) -> ArgumentValueError:
-    return ArgumentValueError(
-        f"{method}: the client's 64-byte obfuscation header has not arrived yet"
-    )
-
-
-def frame_length(length: int, limit: int) -> FrameLengthError:
-    return FrameLengthError(f"frame length {length} is over max_frame ({limit})")
-
-
-def frame_length_unaligned(length: int) -> FrameLengthError:
-    return FrameLengthError(f"frame length {length} is not a multiple of 4")
-
-
-def frame_too_short(length: int) -> FrameLengthError:
-    return FrameLengthError(f"frame length {length}: a frame carries at least 4 bytes")
-
-
-def full_length_short(length: int) -> FrameLengthError:
-    return FrameLengthError(
-        f"full frame length {length} is below 16 (length, seq_no, 4 payload bytes, CRC32)"
-    )
-
-
-def full_checksum(seq_no: int) -> FrameChecksumError:
-    return FrameChecksumError(f"full frame {seq_no}: CRC32 does not match its bytes")
-
-
-def full_seq_no(got: int, expected: int) -> FrameSeqNoError:
-    return FrameSeqNoError(f"full frame seq_no {got}, expected {expected}")
+# The header is key material: the rule it breaks is named, not its bytes.
+obfuscation_header = _error(
+    ArgumentValueError,
+    "header must not {rule} (a server would take it for another protocol)",
+)
+dd_needs_padding = _error(
+    ArgumentValueError, "a dd MTProxy secret needs the PaddedIntermediate framing"
+)
+proxy_needs_dc = _error(
+    ArgumentValueError,
+    "dc_id is required with an MTProxy secret (the proxy connects to that DC)",
+)
+header_not_received = _error(
+    ArgumentValueError,
+    "{method}: the client's 64-byte obfuscation header has not arrived yet",
+)
+frame_length = _error(
+    FrameLengthError, "frame length {length} is over max_frame ({limit})"
+)
+frame_length_unaligned = _error(
+    FrameLengthError, "frame length {length} is not a multiple of 4"
+)
+frame_too_short = _error(
+    FrameLengthError, "frame length {length}: a frame carries at least 4 bytes"
+)
+full_length_short = _error(
+    FrameLengthError,
+    "full frame length {length} is below 16 (length, seq_no, 4 payload bytes, CRC32)",
+)
+full_checksum = _error(
+    FrameChecksumError, "full frame {seq_no}: CRC32 does not match its bytes"
+)
+full_seq_no = _error(FrameSeqNoError, "full frame seq_no {got}, expected {expected}")
 
 
 def transport_prefix(framing: str, expected: bytes) -> TransportTagError:
@@ -820,39 +700,28 @@ def transport_prefix(framing: str, expected: bytes) -> TransportTagError:
     )
 
 
-def transport_unsupported() -> TransportTagError:
-    return TransportTagError(
-        "the connection starts with an HTTP request or a TLS record, not an "
-        "MTProto transport (abridged, intermediate, padded intermediate, full "
-        "or obfuscated)"
-    )
-
-
-def obfuscation_tag() -> TransportTagError:
-    return TransportTagError(
-        "the obfuscation header's protocol tag is none of efefefef, eeeeeeee, "
-        "dddddddd (with MTProxy: most likely another secret)"
-    )
-
-
+transport_unsupported = _error(
+    TransportTagError,
+    "the connection starts with an HTTP request or a TLS record, not an MTProto "
+    "transport (abridged, intermediate, padded intermediate, full or obfuscated)",
+)
+obfuscation_tag = _error(
+    TransportTagError,
+    "the obfuscation header's protocol tag is none of efefefef, eeeeeeee, dddddddd "
+    "(with MTProxy: most likely another secret)",
+)
 not_secret = _must_be(
     "a str (hex or base64url), a bytes-like object or a ProxySecret"
 )
-
-
-def proxy_secret(reason: str) -> ProxySecretError:
-    return ProxySecretError(f"not an MTProxy secret: {reason}")
-
-
-def proxy_fake_tls() -> ProxySecretError:
-    return ProxySecretError(
-        "fake-TLS (ee) MTProxy secrets are not supported by mtcore.transport; "
-        "use the proxy's dd or plain secret"
-    )
-
-
-def padding_unpadded(framing: str) -> ArgumentValueError:
-    return ArgumentValueError(f"padding= is for the padded intermediate framing, not {framing}")
+proxy_secret = _error(ProxySecretError, "not an MTProxy secret: {reason}")
+proxy_fake_tls = _error(
+    ProxySecretError,
+    "fake-TLS (ee) MTProxy secrets are not supported by mtcore.transport; use the "
+    "proxy's dd or plain secret",
+)
+padding_unpadded = _error(
+    ArgumentValueError, "padding= is for the padded intermediate framing, not {framing}"
+)
 
 
 # --- sessions (mtcore/session.py) --------------------------------------------
@@ -881,43 +750,28 @@ def bad_message(code: int, name: str) -> BadMessageError:
     return exc
 
 
-def resend_limit(name: str, sent: int) -> ResendLimitError:
-    return ResendLimitError(f"{name} was sent {sent} times without an answer (max_resends)")
-
-
-def cancelled(name: str) -> ResendLimitError:
-    return ResendLimitError(f"{name} was cancelled")
-
-
-def pending_limit(limit: int) -> PendingLimitError:
-    return PendingLimitError(
-        f"{limit} requests wait for their answers (max_pending): wait for some first"
-    )
-
-
+resend_limit = _error(
+    ResendLimitError, "{name} was sent {sent} times without an answer (max_resends)"
+)
+cancelled = _error(ResendLimitError, "{name} was cancelled")
+pending_limit = _error(
+    PendingLimitError,
+    "{limit} requests wait for their answers (max_pending): wait for some first",
+)
 not_request = _must_be("a TL function object or its TL bytes", _tl_name)
-
-
-def not_function(name: str) -> ArgumentValueError:
-    return ArgumentValueError(f"{name} is a constructor: only functions are requests")
-
-
+not_function = _error(
+    ArgumentValueError, "{name} is a constructor: only functions are requests"
+)
 not_tl_object = _must_be("a TL object or its TL bytes", _tl_name)
-
-
-def layer_mismatch(layer: int, schema_layer: object) -> ArgumentValueError:
-    return ArgumentValueError(
-        f"layer {layer} needs a schema of that layer (schema= has layer "
-        f"{schema_layer}): pass schema=mtcore.tl.Schema.from_file(...)"
-    )
-
-
-def unknown_request(what: str) -> ArgumentValueError:
-    return ArgumentValueError(f"{what} is not waiting in this session")
-
-
-def request_length(got: int) -> InvalidLength:
-    return InvalidLength(f"request must be a non-empty multiple of 4 bytes of TL, got {got}")
+layer_mismatch = _error(
+    ArgumentValueError,
+    "layer {layer} needs a schema of that layer (schema= has layer {schema_layer}): "
+    "pass schema=mtcore.tl.Schema.from_file(...)",
+)
+unknown_request = _error(ArgumentValueError, "{what} is not waiting in this session")
+request_length = _error(
+    InvalidLength, "request must be a non-empty multiple of 4 bytes of TL, got {got}"
+)
 
 
 # --- Diffie-Hellman checks (mtcore/_dh.py) -----------------------------------
@@ -925,14 +779,13 @@ def request_length(got: int) -> InvalidLength:
 # which rule failed.
 
 
-def dh_prime_bits(name: str, bits: int) -> DHPrimeError:
-    return DHPrimeError(f"{name} must be a 2048-bit prime, got a {bits}-bit number")
-
-
-def dh_prime_not_safe(name: str) -> DHPrimeError:
-    return DHPrimeError(
-        f"{name} is not a safe prime (it and ({name} - 1) / 2 must both be prime)"
-    )
+dh_prime_bits = _error(
+    DHPrimeError, "{name} must be a 2048-bit prime, got a {bits}-bit number"
+)
+dh_prime_not_safe = _error(
+    DHPrimeError,
+    "{name} is not a safe prime (it and ({name} - 1) / 2 must both be prime)",
+)
 
 
 def dh_generator_range(g: int) -> DHGeneratorError:
@@ -949,15 +802,14 @@ def dh_generator_residue(
     )
 
 
-def dh_value_trivial(name: str) -> DHRangeError:
-    return DHRangeError(f"{name} must be greater than 1 and less than dh_prime - 1")
-
-
-def dh_value_margin(name: str) -> DHRangeError:
-    return DHRangeError(
-        f"{name} must be in [2^(2048-64), dh_prime - 2^(2048-64)] "
-        "(core.telegram.org/mtproto/security_guidelines)"
-    )
+dh_value_trivial = _error(
+    DHRangeError, "{name} must be greater than 1 and less than dh_prime - 1"
+)
+dh_value_margin = _error(
+    DHRangeError,
+    "{name} must be in [2^(2048-64), dh_prime - 2^(2048-64)] "
+    "(core.telegram.org/mtproto/security_guidelines)",
+)
 
 
 # --- the key exchange (mtcore/handshake.py) -----------------------------------
@@ -965,49 +817,33 @@ def dh_value_margin(name: str) -> DHRangeError:
 # lengths, constructor names) may be.
 
 
-def hs_constructor(cid: int, expected: str, offset: int) -> TLDecodeError:
-    return TLDecodeError(
-        f"constructor 0x{cid:08x} at offset {offset} is not {expected}"
-    )
-
-
-def hs_state(cls: str, what: str, state: str) -> HandshakeStateError:
-    return HandshakeStateError(f"{cls}: {what} in state {state}")
-
-
-def hs_nonce(message: str, field: str) -> NonceMismatch:
-    return NonceMismatch(f"{message}.{field} is not this exchange's {field}")
-
-
-def hs_nonce_hash(message: str, field: str) -> NonceHashMismatch:
-    return NonceHashMismatch(
-        f"{message}.{field} does not match this exchange's new_nonce and auth key"
-    )
-
-
-def hs_encrypted_length(what: str, got: int) -> AnswerHashMismatch:
-    return AnswerHashMismatch(
-        f"{what} must be a non-empty multiple of 16 bytes, got {got}"
-    )
-
-
-def hs_answer_parse(what: str, name: str) -> AnswerHashMismatch:
-    return AnswerHashMismatch(
-        f"the decrypted {what} does not start with a SHA-1 and {name} "
-        "(tampered with, or encrypted with another key)"
-    )
-
-
-def hs_answer_hash(what: str) -> AnswerHashMismatch:
-    return AnswerHashMismatch(
-        f"the SHA-1 at the start of the decrypted {what} does not match its data"
-    )
-
-
-def hs_answer_padding(what: str, got: int) -> AnswerHashMismatch:
-    return AnswerHashMismatch(
-        f"the decrypted {what} has {got} bytes after its data; 0..15 are allowed"
-    )
+hs_constructor = _error(
+    TLDecodeError,
+    "constructor 0x{cid:08x} at offset {offset} is not {expected}",
+    order="cid expected offset",
+)
+hs_state = _error(HandshakeStateError, "{cls}: {what} in state {state}")
+hs_nonce = _error(NonceMismatch, "{message}.{field} is not this exchange's {field}")
+hs_nonce_hash = _error(
+    NonceHashMismatch,
+    "{message}.{field} does not match this exchange's new_nonce and auth key",
+)
+hs_encrypted_length = _error(
+    AnswerHashMismatch, "{what} must be a non-empty multiple of 16 bytes, got {got}"
+)
+hs_answer_parse = _error(
+    AnswerHashMismatch,
+    "the decrypted {what} does not start with a SHA-1 and {name} (tampered with, or "
+    "encrypted with another key)",
+)
+hs_answer_hash = _error(
+    AnswerHashMismatch,
+    "the SHA-1 at the start of the decrypted {what} does not match its data",
+)
+hs_answer_padding = _error(
+    AnswerHashMismatch,
+    "the decrypted {what} has {got} bytes after its data; 0..15 are allowed",
+)
 
 
 def hs_no_key(fingerprints: list[int]) -> FingerprintMismatch:
@@ -1025,19 +861,15 @@ def hs_unknown_fingerprint(fingerprint: int) -> FingerprintMismatch:
     )
 
 
-def hs_rsa_pad() -> RSAPadError:
-    return RSAPadError(
-        "req_DH_params.encrypted_data decrypts neither to RSA_PAD nor to a "
-        "SHA-1 padded block"
-    )
-
-
-def hs_field(message: str, field: str, why: str) -> FieldMismatch:
-    return FieldMismatch(f"{message}.{field} {why}")
-
-
-def hs_failed(message: str) -> HandshakeFailed:
-    return HandshakeFailed(f"the server answered {message}: start a new exchange")
+hs_rsa_pad = _error(
+    RSAPadError,
+    "req_DH_params.encrypted_data decrypts neither to RSA_PAD nor to a SHA-1 padded "
+    "block",
+)
+hs_field = _error(FieldMismatch, "{message}.{field} {why}")
+hs_failed = _error(
+    HandshakeFailed, "the server answered {message}: start a new exchange"
+)
 
 
 # What a 4-byte transport error means (core.telegram.org/mtproto/mtproto-transports).
@@ -1057,28 +889,21 @@ def hs_transport_error(code: int) -> HandshakeFailed:
     )
 
 
-def hs_too_many_retries(limit: int) -> HandshakeFailed:
-    return HandshakeFailed(
-        f"the server answered dh_gen_retry more than {limit} times: start a new "
-        "exchange"
-    )
-
-
-def plain_too_short(got: int) -> MessageLengthError:
-    return MessageLengthError(
-        f"an unencrypted message must be at least 20 bytes, got {got}"
-    )
-
-
-def plain_key_id() -> AuthKeyIdMismatch:
-    return AuthKeyIdMismatch("an unencrypted message must have auth_key_id 0")
-
-
-def plain_length(length: int, left: int) -> MessageLengthError:
-    return MessageLengthError(
-        f"message_data_length {length} does not fit the {left} bytes after the "
-        "header (a multiple of 4, with at most 15 bytes of transport padding)"
-    )
+hs_too_many_retries = _error(
+    HandshakeFailed,
+    "the server answered dh_gen_retry more than {limit} times: start a new exchange",
+)
+plain_too_short = _error(
+    MessageLengthError, "an unencrypted message must be at least 20 bytes, got {got}"
+)
+plain_key_id = _error(
+    AuthKeyIdMismatch, "an unencrypted message must have auth_key_id 0"
+)
+plain_length = _error(
+    MessageLengthError,
+    "message_data_length {length} does not fit the {left} bytes after the header (a "
+    "multiple of 4, with at most 15 bytes of transport padding)",
+)
 
 
 def rng_output(size: int, obj: object) -> ArgumentValueError:
@@ -1086,41 +911,30 @@ def rng_output(size: int, obj: object) -> ArgumentValueError:
     return ArgumentValueError(f"rng({size}) must return {size} bytes, got {got}")
 
 
-def rng_stuck(what: str, tries: int) -> ArgumentValueError:
-    return ArgumentValueError(
-        f"rng gave {tries} {what} in a row that fail the range check; it is not "
-        "random"
-    )
+rng_stuck = _error(
+    ArgumentValueError,
+    "rng gave {tries} {what} in a row that fail the range check; it is not random",
+    order="what tries",
+)
 
 
 def rsa_key_type(name: str, obj: object, kind: str) -> ArgumentTypeError:
     return _must_be(f"an {kind} or its PEM text (str or bytes)")(name, obj)
 
 
-def rsa_pem(kind: str, reason: str) -> ArgumentValueError:
-    return ArgumentValueError(f"not a PEM {kind}: {reason}")
-
-
-def rsa_key_bits(bits: int) -> ArgumentValueError:
-    return ArgumentValueError(
-        f"the RSA modulus must be 2048 bits (RSA_PAD fills 256 bytes), got {bits}"
-    )
-
-
-def rsa_exponent() -> ArgumentValueError:
-    return ArgumentValueError(
-        "the RSA public exponent must be odd, at least 3 and less than the modulus"
-    )
-
-
-def no_keys(name: str) -> ArgumentValueError:
-    return ArgumentValueError(f"{name} must hold at least one key")
-
-
-def rsa_pad_data(got: int) -> InvalidLength:
-    return InvalidLength(f"data must be at most 144 bytes for RSA_PAD, got {got}")
-
-
+rsa_pem = _error(ArgumentValueError, "not a PEM {kind}: {reason}")
+rsa_key_bits = _error(
+    ArgumentValueError,
+    "the RSA modulus must be 2048 bits (RSA_PAD fills 256 bytes), got {bits}",
+)
+rsa_exponent = _error(
+    ArgumentValueError,
+    "the RSA public exponent must be odd, at least 3 and less than the modulus",
+)
+no_keys = _error(ArgumentValueError, "{name} must hold at least one key")
+rsa_pad_data = _error(
+    InvalidLength, "data must be at most 144 bytes for RSA_PAD, got {got}"
+)
 not_key_id = _must_be("an AuthKey or its 256 bytes")
 
 
@@ -1132,12 +946,12 @@ def not_tl_request(name: str, expected: str, obj: object) -> ArgumentTypeError:
 # Passwords, their hashes, the verifier and the exponents are never quoted.
 
 
-def srp_algo(name: str) -> UnsupportedPasswordAlgorithm:
-    return UnsupportedPasswordAlgorithm(
-        f"the password algorithm {name} is not supported (only "
-        "passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow "
-        "is): the app must be updated"
-    )
+srp_algo = _error(
+    UnsupportedPasswordAlgorithm,
+    "the password algorithm {name} is not supported (only "
+    "passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow is): the app "
+    "must be updated",
+)
 
 
 def srp_missing(name: str, field: str, obj: object) -> ArgumentTypeError:
@@ -1149,66 +963,44 @@ def srp_missing(name: str, field: str, obj: object) -> ArgumentTypeError:
 
 
 srp_password_type = _must_be("a str or bytes")
-
-
-def srp_b_range() -> DHRangeError:
-    return DHRangeError("srp_B must be greater than 0 and less than p")
-
-
-def srp_verifier_range() -> ArgumentValueError:
-    return ArgumentValueError(
-        "verifier must be g^x mod p of the password (greater than 1, less than p)"
-    )
-
-
-def srp_hash_invalid() -> PasswordHashInvalid:
-    return PasswordHashInvalid(
-        "the SRP proof does not match the password (PASSWORD_HASH_INVALID)"
-    )
-
-
-def srp_id_invalid(srp_id: int) -> SRPIdInvalid:
-    return SRPIdInvalid(
-        f"srp_id {srp_id} was not issued by this session or was already used "
-        "(SRP_ID_INVALID)"
-    )
+srp_b_range = _error(DHRangeError, "srp_B must be greater than 0 and less than p")
+srp_verifier_range = _error(
+    ArgumentValueError,
+    "verifier must be g^x mod p of the password (greater than 1, less than p)",
+)
+srp_hash_invalid = _error(
+    PasswordHashInvalid,
+    "the SRP proof does not match the password (PASSWORD_HASH_INVALID)",
+)
+srp_id_invalid = _error(
+    SRPIdInvalid,
+    "srp_id {srp_id} was not issued by this session or was already used "
+    "(SRP_ID_INVALID)",
+)
 
 
 # --- the asyncio client (mtcore/client/) ----------------------------------------
 
 
 not_path = _must_be("a str or path-like object")
-
-
-def store_version(path: str, got: int, known: int) -> ArgumentValueError:
-    return ArgumentValueError(
-        f"the session store {path!r} has layout version {got}; this mtcore knows "
-        f"versions up to {known} (a newer mtcore wrote it)"
-    )
-
-
-def store_no_dc(dc_id: int) -> ArgumentValueError:
-    return ArgumentValueError(f"the session store has no DC {dc_id}")
-
-
+store_version = _error(
+    ArgumentValueError,
+    "the session store {path!r} has layout version {got}; this mtcore knows versions "
+    "up to {known} (a newer mtcore wrote it)",
+)
+store_no_dc = _error(ArgumentValueError, "the session store has no DC {dc_id}")
 client_not_function = _must_be("a TL function object (tl.functions...)")
 dc_tuple = _must_be("a (dc_id, host, port) tuple")
 password_type = _must_be("a str or a callable returning one")
-
-
-def client_closed() -> ClientError:
-    return ClientError("the client is closed")
-
-
-def unknown_dc(dc_id: int) -> ClientError:
-    return ClientError(
-        f"no address is known for DC {dc_id} (not in the session store nor in "
-        "help.getConfig's dc_options)"
-    )
-
-
-def too_many_migrations(name: str, limit: int) -> ClientError:
-    return ClientError(f"{name} was sent to another DC {limit} times; giving up")
+client_closed = _error(ClientError, "the client is closed")
+unknown_dc = _error(
+    ClientError,
+    "no address is known for DC {dc_id} (not in the session store nor in "
+    "help.getConfig's dc_options)",
+)
+too_many_migrations = _error(
+    ClientError, "{name} was sent to another DC {limit} times; giving up"
+)
 
 
 def connection_failed(dc_id: int, attempts: int, cause: BaseException) -> ConnectionFailed:
@@ -1220,62 +1012,47 @@ def connection_failed(dc_id: int, attempts: int, cause: BaseException) -> Connec
     )
 
 
-def transport_failure(dc_id: int, code: int, meaning: str) -> ConnectionFailed:
-    return ConnectionFailed(f"DC {dc_id} answered transport error {code} ({meaning})")
-
-
-def bind_failed(dc_id: int) -> ConnectionFailed:
-    return ConnectionFailed(
-        f"DC {dc_id} refused auth.bindTempAuthKey three times "
-        "(ENCRYPTED_MESSAGE_INVALID)"
-    )
+transport_failure = _error(
+    ConnectionFailed, "DC {dc_id} answered transport error {code} ({meaning})"
+)
+bind_failed = _error(
+    ConnectionFailed,
+    "DC {dc_id} refused auth.bindTempAuthKey three times (ENCRYPTED_MESSAGE_INVALID)",
+)
 
 
 # --- the test cluster (mtcore.testing) -----------------------------------------
 
 
-def testing_not_loopback(host: object) -> ArgumentValueError:
-    return ArgumentValueError(
-        f"host must be a loopback address (127.0.0.1 or ::1), got {host!r}: "
-        "the test server never listens on a reachable interface"
-    )
-
-
-def testing_dcs(dcs: object) -> ArgumentValueError:
-    return ArgumentValueError(
-        f"dcs must be a count of DCs (1 or more) or distinct DC ids in 1..999, got {dcs!r}"
-    )
-
-
-def testing_unknown_dc(dc_id: object, known: list[int]) -> ArgumentValueError:
-    return ArgumentValueError(f"the cluster has no DC {dc_id!r} (its DCs: {known})")
-
-
-def testing_not_function(obj: object) -> ArgumentValueError:
-    return ArgumentValueError(
-        "a handler is registered for a TL function (its class, as "
-        "tl.functions.help.getConfig, or its name), not for "
-        f"{obj!r}"
-    )
-
-
-def testing_cluster_options(names: list[str]) -> ArgumentTypeError:
-    return ArgumentTypeError(
-        f"the options {names} are for the cluster a TestServer makes alone, "
-        "not for a server given cluster="
-    )
-
-
+testing_not_loopback = _error(
+    ArgumentValueError,
+    "host must be a loopback address (127.0.0.1 or ::1), got {host!r}: the test "
+    "server never listens on a reachable interface",
+)
+testing_dcs = _error(
+    ArgumentValueError,
+    "dcs must be a count of DCs (1 or more) or distinct DC ids in 1..999, got {dcs!r}",
+)
+testing_unknown_dc = _error(
+    ArgumentValueError, "the cluster has no DC {dc_id!r} (its DCs: {known})"
+)
+testing_not_function = _error(
+    ArgumentValueError,
+    "a handler is registered for a TL function (its class, as "
+    "tl.functions.help.getConfig, or its name), not for {obj!r}",
+)
+testing_cluster_options = _error(
+    ArgumentTypeError,
+    "the options {names} are for the cluster a TestServer makes alone, not for a "
+    "server given cluster=",
+)
 testing_user_type = _must_be("an Account of this cluster or its id")
-
-
-def testing_unknown_user(user_id: object) -> ArgumentValueError:
-    return ArgumentValueError(f"the cluster has no account with id {user_id!r}")
-
-
-def testing_user_id(user_id: object) -> ArgumentValueError:
-    return ArgumentValueError(f"user_id must be a positive int, got {user_id!r}")
-
-
-def testing_user_exists(user_id: int) -> ArgumentValueError:
-    return ArgumentValueError(f"the cluster already has an account with id {user_id}")
+testing_unknown_user = _error(
+    ArgumentValueError, "the cluster has no account with id {user_id!r}"
+)
+testing_user_id = _error(
+    ArgumentValueError, "user_id must be a positive int, got {user_id!r}"
+)
+testing_user_exists = _error(
+    ArgumentValueError, "the cluster already has an account with id {user_id}"
+)

@@ -9,15 +9,7 @@ def sha_kernels():
     """
     The SHA kernels this machine can run, fastest first.
     """
-    cdef size_t i = 0
-    cdef const mtc_sha_impl *impl = mtc_sha_at(0)
-    names = []
-    while impl != NULL:
-        if mtc_sha_get(impl.name) != NULL:
-            names.append((<bytes>impl.name).decode())
-        i += 1
-        impl = mtc_sha_at(i)
-    return tuple(names)
+    return _runnable(mtc_sha_at, mtc_sha_get)
 
 
 cdef const mtc_sha_impl *_sha_named(object name) except NULL:

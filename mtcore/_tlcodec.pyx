@@ -210,7 +210,7 @@ cdef object _tl_RawVector = _tlplan.RawVector
 cdef object _tl_check_py = _tlplan.check
 cdef object _tl_limit_py = _tlplan.limit
 cdef object _tl_gunzip = _tlplan.gunzip
-cdef dict _tl_special_names = dict(_tlplan.SPECIAL_NAMES)
+cdef object _tl_boxed_desc = _tlplan.boxed_desc
 # the offset of TLBase._v, the field list of every object
 cdef Py_ssize_t _tl_v_off = mtc_tl_member_offset(_tlplan.TLBase.__dict__["_v"])
 cdef str _tl_cplan_name = "_cplan"
@@ -572,14 +572,7 @@ cdef object _tl_read_obj_slow(_TLTables t, TLDecoding *s, TLReader r,
                 PyBytes_FromStringAndSize(r.read_mem(n, "read_raw"), n))
         if cid == TL_CONTAINER:
             return _tl_read_container(t, s, r, depth)
-    name = _tl_special_names.get(cid)
-    if name is not None:
-        raise _errors.tl_wrong_type(cid, name, tl_type or "Object", r.frame.pos - 4)
-    d = t.codec.desc(cid)
-    if d is None:
-        raise _errors.tl_unknown_constructor(cid, r.frame.pos - 4)
-    if tl_type is not None and d.tl_type != tl_type:
-        raise _errors.tl_wrong_type(cid, d.name, tl_type, r.frame.pos - 4)
+    d = _tl_boxed_desc(t.codec.desc, cid, tl_type, r.frame.pos - 4)
     return _tl_read_body(t, s, r, _tl_plan_of(d), depth + 1)
 
 

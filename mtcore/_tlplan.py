@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import sys
 import zlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from mtcore import _errors
 from mtcore._wire import (
@@ -364,6 +364,25 @@ def limit(name: str, v: Any) -> int:
     if v < 0:
         raise _errors.negative(name, v)
     return min(int(v), LIMIT_CAP)
+
+
+def boxed_desc(
+    desc: Callable[[int], Desc | None], cid: int, tl_type: str | None, offset: int
+) -> Desc:
+    # The descriptor (desc: a codec's Codec.desc) of the boxed constructor
+    # cid read at offset where a tl_type stands (None: any object), once the
+    # loops have read the specials that may stand there; else the error.
+    # Both codec loops call it where a constructor is not compiled yet or
+    # not of the type their tables expect.
+    name = SPECIAL_NAMES.get(cid)
+    if name is not None:
+        raise _errors.tl_wrong_type(cid, name, tl_type or "Object", offset)
+    d = desc(cid)
+    if d is None:
+        raise _errors.tl_unknown_constructor(cid, offset)
+    if tl_type is not None and d.tl_type != tl_type:
+        raise _errors.tl_wrong_type(cid, d.name, tl_type, offset)
+    return d
 
 
 def gunzip(packed: Any, pos: int, left: int, max_unpacked: int) -> bytes:

@@ -40,9 +40,9 @@ from mtcore._tlplan import (
     MAX_DEPTH,
     MISSING,
     PRIMITIVES,
-    SPECIAL_NAMES,
     Desc,
     RawVector,
+    boxed_desc,
     check,
     gunzip,
     limit,
@@ -206,10 +206,8 @@ def _read_obj_slow(
     if cid == GZIP_ID:
         return _read_gzip(x, r, tl_type, depth)
     if tl_type is None:
-        if cid == BOOL_TRUE_ID:
-            return True
-        if cid == BOOL_FALSE_ID:
-            return False
+        if cid == BOOL_TRUE_ID or cid == BOOL_FALSE_ID:
+            return cid == BOOL_TRUE_ID
         if cid == VECTOR_ID:
             pos = r.position - 4
             r.seek(pos)
@@ -218,15 +216,7 @@ def _read_obj_slow(
             return RawVector(r.read_raw(r.remaining))
         if cid == CONTAINER_ID:
             return _read_container(x, r, depth)
-    if cid in SPECIAL_NAMES:
-        raise _errors.tl_wrong_type(
-            cid, SPECIAL_NAMES[cid], tl_type or "Object", r.position - 4
-        )
-    d = x.desc(cid)
-    if d is None:
-        raise _errors.tl_unknown_constructor(cid, r.position - 4)
-    if tl_type is not None and d.tl_type != tl_type:
-        raise _errors.tl_wrong_type(cid, d.name, tl_type, r.position - 4)
+    d = boxed_desc(x.desc, cid, tl_type, r.position - 4)
     return read_body(x, r, d, depth + 1)
 
 
