@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import subprocess
 import sys
@@ -114,10 +115,12 @@ def serve(*args: str) -> Iterator[Served]:
     ``mtcore serve ARGS`` in a child process, yielding what it printed;
     stopped with Ctrl-C (SIGINT) at the end, and must exit with 0.
     """
+    # With faulthandler on, SIGABRT makes a child that does not stop print
+    # where each of its threads is (below).
     proc = subprocess.Popen(
         [sys.executable, "-m", "mtcore", "serve", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        cwd=TESTS_DIR,
+        cwd=TESTS_DIR, env={**os.environ, "PYTHONFAULTHANDLER": "1"},
     )
     try:
         assert proc.stdout is not None
@@ -131,7 +134,15 @@ def serve(*args: str) -> Iterator[Served]:
                               lines.index("-----END RSA PUBLIC KEY-----") + 1])
         yield Served(ports, pem, lines)
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=30) == 0
+        try:
+            status = proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGABRT)
+            out, err = proc.communicate(timeout=30)
+            raise AssertionError(
+                f"mtcore serve did not stop on Ctrl-C; its output:\n{out[-2000:]}\n{err[-8000:]}"
+            ) from None
+        assert status == 0, proc.stderr.read() if proc.stderr else ""
     finally:
         if proc.poll() is None:
             proc.kill()
