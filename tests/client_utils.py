@@ -115,13 +115,22 @@ def serve(*args: str) -> Iterator[Served]:
     ``mtcore serve ARGS`` in a child process, yielding what it printed;
     stopped with Ctrl-C (SIGINT) at the end, and must exit with 0.
     """
-    # With faulthandler on, SIGABRT makes a child that does not stop print
-    # where each of its threads is (below).
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mtcore", "serve", *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        cwd=TESTS_DIR, env={**os.environ, "PYTHONFAULTHANDLER": "1"},
-    )
+    # The child gets Ctrl-C as from a terminal even where this run ignores
+    # SIGINT (a background job of a shell without job control does, and an
+    # ignored signal stays ignored across exec). With faulthandler on,
+    # SIGABRT makes a child that does not stop print where its threads are.
+    ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    if ignored:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mtcore", "serve", *args],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=TESTS_DIR, env={**os.environ, "PYTHONFAULTHANDLER": "1"},
+        )
+    finally:
+        if ignored:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         assert proc.stdout is not None
         lines: list[str] = []
