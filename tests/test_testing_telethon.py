@@ -12,7 +12,6 @@ import asyncio
 from typing import Any
 
 import pytest
-import telethon
 import telethon.crypto.rsa as telethon_rsa
 from telethon import TelegramClient, connection, errors, functions
 from telethon.sessions import MemorySession

@@ -31,7 +31,6 @@ import subprocess
 import sys
 import textwrap
 import tracemalloc
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Callable
 

@@ -23,7 +23,7 @@ from utils import TLLoops
 
 from mtcore import _backend, _py
 
-from mtcore.exceptions import MtcoreError, TLDecodeError
+from mtcore.exceptions import MtcoreError
 from mtcore.tl import (
     MessageContainer,
     MTMessage,

@@ -12,7 +12,6 @@ example.  The kernels themselves are tested wherever a test takes a kernel
 from __future__ import annotations
 
 import importlib.util
-import sys
 from pathlib import Path
 from typing import Any
 
